@@ -1,0 +1,33 @@
+// API keys: generated from a cryptographic source, shown once, stored only as
+// a SHA-256 hash. Uses Web Crypto so the same code runs on Node and Workers.
+export const apiScopes = ['ingest', 'coupons', 'sweeps', 'reports', 'privacy', 'admin'] as const;
+export type ApiScope = (typeof apiScopes)[number];
+
+const keyAlphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+export function generateApiKey(): { id: string; secret: string } {
+  const id = randomString(8);
+  // 32 characters from a 36-letter alphabet: about 165 bits.
+  return { id, secret: `rk_${id}_${randomString(32)}` };
+}
+
+export async function hashApiKey(secret: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+export function scopeAllows(granted: readonly string[], needed: ApiScope): boolean {
+  return granted.includes(needed) || granted.includes('admin');
+}
+
+function randomString(length: number): string {
+  const out: string[] = [];
+  // Rejection sampling keeps every letter equally likely (256 is not a multiple of 36).
+  const limit = 256 - (256 % keyAlphabet.length);
+  while (out.length < length) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(length * 2))) {
+      if (byte < limit && out.length < length) out.push(keyAlphabet[byte % keyAlphabet.length]!);
+    }
+  }
+  return out.join('');
+}

@@ -1,0 +1,40 @@
+// Times are accepted as ISO 8601 with an explicit offset and kept as epoch
+// milliseconds in UTC. A time without an offset is ambiguous (whose midnight?)
+// and is refused rather than guessed.
+import type { ParseResult } from './money.ts';
+
+const isoWithOffset =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+export function parseInstant(text: string): ParseResult<number> {
+  const match = isoWithOffset.exec(text.trim());
+  if (!match) {
+    return {
+      ok: false,
+      reason: `expected an ISO 8601 time with offset like 2024-05-01T12:00:00Z, got '${text}'`,
+    };
+  }
+  const [, year, month, day, hour, minute, second = '00', fraction = '', zone = 'Z'] = match;
+  const offset = zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const normalized = `${year}-${month}-${day}T${hour}:${minute}:${second}.${fraction.padEnd(3, '0').slice(0, 3)}${offset}`;
+  const millis = Date.parse(normalized);
+  if (Number.isNaN(millis) || !sameCalendarDate(normalized, Number(year), Number(month), Number(day))) {
+    return { ok: false, reason: `'${text}' is not a real date and time` };
+  }
+  return { ok: true, value: millis };
+}
+
+export function formatInstant(millis: number): string {
+  return new Date(millis).toISOString();
+}
+
+// Date.parse rolls 2024-02-30 over to March; a calendar check catches it.
+function sameCalendarDate(normalized: string, year: number, month: number, day: number): boolean {
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  return (
+    probe.getUTCFullYear() === year &&
+    probe.getUTCMonth() === month - 1 &&
+    probe.getUTCDate() === day &&
+    normalized.length > 0
+  );
+}

@@ -1,0 +1,51 @@
+// libSQL home of the store: an embedded file by default, or a remote libSQL
+// server (Turso) when DATABASE_URL says libsql:// or https://.
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import * as schema from './schema/index.ts';
+import type { DbLimits, Statement, Store } from './store.ts';
+
+// SQLite's own ceiling is 32,766 variables; staying well below keeps statements
+// short enough for a remote server too.
+const libsqlLimits: DbLimits = { maxParams: 8000, maxBatchStatements: 5000 };
+
+export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+export interface LibsqlOptions {
+  url: string;
+  authToken?: string | undefined;
+}
+
+export async function openLibsqlStore(options: LibsqlOptions): Promise<Store> {
+  const isFile = options.url.startsWith('file:');
+  if (isFile) await mkdir(dirname(options.url.slice('file:'.length)), { recursive: true });
+  const client = createClient({ url: options.url, authToken: options.authToken });
+  if (isFile) {
+    // WAL lets readers (reports, the dashboard) run beside a sweep; the busy
+    // timeout makes a second writer wait instead of failing at once.
+    await client.execute('PRAGMA journal_mode = WAL');
+    await client.execute('PRAGMA busy_timeout = 10000');
+    await client.execute('PRAGMA synchronous = NORMAL');
+  }
+  const db = drizzle(client, { schema });
+  return {
+    db: db as unknown as Store['db'],
+    limits: libsqlLimits,
+    async batch(statements: Statement[]) {
+      if (statements.length === 0) return [];
+      return db.batch(statements as [Statement, ...Statement[]]);
+    },
+    async close() {
+      client.close();
+    },
+  };
+}
+
+export async function migrateLibsql(store: Store): Promise<void> {
+  // biome-ignore lint/suspicious/noExplicitAny: drizzle's migrator wants the driver-specific type.
+  await migrate(store.db as any, { migrationsFolder });
+}

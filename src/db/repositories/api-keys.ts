@@ -1,0 +1,56 @@
+// Storage of API keys: hashes and scopes only, never the secret.
+import { and, eq, isNull } from 'drizzle-orm';
+import { type ApiScope, generateApiKey, hashApiKey } from '../../core/api-keys.ts';
+import { apiKeys } from '../schema/index.ts';
+import type { Store } from '../store.ts';
+
+export interface StoredKey {
+  id: string;
+  name: string;
+  scopes: string[];
+}
+
+export async function createApiKey(
+  store: Store,
+  input: { name: string; scopes: ApiScope[]; now: number },
+): Promise<{ id: string; secret: string }> {
+  const key = generateApiKey();
+  await store.db.insert(apiKeys).values({
+    id: key.id,
+    name: input.name,
+    hash: await hashApiKey(key.secret),
+    scopes: JSON.stringify(input.scopes),
+    createdAt: input.now,
+  });
+  return key;
+}
+
+export async function findActiveKey(store: Store, secret: string): Promise<StoredKey | undefined> {
+  const hash = await hashApiKey(secret);
+  const [row] = await store.db
+    .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row ? { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as string[] } : undefined;
+}
+
+export async function listApiKeys(store: Store) {
+  const rows = await store.db.select().from(apiKeys).orderBy(apiKeys.createdAt);
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    scopes: JSON.parse(row.scopes) as string[],
+    createdAt: row.createdAt,
+    revokedAt: row.revokedAt,
+  }));
+}
+
+export async function revokeApiKey(store: Store, id: string, now: number): Promise<boolean> {
+  const revoked = await store.db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return revoked.length > 0;
+}

@@ -1,0 +1,43 @@
+// Coupons issued by campaigns and their redemptions. A redemption is unique per
+// order, so a platform retrying the same order redeems once.
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const offerKinds = ['percent_off', 'amount_off', 'free_shipping'] as const;
+
+export const coupons = sqliteTable(
+  'coupons',
+  {
+    code: text('code').primaryKey(),
+    campaignId: text('campaign_id').notNull(),
+    messageId: text('message_id'),
+    /** Null when the code may be used by anyone. */
+    customerId: text('customer_id'),
+    kind: text('kind', { enum: offerKinds }).notNull(),
+    /** Percent for percent_off, minor units for amount_off. */
+    value: integer('value').notNull(),
+    currency: text('currency'),
+    minSubtotalMinor: integer('min_subtotal_minor'),
+    expiresAt: integer('expires_at'),
+    usesAllowed: integer('uses_allowed').notNull().default(1),
+    uses: integer('uses').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('coupons_campaign_idx').on(t.campaignId), index('coupons_message_idx').on(t.messageId)],
+);
+
+export const redemptions = sqliteTable(
+  'redemptions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    couponCode: text('coupon_code').notNull(),
+    orderId: text('order_id').notNull(),
+    currency: text('currency').notNull(),
+    orderTotalMinor: integer('order_total_minor').notNull(),
+    discountMinor: integer('discount_minor').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('redemptions_order_uq').on(t.orderId),
+    index('redemptions_coupon_idx').on(t.couponCode),
+  ],
+);

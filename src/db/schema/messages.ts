@@ -1,0 +1,47 @@
+// The outbox: one row per planned email. The unique dedupe key is what makes a
+// sweep safe to run twice or concurrently: the database refuses the second row.
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const messageStatuses = [
+  'held_out',
+  'scheduled',
+  'sending',
+  'sent',
+  'failed',
+  'suppressed',
+  'cancelled',
+  'ambiguous',
+] as const;
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    /** campaign:step:customer:trigger-instance */
+    dedupeKey: text('dedupe_key').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    step: integer('step').notNull().default(0),
+    customerId: text('customer_id'),
+    email: text('email'),
+    triggerKind: text('trigger_kind').notNull(),
+    /** The trigger instance: a cart id, a restock id, a dormancy episode. */
+    triggerRef: text('trigger_ref').notNull(),
+    status: text('status', { enum: messageStatuses }).notNull(),
+    couponCode: text('coupon_code'),
+    dueAt: integer('due_at').notNull(),
+    leaseUntil: integer('lease_until'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    providerMessageId: text('provider_message_id'),
+    sentAt: integer('sent_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('messages_dedupe_key_uq').on(t.dedupeKey),
+    index('messages_due_idx').on(t.dueAt).where(sql`${t.status} = 'scheduled'`),
+    index('messages_customer_idx').on(t.customerId, t.createdAt),
+    index('messages_campaign_idx').on(t.campaignId, t.status),
+  ],
+);

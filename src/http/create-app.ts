@@ -1,0 +1,37 @@
+// Builds the HTTP application from its dependencies. No side effects: the Node
+// and Worker entry points wire the dependencies and serve what this returns.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../core/errors.ts';
+import type { AppDeps, AppEnv } from './app-env.ts';
+import { onError } from './on-error.ts';
+import { ingestRoutes } from './routes/ingest.ts';
+
+export const maxBodyBytes = 2 * 1024 * 1024;
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: [] } },
+      404,
+    ),
+  );
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `the body exceeds ${maxBodyBytes} bytes`);
+      },
+    }),
+  );
+  app.route('/v1', ingestRoutes());
+  return app;
+}
