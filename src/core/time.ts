@@ -4,7 +4,7 @@
 import type { ParseResult } from './money.ts';
 
 const isoWithOffset =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s?(Z|[+-]\d{2}:?\d{2})$/i;
 
 export function parseInstant(text: string): ParseResult<number> {
   const match = isoWithOffset.exec(text.trim());

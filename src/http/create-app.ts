@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../core/errors.ts';
+import { pingStore } from '../db/repositories/health.ts';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { onError } from './on-error.ts';
 import { ingestRoutes } from './routes/ingest.ts';
@@ -22,7 +23,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('deps', deps);
     await next();
   });
-  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/healthz', async (c) => {
+    const database = await pingStore(deps.store);
+    return c.json({ ok: database }, database ? 200 : 503);
+  });
   app.use(
     '/v1/*',
     bodyLimit({
