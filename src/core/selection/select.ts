@@ -1,0 +1,81 @@
+// The selection rules, applied in the contract's order: suppression and
+// consent; campaign eligibility (audience); one campaign per customer per sweep
+// by priority; the shop-wide frequency cap; per-campaign cooldown; holdout; the
+// send window. Pure: every fact arrives on the hit, so a dry run and a real
+// sweep decide the same way and --explain can print the reason.
+import { nextFreeSlot } from './frequency-cap.ts';
+import { isHeldOut } from './holdout.ts';
+import { nextAllowedTime } from './send-window.ts';
+import { type CampaignRules, customerKey, type Decision, type Hit, type ShopRules } from './types.ts';
+
+const dayMs = 86_400_000;
+
+export interface SelectionState {
+  /** Customers already given a message in this sweep, by a higher-priority campaign. */
+  taken: Map<string, string>;
+}
+
+export function newSelectionState(): SelectionState {
+  return { taken: new Map() };
+}
+
+/**
+ * Decides one hit. Campaigns must be offered in priority order (highest first)
+ * so the first to take a customer is the one that wins.
+ */
+export function decide(
+  hit: Hit,
+  campaign: CampaignRules,
+  shop: ShopRules,
+  state: SelectionState,
+  now: number,
+): Decision {
+  if (hit.suppressed)
+    return excluded(hit, 'suppressed', 'address is suppressed (unsubscribed, bounced or complained)');
+  if (!hit.consent && !campaign.stepsWithoutConsent.includes(hit.step)) {
+    return excluded(
+      hit,
+      'no_consent',
+      'no marketing consent, and the settings do not allow this message without it',
+    );
+  }
+  if (hit.audienceFailure) return excluded(hit, 'audience', hit.audienceFailure);
+
+  const key = customerKey(hit);
+  const winner = state.taken.get(key);
+  if (winner !== undefined && winner !== campaign.id) {
+    return excluded(hit, 'priority', `already chosen for campaign '${winner}' in this sweep`);
+  }
+
+  let dueAt = Math.max(hit.dueAt, now);
+  let note: string | undefined;
+  if (shop.frequencyCap) {
+    const slot = nextFreeSlot(dueAt, hit.recentMessageTimes, shop.frequencyCap);
+    if (slot > dueAt) {
+      const cap = `${shop.frequencyCap.maxMessages} per ${shop.frequencyCap.perDays} days`;
+      if (campaign.onCap === 'drop') return excluded(hit, 'frequency_cap', `frequency cap of ${cap} reached`);
+      note = `deferred by the frequency cap of ${cap}`;
+      dueAt = slot;
+    }
+  }
+  if (hit.lastCampaignMessageAt !== null && campaign.cooldownDays > 0) {
+    const readyAt = hit.lastCampaignMessageAt + campaign.cooldownDays * dayMs;
+    if (readyAt > now) {
+      return excluded(hit, 'cooldown', `mailed by this campaign less than ${campaign.cooldownDays} days ago`);
+    }
+  }
+
+  state.taken.set(key, campaign.id);
+  if (isHeldOut(campaign.id, key, campaign.holdoutPercent)) return { hit, outcome: 'held_out', dueAt };
+  const zone = hit.timezone ?? shop.timezone;
+  dueAt = nextAllowedTime(dueAt, zone, { window: campaign.sendWindow, quietHours: shop.quietHours });
+  return note ? { hit, outcome: 'scheduled', dueAt, note } : { hit, outcome: 'scheduled', dueAt };
+}
+
+function excluded(
+  hit: Hit,
+  rule: Extract<Decision, { outcome: 'excluded' }>['rule'],
+  detail: string,
+): Decision {
+  return { hit, outcome: 'excluded', rule, detail };
+}

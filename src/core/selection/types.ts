@@ -1,0 +1,64 @@
+// What the selection rules work on: one trigger hit per row, with the facts a
+// sweep's SQL gathered for it, and the decision each hit ends in.
+
+export type TriggerKind = 'dormant' | 'abandoned_cart' | 'back_in_stock';
+
+export interface Hit {
+  campaignId: string;
+  triggerKind: TriggerKind;
+  step: number;
+  /** The trigger instance: dormancy episode, cart abandonment, waitlist entry. */
+  instance: string;
+  /** Groups hits that share a budget, e.g. one restock's allocation. */
+  triggerRef: string;
+  customerId: string | null;
+  email: string;
+  timezone: string | null;
+  consent: boolean;
+  suppressed: boolean;
+  /** Why the audience filter refused the hit, when it did. */
+  audienceFailure?: string | undefined;
+  /** When the trigger says the message is due, before the send window. */
+  dueAt: number;
+  /** Due times of the customer's other live marketing messages. */
+  recentMessageTimes: readonly number[];
+  /** Created time of this campaign's last message to the customer, any status. */
+  lastCampaignMessageAt: number | null;
+}
+
+export const exclusionRules = [
+  'suppressed',
+  'no_consent',
+  'audience',
+  'priority',
+  'frequency_cap',
+  'cooldown',
+  'allocation',
+] as const;
+export type ExclusionRule = (typeof exclusionRules)[number];
+
+export type Decision =
+  | { hit: Hit; outcome: 'scheduled'; dueAt: number; note?: string }
+  | { hit: Hit; outcome: 'held_out'; dueAt: number }
+  | { hit: Hit; outcome: 'excluded'; rule: ExclusionRule; detail: string };
+
+export interface CampaignRules {
+  id: string;
+  priority: number;
+  cooldownDays: number;
+  holdoutPercent: number;
+  onCap: 'defer' | 'drop';
+  sendWindow?: { start: string; end: string; days?: readonly number[] | undefined } | undefined;
+  /** Step numbers a customer without marketing consent may receive. */
+  stepsWithoutConsent: readonly number[];
+}
+
+export interface ShopRules {
+  timezone: string;
+  frequencyCap?: { maxMessages: number; perDays: number } | undefined;
+  quietHours?: { start: string; end: string } | undefined;
+}
+
+export function customerKey(hit: Pick<Hit, 'customerId' | 'email'>): string {
+  return hit.customerId ?? `email:${hit.email}`;
+}
