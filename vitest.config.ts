@@ -13,6 +13,8 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      // Runs inside workerd on D1; configured in its own file with the Workers pool plugin.
+      'vitest.worker.config.ts',
     ],
   },
 });
