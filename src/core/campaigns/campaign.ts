@@ -1,0 +1,226 @@
+// One campaign file (campaigns/<id>.yaml): the input schema, which is the
+// single source for validation, types and the reference, and its
+// normalization into a Campaign. Pure: the loader does the reading.
+import type { z } from 'zod';
+import { audienceInput } from './audience.ts';
+import { emailInput, sendWindowInput } from './delivery.ts';
+import { bool, minuteOfDay, number, oneOf, strict, text, weekdays, wholeNumber } from './fields.ts';
+import { toMinor } from './money.ts';
+import { type OfferInput, offerInput } from './offer.ts';
+import { type TriggerInput, triggerInput } from './trigger.ts';
+import type { Audience, Campaign, CampaignStep, Offer, Trigger } from './types.ts';
+
+export const campaignIdPattern = /^[a-z0-9][a-z0-9-]*$/;
+
+export const campaignInput = strict(
+  {
+    name: text('a name, 1-100 characters', 100).describe('Shown in reports and on the dashboard.'),
+    enabled: bool().default(true).describe('false: still validated, never sends.'),
+    priority: wholeNumber({ min: -1000, max: 1000 })
+      .default(0)
+      .describe('One campaign per customer per sweep: the highest priority wins; ties go to the smaller id.'),
+    cooldown_days: wholeNumber({ min: 0, max: 3650, unit: 'days' })
+      .default(0)
+      .describe('After this campaign mails a customer, it skips them for this many days.'),
+    holdout_percent: number('a percentage from 0 to 50', { min: 0, max: 50 })
+      .default(0)
+      .describe(
+        'Share of eligible customers kept as a control group (recorded, not mailed) to measure lift.',
+      ),
+    attribution_days: wholeNumber({ min: 1, max: 365, unit: 'days' })
+      .default(7)
+      .describe(
+        'An order within this many days of a send (or of a held-out decision) counts for the campaign.',
+      ),
+    frequency: strict(
+      {
+        on_cap: oneOf(['defer', 'drop'])
+          .default('defer')
+          .describe('defer: send once the cap allows; drop: skip the message.'),
+      },
+      'a mapping with on_cap',
+    )
+      .prefault({})
+      .describe('What happens to a message the shop-wide frequency cap blocks.'),
+    consent: oneOf(['required', 'shop_policy'])
+      .default('required')
+      .describe(
+        'required: every send needs marketing consent. shop_policy: sends that settings consent.non_subscribers_may_receive lists may also go to non-subscribers.',
+      ),
+    trigger: triggerInput,
+    audience: audienceInput
+      .optional()
+      .describe('Who may be mailed, beyond the trigger; all given conditions must hold.'),
+    offer: offerInput
+      .optional()
+      .describe('The coupon each message carries. abandoned_cart campaigns give it per step instead.'),
+    email: emailInput
+      .optional()
+      .describe(
+        'The email to send. Required for dormant and back_in_stock; abandoned_cart gives it per step.',
+      ),
+    send_window: sendWindowInput
+      .optional()
+      .describe("When mail may go out, in the customer's time zone (the shop's when unknown)."),
+  },
+  'a mapping with name, trigger and email',
+).superRefine(
+  (campaign, ctx) => {
+    // Runs even when other fields failed (`when` below), so a new file shows
+    // all of its problems at once; hence the defensive reads.
+    const type: unknown = (campaign.trigger as { type?: unknown } | undefined)?.type;
+    if (type === 'abandoned_cart') {
+      for (const key of ['email', 'offer'] as const) {
+        if (campaign[key] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `is given per step for abandoned_cart campaigns (trigger.steps[].${key}); move it there`,
+            path: [key],
+          });
+        }
+      }
+    } else if ((type === 'dormant' || type === 'back_in_stock') && campaign.email === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `is required for ${type} campaigns: a mapping with template and subject`,
+        path: ['email'],
+      });
+    }
+  },
+  {
+    when: (payload) =>
+      typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+  },
+);
+
+export type CampaignInput = z.output<typeof campaignInput>;
+
+/** Validates a campaign file's content and normalizes it for the shop currency. */
+export function campaignSchema(currency: string) {
+  return campaignInput.transform((input, ctx): Omit<Campaign, 'id'> => {
+    const money = (value: string | number | undefined, path: (string | number)[]) =>
+      value === undefined ? null : toMinor(value, currency, ctx, path);
+    const offer = (value: OfferInput | undefined, path: (string | number)[]) =>
+      value === undefined ? null : normalizeOffer(value, currency, ctx, path);
+    const trigger = input.trigger;
+    const steps: CampaignStep[] =
+      trigger.type === 'abandoned_cart'
+        ? trigger.steps.map((step, index) => ({
+            index,
+            delayHours: step.delay_hours,
+            email: step.email,
+            offer: offer(step.offer, ['trigger', 'steps', index, 'offer']),
+          }))
+        : // superRefine guarantees email for these types
+          [{ index: 0, delayHours: 0, email: input.email!, offer: offer(input.offer, ['offer']) }];
+    const a = input.audience ?? {};
+    const audience: Audience = {
+      minOrders: a.min_orders ?? null,
+      maxOrders: a.max_orders ?? null,
+      minTotalSpentMinor: money(a.min_total_spent, ['audience', 'min_total_spent']),
+      maxTotalSpentMinor: money(a.max_total_spent, ['audience', 'max_total_spent']),
+      countries: a.countries ?? null,
+      tagsAny: a.tags_any ?? null,
+      tagsNone: a.tags_none ?? [],
+      minLastOrderValueMinor: money(a.min_last_order_value, ['audience', 'min_last_order_value']),
+      categoriesBought: a.categories_bought ?? null,
+    };
+    const window = input.send_window;
+    return {
+      name: input.name,
+      enabled: input.enabled,
+      priority: input.priority,
+      cooldownDays: input.cooldown_days,
+      holdoutPercent: input.holdout_percent,
+      attributionDays: input.attribution_days,
+      onFrequencyCap: input.frequency.on_cap,
+      consent: input.consent,
+      trigger: normalizeTrigger(trigger, (value) => money(value, ['trigger', 'min_cart_value'])),
+      audience,
+      steps,
+      sendWindow: window
+        ? {
+            startMinute: minuteOfDay(window.start),
+            endMinute: minuteOfDay(window.end),
+            days: window.days ?? [...weekdays],
+          }
+        : null,
+    };
+  });
+}
+
+function normalizeTrigger(
+  trigger: TriggerInput,
+  money: (value: string | number | undefined) => number | null,
+): Trigger {
+  switch (trigger.type) {
+    case 'dormant':
+      return {
+        type: 'dormant',
+        days: trigger.days,
+        maxDays: trigger.max_days ?? null,
+        minOrders: trigger.min_orders,
+        cadenceFactor: trigger.cadence_factor ?? null,
+      };
+    case 'abandoned_cart':
+      return { type: 'abandoned_cart', minCartValueMinor: money(trigger.min_cart_value) };
+    case 'back_in_stock': {
+      const { mode, factor } = trigger.allocation;
+      return {
+        type: 'back_in_stock',
+        includeCarts: trigger.include_carts,
+        allocation: mode === 'all' ? { mode } : { mode, factor: factor ?? 1 },
+      };
+    }
+  }
+}
+
+function normalizeOffer(
+  offer: OfferInput,
+  currency: string,
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+): Offer {
+  const common = {
+    minSubtotalMinor:
+      offer.min_subtotal === undefined
+        ? null
+        : toMinor(offer.min_subtotal, currency, ctx, [...path, 'min_subtotal']),
+    expiresAfterDays: offer.expires_after_days,
+    codePrefix: offer.code_prefix,
+    uses: offer.uses,
+    bindToCustomer: offer.bind_to_customer,
+  };
+  // offerInput's refinement has already checked value against kind.
+  if (offer.kind === 'percent_off') return { ...common, kind: 'percent_off', percent: Number(offer.value) };
+  if (offer.kind === 'amount_off') {
+    return {
+      ...common,
+      kind: 'amount_off',
+      amountMinor: toMinor(offer.value ?? 0, currency, ctx, [...path, 'value']),
+    };
+  }
+  return { ...common, kind: 'free_shipping' };
+}
+
+/**
+ * Campaign order wherever ids break a tie: by code unit, as SQLite's default
+ * BINARY collation orders them, so SQL and code agree.
+ */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Why a file name cannot be a campaign id, or undefined when it can. */
+export function campaignIdProblem(id: string): string | undefined {
+  if (campaignIdPattern.test(id)) return undefined;
+  return `the file name must be a campaign id: lower-case letters, digits and dashes, starting with a letter or digit (like winback-vip), got '${id}'`;
+}
+
+/**
+ * Where a step's fields sit in the campaign file, so checks on a normalized
+ * step can point back at the line: per step for abandoned_cart, top level else.
+ */
+export function stepSourcePath(campaign: Campaign, stepIndex: number): (string | number)[] {
+  return campaign.trigger.type === 'abandoned_cart' ? ['trigger', 'steps', stepIndex] : [];
+}

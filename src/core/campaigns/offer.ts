@@ -1,0 +1,56 @@
+// The `offer` block of a campaign (or of one abandoned-cart step): what
+// coupon a message carries. Input validation only; amounts become minor units
+// in campaign.ts once the shop currency is known.
+import { z } from 'zod';
+import { amount, bool, expected, oneOf, pattern, show, strict, wholeNumber } from './fields.ts';
+
+export const offerKinds = ['percent_off', 'amount_off', 'free_shipping'] as const;
+
+const percentAllowed = 'a percentage from 1 to 100';
+const amountAllowed = 'a decimal amount > 0 like 5 or 7.50';
+
+export const offerInput = strict(
+  {
+    kind: oneOf(offerKinds).describe('What the coupon gives.'),
+    value: z
+      .union([z.number(), z.string()], { error: expected(`${percentAllowed} or ${amountAllowed}`) })
+      .optional()
+      .meta({
+        allowed: `${percentAllowed} (percent_off), ${amountAllowed} (amount_off), left out (free_shipping)`,
+      })
+      .describe('How much off: a percentage for percent_off, an amount in the shop currency for amount_off.'),
+    min_subtotal: amount()
+      .optional()
+      .describe('The coupon only applies to orders of at least this subtotal, in the shop currency.'),
+    expires_after_days: wholeNumber({ min: 1, max: 365, unit: 'days' }).describe(
+      'The coupon expires this many days after the message is sent.',
+    ),
+    code_prefix: pattern('2 to 10 capital letters or digits, like BACK', /^[A-Z0-9]{2,10}$/).describe(
+      'Coupon codes start with this, followed by a random part (BACK-7KQ2XM).',
+    ),
+    uses: wholeNumber({ min: 1, max: 1000 }).default(1).describe('How many orders may redeem one coupon.'),
+    bind_to_customer: bool()
+      .default(true)
+      .describe('Only the customer it was sent to may redeem it (checked by email at redemption).'),
+  },
+  'a mapping with kind, value, expires_after_days and code_prefix',
+).superRefine((offer, ctx) => {
+  const issue = (message: string) => ctx.addIssue({ code: 'custom', message, path: ['value'] });
+  const { kind, value } = offer;
+  if (kind === 'free_shipping') {
+    if (value !== undefined) issue(`must be left out for free_shipping, got ${show(value)}`);
+  } else if (value === undefined) {
+    issue(`is required for ${kind}: ${kind === 'percent_off' ? percentAllowed : amountAllowed}`);
+  } else if (kind === 'percent_off' && !(typeof value === 'number' && value >= 1 && value <= 100)) {
+    issue(`must be ${percentAllowed} for percent_off, got ${show(value)}`);
+  } else if (kind === 'amount_off' && !isPositiveAmount(value)) {
+    issue(`must be ${amountAllowed} for amount_off, got ${show(value)}`);
+  }
+});
+
+export type OfferInput = z.output<typeof offerInput>;
+
+function isPositiveAmount(value: number | string): boolean {
+  if (typeof value === 'number') return value > 0;
+  return /^\d+(\.\d+)?$/.test(value.trim()) && Number(value) > 0;
+}

@@ -1,0 +1,134 @@
+// The `trigger` block: what makes a campaign fire, one variant per `type`.
+// Input validation only; the sweeps that evaluate triggers live elsewhere.
+import { z } from 'zod';
+import { emailInput } from './delivery.ts';
+import { amount, bool, expected, list, number, oneOf, show, strict, wholeNumber } from './fields.ts';
+import { offerInput } from './offer.ts';
+
+export const triggerTypes = ['dormant', 'abandoned_cart', 'back_in_stock'] as const;
+export type TriggerType = (typeof triggerTypes)[number];
+
+const typeField = <T extends TriggerType>(type: T) => z.literal(type).describe('The trigger type.');
+
+const dormantInput = strict(
+  {
+    type: typeField('dormant'),
+    days: wholeNumber({ min: 1, unit: 'days' }).describe(
+      'Fires when the last purchase is more than this many days ago.',
+    ),
+    max_days: wholeNumber({ min: 1, unit: 'days' })
+      .optional()
+      .describe('Stops firing once the last purchase is more than this many days ago; more than days.'),
+    min_orders: wholeNumber({ min: 1 })
+      .default(1)
+      .describe('Only customers with at least this many purchases.'),
+    cadence_factor: number('a number > 1, like 1.5', { gt: 1 })
+      .optional()
+      .describe(
+        'Also requires the customer to be overdue: last purchase more than this times their own median gap between orders. Needs min_orders >= 2.',
+      ),
+  },
+  'a mapping with type and days',
+).superRefine((trigger, ctx) => {
+  if (trigger.max_days !== undefined && trigger.max_days <= trigger.days) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be more than days (${trigger.days}), got ${trigger.max_days}`,
+      path: ['max_days'],
+    });
+  }
+  if (trigger.cadence_factor !== undefined && trigger.min_orders < 2) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `needs min_orders >= 2 (a gap between orders needs two orders), got min_orders ${trigger.min_orders}`,
+      path: ['cadence_factor'],
+    });
+  }
+});
+
+const cartStepInput = strict(
+  {
+    delay_hours: number('a number of hours > 0, like 1 or 0.5', { gt: 0 }).describe(
+      'Hours of cart inactivity before this step is sent; larger than the previous step.',
+    ),
+    offer: offerInput.optional().describe('The coupon this step carries, if any.'),
+    email: emailInput.describe('The email this step sends.'),
+  },
+  'a mapping with delay_hours and email',
+);
+
+const abandonedCartInput = strict(
+  {
+    type: typeField('abandoned_cart'),
+    steps: list(cartStepInput, 'a list of 1 to 5 steps', { min: 1, max: 5 }).describe(
+      'The reminder series, in order of delay.',
+    ),
+    min_cart_value: amount().optional().describe('Only carts worth at least this, in the shop currency.'),
+  },
+  'a mapping with type and steps',
+).superRefine((trigger, ctx) => {
+  for (const [i, step] of trigger.steps.entries()) {
+    const previous = trigger.steps[i - 1];
+    if (previous && step.delay_hours <= previous.delay_hours) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be more than the previous step's delay_hours (${previous.delay_hours}), got ${step.delay_hours}`,
+        path: ['steps', i, 'delay_hours'],
+      });
+    }
+  }
+});
+
+const allocationInput = strict(
+  {
+    mode: oneOf(['all', 'per_unit']).describe(
+      'all: mail every waitlist entry at once; per_unit: at most ceil(units restocked x factor) per restock, the rest stay queued.',
+    ),
+    factor: number('a number >= 1', { min: 1 })
+      .optional()
+      .describe('per_unit only: entries mailed per restocked unit (default 1).'),
+  },
+  'a mapping with mode (all or per_unit) and, for per_unit, factor',
+).superRefine((allocation, ctx) => {
+  if (allocation.mode === 'all' && allocation.factor !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `only applies to mode per_unit, got factor ${allocation.factor} with mode all`,
+      path: ['factor'],
+    });
+  }
+});
+
+const backInStockInput = strict(
+  {
+    type: typeField('back_in_stock'),
+    include_carts: bool()
+      .default(false)
+      .describe('Also mail customers whose open cart holds the restocked product.'),
+    allocation: allocationInput
+      .prefault({ mode: 'all' })
+      .describe('How many waitlist entries one restock may mail.'),
+  },
+  'a mapping with type',
+);
+
+const triggerAllowed = `a mapping with type: ${triggerTypes.join(', ')}`;
+
+export const triggerInput = z
+  .discriminatedUnion('type', [dormantInput, abandonedCartInput, backInStockInput], {
+    error: (issue) => {
+      if (issue.code === 'invalid_union' && isRecord(issue.input)) {
+        const type = issue.input.type;
+        const allowed = `one of ${triggerTypes.join(', ')}`;
+        return type === undefined ? `is required: ${allowed}` : `must be ${allowed}, got ${show(type)}`;
+      }
+      return expected(triggerAllowed)(issue);
+    },
+  })
+  .describe('What makes the campaign fire.');
+
+export type TriggerInput = z.output<typeof triggerInput>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,125 @@
+// The normalized campaign and settings that the engine works with, produced
+// by campaignSchema/settingsSchema from the snake_case files: camelCase keys,
+// money in integer minor units of the shop currency, clock times in minutes
+// after midnight, every default filled in. Types only.
+import type { Weekday } from './fields.ts';
+
+export type { Weekday };
+
+export type Offer = {
+  minSubtotalMinor: number | null;
+  expiresAfterDays: number;
+  codePrefix: string;
+  uses: number;
+  bindToCustomer: boolean;
+} & (
+  | { kind: 'percent_off'; percent: number }
+  | { kind: 'amount_off'; amountMinor: number }
+  | { kind: 'free_shipping' }
+);
+
+export interface EmailSpec {
+  /** File name inside the emails folder. */
+  template: string;
+  /** Liquid source of the subject line. */
+  subject: string;
+}
+
+/**
+ * One message of a campaign. Abandoned-cart campaigns have one step per
+ * reminder; dormant and back-in-stock campaigns have exactly one (index 0).
+ */
+export interface CampaignStep {
+  index: number;
+  /** Hours of cart inactivity before this step; 0 for single-step campaigns. */
+  delayHours: number;
+  email: EmailSpec;
+  offer: Offer | null;
+}
+
+export interface DormantTrigger {
+  type: 'dormant';
+  days: number;
+  maxDays: number | null;
+  minOrders: number;
+  /** Overdue rule: last purchase > factor x the customer's median gap; null = off. */
+  cadenceFactor: number | null;
+}
+
+export interface AbandonedCartTrigger {
+  type: 'abandoned_cart';
+  minCartValueMinor: number | null;
+}
+
+export interface BackInStockTrigger {
+  type: 'back_in_stock';
+  includeCarts: boolean;
+  /** per_unit: mail at most ceil(units restocked x factor) entries per restock. */
+  allocation: { mode: 'all' } | { mode: 'per_unit'; factor: number };
+}
+
+export type Trigger = DormantTrigger | AbandonedCartTrigger | BackInStockTrigger;
+
+/** Conditions that must all hold; null (or an empty list) means "no condition". */
+export interface Audience {
+  minOrders: number | null;
+  maxOrders: number | null;
+  minTotalSpentMinor: number | null;
+  maxTotalSpentMinor: number | null;
+  countries: string[] | null;
+  tagsAny: string[] | null;
+  tagsNone: string[];
+  minLastOrderValueMinor: number | null;
+  categoriesBought: string[] | null;
+}
+
+export interface SendWindow {
+  startMinute: number;
+  /** Less than startMinute when the window spans midnight. */
+  endMinute: number;
+  days: Weekday[];
+}
+
+export interface Campaign {
+  /** The file name without extension. */
+  id: string;
+  name: string;
+  enabled: boolean;
+  /** Higher wins when several campaigns want the same customer; ties go to the smaller id. */
+  priority: number;
+  cooldownDays: number;
+  holdoutPercent: number;
+  attributionDays: number;
+  /** What happens to a message the shop-wide frequency cap blocks. */
+  onFrequencyCap: 'defer' | 'drop';
+  /**
+   * required: every send needs marketing consent. shop_policy: the sends listed
+   * in settings consent.nonSubscribersMayReceive may also go to non-subscribers.
+   */
+  consent: 'required' | 'shop_policy';
+  trigger: Trigger;
+  audience: Audience;
+  steps: CampaignStep[];
+  sendWindow: SendWindow | null;
+}
+
+export type NonSubscriberSend = 'abandoned_cart_first_step' | 'back_in_stock';
+
+export interface ShopSettings {
+  brand: { name: string; logoUrl: string | null; color: string | null };
+  sender: { fromName: string; fromEmail: string; replyTo: string | null };
+  postalAddress: string;
+  timezone: string;
+  currency: string;
+  frequencyCap: { maxMessages: number; perDays: number };
+  quietHours: { startMinute: number; endMinute: number } | null;
+  schedules: { dormantCron: string; cartCron: string };
+  consent: { nonSubscribersMayReceive: NonSubscriberSend[] };
+  links: { unsubscribeBaseUrl: string | null };
+}
+
+export interface CampaignSet {
+  settings: ShopSettings;
+  /** Sorted by id; disabled campaigns included (enabled: false). */
+  campaigns: Campaign[];
+}
