@@ -58,7 +58,10 @@ describe('frequency cap', () => {
 });
 
 describe('send window and quiet hours', () => {
-  const rules = { window: { start: '09:00', end: '20:00' }, quietHours: { start: '21:00', end: '08:00' } };
+  const rules = {
+    window: { startMinute: 9 * 60, endMinute: 20 * 60 },
+    quietHours: { startMinute: 21 * 60, endMinute: 8 * 60 },
+  };
 
   it('sends at once inside the window', () => {
     const t = Date.parse('2026-11-23T10:00:00Z'); // 10:00 in London
@@ -89,14 +92,16 @@ describe('send window and quiet hours', () => {
   });
 
   it('respects weekdays', () => {
-    const weekdaysOnly = { window: { start: '09:00', end: '17:00', days: [0, 1, 2, 3, 4] } };
+    const weekdaysOnly = {
+      window: { startMinute: 9 * 60, endMinute: 17 * 60, days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const },
+    };
     const saturday = Date.parse('2026-11-28T10:00:00Z');
     expect(isAllowedAt(saturday, 'UTC', weekdaysOnly)).toBe(false);
     expect(nextAllowedTime(saturday, 'UTC', weekdaysOnly)).toBe(Date.parse('2026-11-30T09:00:00Z'));
   });
 
   it('quiet hours across midnight', () => {
-    const quiet = { quietHours: { start: '22:00', end: '07:00' } };
+    const quiet = { quietHours: { startMinute: 22 * 60, endMinute: 7 * 60 } };
     expect(nextAllowedTime(Date.parse('2026-11-23T23:30:00Z'), 'UTC', quiet)).toBe(
       Date.parse('2026-11-24T07:00:00Z'),
     );

@@ -8,7 +8,7 @@ const hour = 3_600_000;
 const now = Date.parse('2026-11-23T12:00:00Z');
 
 describe('dormant', () => {
-  const trigger = { days: 90, min_orders: 1 };
+  const trigger = { type: 'dormant' as const, days: 90, minOrders: 1, maxDays: null, cadenceFactor: null };
   const bought = (daysAgo: number, purchases = 1, firstDaysAgo = daysAgo) => ({
     purchases,
     firstPurchaseAt: now - firstDaysAgo * day,
@@ -25,12 +25,12 @@ describe('dormant', () => {
   });
 
   it('respects max_days', () => {
-    expect(matchDormant({ ...trigger, max_days: 365 }, bought(365), now).match).toBe(true);
-    expect(matchDormant({ ...trigger, max_days: 365 }, bought(366), now).match).toBe(false);
+    expect(matchDormant({ ...trigger, maxDays: 365 }, bought(365), now).match).toBe(true);
+    expect(matchDormant({ ...trigger, maxDays: 365 }, bought(366), now).match).toBe(false);
   });
 
   it('needs min_orders real purchases (cancelled orders are not in the facts)', () => {
-    const outcome = matchDormant({ ...trigger, min_orders: 2 }, bought(120), now);
+    const outcome = matchDormant({ ...trigger, minOrders: 2 }, bought(120), now);
     expect(outcome).toEqual({ match: false, reason: '1 purchase(s), fewer than min_orders 2' });
   });
 
@@ -47,9 +47,9 @@ describe('dormant', () => {
   });
 
   describe('overdue by cadence', () => {
-    const overdue = { days: 14, min_orders: 2, cadence_factor: 2 };
+    const overdue = { ...trigger, days: 14, minOrders: 2, cadenceFactor: 2 };
     it('with one order there is no cadence', () => {
-      expect(matchDormant({ ...overdue, min_orders: 1 }, bought(100), now)).toMatchObject({
+      expect(matchDormant({ ...overdue, minOrders: 1 }, bought(100), now)).toMatchObject({
         match: false,
         reason: expect.stringContaining('no cadence'),
       });
@@ -63,7 +63,7 @@ describe('dormant', () => {
       const facts = bought(50, 11, 250); // 10 gaps over 200 days: 20 days typical
       expect(typicalGap(facts)).toBe(20 * day);
       expect(matchDormant(overdue, facts, now).match).toBe(true);
-      expect(matchDormant({ ...overdue, cadence_factor: 3 }, facts, now).match).toBe(false);
+      expect(matchDormant({ ...overdue, cadenceFactor: 3 }, facts, now).match).toBe(false);
     });
     it('still needs `days` of idleness', () => {
       expect(matchDormant(overdue, bought(10, 5, 14), now).match).toBe(false);
@@ -72,7 +72,7 @@ describe('dormant', () => {
 });
 
 describe('abandoned cart', () => {
-  const steps = [{ delay_hours: 1 }, { delay_hours: 24 }, { delay_hours: 72 }];
+  const steps = [{ delayHours: 1 }, { delayHours: 24 }, { delayHours: 72 }];
   const cart = (idleHours: number, extra: Partial<Parameters<typeof matchAbandonedCart>[2]> = {}) => ({
     status: 'open' as const,
     lastActivityAt: now - idleHours * hour,
@@ -120,7 +120,7 @@ describe('abandoned cart', () => {
 
 describe('back-in-stock allocation', () => {
   it('mails everyone when the campaign says all, or the quantity is unknown', () => {
-    expect(restockAllowance({ mode: 'all', factor: 1 }, 3, 0)).toBe(Number.POSITIVE_INFINITY);
+    expect(restockAllowance({ mode: 'all' }, 3, 0)).toBe(Number.POSITIVE_INFINITY);
     expect(restockAllowance({ mode: 'per_unit', factor: 1 }, null, 0)).toBe(Number.POSITIVE_INFINITY);
   });
   it('mails units x factor, rounded up, less what was already mailed', () => {

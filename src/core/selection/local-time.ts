@@ -76,9 +76,3 @@ export function zonedInstant(
 export function minuteOfDay(parts: LocalParts): number {
   return parts.hour * 60 + parts.minute;
 }
-
-/** "HH:MM" -> minutes after midnight. */
-export function parseClock(text: string): number {
-  const [hours = '0', minutes = '0'] = text.split(':');
-  return Number(hours) * 60 + Number(minutes);
-}

@@ -3,10 +3,13 @@
 // by priority; the shop-wide frequency cap; per-campaign cooldown; holdout; the
 // send window. Pure: every fact arrives on the hit, so a dry run and a real
 // sweep decide the same way and --explain can print the reason.
+
+import { needsMarketingConsent } from '../campaigns/consent.ts';
+import type { Campaign, ShopSettings } from '../campaigns/types.ts';
 import { nextFreeSlot } from './frequency-cap.ts';
 import { isHeldOut } from './holdout.ts';
 import { nextAllowedTime } from './send-window.ts';
-import { type CampaignRules, customerKey, type Decision, type Hit, type ShopRules } from './types.ts';
+import { customerKey, type Decision, type Hit } from './types.ts';
 
 const dayMs = 86_400_000;
 
@@ -25,14 +28,14 @@ export function newSelectionState(): SelectionState {
  */
 export function decide(
   hit: Hit,
-  campaign: CampaignRules,
-  shop: ShopRules,
+  campaign: Campaign,
+  shop: ShopSettings,
   state: SelectionState,
   now: number,
 ): Decision {
   if (hit.suppressed)
     return excluded(hit, 'suppressed', 'address is suppressed (unsubscribed, bounced or complained)');
-  if (!hit.consent && !campaign.stepsWithoutConsent.includes(hit.step)) {
+  if (!hit.consent && needsMarketingConsent(campaign, shop, hit.step)) {
     return excluded(
       hit,
       'no_consent',
@@ -53,7 +56,8 @@ export function decide(
     const slot = nextFreeSlot(dueAt, hit.recentMessageTimes, shop.frequencyCap);
     if (slot > dueAt) {
       const cap = `${shop.frequencyCap.maxMessages} per ${shop.frequencyCap.perDays} days`;
-      if (campaign.onCap === 'drop') return excluded(hit, 'frequency_cap', `frequency cap of ${cap} reached`);
+      if (campaign.onFrequencyCap === 'drop')
+        return excluded(hit, 'frequency_cap', `frequency cap of ${cap} reached`);
       note = `deferred by the frequency cap of ${cap}`;
       dueAt = slot;
     }

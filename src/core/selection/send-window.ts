@@ -2,36 +2,31 @@
 // the shop's quiet hours, both on the recipient's wall clock (their time zone,
 // else the shop's). A message outside is delayed to the next allowed minute,
 // never dropped.
-import { localParts, minuteOfDay, parseClock, zonedInstant } from './local-time.ts';
+import type { Weekday } from '../campaigns/types.ts';
+import { localParts, minuteOfDay, zonedInstant } from './local-time.ts';
 
-export interface SendWindow {
-  /** "HH:MM", local */
-  start: string;
-  /** "HH:MM", local; may be earlier than start for a window across midnight */
-  end: string;
-  /** Allowed weekdays, 0 = Monday; all when absent. */
-  days?: readonly number[] | undefined;
+const weekdayNames: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** Local minutes after midnight; an end before the start spans midnight. */
+export interface LocalSpan {
+  startMinute: number;
+  endMinute: number;
 }
 
 export interface SendRules {
-  window?: SendWindow | undefined;
-  quietHours?: { start: string; end: string } | undefined;
+  window?: (LocalSpan & { days?: readonly Weekday[] | undefined }) | null | undefined;
+  quietHours?: LocalSpan | null | undefined;
 }
 
 export function isAllowedAt(instant: number, zone: string, rules: SendRules): boolean {
   const parts = localParts(instant, zone);
   const minute = minuteOfDay(parts);
   if (rules.window) {
-    if (rules.window.days && !rules.window.days.includes(parts.weekday)) return false;
-    if (!inRange(minute, parseClock(rules.window.start), parseClock(rules.window.end))) return false;
+    const day = weekdayNames[parts.weekday] ?? 'mon';
+    if (rules.window.days && rules.window.days.length > 0 && !rules.window.days.includes(day)) return false;
+    if (!inSpan(minute, rules.window)) return false;
   }
-  if (
-    rules.quietHours &&
-    inRange(minute, parseClock(rules.quietHours.start), parseClock(rules.quietHours.end))
-  ) {
-    return false;
-  }
-  return true;
+  return !(rules.quietHours && inSpan(minute, rules.quietHours));
 }
 
 /** The first instant at or after `earliest` when sending is allowed. */
@@ -39,20 +34,16 @@ export function nextAllowedTime(earliest: number, zone: string, rules: SendRules
   if (isAllowedAt(earliest, zone, rules)) return earliest;
   // The answer is always a window start or the end of quiet hours on one of the
   // next eight local days; try those in order.
-  const boundaries = [rules.window?.start, rules.quietHours?.end].filter((t): t is string => t !== undefined);
+  const boundaries = [rules.window?.startMinute, rules.quietHours?.endMinute].filter(
+    (minute): minute is number => minute !== undefined,
+  );
   const start = localParts(earliest, zone);
   const candidates: number[] = [];
   for (let offset = 0; offset <= 8; offset++) {
     const date = new Date(Date.UTC(start.year, start.month - 1, start.day + offset));
-    for (const clock of boundaries) {
+    for (const minute of boundaries) {
       candidates.push(
-        zonedInstant(
-          date.getUTCFullYear(),
-          date.getUTCMonth() + 1,
-          date.getUTCDate(),
-          parseClock(clock),
-          zone,
-        ),
+        zonedInstant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), minute, zone),
       );
     }
   }
@@ -65,7 +56,8 @@ export function nextAllowedTime(earliest: number, zone: string, rules: SendRules
   throw new Error(`no allowed send time within 8 days in ${zone}`);
 }
 
-function inRange(minute: number, start: number, end: number): boolean {
+function inSpan(minute: number, span: LocalSpan): boolean {
+  const { startMinute: start, endMinute: end } = span;
   if (start === end) return true;
   return start < end ? minute >= start && minute < end : minute >= start || minute < end;
 }

@@ -1,11 +1,10 @@
 // What the selection rules work on: one trigger hit per row, with the facts a
 // sweep's SQL gathered for it, and the decision each hit ends in.
-
-export type TriggerKind = 'dormant' | 'abandoned_cart' | 'back_in_stock';
+import type { TriggerType } from '../campaigns/trigger.ts';
 
 export interface Hit {
   campaignId: string;
-  triggerKind: TriggerKind;
+  triggerKind: TriggerType;
   step: number;
   /** The trigger instance: dormancy episode, cart abandonment, waitlist entry. */
   instance: string;
@@ -42,23 +41,13 @@ export type Decision =
   | { hit: Hit; outcome: 'held_out'; dueAt: number }
   | { hit: Hit; outcome: 'excluded'; rule: ExclusionRule; detail: string };
 
-export interface CampaignRules {
-  id: string;
-  priority: number;
-  cooldownDays: number;
-  holdoutPercent: number;
-  onCap: 'defer' | 'drop';
-  sendWindow?: { start: string; end: string; days?: readonly number[] | undefined } | undefined;
-  /** Step numbers a customer without marketing consent may receive. */
-  stepsWithoutConsent: readonly number[];
-}
-
-export interface ShopRules {
-  timezone: string;
-  frequencyCap?: { maxMessages: number; perDays: number } | undefined;
-  quietHours?: { start: string; end: string } | undefined;
-}
-
 export function customerKey(hit: Pick<Hit, 'customerId' | 'email'>): string {
   return hit.customerId ?? `email:${hit.email}`;
+}
+
+/** campaign:step:customer:instance: unique in the database, so nothing is mailed twice. */
+export function dedupeKey(
+  hit: Pick<Hit, 'campaignId' | 'step' | 'customerId' | 'email' | 'instance'>,
+): string {
+  return `${hit.campaignId}:${hit.step}:${customerKey(hit)}:${hit.instance}`;
 }

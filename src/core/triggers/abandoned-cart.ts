@@ -4,7 +4,7 @@
 const hourMs = 3_600_000;
 
 export interface CartStep {
-  delay_hours: number;
+  delayHours: number;
 }
 
 export interface CartFacts {
@@ -36,10 +36,10 @@ export function matchAbandonedCart(
     return { match: false, reason: 'cart value below min_cart_value' };
   let step = -1;
   for (let i = 0; i < steps.length; i++) {
-    if (now - facts.lastActivityAt >= steps[i]!.delay_hours * hourMs) step = i;
+    if (now - facts.lastActivityAt >= steps[i]!.delayHours * hourMs) step = i;
   }
-  if (step < 0) return { match: false, reason: `idle less than ${steps[0]?.delay_hours ?? 0} h` };
-  const dueAt = facts.lastActivityAt + steps[step]!.delay_hours * hourMs;
+  if (step < 0) return { match: false, reason: `idle less than ${steps[0]?.delayHours ?? 0} h` };
+  const dueAt = facts.lastActivityAt + steps[step]!.delayHours * hourMs;
   // The instance includes the activity time: a cart touched again is a new abandonment.
   return { match: true, step, dueAt, instance: `cart${cartId}@${facts.lastActivityAt}` };
 }

@@ -1,10 +1,9 @@
 // Back in stock: how many waiting shoppers one restock may mail now. When
 // fewer units came back than people are waiting, the campaign's allocation
 // rule decides; the rest stay queued for the next restock.
-export interface Allocation {
-  mode: 'all' | 'per_unit';
-  factor: number;
-}
+import type { BackInStockTrigger } from '../campaigns/types.ts';
+
+export type Allocation = BackInStockTrigger['allocation'];
 
 /**
  * Messages this restock may still send: all waiting entries, or units x factor

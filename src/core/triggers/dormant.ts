@@ -3,12 +3,9 @@
 // single customers and is the reference the SQL is tested against.
 const dayMs = 86_400_000;
 
-export interface DormantTrigger {
-  days: number;
-  max_days?: number | undefined;
-  min_orders: number;
-  cadence_factor?: number | undefined;
-}
+import type { DormantTrigger } from '../campaigns/types.ts';
+
+export type { DormantTrigger };
 
 /** Only real purchases: paid orders. Cancelled, refunded and test orders are not counted. */
 export interface PurchaseFacts {
@@ -20,29 +17,29 @@ export interface PurchaseFacts {
 export type TriggerOutcome = { match: true; instance: string } | { match: false; reason: string };
 
 export function matchDormant(trigger: DormantTrigger, facts: PurchaseFacts, now: number): TriggerOutcome {
-  if (facts.purchases < trigger.min_orders || facts.lastPurchaseAt === null) {
+  if (facts.purchases < trigger.minOrders || facts.lastPurchaseAt === null) {
     return {
       match: false,
-      reason: `${facts.purchases} purchase(s), fewer than min_orders ${trigger.min_orders}`,
+      reason: `${facts.purchases} purchase(s), fewer than min_orders ${trigger.minOrders}`,
     };
   }
   const idle = now - facts.lastPurchaseAt;
   if (idle <= trigger.days * dayMs) {
     return { match: false, reason: `bought ${formatDays(idle)} ago, not more than ${trigger.days} days` };
   }
-  if (trigger.max_days !== undefined && idle > trigger.max_days * dayMs) {
+  if (trigger.maxDays !== null && idle > trigger.maxDays * dayMs) {
     return {
       match: false,
-      reason: `last bought ${formatDays(idle)} ago, more than max_days ${trigger.max_days}`,
+      reason: `last bought ${formatDays(idle)} ago, more than max_days ${trigger.maxDays}`,
     };
   }
-  if (trigger.cadence_factor !== undefined) {
+  if (trigger.cadenceFactor !== null) {
     const gap = typicalGap(facts);
     if (gap === null) return { match: false, reason: 'one purchase only: no cadence to be overdue against' };
-    if (idle <= trigger.cadence_factor * gap) {
+    if (idle <= trigger.cadenceFactor * gap) {
       return {
         match: false,
-        reason: `idle ${formatDays(idle)}, within ${trigger.cadence_factor}x their typical gap of ${formatDays(gap)}`,
+        reason: `idle ${formatDays(idle)}, within ${trigger.cadenceFactor}x their typical gap of ${formatDays(gap)}`,
       };
     }
   }

@@ -1,0 +1,85 @@
+// The dormant trigger in SQL, one keyset page at a time. The aggregate walks
+// the partial index on paid orders in customer order, so each page costs what
+// its rows cost and the whole audience is never in memory at once. Mirrors
+// matchDormant in src/core/triggers/dormant.ts (tested against it).
+import { sql } from 'drizzle-orm';
+import type { AudienceNeeds } from '../../core/selection/audience.ts';
+import type { DormantTrigger } from '../../core/triggers/dormant.ts';
+import type { Store } from '../store.ts';
+import { audienceColumns, messageHistoryColumns } from './customer-facts.ts';
+
+const dayMs = 86_400_000;
+
+export interface DormantQuery {
+  campaignId: string;
+  trigger: DormantTrigger;
+  audience: AudienceNeeds;
+  now: number;
+  capSince: number;
+  /** Restricts the query to one customer, for --explain. */
+  customerId?: string | undefined;
+}
+
+/**
+ * Every row of the page comes back, even those no message can go to (no
+ * email, already messaged for this episode), so the caller can page on the
+ * last customer id and count why rows were skipped.
+ */
+export interface DormantRow {
+  customer_id: string;
+  email: string | null;
+  already_messaged: number;
+  timezone: string | null;
+  country: string | null;
+  tags: string | null;
+  marketing_consent: number | null;
+  suppressed_at: number | null;
+  purchases: number;
+  first_at: number;
+  last_at: number;
+  total_spent?: number;
+  last_order_value?: number | null;
+  bought_category?: number;
+  recent_messages: string | null;
+  last_campaign_message: number | null;
+}
+
+export async function dormantPage(
+  store: Store,
+  query: DormantQuery,
+  after: string,
+  limit: number,
+): Promise<DormantRow[]> {
+  const { trigger, now } = query;
+  const idleBefore = now - trigger.days * dayMs;
+  const conditions = [sql`max(placed_at) < ${idleBefore}`, sql`count(*) >= ${trigger.minOrders}`];
+  if (trigger.maxDays !== null) conditions.push(sql`max(placed_at) >= ${now - trigger.maxDays * dayMs}`);
+  if (trigger.cadenceFactor !== null) {
+    // idle > factor x mean gap, with mean gap = (last - first) / (n - 1)
+    conditions.push(
+      sql`count(*) >= 2 AND (${now} - max(placed_at)) * (count(*) - 1) > ${trigger.cadenceFactor} * (max(placed_at) - min(placed_at))`,
+    );
+  }
+  const onlyCustomer = query.customerId === undefined ? sql`` : sql`AND customer_id = ${query.customerId}`;
+  const customerId = sql.raw('p.customer_id');
+  const dedupePrefix = `${query.campaignId}:0:`;
+  return store.db.all<DormantRow>(sql`
+    WITH purchases AS (
+      SELECT customer_id, count(*) AS purchases, min(placed_at) AS first_at, max(placed_at) AS last_at
+      FROM orders INDEXED BY orders_purchases_by_customer_idx
+      WHERE status = 'paid' AND customer_id > ${after} ${onlyCustomer}
+      GROUP BY customer_id
+      HAVING ${sql.join(conditions, sql` AND `)}
+      ORDER BY customer_id
+      LIMIT ${limit}
+    )
+    SELECT p.customer_id, c.email, c.timezone, c.country, c.tags, c.marketing_consent, c.suppressed_at,
+      p.purchases, p.first_at, p.last_at,
+      EXISTS (
+        SELECT 1 FROM messages m WHERE m.dedupe_key = ${dedupePrefix} || p.customer_id || ':lp' || p.last_at
+      ) AS already_messaged
+      ${audienceColumns(customerId, { ...query.audience, purchases: false })}
+      ${messageHistoryColumns(customerId, query.campaignId, query.capSince)}
+    FROM purchases p LEFT JOIN customers c ON c.id = p.customer_id
+    ORDER BY p.customer_id`);
+}

@@ -1,0 +1,74 @@
+// Hits for a dormant campaign: keyset pages of customers whose last real
+// purchase is old enough, with the facts the selection rules need.
+import { audienceFailure, audienceNeeds, parseTags } from '../../core/selection/audience.ts';
+import type { Hit } from '../../core/selection/types.ts';
+import { parseTimes } from '../../db/sweeps/customer-facts.ts';
+import { dormantPage } from '../../db/sweeps/dormant-hits.ts';
+import { capSince, type HitSource } from './source.ts';
+
+export const dormantSource: HitSource = async function* (context) {
+  const { campaign, settings, now } = context;
+  if (campaign.trigger.type !== 'dormant') return;
+  const needs = audienceNeeds(campaign.audience);
+  let after = '';
+  for (;;) {
+    const rows = await dormantPage(
+      context.store,
+      {
+        campaignId: campaign.id,
+        trigger: campaign.trigger,
+        audience: needs,
+        now,
+        capSince: capSince(settings, now),
+        customerId: context.customerId,
+      },
+      after,
+      context.pageSize,
+    );
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]!.customer_id;
+    const hits: Hit[] = [];
+    let noEmail = 0;
+    let alreadyMessaged = 0;
+    for (const row of rows) {
+      if (!row.email) {
+        noEmail++;
+        continue;
+      }
+      if (row.already_messaged) {
+        alreadyMessaged++;
+        continue;
+      }
+      const instance = `lp${row.last_at}`;
+      hits.push({
+        campaignId: campaign.id,
+        triggerKind: 'dormant',
+        step: 0,
+        instance,
+        triggerRef: instance,
+        customerId: row.customer_id,
+        email: row.email,
+        timezone: row.timezone,
+        consent: Boolean(row.marketing_consent),
+        suppressed: row.suppressed_at !== null,
+        audienceFailure: audienceFailure(
+          campaign.audience,
+          {
+            purchases: row.purchases,
+            totalSpentMinor: row.total_spent ?? null,
+            lastOrderValueMinor: row.last_order_value ?? null,
+            boughtCategory: row.bought_category === undefined ? null : Boolean(row.bought_category),
+            country: row.country,
+            tags: parseTags(row.tags),
+          },
+          settings.currency,
+        ),
+        dueAt: now,
+        recentMessageTimes: parseTimes(row.recent_messages),
+        lastCampaignMessageAt: row.last_campaign_message,
+      });
+    }
+    yield { hits, noEmail, alreadyMessaged };
+    if (rows.length < context.pageSize) return;
+  }
+};

@@ -1,0 +1,117 @@
+// Runs one sweep: every enabled campaign in priority order, each trigger's
+// hits through the selection rules, and (unless dry) the chosen messages into
+// the outbox in atomic batches. Safe to run twice or concurrently: the unique
+// dedupe key lets only one sweep write a message.
+import { compareIds } from '../../core/campaigns/campaign.ts';
+import type { Campaign, CampaignSet } from '../../core/campaigns/types.ts';
+import { decide, newSelectionState } from '../../core/selection/select.ts';
+import { type Decision, dedupeKey, type Hit } from '../../core/selection/types.ts';
+import { type NewMessage, writeMessages } from '../../db/repositories/messages.ts';
+import type { Store } from '../../db/store.ts';
+import { backInStockSource } from './back-in-stock-source.ts';
+import { cartSource } from './cart-source.ts';
+import { dormantSource } from './dormant-source.ts';
+import { type CampaignReport, count, emptyReport } from './report.ts';
+import type { HitSource } from './source.ts';
+
+export interface SweepOptions {
+  store: Store;
+  campaigns: CampaignSet;
+  now: number;
+  dryRun: boolean;
+  /** Only these trigger types (the cart/stock schedule runs often, dormant nightly). */
+  triggerTypes?: readonly Campaign['trigger']['type'][] | undefined;
+  campaignId?: string | undefined;
+  /** Collect every decision about this customer, for --explain. */
+  explainCustomer?: string | undefined;
+  pageSize?: number | undefined;
+  onProgress?: ((campaignId: string, report: CampaignReport) => void) | undefined;
+}
+
+export interface SweepResult {
+  now: number;
+  dryRun: boolean;
+  campaigns: CampaignReport[];
+  explanations: Decision[];
+}
+
+const sources: Partial<Record<Campaign['trigger']['type'], HitSource>> = {
+  dormant: dormantSource,
+  abandoned_cart: cartSource,
+  back_in_stock: backInStockSource,
+};
+
+export function registerSource(type: Campaign['trigger']['type'], source: HitSource): void {
+  sources[type] = source;
+}
+
+export async function runSweep(options: SweepOptions): Promise<SweepResult> {
+  const { store, now, dryRun } = options;
+  const { settings } = options.campaigns;
+  const state = newSelectionState();
+  const result: SweepResult = { now, dryRun, campaigns: [], explanations: [] };
+  for (const campaign of campaignsToRun(options)) {
+    const report = emptyReport(campaign.id);
+    result.campaigns.push(report);
+    const source = sources[campaign.trigger.type];
+    if (!source) continue;
+    const pages = source({
+      store,
+      campaign,
+      settings,
+      now,
+      pageSize: options.pageSize ?? 5000,
+      customerId: options.explainCustomer,
+    });
+    for await (const page of pages) {
+      report.skipped.noEmail += page.noEmail;
+      report.skipped.alreadyMessaged += page.alreadyMessaged;
+      const decisions = page.hits.map((hit) => decide(hit, campaign, settings, state, now));
+      decisions.forEach((decision) => count(report, decision));
+      if (options.explainCustomer) result.explanations.push(...decisions);
+      const chosen = decisions.filter((d) => d.outcome !== 'excluded');
+      if (!dryRun && chosen.length > 0) {
+        const rows = chosen.map((d) => messageRow(d, now));
+        const written = await writeMessages(store, rows, page.alongside?.(chosen.map((d) => d.hit)) ?? []);
+        for (const row of rows) {
+          if (written.has(row.dedupeKey)) continue;
+          // Another sweep wrote this one first: it is not ours to count.
+          report.alreadyWritten++;
+          if (row.status === 'held_out') report.heldOut--;
+          else report.scheduled--;
+        }
+      }
+      options.onProgress?.(campaign.id, report);
+    }
+  }
+  return result;
+}
+
+function campaignsToRun(options: SweepOptions): Campaign[] {
+  return options.campaigns.campaigns
+    .filter((c) => c.enabled)
+    .filter((c) => options.campaignId === undefined || c.id === options.campaignId)
+    .filter((c) => options.triggerTypes === undefined || options.triggerTypes.includes(c.trigger.type))
+    .sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
+}
+
+function messageRow(
+  decision: Exclude<Decision, { outcome: 'excluded' }>,
+  now: number,
+): NewMessage & { dedupeKey: string } {
+  const hit: Hit = decision.hit;
+  return {
+    id: crypto.randomUUID(),
+    dedupeKey: dedupeKey(hit),
+    campaignId: hit.campaignId,
+    step: hit.step,
+    customerId: hit.customerId,
+    email: hit.email,
+    triggerKind: hit.triggerKind,
+    triggerRef: hit.triggerRef,
+    status: decision.outcome === 'held_out' ? 'held_out' : 'scheduled',
+    dueAt: decision.dueAt,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,50 @@
+// Normalized campaigns and settings for sweep tests, built in code so a test
+// says exactly which rule it exercises.
+import type { Audience, Campaign, ShopSettings } from '../../../src/core/campaigns/types.ts';
+
+export const noAudience: Audience = {
+  minOrders: null,
+  maxOrders: null,
+  minTotalSpentMinor: null,
+  maxTotalSpentMinor: null,
+  countries: null,
+  tagsAny: null,
+  tagsNone: [],
+  minLastOrderValueMinor: null,
+  categoriesBought: null,
+};
+
+export function shopSettings(overrides: Partial<ShopSettings> = {}): ShopSettings {
+  return {
+    brand: { name: 'Test Shop', logoUrl: null, color: null },
+    sender: { fromName: 'Test Shop', fromEmail: 'hello@shop.example', replyTo: null },
+    postalAddress: '1 High Street, London',
+    timezone: 'Europe/London',
+    currency: 'GBP',
+    frequencyCap: { maxMessages: 1, perDays: 3 },
+    quietHours: null,
+    schedules: { dormantCron: '0 3 * * *', cartCron: '*/5 * * * *' },
+    consent: { nonSubscribersMayReceive: [] },
+    links: { unsubscribeBaseUrl: null },
+    ...overrides,
+  };
+}
+
+export function dormantCampaign(overrides: Partial<Campaign> = {}): Campaign {
+  return {
+    id: 'winback',
+    name: 'We miss you',
+    enabled: true,
+    priority: 50,
+    cooldownDays: 60,
+    holdoutPercent: 0,
+    attributionDays: 7,
+    onFrequencyCap: 'defer',
+    consent: 'required',
+    trigger: { type: 'dormant', days: 90, maxDays: 365, minOrders: 1, cadenceFactor: null },
+    audience: noAudience,
+    steps: [{ index: 0, delayHours: 0, email: { template: 'winback.mjml', subject: 'Hi' }, offer: null }],
+    sendWindow: null,
+    ...overrides,
+  };
+}
