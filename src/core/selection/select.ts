@@ -62,7 +62,9 @@ export function decide(
       dueAt = slot;
     }
   }
-  if (hit.lastCampaignMessageAt !== null && campaign.cooldownDays > 0) {
+  // The cooldown keeps a campaign from starting again too soon; the later
+  // steps of a series it already started are not a new start.
+  if (hit.step === 0 && hit.lastCampaignMessageAt !== null && campaign.cooldownDays > 0) {
     const readyAt = hit.lastCampaignMessageAt + campaign.cooldownDays * dayMs;
     if (readyAt > now) {
       return excluded(hit, 'cooldown', `mailed by this campaign less than ${campaign.cooldownDays} days ago`);

@@ -30,7 +30,7 @@ export function emptyReport(campaignId: string): CampaignReport {
   };
 }
 
-export function count(report: CampaignReport, decision: Decision): void {
+export function count(report: CampaignReport, decision: Decision, now: number): void {
   report.eligible++;
   if (decision.outcome === 'excluded') {
     report.excluded[decision.rule] = (report.excluded[decision.rule] ?? 0) + 1;
@@ -38,6 +38,6 @@ export function count(report: CampaignReport, decision: Decision): void {
     report.heldOut++;
   } else {
     report.scheduled++;
-    if (decision.dueAt > decision.hit.dueAt) report.deferred++;
+    if (decision.dueAt > Math.max(decision.hit.dueAt, now)) report.deferred++;
   }
 }

@@ -67,7 +67,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       report.skipped.noEmail += page.noEmail;
       report.skipped.alreadyMessaged += page.alreadyMessaged;
       const decisions = page.hits.map((hit) => decide(hit, campaign, settings, state, now));
-      decisions.forEach((decision) => count(report, decision));
+      for (const decision of decisions) count(report, decision, now);
       if (options.explainCustomer) result.explanations.push(...decisions);
       const chosen = decisions.filter((d) => d.outcome !== 'excluded');
       if (!dryRun && chosen.length > 0) {
@@ -92,7 +92,7 @@ function campaignsToRun(options: SweepOptions): Campaign[] {
     .filter((c) => c.enabled)
     .filter((c) => options.campaignId === undefined || c.id === options.campaignId)
     .filter((c) => options.triggerTypes === undefined || options.triggerTypes.includes(c.trigger.type))
-    .sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
+    .sort((a, b) => b.priority - a.priority || compareIds(a.id, b.id));
 }
 
 function messageRow(

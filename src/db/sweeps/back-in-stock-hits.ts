@@ -1,0 +1,219 @@
+// The back-in-stock trigger in SQL: the products that came back (latest
+// restock row, in stock now) and someone waits for, then per product its
+// pending waitlist entries oldest first and the open carts holding it, each a
+// keyset page with the facts the selection rules need. Reads only, except
+// markNotified, which the runner batches with the messages it writes.
+import { and, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { AudienceNeeds } from '../../core/selection/audience.ts';
+import { waitlistEntries } from '../schema/index.ts';
+import type { Statement, Store } from '../store.ts';
+import { audienceColumns, messageHistoryColumns } from './customer-facts.ts';
+
+export interface BackInStockQuery {
+  campaignId: string;
+  includeCarts: boolean;
+  audience: AudienceNeeds;
+  capSince: number;
+  /** Restricts waitlist entries and carts to one customer, for --explain. */
+  customerId?: string | undefined;
+}
+
+export interface RestockRow {
+  product_id: string;
+  restock_id: number;
+  /** Units that came back; null when the platform only reports in/out of stock. */
+  quantity: number | null;
+  restocked_at: number;
+  /** Messages already written against this restock's allocation (see sentColumn). */
+  sent: number;
+}
+
+/**
+ * Products in stock now whose latest restock row exists and that someone may
+ * be waiting for: a pending waitlist entry or, when asked, an open cart
+ * holding it. Keyset pages by product id.
+ */
+export async function restockPage(
+  store: Store,
+  query: BackInStockQuery,
+  afterProductId: string,
+  limit: number,
+): Promise<RestockRow[]> {
+  const carts = query.includeCarts
+    ? sql`UNION
+      SELECT i.product_id FROM cart_items i JOIN carts c ON c.id = i.cart_id
+      WHERE c.status = 'open' AND i.quantity > 0 AND i.product_id > ${afterProductId}`
+    : sql``;
+  return store.db.all<RestockRow>(sql`
+    WITH waited AS (
+      SELECT DISTINCT w.product_id FROM waitlist_entries w INDEXED BY waitlist_pending_by_product_idx
+      WHERE w.notified_at IS NULL AND w.product_id > ${afterProductId}
+      ${carts}
+    )
+    SELECT p.id AS product_id, r.id AS restock_id, r.quantity, r.at AS restocked_at,
+      ${sentColumn(query.campaignId, sql`'restock' || r.id`)}
+    FROM waited k
+    JOIN products p ON p.id = k.product_id
+    JOIN restocks r ON r.id = (
+      SELECT r2.id FROM restocks r2 WHERE r2.product_id = p.id ORDER BY r2.at DESC, r2.id DESC LIMIT 1
+    )
+    WHERE p.in_stock = 1
+    ORDER BY p.id
+    LIMIT ${limit}`);
+}
+
+/**
+ * Messages of the campaign that used a restock's allocation: every written
+ * one, held out included. Read in the same statement as the rows it limits,
+ * so the count and the queue come from one snapshot: a concurrent sweep's
+ * messages and notified marks are either both seen or neither.
+ */
+function sentColumn(campaignId: string, triggerRef: SQL): SQL {
+  return sql`(SELECT count(*) FROM messages m
+    WHERE m.campaign_id = ${campaignId} AND m.trigger_ref = ${triggerRef} AND m.status <> 'cancelled') AS sent`;
+}
+
+/** The trigger_ref of every message a restock allows. */
+export function restockRef(restock: Pick<RestockRow, 'restock_id'>): string {
+  return `restock${restock.restock_id}`;
+}
+
+export interface WaitlistCursor {
+  createdAt: number;
+  entryId: string;
+}
+
+export const firstWaitlistCursor: WaitlistCursor = { createdAt: Number.MIN_SAFE_INTEGER, entryId: '' };
+
+/** Facts shared by waitlist and cart rows. */
+export interface RecipientFacts {
+  /** The restock's sent count in this row's snapshot; the same on every row of a page. */
+  sent: number;
+  /** The entry's or cart's customer, else (waitlist only) a customer with that address. */
+  customer_id: string | null;
+  email: string | null;
+  already_messaged: number;
+  timezone: string | null;
+  country: string | null;
+  tags: string | null;
+  marketing_consent: number | null;
+  /** The customer is suppressed, or any customer with this address is. */
+  suppressed: number;
+  purchases?: number;
+  total_spent?: number;
+  last_order_value?: number | null;
+  bought_category?: number;
+  recent_messages: string | null;
+  last_campaign_message: number | null;
+}
+
+export interface WaitlistRow extends RecipientFacts {
+  entry_id: string;
+  created_at: number;
+}
+
+/** Pending entries (never notified) for one product, oldest sign-up first. */
+export async function waitlistPage(
+  store: Store,
+  query: BackInStockQuery,
+  restock: RestockRow,
+  after: WaitlistCursor,
+  limit: number,
+): Promise<WaitlistRow[]> {
+  const resolvedCustomer = sql`coalesce(w.customer_id, (SELECT min(cu.id) FROM customers cu WHERE cu.email = w.email))`;
+  const onlyCustomer =
+    query.customerId === undefined ? sql`` : sql`AND ${resolvedCustomer} = ${query.customerId}`;
+  const customerId = sql.raw('e.customer_id');
+  return store.db.all<WaitlistRow>(sql`
+    WITH e AS (
+      SELECT w.id AS entry_id, w.email, w.created_at, ${resolvedCustomer} AS customer_id
+      FROM waitlist_entries w INDEXED BY waitlist_pending_by_product_idx
+      WHERE w.product_id = ${restock.product_id} AND w.notified_at IS NULL
+        AND w.created_at >= ${after.createdAt}
+        AND (w.created_at > ${after.createdAt} OR w.id > ${after.entryId})
+        ${onlyCustomer}
+      ORDER BY w.created_at, w.id
+      LIMIT ${limit}
+    )
+    SELECT e.entry_id, e.email, e.created_at, e.customer_id, c.timezone, c.country, c.tags, c.marketing_consent,
+      ${sentColumn(query.campaignId, sql`${restockRef(restock)}`)},
+      (c.suppressed_at IS NOT NULL OR ${addressSuppressed(sql.raw('e.email'))}) AS suppressed,
+      EXISTS (
+        SELECT 1 FROM messages m
+        WHERE m.dedupe_key = ${`${query.campaignId}:0:`} || coalesce(e.customer_id, 'email:' || e.email)
+          || ':wl' || e.entry_id
+      ) AS already_messaged
+      ${audienceColumns(customerId, query.audience)}
+      ${messageHistoryColumns(customerId, query.campaignId, query.capSince)}
+    FROM e LEFT JOIN customers c ON c.id = e.customer_id
+    ORDER BY e.created_at, e.entry_id`);
+}
+
+export interface HeldCartRow extends RecipientFacts {
+  cart_id: string;
+}
+
+/**
+ * Open carts holding the product that were last touched before it came back:
+ * a cart filled while the product was in stock has nothing to be told.
+ */
+export async function heldCartPage(
+  store: Store,
+  query: BackInStockQuery,
+  restock: RestockRow,
+  afterCartId: string,
+  limit: number,
+): Promise<HeldCartRow[]> {
+  const onlyCustomer = query.customerId === undefined ? sql`` : sql`AND c.customer_id = ${query.customerId}`;
+  const customerId = sql.raw('h.customer_id');
+  const instance = `:bis${restock.product_id}cart`;
+  return store.db.all<HeldCartRow>(sql`
+    WITH h AS (
+      SELECT c.id AS cart_id, c.customer_id, coalesce(c.email, cu.email) AS email,
+        cu.timezone, cu.country, cu.tags, cu.marketing_consent, cu.suppressed_at
+      FROM carts c LEFT JOIN customers cu ON cu.id = c.customer_id
+      WHERE c.status = 'open' AND c.id > ${afterCartId} AND c.last_activity_at <= ${restock.restocked_at}
+        AND c.id IN (
+          SELECT i.cart_id FROM cart_items i WHERE i.product_id = ${restock.product_id} AND i.quantity > 0
+        )
+        ${onlyCustomer}
+      ORDER BY c.id
+      LIMIT ${limit}
+    )
+    SELECT h.cart_id, h.customer_id, h.email, h.timezone, h.country, h.tags, h.marketing_consent,
+      ${sentColumn(query.campaignId, sql`${restockRef(restock)}`)},
+      (h.suppressed_at IS NOT NULL OR ${addressSuppressed(sql.raw('h.email'))}) AS suppressed,
+      EXISTS (
+        SELECT 1 FROM messages m
+        WHERE m.dedupe_key = ${`${query.campaignId}:0:`} || coalesce(h.customer_id, 'email:' || h.email)
+          || ${instance} || h.cart_id
+      ) AS already_messaged
+      ${audienceColumns(customerId, query.audience)}
+      ${messageHistoryColumns(customerId, query.campaignId, query.capSince)}
+    FROM h
+    ORDER BY h.cart_id`);
+}
+
+/**
+ * Marks waitlist entries as notified, to run in the batch that writes their
+ * messages: an entry is then never offered again, whatever its product does.
+ */
+export function markNotified(store: Store, entryIds: readonly string[], now: number): Statement[] {
+  const perStatement = Math.max(1, store.limits.maxParams - 1);
+  const statements: Statement[] = [];
+  for (let i = 0; i < entryIds.length; i += perStatement) {
+    const ids = entryIds.slice(i, i + perStatement);
+    statements.push(
+      store.db
+        .update(waitlistEntries)
+        .set({ notifiedAt: now })
+        .where(and(inArray(waitlistEntries.id, ids), isNull(waitlistEntries.notifiedAt))),
+    );
+  }
+  return statements;
+}
+
+/** A suppressed address stays suppressed whichever customer row (or none) it arrives with. */
+function addressSuppressed(email: SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM customers s WHERE s.email = ${email} AND s.suppressed_at IS NOT NULL)`;
+}
