@@ -1,19 +1,23 @@
 // The `rekindle` command: parses the environment once, picks the command and
 // turns expected failures into one clear line and a non-zero exit code.
 
+import { demoCommand } from '../cli/demo.ts';
 import type { CliIO, Command } from '../cli/io.ts';
 import { UsageError } from '../cli/io.ts';
 import { keysCommand } from '../cli/keys.ts';
 import { migrateCommand } from '../cli/migrate.ts';
 import { serveCommand } from '../cli/serve.ts';
+import { validateCommand } from '../cli/validate.ts';
 import { ConfigError, parseNodeEnv } from '../config/env.ts';
 import { AppError } from '../core/errors.ts';
 import { migrateLibsql, openLibsqlStore } from '../db/libsql.ts';
 
 const commands: Record<string, Command> = {
+  demo: demoCommand,
   migrate: migrateCommand,
   keys: keysCommand,
   serve: serveCommand,
+  validate: validateCommand,
 };
 
 const usage = `usage: rekindle <command> [options]
