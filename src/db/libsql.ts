@@ -37,7 +37,11 @@ export async function openLibsqlStore(options: LibsqlOptions): Promise<Store> {
     limits: libsqlLimits,
     async batch(statements: Statement[]) {
       if (statements.length === 0) return [];
-      return db.batch(statements as [Statement, ...Statement[]]);
+      const results = await db.batch(statements as [Statement, ...Statement[]]);
+      // The embedded driver frees bound parameters only once the event loop
+      // turns; a tight loop of batches would otherwise grow memory without bound.
+      await new Promise((resolve) => setImmediate(resolve));
+      return results;
     },
     async close() {
       client.close();
