@@ -2,6 +2,7 @@
 // turns expected failures into one clear line and a non-zero exit code.
 
 import { demoCommand } from '../cli/demo.ts';
+import { importCommand } from '../cli/import.ts';
 import type { CliIO, Command } from '../cli/io.ts';
 import { UsageError } from '../cli/io.ts';
 import { keysCommand } from '../cli/keys.ts';
@@ -14,6 +15,7 @@ import { migrateLibsql, openLibsqlStore } from '../db/libsql.ts';
 
 const commands: Record<string, Command> = {
   demo: demoCommand,
+  import: importCommand,
   migrate: migrateCommand,
   keys: keysCommand,
   serve: serveCommand,
