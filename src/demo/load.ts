@@ -51,5 +51,14 @@ function statementsFor(store: Store, batch: ShopBatch, now: number): Statement[]
 // slices leaves a half-written chunk that the next (idempotent) load repairs.
 async function writeInSlices(store: Store, statements: Statement[]): Promise<void> {
   const max = store.limits.maxBatchStatements;
-  for (let i = 0; i < statements.length; i += max) await store.batch(statements.slice(i, i + max));
+  for (let i = 0; i < statements.length; i += max) {
+    await store.batch(statements.slice(i, i + max));
+    await turnEventLoop();
+  }
 }
+
+// The embedded libSQL driver answers with already-settled promises, so a loop
+// of awaits never leaves the microtask queue, and the native memory of finished
+// statements (freed by finalizers that run on a later turn of the event loop)
+// piles up: about 115 bytes per bound parameter, 14 GB for a million customers.
+const turnEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -85,10 +85,6 @@ export class ProductPicker {
     });
   }
 
-  get categoryNames(): string[] {
-    return [...this.byCategory.keys()];
-  }
-
   pick(rng: Rng, favouriteCategory?: string): ProductRecord {
     const group = favouriteCategory === undefined ? undefined : this.byCategory.get(favouriteCategory);
     if (group && rng.chance(0.6)) return group.items[search(group.cumulative, rng.next())]!;
