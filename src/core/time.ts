@@ -38,3 +38,13 @@ function sameCalendarDate(normalized: string, year: number, month: number, day: 
     normalized.length > 0
   );
 }
+
+/** True for an IANA time zone name this runtime knows, like Europe/London. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

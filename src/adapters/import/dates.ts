@@ -2,6 +2,7 @@
 // schema accepts: "2024-01-02 10:00:00 +0100" (Shopify) becomes
 // "2024-01-02T10:00:00+01:00". A time without an offset is only read when the
 // user names the time zone it was written in; it is never guessed.
+
 import { CellError } from './values.ts';
 
 const withOffset =
@@ -43,15 +44,6 @@ export function instantReader(timeZone: string | undefined): InstantReader {
       toUtc(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], millis)),
     ).toISOString();
   };
-}
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function normalizeOffset(zone: string): string {

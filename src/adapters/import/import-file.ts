@@ -6,10 +6,11 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { AppError } from '../../core/errors.ts';
+import { isTimeZone } from '../../core/time.ts';
 import type { Store } from '../../db/store.ts';
 import { ChunkWriter } from './chunk-writer.ts';
 import { checkMap, csvLayout, jsonLayout, kindSpecs } from './columns.ts';
-import { instantReader, isTimeZone } from './dates.ts';
+import { instantReader } from './dates.ts';
 import { RowGrouper } from './group-rows.ts';
 import { readCsv } from './read-csv.ts';
 import { readJsonl } from './read-jsonl.ts';

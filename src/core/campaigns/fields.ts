@@ -3,6 +3,7 @@
 // message ("must be <allowed>, got 'ninety'") and in the generated reference,
 // so the two cannot drift. Never throws and never reads anything outside.
 import { z } from 'zod';
+import { isTimeZone } from '../time.ts';
 
 type RawIssue = z.core.$ZodRawIssue;
 
@@ -215,15 +216,6 @@ export function timeZone() {
     .string({ error: expected(allowed) })
     .refine(isTimeZone, { error: expected(allowed) })
     .meta({ allowed });
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone.length > 0;
-  } catch {
-    return false;
-  }
 }
 
 export function absoluteUrl(allowed = 'an absolute http(s) URL like https://shop.example/unsubscribe') {

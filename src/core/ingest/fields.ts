@@ -2,7 +2,7 @@
 // is checked and explained the same way on the API and in file imports.
 import { z } from 'zod';
 import { toMinorUnits } from '../money.ts';
-import { parseInstant } from '../time.ts';
+import { isTimeZone, parseInstant } from '../time.ts';
 
 export const externalId = z
   .string({
@@ -62,15 +62,6 @@ export const timezone = z
 export const url = z.url('expected an absolute URL');
 
 export const tags = z.array(z.string().trim().min(1).max(100)).max(100);
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Converts `amount` (a decimal) to minor units of `currency`, reporting a

@@ -7,7 +7,7 @@ import { and, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import { waitlistEntries } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
-import { audienceColumns, messageHistoryColumns } from './customer-facts.ts';
+import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-facts.ts';
 
 export interface BackInStockQuery {
   campaignId: string;
@@ -86,25 +86,15 @@ export interface WaitlistCursor {
 export const firstWaitlistCursor: WaitlistCursor = { createdAt: Number.MIN_SAFE_INTEGER, entryId: '' };
 
 /** Facts shared by waitlist and cart rows. */
-export interface RecipientFacts {
+export interface RecipientFacts extends CustomerFactsRow {
   /** The restock's sent count in this row's snapshot; the same on every row of a page. */
   sent: number;
   /** The entry's or cart's customer, else (waitlist only) a customer with that address. */
   customer_id: string | null;
   email: string | null;
   already_messaged: number;
-  timezone: string | null;
-  country: string | null;
-  tags: string | null;
-  marketing_consent: number | null;
   /** The customer is suppressed, or any customer with this address is. */
   suppressed: number;
-  purchases?: number;
-  total_spent?: number;
-  last_order_value?: number | null;
-  bought_category?: number;
-  recent_messages: string | null;
-  last_campaign_message: number | null;
 }
 
 export interface WaitlistRow extends RecipientFacts {

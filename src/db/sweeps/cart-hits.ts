@@ -7,7 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import type { Store } from '../store.ts';
-import { audienceColumns, messageHistoryColumns } from './customer-facts.ts';
+import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-facts.ts';
 
 const hourMs = 3_600_000;
 
@@ -35,7 +35,7 @@ export const firstCartCursor: CartCursor = { lastActivityAt: Number.MIN_SAFE_INT
  * to (no email, already messaged for this step), so paging can go on from
  * the last row and the caller can count why rows were skipped.
  */
-export interface CartRow {
+export interface CartRow extends CustomerFactsRow {
   cart_id: string;
   customer_id: string | null;
   /** The cart's email, else the customer's. */
@@ -47,18 +47,8 @@ export interface CartRow {
   step: number;
   ordered_since: number;
   already_messaged: number;
-  timezone: string | null;
-  country: string | null;
-  tags: string | null;
-  marketing_consent: number | null;
   /** The customer is suppressed, or any customer with the cart's address is. */
   suppressed: number;
-  purchases?: number;
-  total_spent?: number;
-  last_order_value?: number | null;
-  bought_category?: number;
-  recent_messages: string | null;
-  last_campaign_message: number | null;
 }
 
 export async function cartPage(

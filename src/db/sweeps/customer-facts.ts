@@ -47,6 +47,20 @@ export function messageHistoryColumns(customerId: SQL, campaignId: string, capSi
       WHERE m.customer_id = ${customerId} AND m.campaign_id = ${campaignId} AND m.status <> 'cancelled') AS last_campaign_message`;
 }
 
+/** The customer columns every trigger's page returns, as audienceColumns and messageHistoryColumns name them. */
+export interface CustomerFactsRow {
+  timezone: string | null;
+  country: string | null;
+  tags: string | null;
+  marketing_consent: number | null;
+  purchases?: number;
+  total_spent?: number;
+  last_order_value?: number | null;
+  bought_category?: number;
+  recent_messages: string | null;
+  last_campaign_message: number | null;
+}
+
 export function parseTimes(list: unknown): number[] {
   if (typeof list !== 'string' || list === '') return [];
   return list.split(',').map(Number);

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import type { DormantTrigger } from '../../core/triggers/dormant.ts';
 import type { Store } from '../store.ts';
-import { audienceColumns, messageHistoryColumns } from './customer-facts.ts';
+import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-facts.ts';
 
 const dayMs = 86_400_000;
 
@@ -25,23 +25,14 @@ export interface DormantQuery {
  * email, already messaged for this episode), so the caller can page on the
  * last customer id and count why rows were skipped.
  */
-export interface DormantRow {
+export interface DormantRow extends CustomerFactsRow {
   customer_id: string;
   email: string | null;
   already_messaged: number;
-  timezone: string | null;
-  country: string | null;
-  tags: string | null;
-  marketing_consent: number | null;
   suppressed_at: number | null;
   purchases: number;
   first_at: number;
   last_at: number;
-  total_spent?: number;
-  last_order_value?: number | null;
-  bought_category?: number;
-  recent_messages: string | null;
-  last_campaign_message: number | null;
 }
 
 export async function dormantPage(

@@ -5,7 +5,7 @@
 // not use a unit: the source pages on, re-counting after each page. Never
 // writes itself; the runner writes the messages and the notified marks.
 import type { BackInStockTrigger } from '../../core/campaigns/types.ts';
-import { audienceFailure, audienceNeeds, parseTags } from '../../core/selection/audience.ts';
+import { audienceNeeds } from '../../core/selection/audience.ts';
 import { decide, newSelectionState } from '../../core/selection/select.ts';
 import type { Hit } from '../../core/selection/types.ts';
 import { restockAllowance } from '../../core/triggers/back-in-stock.ts';
@@ -21,7 +21,7 @@ import {
   type WaitlistCursor,
   waitlistPage,
 } from '../../db/sweeps/back-in-stock-hits.ts';
-import { parseTimes } from '../../db/sweeps/customer-facts.ts';
+import { customerPart } from './customer-facts.ts';
 import { capSince, type HitSource, type SourceContext, type SourcePage } from './source.ts';
 
 export const backInStockSource: HitSource = async function* (context) {
@@ -168,24 +168,8 @@ function recipientHit(
     triggerRef,
     customerId: row.customer_id,
     email: row.email,
-    timezone: row.timezone,
-    // Without a customer row nobody said yes to marketing.
-    consent: Boolean(row.marketing_consent),
     suppressed: Boolean(row.suppressed),
-    audienceFailure: audienceFailure(
-      campaign.audience,
-      {
-        purchases: row.purchases ?? null,
-        totalSpentMinor: row.total_spent ?? null,
-        lastOrderValueMinor: row.last_order_value ?? null,
-        boughtCategory: row.bought_category === undefined ? null : Boolean(row.bought_category),
-        country: row.country,
-        tags: parseTags(row.tags),
-      },
-      settings.currency,
-    ),
     dueAt: now,
-    recentMessageTimes: parseTimes(row.recent_messages),
-    lastCampaignMessageAt: row.last_campaign_message,
+    ...customerPart(row, campaign, settings),
   };
 }

@@ -1,11 +1,11 @@
 // Hits for an abandoned-cart campaign: keyset pages of open, idle carts, each
 // judged by matchAbandonedCart (the one definition of the series) and turned
 // into a hit for the latest due step. Never writes; the runner does.
-import { audienceFailure, audienceNeeds, parseTags } from '../../core/selection/audience.ts';
+import { audienceNeeds } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
 import { matchAbandonedCart } from '../../core/triggers/abandoned-cart.ts';
 import { type CartCursor, type CartRow, cartPage, firstCartCursor } from '../../db/sweeps/cart-hits.ts';
-import { parseTimes } from '../../db/sweeps/customer-facts.ts';
+import { customerPart } from './customer-facts.ts';
 import { capSince, type HitSource, type SourceContext } from './source.ts';
 
 export const cartSource: HitSource = async function* (context) {
@@ -82,24 +82,8 @@ function toHit(
     triggerRef: outcome.instance,
     customerId: row.customer_id,
     email,
-    timezone: row.timezone,
-    // A guest cart has no one who said yes to marketing.
-    consent: Boolean(row.marketing_consent),
     suppressed: Boolean(row.suppressed),
-    audienceFailure: audienceFailure(
-      campaign.audience,
-      {
-        purchases: row.purchases ?? null,
-        totalSpentMinor: row.total_spent ?? null,
-        lastOrderValueMinor: row.last_order_value ?? null,
-        boughtCategory: row.bought_category === undefined ? null : Boolean(row.bought_category),
-        country: row.country,
-        tags: parseTags(row.tags),
-      },
-      settings.currency,
-    ),
     dueAt: outcome.dueAt,
-    recentMessageTimes: parseTimes(row.recent_messages),
-    lastCampaignMessageAt: row.last_campaign_message,
+    ...customerPart(row, campaign, settings),
   };
 }

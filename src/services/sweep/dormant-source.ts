@@ -1,9 +1,9 @@
 // Hits for a dormant campaign: keyset pages of customers whose last real
 // purchase is old enough, with the facts the selection rules need.
-import { audienceFailure, audienceNeeds, parseTags } from '../../core/selection/audience.ts';
+import { audienceNeeds } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
-import { parseTimes } from '../../db/sweeps/customer-facts.ts';
 import { dormantPage } from '../../db/sweeps/dormant-hits.ts';
+import { customerPart } from './customer-facts.ts';
 import { capSince, type HitSource } from './source.ts';
 
 export const dormantSource: HitSource = async function* (context) {
@@ -48,24 +48,9 @@ export const dormantSource: HitSource = async function* (context) {
         triggerRef: instance,
         customerId: row.customer_id,
         email: row.email,
-        timezone: row.timezone,
-        consent: Boolean(row.marketing_consent),
         suppressed: row.suppressed_at !== null,
-        audienceFailure: audienceFailure(
-          campaign.audience,
-          {
-            purchases: row.purchases,
-            totalSpentMinor: row.total_spent ?? null,
-            lastOrderValueMinor: row.last_order_value ?? null,
-            boughtCategory: row.bought_category === undefined ? null : Boolean(row.bought_category),
-            country: row.country,
-            tags: parseTags(row.tags),
-          },
-          settings.currency,
-        ),
         dueAt: now,
-        recentMessageTimes: parseTimes(row.recent_messages),
-        lastCampaignMessageAt: row.last_campaign_message,
+        ...customerPart(row, campaign, settings),
       });
     }
     yield { hits, noEmail, alreadyMessaged };
