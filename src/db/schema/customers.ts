@@ -20,6 +20,8 @@ export const customers = sqliteTable(
     /** Set once an address must never get marketing mail again. */
     suppressedAt: integer('suppressed_at'),
     suppressionReason: text('suppression_reason'),
+    /** Set when the customer's personal data was erased on request; the row stays for counts. */
+    erasedAt: integer('erased_at'),
     /** Epoch milliseconds, UTC, as every time column. */
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),

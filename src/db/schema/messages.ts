@@ -33,6 +33,14 @@ export const messages = sqliteTable(
     leaseUntil: integer('lease_until'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** Why a message was cancelled just before sending (suppressed, ordered, cart converted...). */
+    cancelReason: text('cancel_reason'),
+    /**
+     * JSON array of the URLs the rendered email links to, written when it is
+     * sent. A click token carries an index into it, so the redirect can only
+     * go to a link the email really contained.
+     */
+    links: text('links'),
     providerMessageId: text('provider_message_id'),
     sentAt: integer('sent_at'),
     createdAt: integer('created_at').notNull(),
@@ -43,5 +51,6 @@ export const messages = sqliteTable(
     index('messages_due_idx').on(t.dueAt).where(sql`${t.status} = 'scheduled'`),
     index('messages_customer_idx').on(t.customerId, t.createdAt),
     index('messages_campaign_idx').on(t.campaignId, t.status),
+    index('messages_trigger_idx').on(t.campaignId, t.triggerRef),
   ],
 );

@@ -1,0 +1,70 @@
+// The rendering contract between the delivery loop and the template adapter.
+// The view is what a template's Liquid sees: snake_case, as marketers write
+// it in emails/*.mjml (`{{ customer.first_name }}`), money already formatted
+// in the shop's currency, times already in the customer's zone. Types only.
+
+export interface MoneyView {
+  /** Formatted for people, e.g. "£12.50". */
+  display: string;
+  minor: number;
+  currency: string;
+}
+
+export interface ProductView {
+  id: string;
+  title: string;
+  url: string | null;
+  image_url: string | null;
+  price: MoneyView | null;
+}
+
+export interface CartItemView extends ProductView {
+  quantity: number;
+  line_total: MoneyView | null;
+}
+
+export interface OfferView {
+  code: string;
+  kind: 'percent_off' | 'amount_off' | 'free_shipping';
+  /** "15% off", "£10 off", "Free shipping". */
+  headline: string;
+  min_subtotal: MoneyView | null;
+  /** Formatted date in the customer's zone, e.g. "7 December 2026". */
+  expires_on: string | null;
+}
+
+export interface EmailView {
+  customer: {
+    id: string | null;
+    first_name: string | null;
+    last_name: string | null;
+    email: string;
+  };
+  shop: {
+    name: string;
+    logo_url: string | null;
+    color: string | null;
+    postal_address: string;
+  };
+  campaign: { id: string; name: string; step: number };
+  offer: OfferView | null;
+  cart: { items: CartItemView[]; total: MoneyView | null; recovery_url: string | null } | null;
+  product: ProductView | null;
+  recommended: ProductView[];
+  links: {
+    /** The https one-click unsubscribe page for this message. */
+    unsubscribe: string;
+    shop: string | null;
+  };
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Renders one message. The adapter caches compiled templates; a view only fills them. */
+export interface MessageRenderer {
+  render(template: string, subject: string, view: EmailView): Promise<RenderedEmail>;
+}
