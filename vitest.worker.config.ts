@@ -16,6 +16,10 @@ export default defineProject({
       miniflare: {
         // A test-only binding: the setup file applies these to env.DB.
         bindings: { TEST_MIGRATIONS: await readD1Migrations(migrationsDir) },
+        // Every outbound fetch lands here, never on the network. The stand-in
+        // mail provider at mail-standin.test accepts MIME and answers with an
+        // id that says what it saw, so a test in workerd can check the post.
+        outboundService: standInProvider,
       },
     })),
   ],
@@ -28,3 +32,16 @@ export default defineProject({
     hookTimeout: 30_000,
   },
 });
+
+async function standInProvider(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.hostname !== 'mail-standin.test') return new Response('no network in tests', { status: 502 });
+  const mime = await request.text();
+  const seen = [
+    request.headers.get('content-type') === 'message/rfc822' ? 'rfc822' : 'not-rfc822',
+    /^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m.test(mime) ? 'one-click' : 'no-one-click',
+    /multipart\/alternative/.test(mime) ? 'alternative' : 'single-part',
+    /text\/html/.test(mime) && /text\/plain/.test(mime) ? 'html+text' : 'missing-part',
+  ];
+  return Response.json({ id: `standin:${seen.join(',')}` }, { status: 202 });
+}

@@ -1,17 +1,29 @@
-// rekindle demo: fills the database with a believable, reproducible shop
-// (products, customers, two years of orders, carts, waitlists) and says what it
-// stored. Loading again changes nothing; --reset starts from an empty file and
-// never deletes anything but the file DATABASE_URL names.
+// rekindle demo: the whole reactivation job on a believable, reproducible shop.
+// It loads the shop as it stood three weeks before `now` (products, customers,
+// two years of orders, carts, waitlists), sweeps it once with the campaigns
+// folder and shows whom the rules chose and why; then sends what comes due
+// into .eml files, simulates how customers respond, and prints the report.
+// Loading again changes nothing (the second sweep finds everyone already
+// messaged); --reset starts from an empty file and never deletes anything but
+// the file DATABASE_URL names.
 import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseInstant } from '../core/time.ts';
+import { campaignReports } from '../db/repositories/reports.ts';
+import { type Aftermath, demoAftermath, demoWeeks } from '../demo/aftermath.ts';
 import { type LoadProgress, loadDemoShop } from '../demo/load.ts';
 import { demoDefaults } from '../demo/shop.ts';
 import { type ShopSummary, segmentRules, summarizeShop } from '../demo/summary.ts';
+import { type DemoSweep, sweepDemoShop } from '../demo/sweep.ts';
+import { sweepReportJson, sweepTableRow } from '../services/campaigns/sweep-report-json.ts';
+import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
 import { redactUrl } from './migrate.ts';
+import { printReports } from './report.ts';
 
 const maxCustomers = 10_000_000;
+const dayMs = 86_400_000;
 
 export const demoCommand: Command = async (argv, io) => {
   const { values } = parseArgs({
@@ -27,14 +39,37 @@ export const demoCommand: Command = async (argv, io) => {
   const customers = parseCustomers(values.customers);
   const now = parseNow(values.now, io);
   const seed = values.seed ?? demoDefaults.seed;
+  // Checked before anything is written: a broken campaign file should not cost a load.
+  // Checked before anything is written: a broken campaign file should not cost a load.
+  const set = await loadCampaignSetFor(io, 'nothing loaded; fix it and run the demo again');
+  if (!set) return 1;
   if (values.reset) await resetDatabase(io.config.DATABASE_URL);
   const store = await io.openStore();
   try {
     const started = performance.now();
-    await loadDemoShop(store, { now, seed, customers }, io.interactive ? drawProgress(io) : undefined);
+    // The shop is as it was `demoWeeks` before `now`; the sweep runs then, and
+    // the weeks up to `now` are for sending and for customers to respond.
+    const sweptAt = now - demoWeeks * 7 * dayMs;
+    await loadDemoShop(
+      store,
+      { now: sweptAt, seed, customers },
+      io.interactive ? drawProgress(io) : undefined,
+    );
     if (io.interactive) io.stderr.write('\n');
-    const summary = await summarizeShop(store, now);
+    const summary = await summarizeShop(store, sweptAt);
+    const sweep = await sweepDemoShop(store, set, sweptAt);
+    if (io.interactive) io.stderr.write('sending and simulating three weeks of behaviour...\n');
+    const after = await demoAftermath({
+      config: io.config,
+      store,
+      campaigns: set,
+      sweptAt,
+      until: now,
+    });
+    const reports = await campaignReports(store, { campaigns: set, now });
     const seconds = (performance.now() - started) / 1000;
+    const outbox = resolve(io.config.OUTBOX_DIR);
+    const dashboard = `${io.config.PUBLIC_BASE_URL}/dashboard`;
     const database = redactUrl(io.config.DATABASE_URL);
     if (values.json) {
       printJson(io, {
@@ -42,12 +77,27 @@ export const demoCommand: Command = async (argv, io) => {
         generated: { seed, now: new Date(now).toISOString(), customers },
         seconds: Math.round(seconds * 10) / 10,
         ...summary,
+        sweep: { ...sweepReportJson(sweep.result), picks: sweep.picks },
+        restocked: after.restocked,
+        delivery: { ...after.delivered, outbox },
+        behaviour: after.behaviour,
+        reports: reports.map(({ daily: _daily, ...rest }) => rest),
+        dashboard,
       });
     } else {
       io.stdout.write(
         `demo shop (seed '${seed}', now ${new Date(now).toISOString()}) in ${database}, ${seconds.toFixed(1)} s\n\n`,
       );
       printSummary(io, summary);
+      printSweep(io, sweep);
+      printAftermath(io, after, outbox);
+      io.stdout.write(
+        `\nresults at ${new Date(now).toISOString()}, per campaign (rekindle report --json for all figures)\n\n`,
+      );
+      printReports(io, reports, false);
+      io.stdout.write(
+        `\ndashboard: ${dashboard} (run \`rekindle serve\`, sign in with a key from \`rekindle keys create --scopes reports\`)\n`,
+      );
     }
     return 0;
   } finally {
@@ -110,5 +160,48 @@ function printSummary(io: CliIO, s: ShopSummary): void {
       `out-of-stock products: ${s.outOfStock.products}, ${s.outOfStock.withWaitlist} with a waitlist (${s.outOfStock.waitlistEntries} sign-ups)`,
       '',
     ].join('\n'),
+  );
+}
+
+function printAftermath(io: CliIO, after: Aftermath, outbox: string): void {
+  const d = after.delivered;
+  io.stdout.write(
+    `\nthree weeks pass: ${after.restocked} awaited products come back in stock on day 2; the cart and stock sweep runs daily\n`,
+  );
+  io.stdout.write(
+    `sent ${d.sent} emails over ${demoWeeks} weeks (${d.cancelled} cancelled before sending, ${d.failed} failed) as .eml files in ${outbox}\n`,
+  );
+  if (after.warning) io.stdout.write(`  note: ${after.warning}\n`);
+  const b = after.behaviour;
+  io.stdout.write(
+    b
+      ? `simulated: ${b.opens} opens (${b.proxyOpens} by privacy proxies), ${b.clicks} clicks, ${b.unsubscribes} unsubscribes, ${b.couponOrders} coupon orders, ${b.influencedOrders} other orders after an email, ${b.heldOutOrders} orders in the holdout\n`
+      : 'behaviour was simulated by an earlier run over this database (use --reset to start again)\n',
+  );
+}
+
+function printSweep(io: CliIO, { result, picks }: DemoSweep): void {
+  io.stdout.write(
+    `sweep at ${new Date(result.now).toISOString()}: per campaign, the trigger's hits and the rule that ended each one\n\n`,
+  );
+  printTable(io, result.campaigns.map(sweepTableRow));
+  io.stdout.write('\n');
+  for (const report of result.campaigns) {
+    const chosen = picks.filter((p) => p.campaign_id === report.campaignId);
+    const already = report.skipped.alreadyMessaged;
+    const excluded = Object.entries(report.excluded)
+      .map(([rule, n]) => `${n} by ${rule}`)
+      .join(', ');
+    io.stdout.write(
+      `${report.campaignId}: ${report.scheduled} to mail, ${report.heldOut} held out as control${excluded ? `, excluded ${excluded}` : ''}${already ? `, ${already} already messaged` : ''}\n`,
+    );
+    for (const p of chosen) {
+      const what =
+        p.status === 'held_out' ? 'held out (control group)' : `step ${p.step + 1} due ${p.due_at}`;
+      io.stdout.write(`  customer ${p.customer_id ?? '(guest)'}: ${what}\n`);
+    }
+  }
+  io.stdout.write(
+    '\nrekindle sweep --explain CUSTOMER_ID tells why a customer did or did not get each campaign.\n',
   );
 }

@@ -3,6 +3,7 @@
 // --reference prints the campaign file reference instead. Never writes files.
 import { normalize } from 'node:path';
 import { parseArgs } from 'node:util';
+import { templateChecks } from '../adapters/templates/template-checks.ts';
 import { byPosition, defaultChecks } from '../config/campaign-checks.ts';
 import { type CampaignCheck, loadCampaigns } from '../config/campaign-loader.ts';
 import { campaignReference } from '../core/campaigns/reference.ts';
@@ -12,7 +13,7 @@ import { type Command, printJson, UsageError } from './io.ts';
  * What `validate` checks beyond each file's schema. Template checks
  * (unsubscribe link, size, ...) are appended here as they are written.
  */
-export const validateChecks: readonly CampaignCheck[] = [...defaultChecks];
+export const validateChecks: readonly CampaignCheck[] = [...defaultChecks, templateChecks];
 
 const usage = 'usage: rekindle validate [--dir campaigns] [--emails emails] [--json] [--reference]';
 

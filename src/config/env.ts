@@ -14,6 +14,24 @@ const nodeEnvSchema = z.object({
   OUTBOX_DIR: z.string().default('./data/outbox'),
   CAMPAIGNS_DIR: z.string().default('./campaigns'),
   EMAILS_DIR: z.string().default('./emails'),
+  /** DKIM signing: all three, or none (then messages go out unsigned). The key is PEM; "\\n" may stand for newlines. */
+  DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+  DKIM_SELECTOR: z.string().min(1).optional(),
+  DKIM_DOMAIN: z.string().min(1).optional(),
+  /** The sender's own cap on messages started per sliding second; 0 = no cap. */
+  SEND_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  /** SMTP connections kept open, and messages in flight at once. */
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  /** Messages claimed from the outbox per batch. */
+  SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Attempts before a temporarily failing message is given up. */
+  SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  /** The first retry's delay; each further one doubles it (with jitter). */
+  SEND_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
+  /** How long a claim holds: a crashed sender's messages are retried after this. */
+  SEND_LEASE_SECONDS: z.coerce.number().min(1).default(300),
+  /** The mailto half of List-Unsubscribe; defaults to the shop's reply-to or from address. */
+  UNSUBSCRIBE_MAILTO: z.string().min(3).optional(),
 });
 
 export type NodeConfig = z.output<typeof nodeEnvSchema>;
@@ -27,4 +45,35 @@ export function parseNodeEnv(env: Record<string, string | undefined>): NodeConfi
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`invalid environment:\n  ${lines.join('\n  ')}`);
+}
+
+/**
+ * Signs links only on a local run: anyone with the source can forge links
+ * signed with it. The same value as the delivery wiring's local-only key, so
+ * `rekindle send` and `rekindle serve` agree on a machine with no secret set.
+ */
+export const localOnlySigningSecret = 'rekindle-local-only-signing-secret';
+
+export interface SigningSecret {
+  secret: string;
+  /** True when the local-only key stands in because none was set. */
+  generated: boolean;
+}
+
+/**
+ * The secret that signs tracking and unsubscribe links. Unset is allowed only
+ * while PUBLIC_BASE_URL is local (the demo, development); a public base URL
+ * without a secret is refused, since links would be forgeable.
+ */
+export function resolveSigningSecret(
+  config: Pick<NodeConfig, 'SIGNING_SECRET' | 'PUBLIC_BASE_URL'>,
+): SigningSecret {
+  if (config.SIGNING_SECRET) return { secret: config.SIGNING_SECRET, generated: false };
+  const host = new URL(config.PUBLIC_BASE_URL).hostname;
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(host) && !host.endsWith('.localhost')) {
+    throw new ConfigError(
+      'SIGNING_SECRET must be set (at least 16 characters) when PUBLIC_BASE_URL is not local: it signs the tracking and unsubscribe links in sent mail',
+    );
+  }
+  return { secret: localOnlySigningSecret, generated: true };
 }

@@ -21,6 +21,20 @@ const workerEnvSchema = z.object({
   // on the edge; the rules match the Node config so one value works in both homes.
   PUBLIC_BASE_URL: z.url().optional(),
   SIGNING_SECRET: z.string().min(16).optional(),
+  /** The mail provider endpoint the HTTP transport posts each message to. */
+  MAIL_HTTP_URL: z.url().optional(),
+  /** Sent as `Authorization: Bearer <token>`; a secret. */
+  MAIL_HTTP_TOKEN: z.string().min(1).optional(),
+  /** mime: the raw message as message/rfc822; json: { from, to, message_id, raw }. */
+  MAIL_HTTP_FORMAT: z.enum(['mime', 'json']).default('mime'),
+  UNSUBSCRIBE_MAILTO: z.string().min(3).optional(),
+  /**
+   * D1 queries a scheduled sweep may use per invocation (the platform allows
+   * 1000); the rest of the invocation (delivery, bookkeeping) keeps the remainder.
+   */
+  SWEEP_QUERY_BUDGET: z.coerce.number().int().min(10).max(1000).default(800),
+  /** Hits per sweep page on D1: a page is a few queries, however many rows it holds. */
+  SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
 export type WorkerConfig = z.output<typeof workerEnvSchema>;

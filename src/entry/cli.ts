@@ -1,24 +1,36 @@
 // The `rekindle` command: parses the environment once, picks the command and
 // turns expected failures into one clear line and a non-zero exit code.
 
+import { couponsCommand } from '../cli/coupons.ts';
 import { demoCommand } from '../cli/demo.ts';
 import { importCommand } from '../cli/import.ts';
 import type { CliIO, Command } from '../cli/io.ts';
 import { UsageError } from '../cli/io.ts';
 import { keysCommand } from '../cli/keys.ts';
 import { migrateCommand } from '../cli/migrate.ts';
+import { previewCommand } from '../cli/preview.ts';
+import { reportCommand } from '../cli/report.ts';
+import { sendCommand } from '../cli/send.ts';
+import { sendTestCommand } from '../cli/send-test.ts';
 import { serveCommand } from '../cli/serve.ts';
+import { sweepCommand } from '../cli/sweep.ts';
 import { validateCommand } from '../cli/validate.ts';
 import { ConfigError, parseNodeEnv } from '../config/env.ts';
 import { AppError } from '../core/errors.ts';
 import { migrateLibsql, openLibsqlStore } from '../db/libsql.ts';
 
 const commands: Record<string, Command> = {
+  coupons: couponsCommand,
   demo: demoCommand,
   import: importCommand,
   migrate: migrateCommand,
   keys: keysCommand,
+  report: reportCommand,
+  send: sendCommand,
+  'send-test': sendTestCommand,
   serve: serveCommand,
+  sweep: sweepCommand,
+  preview: previewCommand,
   validate: validateCommand,
 };
 

@@ -1,23 +1,106 @@
-// Wires the Node home: libSQL store (migrated on start), the Hono app, and
-// @hono/node-server. Used by `rekindle serve` and by src/entry/node.ts.
+// Wires the Node home: the campaign set (refused when invalid), the libSQL
+// store (migrated on start), the Hono app on @hono/node-server, and the
+// scheduled jobs. Used by `rekindle serve` and by src/entry/node.ts. SIGHUP
+// reloads the campaign files, keeping the last valid set when they are broken.
+
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { NodeConfig } from '../config/env.ts';
+import { nodeTokenSigner } from '../adapters/crypto/node-signer.ts';
+import { type ScheduledJob, type Scheduler, startScheduler } from '../adapters/scheduler/cron-scheduler.ts';
+import { type SweepScheduleContext, sweepScheduleJobs } from '../adapters/scheduler/sweep-schedule.ts';
+import { createMjmlRenderer } from '../adapters/templates/mjml-renderer.ts';
+import { campaignFolderSource } from '../config/campaign-set-source.ts';
+import { type NodeConfig, resolveSigningSecret } from '../config/env.ts';
 import { migrateLibsql, openLibsqlStore } from '../db/libsql.ts';
+import type { TrackingDeps } from '../http/app-env.ts';
 import { createApp } from '../http/create-app.ts';
+import { openCampaignRegistry, type ReloadOutcome } from '../services/campaigns/campaign-registry.ts';
+import { type DeliveryLoopHandle, startDeliveryLoop } from './node-delivery-loop.ts';
 
 export interface RunningServer {
   port: number;
-  /** Stops accepting connections and closes the database. */
+  scheduler: Scheduler | undefined;
+  /** Reloads the campaign files now (what SIGHUP does). */
+  reloadCampaigns(): Promise<ReloadOutcome>;
+  /** Stops the schedules, stops accepting connections and closes the database. */
   close(): Promise<void>;
   /** Settles once the server has closed, by close() or a signal. */
   closed: Promise<void>;
 }
 
-export async function startNodeServer(config: NodeConfig): Promise<RunningServer> {
+export type BackgroundContext = SweepScheduleContext;
+
+/**
+ * Every cron job `rekindle serve` schedules. The delivery drain is not a cron
+ * job: it runs as a loop beside them (node-delivery-loop.ts).
+ */
+export function backgroundJobs(ctx: BackgroundContext): ScheduledJob[] {
+  return [...sweepScheduleJobs(ctx)];
+}
+
+export interface StartOptions {
+  /** Where the one-line job logs and reload errors go; default stderr. */
+  log?: (line: string) => void;
+  /** Run the scheduled jobs (default true); tests of the HTTP side turn them off. */
+  schedule?: boolean;
+  /** Run the delivery loop beside the schedules (default: as `schedule`). */
+  deliver?: boolean;
+  /** Jobs added to backgroundJobs(), e.g. by tests. */
+  extraJobs?: (ctx: BackgroundContext) => ScheduledJob[];
+}
+
+/** Throws CampaignSetError, before opening anything, when the campaign files are invalid. */
+export async function startNodeServer(
+  config: NodeConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const registry = await openCampaignRegistry(
+    campaignFolderSource({ dir: config.CAMPAIGNS_DIR, emailsDir: config.EMAILS_DIR }),
+    log,
+  );
+  const tracking = nodeTracking(config);
   const store = await openLibsqlStore({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   await migrateLibsql(store);
-  const app = createApp({ store, now: Date.now });
+  const renderer = createMjmlRenderer({ emailsDir: config.EMAILS_DIR });
+  const app = createApp({ store, now: Date.now, campaigns: registry.current, tracking, renderer });
+
+  let scheduler: Scheduler | undefined;
+  const jobs = () => [...backgroundJobs(ctx), ...(options.extraJobs?.(ctx) ?? [])];
+  // New settings may move the sweeps' cron times: reschedule when they did.
+  let delivery: DeliveryLoopHandle | undefined;
+  const afterReload = async (outcome: ReloadOutcome) => {
+    if (outcome.status === 'loaded') await delivery?.restart(outcome.set);
+    if (outcome.status !== 'loaded' || !scheduler) return outcome;
+    const next = jobs();
+    const same = (a: { name: string; cron: string }[], b: { name: string; cron: string }[]) =>
+      a.length === b.length && a.every((job, i) => job.name === b[i]?.name && job.cron === b[i]?.cron);
+    if (!same(scheduler.list(), next)) await scheduler.replace(next);
+    return outcome;
+  };
+  const ctx: BackgroundContext = {
+    store,
+    registry,
+    now: Date.now,
+    reloadIfChanged: async () => {
+      await afterReload(await registry.reloadIfChanged());
+    },
+  };
+  if (options.schedule ?? true) {
+    scheduler = startScheduler(jobs(), log);
+  }
+  if (options.deliver ?? options.schedule ?? true) {
+    delivery = await startDeliveryLoop({ config, store, set: registry.current(), log });
+  }
+  const reloadCampaigns = async () => afterReload(await registry.reload());
+  const onHangup = () => {
+    void reloadCampaigns().then((outcome) => {
+      if (outcome.status === 'loaded')
+        log(`campaigns reloaded: ${outcome.set.campaigns.length} campaigns from ${config.CAMPAIGNS_DIR}`);
+    });
+  };
+  process.on('SIGHUP', onHangup);
+
   let server: ReturnType<typeof serve> | undefined;
   const port = await new Promise<number>((resolve) => {
     server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) =>
@@ -26,7 +109,13 @@ export async function startNodeServer(config: NodeConfig): Promise<RunningServer
   });
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= new Promise<void>((done) => server?.close(() => done())).then(() => store.close());
+    process.off('SIGHUP', onHangup);
+    closing ??= (async () => {
+      await scheduler?.stop();
+      await delivery?.stop();
+      await new Promise<void>((done) => server?.close(() => done()));
+      await store.close();
+    })();
     return closing;
   };
   const closed = new Promise<void>((resolve) => {
@@ -35,5 +124,26 @@ export async function startNodeServer(config: NodeConfig): Promise<RunningServer
     process.once('SIGTERM', onSignal);
     void new Promise<void>((wait) => server?.once('close', wait)).then(resolve);
   });
-  return { port, close, closed };
+  return { port, scheduler, reloadCampaigns, close, closed };
+}
+
+/**
+ * The signer and base URL the public tracking routes check links against.
+ * Unset SIGNING_SECRET means the local-only key, allowed only while
+ * PUBLIC_BASE_URL is local (resolveSigningSecret refuses otherwise), so no
+ * warning is needed here.
+ */
+export function nodeTracking(config: NodeConfig): TrackingDeps {
+  const { secret } = resolveSigningSecret(config);
+  return { signer: nodeTokenSigner(secret), baseUrl: config.PUBLIC_BASE_URL, clientIp: nodeClientIp };
+}
+
+// Behind a reverse proxy the socket is the proxy's, and X-Forwarded-For names
+// the client. Without one the header is the client's own word: fine for what
+// the address is used for (flagging proxy opens), never for access control.
+function nodeClientIp(request: Request, env: unknown): string | null {
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  if (forwarded) return forwarded;
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? null;
 }

@@ -4,11 +4,22 @@
 // rules belong here, and nothing below it may read `env`.
 import type { ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
 import type { Hono } from 'hono';
+import { createPrecompiledRenderer } from '../adapters/templates/precompiled-renderer.ts';
+import { bundledCampaignsLabel, parseBundledCampaigns } from '../config/bundled-campaigns.ts';
 import { parseWorkerEnv, type WorkerConfig } from '../config/worker-env.ts';
+import type { CampaignSet } from '../core/campaigns/types.ts';
+import type { MessageRenderer } from '../core/rendering/contract.ts';
+import { lazyTokenSigner } from '../core/tracking/lazy-signer.ts';
 import { openD1Store } from '../db/d1.ts';
-import type { AppDeps, AppEnv } from '../http/app-env.ts';
+import { campaignFiles } from '../generated/campaign-files.ts';
+import { emailTemplates } from '../generated/email-templates.ts';
+import type { AppDeps, AppEnv, TrackingDeps } from '../http/app-env.ts';
 import { createApp } from '../http/create-app.ts';
 import { errorBody } from '../http/on-error.ts';
+import { CampaignSetError, type CampaignSetLoad } from '../services/campaigns/campaign-registry.ts';
+import { drainOutbox } from '../services/delivery/drain-outbox.ts';
+import { createWorkerDelivery, workerDrainLimit } from '../services/delivery/worker-delivery.ts';
+import { runWorkerSweeps } from './worker-sweeps.ts';
 
 /** What a scheduled job is handed: the app's dependencies plus the Worker config. */
 export interface WorkerDeps extends AppDeps {
@@ -18,6 +29,9 @@ export interface WorkerDeps extends AppDeps {
 interface Wired {
   deps: WorkerDeps;
   app: Hono<AppEnv>;
+  /** The bundled campaign set, parsed once per isolate; awaited before the first event is served. */
+  campaigns: Promise<CampaignSetLoad>;
+  renderer: MessageRenderer;
 }
 
 // The runtime hands the same env object to every event in an isolate, so the
@@ -29,24 +43,67 @@ function wire(env: unknown): Wired {
   const cached = key && wiredByEnv.get(key);
   if (cached) return cached;
   const config = parseWorkerEnv(env);
-  const deps: WorkerDeps = { store: openD1Store(config.DB), now: Date.now, config };
-  const wired = { deps, app: createApp(deps) };
+  const deps: WorkerDeps = {
+    store: openD1Store(config.DB),
+    now: Date.now,
+    config,
+    tracking: workerTracking(config),
+  };
+  let set: CampaignSet | undefined;
+  deps.campaigns = () => set;
+  const campaigns = parseBundledCampaigns(campaignFiles).then((load) => {
+    if (load.ok) set = load.set;
+    // Logged once per isolate; requests that need campaigns answer 503 meanwhile.
+    else console.error(new CampaignSetError(bundledCampaignsLabel, load.errors).message);
+    return load;
+  });
+  const renderer = createPrecompiledRenderer(emailTemplates);
+  deps.renderer = renderer;
+  const wired = { deps, app: createApp(deps), campaigns, renderer };
   if (key) wiredByEnv.set(key, wired);
   return wired;
 }
 
+// Tracking needs both vars; without them the public tracking routes answer 404
+// (the client address comes from cf-connecting-ip, the default).
+function workerTracking(config: WorkerConfig): TrackingDeps | undefined {
+  if (!config.SIGNING_SECRET || !config.PUBLIC_BASE_URL) return undefined;
+  return { signer: lazyTokenSigner(config.SIGNING_SECRET), baseUrl: config.PUBLIC_BASE_URL };
+}
+
 /**
- * Runs the jobs behind one Cron Trigger. Nothing is scheduled yet: the cart and
- * stock sweeps (every 5 minutes) and the nightly dormant sweep (03:00 UTC) plug
- * in here, keyed on `event.cron` as listed in wrangler.toml [triggers]. Not
- * exported: a Worker module's named exports become entrypoints.
+ * Runs the jobs behind one Cron Trigger, keyed on `event.cron` as listed in
+ * wrangler.toml [triggers]: the sweeps (cart + stock every 5 minutes, dormant
+ * nightly, each resumable within a D1 query budget), then the delivery drain.
+ * Not exported: a Worker module's named exports become
+ * entrypoints. An invalid bundled campaign set fails the invocation, visibly.
  */
 async function runScheduled(
   event: Pick<ScheduledController, 'cron' | 'scheduledTime'>,
-  deps: WorkerDeps,
+  wired: Wired,
 ): Promise<void> {
-  const firedAt = new Date(event.scheduledTime).toISOString();
-  console.log(`rekindle: cron "${event.cron}" fired (scheduled ${firedAt}, now ${deps.now()}); no jobs yet`);
+  const { config } = wired.deps;
+  const load = await wired.campaigns;
+  if (!load.ok) throw new CampaignSetError(bundledCampaignsLabel, load.errors);
+  await runWorkerSweeps(event, {
+    db: config.DB,
+    campaigns: load.set,
+    budget: config.SWEEP_QUERY_BUDGET,
+    pageSize: config.SWEEP_PAGE_SIZE,
+  });
+  // Then send what is due, within what the sweeps left of the invocation's
+  // queries; the rest waits for the next tick. Skipped until mail is configured.
+  // Time runs from the trigger's scheduled time, as the sweeps' does, so a
+  // replayed or late trigger sends what was due then (the skew is ~0 live).
+  const skew = event.scheduledTime - Date.now();
+  const delivery = createWorkerDelivery({
+    config,
+    store: wired.deps.store,
+    campaigns: load.set,
+    renderer: wired.renderer,
+    now: () => Date.now() + skew,
+  });
+  if (delivery) await drainOutbox({ ...delivery, limit: workerDrainLimit });
 }
 
 export default {
@@ -60,12 +117,13 @@ export default {
       console.error(String(error));
       return Response.json(errorBody('misconfigured', 'the service is misconfigured'), { status: 500 });
     }
+    await wired.campaigns;
     return wired.app.fetch(request, env, ctx);
   },
 
   async scheduled(controller: ScheduledController, env: unknown, _ctx: ExecutionContext): Promise<void> {
     // A misconfigured env throws here on purpose: the failed invocation shows
     // in the Cron Trigger's history instead of silently doing nothing.
-    await runScheduled(controller, wire(env).deps);
+    await runScheduled(controller, wire(env));
   },
 };

@@ -1,5 +1,9 @@
 // What every request handler can reach: the dependencies handed to createApp
 // and the API key that authenticated the call.
+import type { CampaignSet } from '../core/campaigns/types.ts';
+import type { BucketConfig } from '../core/rate-limit.ts';
+import type { MessageRenderer } from '../core/rendering/contract.ts';
+import type { TokenSigner } from '../core/tracking/tokens.ts';
 import type { StoredKey } from '../db/repositories/api-keys.ts';
 import type { Store } from '../db/store.ts';
 
@@ -7,6 +11,25 @@ export interface AppDeps {
   store: Store;
   /** Epoch milliseconds; a parameter so tests and replays can fix time. */
   now: () => number;
+  /** Coupon validate/redeem limits; defaults in src/http/rate-limit.ts. */
+  couponRateLimits?: { perClient: BucketConfig; perCode: BucketConfig } | undefined;
+  /** Signs and checks open/click/unsubscribe tokens; without it the public tracking routes answer 404. */
+  tracking?: TrackingDeps | undefined;
+  /**
+   * The campaign set, or a function giving the last valid one (long-running
+   * homes reload it); without one POST /v1/sweeps answers 503.
+   */
+  campaigns?: CampaignSet | (() => CampaignSet | undefined) | undefined;
+  /** Renders emails for GET /v1/campaigns/:id/preview; without one it answers 503. */
+  renderer?: MessageRenderer | undefined;
+}
+
+export interface TrackingDeps {
+  signer: TokenSigner;
+  /** The public base URL the tracking links point at, e.g. https://mail.shop.example. */
+  baseUrl: string;
+  /** The caller's address as this runtime knows it; default: the cf-connecting-ip header. */
+  clientIp?: ((request: Request, env: unknown) => string | null) | undefined;
 }
 
 export interface AppEnv {

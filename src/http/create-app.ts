@@ -6,7 +6,15 @@ import { AppError } from '../core/errors.ts';
 import { pingStore } from '../db/repositories/health.ts';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { onError } from './on-error.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
+import { couponRoutes } from './routes/coupons.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { eventRoutes } from './routes/events.ts';
 import { ingestRoutes } from './routes/ingest.ts';
+import { privacyRoutes } from './routes/privacy.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { sweepRoutes } from './routes/sweeps.ts';
+import { trackingRoutes } from './routes/tracking.ts';
 
 export const maxBodyBytes = 2 * 1024 * 1024;
 
@@ -37,5 +45,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   app.route('/v1', ingestRoutes());
+  app.route('/v1', reportRoutes());
+  app.route('/dashboard', dashboardRoutes());
+  app.route('/v1', couponRoutes());
+  app.route('/v1', sweepRoutes());
+  app.route('/v1', eventRoutes());
+  app.route('/v1', privacyRoutes());
+  app.route('/', trackingRoutes());
+  app.route('/v1', campaignRoutes());
   return app;
 }

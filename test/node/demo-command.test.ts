@@ -17,7 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-function cli(databaseUrl = `file:${dbPath}`) {
+function cli(databaseUrl = `file:${dbPath}`, env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const sink = (into: string[]) =>
@@ -27,7 +27,7 @@ function cli(databaseUrl = `file:${dbPath}`) {
         done();
       },
     });
-  const config = parseNodeEnv({ DATABASE_URL: databaseUrl });
+  const config = parseNodeEnv({ DATABASE_URL: databaseUrl, OUTBOX_DIR: join(dir, 'outbox'), ...env });
   const io: CliIO = {
     config,
     stdout: sink(out),
@@ -59,9 +59,61 @@ describe('rekindle demo', () => {
     expect(report.tables.customers).toBe(150);
     expect(report.tables.products).toBe(300);
     expect(report.tables.orders).toBeGreaterThan(300);
+    // Three weeks after the sweep: mail went out as .eml files and customers responded.
+    expect(report.delivery.sent).toBeGreaterThan(0);
+    expect(report.behaviour.opens).toBeGreaterThan(0);
     const second = JSON.parse((await demo(args)).text);
-    expect(second.tables).toEqual(report.tables);
-    expect(second.customers).toEqual(report.customers);
+    // The load itself adds nothing; what the first run's three weeks added stays.
+    const b = report.behaviour;
+    expect(second.tables).toEqual({
+      ...report.tables,
+      orders: report.tables.orders + b.couponOrders + b.influencedOrders + b.heldOutOrders,
+      restocks: report.restocked,
+    });
+    expect(second.restocked).toBe(0);
+    // Nothing is sent or simulated twice, so the results stand as they were.
+    expect(second.delivery.sent).toBe(0);
+    expect(second.behaviour).toBeNull();
+    expect(second.reports).toEqual(report.reports);
+  });
+
+  it('sweeps the shop as it stood three weeks before now: per campaign, counts per rule and who was chosen', async () => {
+    const args = ['--customers', '150', '--seed', 'cli', '--now', '2026-11-20T12:00:00Z', '--json'];
+    const { sweep } = JSON.parse((await demo(args)).text);
+    expect(sweep.now).toBe('2026-10-30T12:00:00.000Z');
+    expect(sweep.dry_run).toBe(false);
+    const ids = sweep.campaigns.map((c: { campaign_id: string }) => c.campaign_id);
+    expect(ids).toEqual(['back-in-stock', 'abandoned-cart', 'winback']);
+    const winback = sweep.campaigns.find((c: { campaign_id: string }) => c.campaign_id === 'winback');
+    expect(winback.eligible).toBeGreaterThan(0);
+    expect(winback.scheduled).toBeGreaterThan(0);
+    const picks = sweep.picks.filter((p: { campaign_id: string }) => p.campaign_id === 'winback');
+    expect(picks.length).toBeGreaterThan(0);
+    expect(picks.length).toBeLessThanOrEqual(3);
+    expect(JSON.stringify(sweep)).not.toContain('@');
+
+    // The same shop swept again: everyone chosen is already messaged.
+    const again = JSON.parse((await demo(args)).text).sweep;
+    const winbackAgain = again.campaigns.find((c: { campaign_id: string }) => c.campaign_id === 'winback');
+    expect(winbackAgain.scheduled).toBe(0);
+    // Customers who bought during the three weeks are no longer dormant at all.
+    expect(winbackAgain.skipped.already_messaged).toBeGreaterThan(0);
+    expect(winbackAgain.skipped.already_messaged).toBeLessThanOrEqual(winback.scheduled + winback.held_out);
+    // The picks are the messages due from this `now`, whichever run wrote them.
+    // (By then the first run has sent them, so only their status differs.)
+    const who = (picks: { campaign_id: string; customer_id: string; step: number }[]) =>
+      picks.map(({ campaign_id, customer_id, step }) => ({ campaign_id, customer_id, step }));
+    expect(who(again.picks)).toEqual(who(sweep.picks));
+  });
+
+  it('refuses an invalid campaign set before loading anything', async () => {
+    const { io, out } = cli(undefined, { CAMPAIGNS_DIR: 'test/fixtures/campaigns/unknown-key' });
+    const err: string[] = [];
+    io.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof io.stderr.write;
+    expect(await demoCommand(['--customers', '10'], io)).toBe(1);
+    expect(err.join('')).toMatch(/unknown-key\/winback\.yaml:2:1 trigger\.days is required/);
+    expect(out.join('')).toBe('');
+    await expect(readFile(dbPath)).rejects.toThrow();
   });
 
   it('prints a readable summary', async () => {
@@ -71,6 +123,13 @@ describe('rekindle demo', () => {
     expect(text).toMatch(/dormant \(last purchase > 90 days ago\): \d+/);
     expect(text).toMatch(/open carts: \d+ \(idle < 1 h: \d+/);
     expect(text).toMatch(/out-of-stock products: 24, 24 with a waitlist/);
+    expect(text).toContain('sweep at 2026-10-30T11:00:00.000Z');
+    expect(text).toMatch(/^winback\s+\d+\s+0\s+\d+/m);
+    expect(text).toMatch(/^winback: \d+ to mail, \d+ held out as control/m);
+    expect(text).toMatch(/^ {2}customer cus_\d+: (step 1 due 2026-1\d-\d\dT|held out)/m);
+    expect(text).toMatch(/^sent \d+ emails over 3 weeks .* as \.eml files in /m);
+    expect(text).toMatch(/^winback\s+all\s+\d+\s+\d+\s+\d+/m);
+    expect(text).toContain('dashboard: http://localhost:8787/dashboard');
   });
 
   it('--reset starts from an empty database file and deletes nothing else', async () => {

@@ -284,7 +284,11 @@ describe('abandoned-cart sweep', () => {
   });
 
   it('pages through carts sharing a last-activity time without losing or repeating one', async () => {
-    for (let i = 0; i < 7; i++) await cart(`k${i}`, t0 + (i % 3) * minute);
+    // One customer each: a campaign mails a customer once per sweep.
+    for (let i = 0; i < 7; i++) {
+      await customer(`c${i}`);
+      await cart(`k${i}`, t0 + (i % 3) * minute, { customer_id: `c${i}` });
+    }
     const result = await sweep(t0 + 2 * hour, { pageSize: 2 });
     expect(result.campaigns[0]!.scheduled).toBe(7);
     expect(new Set((await messages()).map((m) => m.trigger_ref)).size).toBe(7);

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { nextFreeSlot } from '../../src/core/selection/frequency-cap.ts';
 import { isHeldOut, stableHash } from '../../src/core/selection/holdout.ts';
-import { zonedInstant } from '../../src/core/selection/local-time.ts';
+import { localParts, zonedInstant } from '../../src/core/selection/local-time.ts';
+import { decide, newSelectionState } from '../../src/core/selection/select.ts';
 import { isAllowedAt, nextAllowedTime } from '../../src/core/selection/send-window.ts';
+import type { Hit } from '../../src/core/selection/types.ts';
+import { dormantCampaign, shopSettings } from '../node/support/campaign-fixtures.ts';
 
 const day = 86_400_000;
 const hour = 3_600_000;
@@ -108,5 +111,81 @@ describe('send window and quiet hours', () => {
     expect(nextAllowedTime(Date.parse('2026-11-23T12:00:00Z') + hour, 'UTC', quiet)).toBe(
       Date.parse('2026-11-23T13:00:00Z'),
     );
+  });
+});
+
+describe('one campaign, and one message, per customer per sweep', () => {
+  const now = Date.parse('2026-11-23T12:00:00Z');
+  const hit = (instance: string, campaignId = 'winback'): Hit => ({
+    campaignId,
+    triggerKind: 'dormant',
+    step: 0,
+    instance,
+    triggerRef: instance,
+    customerId: 'c1',
+    email: 'c1@example.com',
+    timezone: null,
+    consent: true,
+    suppressed: false,
+    dueAt: now,
+    recentMessageTimes: [],
+    lastCampaignMessageAt: null,
+  });
+  const settings = shopSettings();
+
+  it('a campaign mails a customer once; its second hit waits for a later sweep', () => {
+    const state = newSelectionState();
+    const campaign = dormantCampaign();
+    expect(decide(hit('one'), campaign, settings, state, now).outcome).toBe('scheduled');
+    expect(decide(hit('two'), campaign, settings, state, now)).toMatchObject({
+      outcome: 'excluded',
+      rule: 'priority',
+    });
+    // A later sweep starts with a fresh state.
+    expect(decide(hit('two'), campaign, settings, newSelectionState(), now).outcome).toBe('scheduled');
+  });
+
+  it('a lower-priority campaign does not get a customer another one took', () => {
+    const state = newSelectionState();
+    decide(hit('one', 'urgent'), dormantCampaign({ id: 'urgent' }), settings, state, now);
+    const second = decide(hit('one'), dormantCampaign(), settings, state, now);
+    expect(second).toMatchObject({ outcome: 'excluded', rule: 'priority' });
+  });
+});
+
+describe('local wall clock', () => {
+  it('agrees with Intl minute by minute around DST changes, in odd-offset zones too', () => {
+    const zones = [
+      'Europe/London',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Pacific/Chatham',
+      'Asia/Kathmandu',
+    ];
+    const starts = [
+      '2026-03-28T00:00:00Z',
+      '2026-10-03T12:00:00Z',
+      '2026-04-04T12:00:00Z',
+      '2026-10-31T20:00:00Z',
+    ];
+    for (const zone of zones) {
+      const format = new Intl.DateTimeFormat('en-GB', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+      for (const start of starts) {
+        // Two days in 7-minute steps, so every quarter hour of a change is crossed.
+        for (let instant = Date.parse(start); instant < Date.parse(start) + 2 * day; instant += 7 * 60_000) {
+          const p = localParts(instant, zone);
+          const mine = `${String(p.day).padStart(2, '0')}/${String(p.month).padStart(2, '0')}/${p.year}, ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+          expect({ zone, instant, local: mine }).toEqual({ zone, instant, local: format.format(instant) });
+        }
+      }
+    }
   });
 });

@@ -51,7 +51,10 @@ describe('Worker env', () => {
 });
 
 describe('scheduled', () => {
-  it.each(['*/5 * * * *', '0 3 * * *'])('logs which cron fired (%s)', async (cron) => {
+  it.each([
+    ['*/5 * * * *', 'cart_stock'],
+    ['0 3 * * *', 'dormant'],
+  ])('runs the sweep its cron names and logs what it used (%s)', async (cron, job) => {
     const logged = vi.spyOn(console, 'log').mockImplementation(() => {});
     const controller = createScheduledController({ cron, scheduledTime: Date.parse('2026-11-01T03:00:00Z') });
     const ctx = createExecutionContext();
@@ -59,10 +62,10 @@ describe('scheduled', () => {
     await worker.scheduled(controller, env, ctx);
     await waitOnExecutionContext(ctx);
 
-    expect(logged).toHaveBeenCalledTimes(1);
-    expect(String(logged.mock.calls[0]?.[0])).toContain(
-      `cron "${cron}" fired (scheduled 2026-11-01T03:00:00.000Z`,
-    );
+    const lines = logged.mock.calls.map((call) => String(call[0]));
+    expect(lines.some((line) => line.startsWith(`rekindle: sweep ${job}: `))).toBe(true);
+    expect(lines.at(-1)).toContain(`cron "${cron}" used `);
+    expect(lines.at(-1)).toMatch(/ used \d+ D1 queries \(budget 800\)$/);
   });
 
   it('fails the invocation when the env is invalid', async () => {

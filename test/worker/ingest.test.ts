@@ -5,7 +5,6 @@ import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { orderInput } from '../../src/core/ingest/records.ts';
 import { ingestStatements } from '../../src/db/repositories/ingest.ts';
-import { d1Limits } from '../../src/db/store.ts';
 import {
   baseUrl,
   countRows,
@@ -65,23 +64,18 @@ describe('POST /v1/orders on D1', () => {
     ]);
   });
 
-  it('needed the split: the same batch as one statement per table is refused by D1', async () => {
+  it('binds the rows of each table as one JSON value: a big batch needs no split by D1 parameters', async () => {
     const prefix = uniquePrefix();
     const records = orderInput.array().parse(orderBatch(prefix, 60, 3));
     const store = testStore();
 
-    const split = ingestStatements(store, 'orders', records, Date.now());
-    const unsplit = ingestStatements(
-      { ...store, limits: { ...d1Limits, maxParams: 8000 } },
-      'orders',
-      records,
-      0,
-    );
+    // 60 orders x 8 columns and 180 items x 6 would be 1,560 bound values as VALUES lists.
+    const statements = ingestStatements(store, 'orders', records, Date.now());
 
-    expect(split.length).toBeGreaterThan(unsplit.length);
-    expect(unsplit).toHaveLength(3);
-    await expect(store.batch(unsplit)).rejects.toThrow(/too many SQL variables/);
-    expect(await countRows('orders', 'id', prefix)).toBe(0);
+    expect(statements).toHaveLength(3); // orders, their old items out, their items in
+    await store.batch(statements);
+    expect(await countRows('orders', 'id', prefix)).toBe(60);
+    expect(await countRows('order_items', 'order_id', prefix)).toBe(180);
   });
 
   it('is idempotent: sending the same batch again leaves one copy of every row', async () => {
@@ -139,5 +133,28 @@ describe('POST /v1/orders on D1', () => {
     expect(reportsOnly.status).toBe(403);
 
     expect(await countRows('orders', 'id', prefix)).toBe(0);
+  });
+});
+
+describe('POST /v1/products on D1', () => {
+  it('records a restock when a product comes back in stock', async () => {
+    const prefix = uniquePrefix();
+    const product = (inStock: boolean, quantity: number) => ({
+      id: `${prefix}-product`,
+      title: 'Linen apron',
+      price: '24.00',
+      currency: 'GBP',
+      in_stock: inStock,
+      stock: quantity,
+    });
+
+    expect((await postJson('/v1/products', product(false, 0), ingestKey)).status).toBe(200);
+    expect((await postJson('/v1/products', product(true, 7), ingestKey)).status).toBe(200);
+    expect((await postJson('/v1/products', product(true, 5), ingestKey)).status).toBe(200);
+
+    const { results } = await env.DB.prepare('select quantity from restocks where product_id = ?')
+      .bind(`${prefix}-product`)
+      .all();
+    expect(results).toEqual([{ quantity: 7 }]);
   });
 });

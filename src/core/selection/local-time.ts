@@ -33,7 +33,20 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** The wall clock in `zone` at `instant`. */
 export function localParts(instant: number, zone: string): LocalParts {
+  const local = new Date(instant + offsetAt(instant, zone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    weekday: (local.getUTCDay() + 6) % 7,
+  };
+}
+
+function intlParts(instant: number, zone: string): LocalParts {
   const parts: Record<string, string> = {};
   for (const part of formatterFor(zone).formatToParts(instant)) parts[part.type] = part.value;
   return {
@@ -46,11 +59,28 @@ export function localParts(instant: number, zone: string): LocalParts {
   };
 }
 
+// Intl is slow (tens of microseconds a call) and a sweep asks about the same
+// few zones and hours hundreds of thousands of times. A zone's offset only
+// changes at transitions, which fall on quarter-hour UTC instants in every
+// zone in use today, so it is constant within each 15-minute bucket: one Intl
+// call per zone and bucket, remembered (the memo is cleared when it grows big).
+const bucketMs = 15 * 60_000;
+const offsets = new Map<string, number>();
+const maxOffsets = 100_000;
+
 /** Offset of `zone` from UTC at `instant`, in milliseconds. */
 function offsetAt(instant: number, zone: string): number {
-  const p = localParts(instant, zone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-  return asUtc - Math.floor(instant / 60_000) * 60_000;
+  const bucket = Math.floor(instant / bucketMs);
+  const key = `${zone} ${bucket}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const start = bucket * bucketMs;
+    const p = intlParts(start, zone);
+    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - start;
+    if (offsets.size >= maxOffsets) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 /**

@@ -3,6 +3,17 @@
 // by priority; the shop-wide frequency cap; per-campaign cooldown; holdout; the
 // send window. Pure: every fact arrives on the hit, so a dry run and a real
 // sweep decide the same way and --explain can print the reason.
+//
+// "One campaign per customer per sweep" also means one message: a campaign
+// that hits a customer twice in a sweep (two open carts, two restocked
+// products they wait for) mails the first hit and leaves the other for a later
+// sweep, where it is found again because nothing was written for it.
+//
+// A series (the steps of one abandoned cart) is one conversation: the
+// frequency cap spaces conversations, so a hit's recentMessageTimes leave out
+// the earlier steps of its own series (the sources' SQL does that). Other
+// campaigns' messages still cap every step, and every step counts against
+// other campaigns.
 
 import { needsMarketingConsent } from '../campaigns/consent.ts';
 import type { Campaign, ShopSettings } from '../campaigns/types.ts';
@@ -14,12 +25,20 @@ import { customerKey, type Decision, type Hit } from './types.ts';
 const dayMs = 86_400_000;
 
 export interface SelectionState {
-  /** Customers already given a message in this sweep, by a higher-priority campaign. */
+  /** Customers already given a message in this sweep, and the campaign that gave it. */
   taken: Map<string, string>;
+  /**
+   * Send-window answers by campaign, zone and due time: most hits of a sweep
+   * are due `now` in one of a few zones, and the answer costs dozens of
+   * wall-clock conversions when it is outside the window.
+   */
+  sendTimes: Map<string, number>;
 }
 
+const maxSendTimes = 50_000;
+
 export function newSelectionState(): SelectionState {
-  return { taken: new Map() };
+  return { taken: new Map(), sendTimes: new Map() };
 }
 
 /**
@@ -46,7 +65,14 @@ export function decide(
 
   const key = customerKey(hit);
   const winner = state.taken.get(key);
-  if (winner !== undefined && winner !== campaign.id) {
+  if (winner === campaign.id) {
+    return excluded(
+      hit,
+      'priority',
+      'already given one message by this campaign in this sweep; this one waits for a later sweep',
+    );
+  }
+  if (winner !== undefined) {
     return excluded(hit, 'priority', `already chosen for campaign '${winner}' in this sweep`);
   }
 
@@ -73,9 +99,25 @@ export function decide(
 
   state.taken.set(key, campaign.id);
   if (isHeldOut(campaign.id, key, campaign.holdoutPercent)) return { hit, outcome: 'held_out', dueAt };
-  const zone = hit.timezone ?? shop.timezone;
-  dueAt = nextAllowedTime(dueAt, zone, { window: campaign.sendWindow, quietHours: shop.quietHours });
+  dueAt = sendTime(state, campaign, shop, hit.timezone ?? shop.timezone, dueAt);
   return note ? { hit, outcome: 'scheduled', dueAt, note } : { hit, outcome: 'scheduled', dueAt };
+}
+
+function sendTime(
+  state: SelectionState,
+  campaign: Campaign,
+  shop: ShopSettings,
+  zone: string,
+  earliest: number,
+): number {
+  const key = `${campaign.id}\u0000${zone}\u0000${earliest}`;
+  let at = state.sendTimes.get(key);
+  if (at === undefined) {
+    at = nextAllowedTime(earliest, zone, { window: campaign.sendWindow, quietHours: shop.quietHours });
+    if (state.sendTimes.size >= maxSendTimes) state.sendTimes.clear();
+    state.sendTimes.set(key, at);
+  }
+  return at;
 }
 
 function excluded(

@@ -19,7 +19,11 @@ export interface Hit {
   audienceFailure?: string | undefined;
   /** When the trigger says the message is due, before the send window. */
   dueAt: number;
-  /** Due times of the customer's other live marketing messages. */
+  /**
+   * Due times of the customer's other live marketing messages (by address when
+   * there is no customer id), not counting earlier steps of this hit's own
+   * series: the cap spaces conversations, not the steps within one.
+   */
   recentMessageTimes: readonly number[];
   /** Created time of this campaign's last message to the customer, any status. */
   lastCampaignMessageAt: number | null;

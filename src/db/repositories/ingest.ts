@@ -9,6 +9,7 @@ import type {
   WaitlistRecord,
 } from '../../core/ingest/records.ts';
 import type { Statement, Store } from '../store.ts';
+import { redemptionStatementsForOrders } from './attribution.ts';
 import { upsertCarts } from './carts.ts';
 import { upsertCustomers } from './customers.ts';
 import { upsertOrders } from './orders.ts';
@@ -26,7 +27,11 @@ const builders: {
   [K in IngestKind]: (store: Store, records: readonly RecordsByKind[K][], now: number) => Statement[];
 } = {
   customers: upsertCustomers,
-  orders: upsertOrders,
+  // Coupon codes on paid orders become redemptions in the same atomic batch.
+  orders: (store, records, now) => [
+    ...upsertOrders(store, records, now),
+    ...redemptionStatementsForOrders(store, records),
+  ],
   carts: upsertCarts,
   products: upsertProducts,
   waitlist: upsertWaitlist,

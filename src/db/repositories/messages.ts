@@ -4,18 +4,26 @@
 import { sql } from 'drizzle-orm';
 import { messages } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
-import { chunkForParams, columnCount } from './upsert-helpers.ts';
+import { jsonRows, jsonRowsPerStatement } from './upsert-helpers.ts';
 
 export type NewMessage = typeof messages.$inferInsert;
 
+/**
+ * One INSERT per jsonRowsPerStatement rows, all bound as one JSON value (see
+ * jsonRows): a sweep writing a big page builds no placeholder per value.
+ */
 export function insertMessages(store: Store, rows: readonly NewMessage[]): Statement[] {
-  return chunkForParams(rows, columnCount(messages), store.limits).map((chunk) =>
-    store.db
-      .insert(messages)
-      .values(chunk)
-      .onConflictDoNothing({ target: messages.dedupeKey })
-      .returning({ dedupeKey: messages.dedupeKey, status: messages.status }),
-  );
+  const statements: Statement[] = [];
+  for (let i = 0; i < rows.length; i += jsonRowsPerStatement) {
+    statements.push(
+      store.db
+        .insert(messages)
+        .select(jsonRows(messages, rows.slice(i, i + jsonRowsPerStatement)))
+        .onConflictDoNothing({ target: messages.dedupeKey })
+        .returning({ dedupeKey: messages.dedupeKey, status: messages.status }),
+    );
+  }
+  return statements;
 }
 
 /** Runs the inserts atomically and returns the dedupe keys actually written. */

@@ -3,7 +3,7 @@
 // back-in-stock trigger sees every transition exactly once.
 import { sql } from 'drizzle-orm';
 import type { ProductRecord, WaitlistRecord } from '../../core/ingest/records.ts';
-import { products, waitlistEntries } from '../schema/index.ts';
+import { products, restocks, waitlistEntries } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
 import { chunkForParams, columnCount, updateWhenChanged } from './upsert-helpers.ts';
 
@@ -29,10 +29,11 @@ export function upsertProducts(store: Store, records: readonly ProductRecord[], 
       chunk.map((p) => sql`(${p.id}, ${p.stockQuantity}, ${p.inStock ? 1 : 0})`),
       sql`, `,
     );
+    // A query builder, not db.run(sql): drizzle's D1 batch binds parameters
+    // only for builder queries. Columns in table order; null lets the id autoincrement.
     statements.push(
-      store.db.run(sql`
-        INSERT INTO restocks (product_id, quantity, at)
-        SELECT incoming.column1, incoming.column2, ${now}
+      store.db.insert(restocks).select(sql`
+        SELECT null, incoming.column1, incoming.column2, ${now}
         FROM (VALUES ${incoming}) AS incoming
         JOIN products ON products.id = incoming.column1
         WHERE products.in_stock = 0 AND incoming.column3 = 1`),

@@ -6,3 +6,4 @@ export * from './events.ts';
 export * from './messages.ts';
 export * from './orders.ts';
 export * from './products.ts';
+export * from './sweep-cursors.ts';

@@ -51,6 +51,21 @@ export const messages = sqliteTable(
     index('messages_due_idx').on(t.dueAt).where(sql`${t.status} = 'scheduled'`),
     index('messages_customer_idx').on(t.customerId, t.createdAt),
     index('messages_campaign_idx').on(t.campaignId, t.status),
-    index('messages_trigger_idx').on(t.campaignId, t.triggerRef),
+    // A restock's allocation counts its messages. Only back-in-stock reads by
+    // trigger_ref, and a dormant sweep's refs are random: indexing every
+    // message doubled the cost of writing a big sweep's outbox.
+    index('messages_trigger_idx')
+      .on(t.campaignId, t.triggerRef)
+      .where(sql`${t.triggerKind} = 'back_in_stock'`),
+    // The frequency cap and cooldown of recipients with no customer id (guest
+    // carts, email-only sign-ups) look their history up by address.
+    index('messages_guest_email_idx').on(t.email).where(sql`${t.customerId} IS NULL`),
+    // Provider webhooks (delivered, bounce, complaint) name messages by the provider's id.
+    index('messages_provider_id_idx').on(t.providerMessageId),
+    // The sender's claim looks for expired leases and ambiguous sends awaiting
+    // their retry; without this each claim would scan every message ever sent.
+    index('messages_in_flight_idx')
+      .on(t.status, t.leaseUntil)
+      .where(sql`${t.status} IN ('sending', 'ambiguous')`),
   ],
 );

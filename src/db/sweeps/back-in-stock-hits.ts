@@ -64,13 +64,16 @@ export async function restockPage(
 
 /**
  * Messages of the campaign that used a restock's allocation: every written
- * one, held out included. Read in the same statement as the rows it limits,
+ * one but the held-out ones. The control group is told nothing, so it must
+ * not take units from people who will be told; its entries are still marked
+ * notified, so nobody is held out twice. Read in the same statement as the rows it limits,
  * so the count and the queue come from one snapshot: a concurrent sweep's
  * messages and notified marks are either both seen or neither.
  */
 function sentColumn(campaignId: string, triggerRef: SQL): SQL {
   return sql`(SELECT count(*) FROM messages m
-    WHERE m.campaign_id = ${campaignId} AND m.trigger_ref = ${triggerRef} AND m.status <> 'cancelled') AS sent`;
+    WHERE m.trigger_kind = 'back_in_stock' AND m.campaign_id = ${campaignId} AND m.trigger_ref = ${triggerRef}
+      AND m.status NOT IN ('cancelled', 'held_out')) AS sent`;
 }
 
 /** The trigger_ref of every message a restock allows. */
@@ -134,7 +137,7 @@ export async function waitlistPage(
           || ':wl' || e.entry_id
       ) AS already_messaged
       ${audienceColumns(customerId, query.audience)}
-      ${messageHistoryColumns(customerId, query.campaignId, query.capSince)}
+      ${messageHistoryColumns(customerId, query.campaignId, query.capSince, { email: sql.raw('e.email') })}
     FROM e LEFT JOIN customers c ON c.id = e.customer_id
     ORDER BY e.created_at, e.entry_id`);
 }
@@ -179,7 +182,7 @@ export async function heldCartPage(
           || ${instance} || h.cart_id
       ) AS already_messaged
       ${audienceColumns(customerId, query.audience)}
-      ${messageHistoryColumns(customerId, query.campaignId, query.capSince)}
+      ${messageHistoryColumns(customerId, query.campaignId, query.capSince, { email: sql.raw('h.email') })}
     FROM h
     ORDER BY h.cart_id`);
 }

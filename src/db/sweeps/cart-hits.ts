@@ -98,7 +98,10 @@ export async function cartPage(
           || coalesce(k.customer_id, 'email:' || k.email) || ':cart' || k.cart_id || '@' || k.last_activity_at
       ) AS already_messaged
       ${audienceColumns(customerId, query.audience)}
-      ${messageHistoryColumns(customerId, query.campaignId, query.capSince)}
+      ${messageHistoryColumns(customerId, query.campaignId, query.capSince, {
+        seriesRef: sql`'cart' || k.cart_id || '@' || k.last_activity_at`,
+        email: sql.raw('k.email'),
+      })}
     FROM page k
     ORDER BY k.last_activity_at, k.cart_id`);
 }

@@ -9,21 +9,73 @@ import type { AudienceNeeds } from '../../core/selection/audience.ts';
 /** Statuses of messages that went out or will: they count for the frequency cap. */
 export const liveStatuses = sql.raw(`('scheduled', 'sending', 'sent', 'ambiguous')`);
 
+/** One output column of a page query: its name in the row and the SQL that computes it. */
+export interface Column {
+  name: string;
+  expr: SQL;
+}
+
+export const column = (name: string, expr: SQL): Column => ({ name, expr });
+
+/** Columns as a select list continuation: `, expr AS name, ...` (empty for none). */
+export function asColumns(columns: readonly Column[]): SQL {
+  if (columns.length === 0) return sql``;
+  return sql`, ${sql.join(
+    columns.map((c) => sql`${c.expr} AS ${sql.raw(c.name)}`),
+    sql`, `,
+  )}`;
+}
+
+/**
+ * A page row as one JSON array: the driver builds one value per row instead
+ * of a property per column (libSQL's row objects cost about a microsecond a
+ * column), which is most of a big page's cost. unpackRows turns it back into
+ * the named row the columns describe.
+ */
+export function packedRow(columns: readonly Column[]): SQL {
+  return sql`json_array(${sql.join(
+    columns.map((c) => c.expr),
+    sql`, `,
+  )}) AS packed`;
+}
+
+export function unpackRows<T>(rows: readonly { packed: string }[], columns: readonly Column[]): T[] {
+  return rows.map(({ packed }) => {
+    const values = JSON.parse(packed) as unknown[];
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) row[columns[i]!.name] = values[i];
+    return row as T;
+  });
+}
+
 export function audienceColumns(customerId: SQL, needs: AudienceNeeds): SQL {
-  const columns: SQL[] = [];
+  return asColumns(audienceColumnList(customerId, needs));
+}
+
+export function audienceColumnList(customerId: SQL, needs: AudienceNeeds): Column[] {
+  const columns: Column[] = [];
   if (needs.purchases) {
     columns.push(
-      sql`(SELECT count(*) FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid') AS purchases`,
+      column(
+        'purchases',
+        sql`(SELECT count(*) FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid')`,
+      ),
     );
   }
   if (needs.totalSpent) {
     columns.push(
-      sql`(SELECT coalesce(sum(o.total_minor), 0) FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid') AS total_spent`,
+      column(
+        'total_spent',
+        sql`(SELECT coalesce(sum(o.total_minor), 0) FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid')`,
+      ),
     );
   }
   if (needs.lastOrderValue) {
     columns.push(
-      sql`(SELECT o.total_minor FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid' ORDER BY o.placed_at DESC LIMIT 1) AS last_order_value`,
+      column(
+        'last_order_value',
+        sql`(SELECT o.total_minor FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid' ORDER BY o.placed_at DESC LIMIT 1)`,
+      ),
     );
   }
   if (needs.categories && needs.categories.length > 0) {
@@ -31,20 +83,71 @@ export function audienceColumns(customerId: SQL, needs: AudienceNeeds): SQL {
       needs.categories.map((category) => sql`${category}`),
       sql`, `,
     );
-    columns.push(sql`EXISTS (
+    columns.push(
+      column(
+        'bought_category',
+        sql`EXISTS (
       SELECT 1 FROM orders o JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
       WHERE o.customer_id = ${customerId} AND o.status = 'paid' AND i.quantity > 0 AND p.category IN (${list})
-    ) AS bought_category`);
+    )`,
+      ),
+    );
   }
-  return columns.length === 0 ? sql`` : sql`, ${sql.join(columns, sql`, `)}`;
+  return columns;
 }
 
-export function messageHistoryColumns(customerId: SQL, campaignId: string, capSince: number): SQL {
-  return sql`,
-    (SELECT group_concat(m.due_at) FROM messages m
-      WHERE m.customer_id = ${customerId} AND m.status IN ${liveStatuses} AND m.due_at > ${capSince}) AS recent_messages,
-    (SELECT max(m.created_at) FROM messages m
-      WHERE m.customer_id = ${customerId} AND m.campaign_id = ${campaignId} AND m.status <> 'cancelled') AS last_campaign_message`;
+export interface HistoryOptions {
+  /** Messages of this campaign with this trigger_ref are the hit's own series: the cap leaves them out. */
+  seriesRef?: SQL | undefined;
+  /**
+   * The recipient's address, for rows that may have no customer id (guest
+   * carts, email-only sign-ups): their history is the messages sent to the
+   * address without a customer id, read through messages_guest_email_idx.
+   */
+  email?: SQL | undefined;
+}
+
+interface Who {
+  from: SQL;
+  where: SQL;
+}
+
+export function messageHistoryColumns(
+  customerId: SQL,
+  campaignId: string,
+  capSince: number,
+  options: HistoryOptions = {},
+): SQL {
+  return asColumns(historyColumnList(customerId, campaignId, capSince, options));
+}
+
+export function historyColumnList(
+  customerId: SQL,
+  campaignId: string,
+  capSince: number,
+  options: HistoryOptions = {},
+): Column[] {
+  const ownSeries = options.seriesRef
+    ? sql` AND NOT (m.campaign_id = ${campaignId} AND m.trigger_ref = ${options.seriesRef})`
+    : sql``;
+  const recent = (who: Who) => sql`(SELECT group_concat(m.due_at) FROM ${who.from}
+      WHERE ${who.where} AND m.status IN ${liveStatuses} AND m.due_at > ${capSince}${ownSeries})`;
+  const last = (who: Who) => sql`(SELECT max(m.created_at) FROM ${who.from}
+      WHERE ${who.where} AND m.campaign_id = ${campaignId} AND m.status <> 'cancelled')`;
+  const byCustomer: Who = { from: sql`messages m`, where: sql`m.customer_id = ${customerId}` };
+  if (!options.email) {
+    return [column('recent_messages', recent(byCustomer)), column('last_campaign_message', last(byCustomer))];
+  }
+  // CASE evaluates only the branch it takes, so each row runs one lookup. The
+  // index is named: without statistics the planner prefers walking every
+  // guest message through messages_customer_idx (customer_id IS NULL).
+  const byEmail: Who = {
+    from: sql`messages m INDEXED BY messages_guest_email_idx`,
+    where: sql`m.customer_id IS NULL AND m.email = ${options.email}`,
+  };
+  const either = (pick: (who: Who) => SQL) =>
+    sql`CASE WHEN ${customerId} IS NULL THEN ${pick(byEmail)} ELSE ${pick(byCustomer)} END`;
+  return [column('recent_messages', either(recent)), column('last_campaign_message', either(last))];
 }
 
 /** The customer columns every trigger's page returns, as audienceColumns and messageHistoryColumns name them. */

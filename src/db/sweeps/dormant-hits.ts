@@ -6,7 +6,15 @@ import { sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import type { DormantTrigger } from '../../core/triggers/dormant.ts';
 import type { Store } from '../store.ts';
-import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-facts.ts';
+import {
+  audienceColumnList,
+  type Column,
+  type CustomerFactsRow,
+  column,
+  historyColumnList,
+  packedRow,
+  unpackRows,
+} from './customer-facts.ts';
 
 const dayMs = 86_400_000;
 
@@ -54,7 +62,25 @@ export async function dormantPage(
   const onlyCustomer = query.customerId === undefined ? sql`` : sql`AND customer_id = ${query.customerId}`;
   const customerId = sql.raw('p.customer_id');
   const dedupePrefix = `${query.campaignId}:0:`;
-  return store.db.all<DormantRow>(sql`
+  const columns: Column[] = [
+    column('customer_id', sql`p.customer_id`),
+    column('email', sql`c.email`),
+    column('timezone', sql`c.timezone`),
+    column('country', sql`c.country`),
+    column('tags', sql`c.tags`),
+    column('marketing_consent', sql`c.marketing_consent`),
+    column('suppressed_at', sql`c.suppressed_at`),
+    column('purchases', sql`p.purchases`),
+    column('first_at', sql`p.first_at`),
+    column('last_at', sql`p.last_at`),
+    column(
+      'already_messaged',
+      sql`EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${dedupePrefix} || p.customer_id || ':lp' || p.last_at)`,
+    ),
+    ...audienceColumnList(customerId, { ...query.audience, purchases: false }),
+    ...historyColumnList(customerId, query.campaignId, query.capSince),
+  ];
+  const rows = await store.db.all<{ packed: string }>(sql`
     WITH purchases AS (
       SELECT customer_id, count(*) AS purchases, min(placed_at) AS first_at, max(placed_at) AS last_at
       FROM orders INDEXED BY orders_purchases_by_customer_idx
@@ -64,13 +90,8 @@ export async function dormantPage(
       ORDER BY customer_id
       LIMIT ${limit}
     )
-    SELECT p.customer_id, c.email, c.timezone, c.country, c.tags, c.marketing_consent, c.suppressed_at,
-      p.purchases, p.first_at, p.last_at,
-      EXISTS (
-        SELECT 1 FROM messages m WHERE m.dedupe_key = ${dedupePrefix} || p.customer_id || ':lp' || p.last_at
-      ) AS already_messaged
-      ${audienceColumns(customerId, { ...query.audience, purchases: false })}
-      ${messageHistoryColumns(customerId, query.campaignId, query.capSince)}
+    SELECT ${packedRow(columns)}
     FROM purchases p LEFT JOIN customers c ON c.id = p.customer_id
     ORDER BY p.customer_id`);
+  return unpackRows<DormantRow>(rows, columns);
 }

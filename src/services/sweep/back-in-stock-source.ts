@@ -1,13 +1,13 @@
 // Hits for a back-in-stock campaign: per product that came back, its pending
 // waitlist entries oldest first, then (if asked) the open carts holding it,
 // never more than the restock's allocation allows. The allocation counts
-// messages written, so a hit the rules exclude (no consent, suppressed) does
-// not use a unit: the source pages on, re-counting after each page. Never
+// messages written to be sent, so a hit the rules exclude (no consent,
+// suppressed) or hold out does not use a unit: the source pages on,
+// re-counting after each page. Never
 // writes itself; the runner writes the messages and the notified marks.
 import type { BackInStockTrigger } from '../../core/campaigns/types.ts';
 import { audienceNeeds } from '../../core/selection/audience.ts';
-import { decide, newSelectionState } from '../../core/selection/select.ts';
-import type { Hit } from '../../core/selection/types.ts';
+import type { Decision, Hit } from '../../core/selection/types.ts';
 import { restockAllowance } from '../../core/triggers/back-in-stock.ts';
 import {
   type BackInStockQuery,
@@ -49,9 +49,9 @@ export const backInStockSource: HitSource = async function* (context) {
  * statement as its rows and keeps only as many rows as that count leaves, so a
  * concurrent sweep's messages and notified marks are seen together or not at
  * all, and both sweeps pick the same next entries. The runner writes
- * what it chose before the next page is read. A dry run writes nothing (and
- * never calls alongside); for its pages the rules are asked directly which
- * hits they would choose, so its report stops where a real sweep would.
+ * what it chose before the next page is read. A dry run writes nothing, so
+ * it counts the messages the runner decided to schedule instead, and its
+ * report stops where a real sweep would.
  */
 async function* restockHits(
   context: SourceContext,
@@ -94,18 +94,20 @@ async function* restockHits(
       entries.set(hit.instance, row.entry_id);
       hits.push(hit);
     }
-    let written = false;
+    let scheduled = 0;
     yield {
       hits,
       noEmail: 0,
       alreadyMessaged,
+      decided(decisions) {
+        scheduled = countScheduled(decisions);
+      },
       alongside(chosen) {
-        written = true;
         const ids = chosen.map((hit) => entries.get(hit.instance)).filter((id) => id !== undefined);
         return markNotified(context.store, ids, context.now);
       },
     };
-    if (!written) unwritten += wouldChoose(context, hits);
+    if (context.dryRun) unwritten += scheduled;
     if (rows.length < limit) break;
   }
 
@@ -129,27 +131,23 @@ async function* restockHits(
         if (hit) hits.push(hit);
       }
     }
-    let written = false;
+    let scheduled = 0;
     yield {
       hits,
       noEmail,
       alreadyMessaged,
-      alongside() {
-        written = true;
-        return [];
+      decided(decisions) {
+        scheduled = countScheduled(decisions);
       },
     };
-    if (!written) unwritten += wouldChoose(context, hits);
+    if (context.dryRun) unwritten += scheduled;
     if (rows.length < limit) return;
   }
 }
 
-/** How many of a page's hits the rules would choose (priority aside, which only the runner knows). */
-function wouldChoose(context: SourceContext, hits: readonly Hit[]): number {
-  const state = newSelectionState();
-  return hits.filter(
-    (hit) => decide(hit, context.campaign, context.settings, state, context.now).outcome !== 'excluded',
-  ).length;
+/** Messages that use a unit of the allocation: scheduled ones, not held-out ones. */
+function countScheduled(decisions: readonly Decision[]): number {
+  return decisions.filter((decision) => decision.outcome === 'scheduled').length;
 }
 
 function recipientHit(

@@ -1,16 +1,20 @@
 // Runs one sweep: every enabled campaign in priority order, each trigger's
 // hits through the selection rules, and (unless dry) the chosen messages into
 // the outbox in atomic batches. Safe to run twice or concurrently: the unique
-// dedupe key lets only one sweep write a message.
+// dedupe key lets only one sweep write a message. Addresses in the hashed
+// `suppressions` table are marked suppressed here, for every source alike.
 import { compareIds } from '../../core/campaigns/campaign.ts';
 import type { Campaign, CampaignSet } from '../../core/campaigns/types.ts';
 import { decide, newSelectionState } from '../../core/selection/select.ts';
 import { type Decision, dedupeKey, type Hit } from '../../core/selection/types.ts';
+import { issueCoupons } from '../../db/repositories/coupons.ts';
 import { type NewMessage, writeMessages } from '../../db/repositories/messages.ts';
 import type { Store } from '../../db/store.ts';
+import { addressSuppression } from './address-suppression.ts';
 import { backInStockSource } from './back-in-stock-source.ts';
 import { cartSource } from './cart-source.ts';
 import { dormantSource } from './dormant-source.ts';
+import { newMessageId } from './message-id.ts';
 import { type CampaignReport, count, emptyReport } from './report.ts';
 import type { HitSource } from './source.ts';
 
@@ -49,6 +53,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { store, now, dryRun } = options;
   const { settings } = options.campaigns;
   const state = newSelectionState();
+  const suppression = addressSuppression(store);
   const result: SweepResult = { now, dryRun, campaigns: [], explanations: [] };
   for (const campaign of campaignsToRun(options)) {
     const report = emptyReport(campaign.id);
@@ -61,18 +66,27 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       settings,
       now,
       pageSize: options.pageSize ?? 5000,
+      dryRun,
       customerId: options.explainCustomer,
     });
     for await (const page of pages) {
       report.skipped.noEmail += page.noEmail;
       report.skipped.alreadyMessaged += page.alreadyMessaged;
-      const decisions = page.hits.map((hit) => decide(hit, campaign, settings, state, now));
+      const hits = await suppression.apply(page.hits);
+      const decisions = hits.map((hit) => decide(hit, campaign, settings, state, now));
+      page.decided?.(decisions);
       for (const decision of decisions) count(report, decision, now);
       if (options.explainCustomer) result.explanations.push(...decisions);
       const chosen = decisions.filter((d) => d.outcome !== 'excluded');
       if (!dryRun && chosen.length > 0) {
-        const rows = chosen.map((d) => messageRow(d, now));
-        const written = await writeMessages(store, rows, page.alongside?.(chosen.map((d) => d.hit)) ?? []);
+        const { rows, statements: coupons } = issueCoupons(
+          store,
+          { campaign, currency: settings.currency, now },
+          chosen.map((d) => messageRow(d, now)),
+        );
+        const alongside = page.alongside?.(chosen.map((d) => d.hit)) ?? [];
+        // Coupons after the messages: each is written only if its message was.
+        const written = await writeMessages(store, rows, [...alongside, ...coupons]);
         for (const row of rows) {
           if (written.has(row.dedupeKey)) continue;
           // Another sweep wrote this one first: it is not ours to count.
@@ -101,7 +115,7 @@ function messageRow(
 ): NewMessage & { dedupeKey: string } {
   const hit: Hit = decision.hit;
   return {
-    id: crypto.randomUUID(),
+    id: newMessageId(),
     dedupeKey: dedupeKey(hit),
     campaignId: hit.campaignId,
     step: hit.step,

@@ -1,14 +1,16 @@
 // A hit source turns one campaign's trigger into pages of hits. Each trigger
 // type has its own source over its own SQL; the runner treats them alike.
 import type { Campaign, ShopSettings } from '../../core/campaigns/types.ts';
-import type { Hit } from '../../core/selection/types.ts';
+import type { Decision, Hit } from '../../core/selection/types.ts';
 import type { Statement, Store } from '../../db/store.ts';
 
 export interface SourcePage {
   hits: Hit[];
   noEmail: number;
   alreadyMessaged: number;
-  /** Statements to run in the same batch as the messages of the chosen hits. */
+  /** Told what the rules decided for the page's hits (dry run or not), before anything is written. */
+  decided?(decisions: readonly Decision[]): void;
+  /** Statements to run in the same batch as the messages of the chosen hits; never called in a dry run. */
   alongside?(chosen: readonly Hit[]): Statement[];
 }
 
@@ -18,6 +20,8 @@ export interface SourceContext {
   settings: ShopSettings;
   now: number;
   pageSize: number;
+  /** Nothing will be written: a source that limits itself by what was written must count decisions instead. */
+  dryRun: boolean;
   /** Only this customer, for --explain. */
   customerId?: string | undefined;
 }

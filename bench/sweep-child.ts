@@ -1,0 +1,60 @@
+// The measured half of the sweep benchmark, alone in its process so its peak
+// memory is its own: empties the outbox and coupons (not timed), then times a
+// dry dormant sweep and a real one over the shipped campaigns (the real one
+// writes messages and, for the win-back offer, coupons). Prints one JSON line.
+// Usage: sweep-child.ts DATABASE_PATH NOW_MS
+import { sql } from 'drizzle-orm';
+import { loadCampaigns } from '../src/config/campaign-loader.ts';
+import { openLibsqlStore } from '../src/db/libsql.ts';
+import { runSweep, type SweepResult } from '../src/services/sweep/run-sweep.ts';
+import { endStatus, log, status } from './support/log.ts';
+import { peakRssFromProc, sampleRss } from './support/memory.ts';
+
+const [path, nowText] = process.argv.slice(2);
+if (!path || !nowText) throw new Error('usage: sweep-child.ts DATABASE_PATH NOW_MS');
+const now = Number(nowText);
+const root = new URL('..', import.meta.url).pathname;
+
+const loaded = await loadCampaigns({ dir: `${root}campaigns`, emailsDir: `${root}emails` });
+if (!loaded.ok) throw new Error(`campaigns do not validate: ${JSON.stringify(loaded.errors)}`);
+const campaigns = loaded.set;
+
+const store = await openLibsqlStore({ url: `file:${path}` });
+// A fresh outbox (and the coupons its messages carry) each run, so every run writes the same rows.
+await store.db.run(sql`DELETE FROM coupons`);
+await store.db.run(sql`DELETE FROM messages`);
+await store.db.run(sql`PRAGMA wal_checkpoint(TRUNCATE)`);
+
+const rssBeforeBytes = process.memoryUsage().rss;
+const sampler = sampleRss();
+const sweep = async (dryRun: boolean): Promise<{ ms: number; result: SweepResult }> => {
+  const started = performance.now();
+  const result = await runSweep({
+    store,
+    campaigns,
+    now,
+    dryRun,
+    triggerTypes: ['dormant'],
+    onProgress: (id, report) =>
+      status(`${dryRun ? 'dry' : 'real'} ${id}: ${report.eligible.toLocaleString('en')} eligible`),
+  });
+  endStatus();
+  return { ms: performance.now() - started, result };
+};
+const dry = await sweep(true);
+log(`dry run: ${dry.ms.toFixed(0)} ms ${JSON.stringify(dry.result.campaigns)}`);
+const real = await sweep(false);
+log(`real sweep: ${real.ms.toFixed(0)} ms ${JSON.stringify(real.result.campaigns)}`);
+const sampledPeak = sampler.stop();
+const [row] = await store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM messages`);
+await store.close();
+process.stdout.write(
+  `${JSON.stringify({
+    dryMs: dry.ms,
+    sweepMs: real.ms,
+    messages: row?.n ?? 0,
+    campaigns: real.result.campaigns.map((c) => c.campaignId),
+    peakRssBytes: peakRssFromProc() ?? sampledPeak,
+    rssBeforeBytes,
+  })}\n`,
+);

@@ -1,0 +1,1 @@
+CREATE INDEX `messages_guest_email_idx` ON `messages` (`email`) WHERE "messages"."customer_id" IS NULL;

@@ -1,0 +1,1 @@
+CREATE INDEX `messages_provider_id_idx` ON `messages` (`provider_message_id`);

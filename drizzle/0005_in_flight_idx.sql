@@ -1,0 +1,1 @@
+CREATE INDEX `messages_in_flight_idx` ON `messages` (`status`,`lease_until`) WHERE "messages"."status" IN ('sending', 'ambiguous');

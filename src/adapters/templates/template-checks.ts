@@ -1,0 +1,115 @@
+// `rekindle validate`'s template checks: every template a campaign names
+// compiles (MJML and Liquid, errors with file and line), carries the footer
+// partial with the unsubscribe link and the postal address (all shipped
+// campaigns are marketing mail), has alt text on its images, and renders a
+// sample under Gmail's clipping size. Reports findings; never throws for a
+// bad template and never writes.
+import { join } from 'node:path';
+import type { CampaignCheck, Finding } from '../../config/campaign-checks.ts';
+import { sampleView } from '../../services/render/sample-view.ts';
+import { createTemplateFiller } from './fill-template.ts';
+import { createMjmlRenderer } from './mjml-renderer.ts';
+import { partialPath, type ResolvedSource, type SourcePosition } from './partials.ts';
+import { folderReader, isTemplateName } from './template-files.ts';
+
+/** Gmail clips an HTML body over 102 KB; warn with a little room to spare. */
+export const clipWarningBytes = 100 * 1024;
+
+const unsubscribeOutput = /\{\{-?\s*links\.unsubscribe\s*-?\}\}/;
+const postalAddressOutput = /\{\{-?\s*shop\.postal_address\b[^}]*\}\}/;
+
+/** Image tags (MJML or HTML) without an alt attribute, by file and line. */
+export function imagesWithoutAlt(source: ResolvedSource): SourcePosition[] {
+  const found: SourcePosition[] = [];
+  const lines = source.text.split('\n');
+  lines.forEach((line, index) => {
+    for (const tag of line.matchAll(/<(mj-image|img)\b[^>]*>/gi)) {
+      // An mj-image without src is a default in <mj-attributes>, not an image.
+      if (/\ssrc\s*=/i.test(tag[0]) && !/\salt\s*=/i.test(tag[0])) found.push(source.origin(index + 1));
+    }
+  });
+  return found;
+}
+
+export const templateChecks: CampaignCheck = async ({ campaigns, settings, emailsDir }) => {
+  const renderer = createMjmlRenderer({ reader: folderReader(emailsDir) });
+  const filler = createTemplateFiller();
+  const findings: Finding[] = [];
+  const at = (position: SourcePosition, column = 1) => ({
+    file: join(emailsDir, position.file),
+    line: position.line,
+    column,
+    field: '',
+  });
+  const error = (position: SourcePosition, message: string, column = 1) =>
+    findings.push({ ...at(position, column), message, severity: 'error' });
+  const warning = (position: SourcePosition, message: string) =>
+    findings.push({ ...at(position), message, severity: 'warning' });
+
+  const checked = new Set<string>();
+  const reportedImages = new Set<string>();
+  for (const loaded of campaigns) {
+    for (const step of loaded.campaign.steps) {
+      const name = step.email.template;
+      // A missing file is templatesExist's finding; a bad name cannot be a file.
+      if (!isTemplateName(name) || (await folderReader(emailsDir).read(name)) === null) continue;
+      const outcome = await renderer.compile(name);
+      if (!checked.has(name)) {
+        checked.add(name);
+        for (const problem of outcome.ok ? [] : outcome.problems)
+          error(problem, problem.message, problem.column);
+        const source = outcome.source;
+        if (source) {
+          const top = { file: name, line: 1 };
+          if (!source.partials.includes('footer')) {
+            error(
+              top,
+              `${name} does not include the footer partial ({% render 'footer' %}); marketing email must carry the unsubscribe link and the shop's postal address`,
+            );
+          }
+          const footer = source.partials.includes('footer') ? { file: partialPath('footer'), line: 1 } : top;
+          if (!unsubscribeOutput.test(source.text)) {
+            error(
+              footer,
+              `${name} has no unsubscribe link: add <a href="{{ links.unsubscribe }}">Unsubscribe</a>`,
+            );
+          }
+          if (!postalAddressOutput.test(source.text)) {
+            error(footer, `${name} does not show the shop's postal address: add {{ shop.postal_address }}`);
+          }
+          for (const position of imagesWithoutAlt(source)) {
+            // A partial shared by several templates is reported once.
+            const key = `${position.file}:${position.line}`;
+            if (reportedImages.has(key)) continue;
+            reportedImages.add(key);
+            warning(
+              position,
+              'image without alt text: add alt="..." (read aloud, and shown when images are blocked)',
+            );
+          }
+        }
+      }
+      if (!outcome.ok || !settings) continue;
+      let html: string;
+      try {
+        html = filler.fill(
+          outcome.template,
+          // Subjects are subjectsParse's to check; the size is the HTML's.
+          '',
+          sampleView(loaded.campaign, settings, { step: step.index }),
+        ).html;
+      } catch (cause) {
+        error({ file: name, line: 1 }, `${name} fails to render a sample for ${loaded.id}: ${String(cause)}`);
+        continue;
+      }
+      const bytes = new TextEncoder().encode(html).length;
+      if (bytes > clipWarningBytes) {
+        warning(
+          { file: name, line: 1 },
+          `${name} renders to ${(bytes / 1024).toFixed(0)} KB of HTML for a sample ${loaded.id} email; Gmail clips messages over 102 KB, hiding the footer and its unsubscribe link`,
+        );
+      }
+    }
+  }
+  return findings;
+};

@@ -1,0 +1,118 @@
+// rekindle preview CAMPAIGN: renders one campaign step's email for a sample
+// shopper (default) or a real customer (--customer ID: their cart, waitlist
+// and recommendations, with a sample coupon), to stdout or a file. Never
+// issues a coupon and never writes to the database.
+import { writeFile } from 'node:fs/promises';
+import { normalize } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createMjmlRenderer, TemplateError } from '../adapters/templates/mjml-renderer.ts';
+import type { EmailView } from '../core/rendering/contract.ts';
+import { createViewBuilder } from '../services/render/build-view.ts';
+import { previewUnsubscribeUrl, sampleView } from '../services/render/sample-view.ts';
+import { loadCampaignSetFor } from './campaign-set.ts';
+import { type Command, printJson, UsageError } from './io.ts';
+
+const usage =
+  'usage: rekindle preview CAMPAIGN [--step N] [--customer ID | --sample] [--out file.html] [--text] [--json]';
+
+export const previewCommand: Command = async (argv, io) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      step: { type: 'string' },
+      customer: { type: 'string' },
+      sample: { type: 'boolean' },
+      out: { type: 'string' },
+      text: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const [campaignId, extra] = positionals;
+  if (!campaignId) throw new UsageError(`name a campaign; ${usage}`);
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'; ${usage}`);
+  if (values.customer !== undefined && values.sample)
+    throw new UsageError('--customer and --sample exclude each other');
+  if (values.customer !== undefined && values.customer.trim() === '')
+    throw new UsageError('--customer needs an id');
+  const stepIndex = values.step === undefined ? 0 : Number(values.step);
+  if (!Number.isInteger(stepIndex) || stepIndex < 0) {
+    throw new UsageError(`--step must be a step index (0 = first), got '${values.step}'`);
+  }
+
+  const emailsDir = normalize(io.config.EMAILS_DIR);
+  const set = await loadCampaignSetFor(io, 'nothing rendered');
+  if (!set) return 1;
+  const campaign = set.campaigns.find((c) => c.id === campaignId);
+  if (!campaign) {
+    const known = set.campaigns.map((c) => c.id).join(', ') || 'none';
+    throw new UsageError(`no campaign '${campaignId}' (known: ${known})`);
+  }
+  const step = campaign.steps[stepIndex];
+  if (!step) throw new UsageError(`campaign '${campaign.id}' has steps 0-${campaign.steps.length - 1}`);
+
+  const now = io.now();
+  let view: EmailView | null;
+  if (values.customer === undefined) {
+    view = sampleView(campaign, set.settings, {
+      step: step.index,
+      now,
+      unsubscribeUrl: previewUnsubscribeUrl,
+    });
+  } else {
+    const store = await io.openStore();
+    try {
+      view = await createViewBuilder({ store, campaigns: set }).forPreview({
+        campaign,
+        step: step.index,
+        customerId: values.customer,
+        now,
+        unsubscribeUrl: previewUnsubscribeUrl,
+      });
+    } finally {
+      await store.close();
+    }
+    if (!view) throw new UsageError(`no customer '${values.customer}'`);
+  }
+
+  let email: Awaited<ReturnType<ReturnType<typeof createMjmlRenderer>['render']>>;
+  try {
+    email = await createMjmlRenderer({ emailsDir }).render(step.email.template, step.email.subject, view);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    for (const p of error.problems)
+      io.stderr.write(`${emailsDir}/${p.file}:${p.line}:${p.column} ${p.message}\n`);
+    io.stderr.write(`rekindle: ${step.email.template} does not compile; nothing rendered\n`);
+    return 1;
+  }
+
+  const htmlBytes = new TextEncoder().encode(email.html).length;
+  if (values.json) {
+    printJson(io, {
+      campaign: campaign.id,
+      step: step.index,
+      customer_id: values.customer ?? null,
+      template: step.email.template,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      html_bytes: htmlBytes,
+    });
+    return 0;
+  }
+  const body = values.text ? `Subject: ${email.subject}\n\n${email.text}\n` : email.html;
+  if (values.out === undefined) {
+    io.stdout.write(body);
+    return 0;
+  }
+  await writeFile(values.out, body);
+  io.stdout.write(
+    `wrote ${values.out} (${values.text ? 'text' : `HTML, ${(htmlBytes / 1024).toFixed(1)} KB`})\nsubject: ${email.subject}\n`,
+  );
+  return 0;
+};

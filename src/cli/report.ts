@@ -1,0 +1,128 @@
+// rekindle report: what each campaign brought back, per campaign and step
+// (sends, opens, clicks, redemptions, revenue, mailed-versus-holdout lift),
+// optionally per day. Names and attribution windows come from the campaign
+// files; if they do not load, the report still runs on ids and says so.
+import { normalize } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadCampaigns } from '../config/campaign-loader.ts';
+import type { CampaignSet } from '../core/campaigns/types.ts';
+import { liftText, moneyText, percent } from '../core/reports/format.ts';
+import type { CampaignReport, Outcomes } from '../core/reports/types.ts';
+import { formatInstant, parseInstant } from '../core/time.ts';
+import { campaignReports } from '../db/repositories/reports.ts';
+import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
+
+const usage = 'usage: rekindle report [--campaign ID] [--since ISO] [--daily] [--json]';
+
+export const reportCommand: Command = async (argv, io) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      campaign: { type: 'string' },
+      since: { type: 'string' },
+      daily: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; ${usage}`);
+  const since = parseSince(values.since);
+  const campaigns = await loadSet(io);
+  const now = io.now();
+  const store = await io.openStore();
+  let reports: CampaignReport[];
+  try {
+    reports = await campaignReports(store, { campaigns, campaignId: values.campaign, since, now });
+  } finally {
+    await store.close();
+  }
+  if (values.campaign !== undefined && reports.length === 0) {
+    throw new UsageError(`no campaign '${values.campaign}' in the campaign files or the outbox`);
+  }
+  if (values.json) {
+    printJson(io, {
+      generatedAt: formatInstant(now),
+      since: since === undefined ? null : formatInstant(since),
+      campaigns: values.daily ? reports : reports.map(({ daily: _daily, ...rest }) => rest),
+    });
+    return 0;
+  }
+  printReports(io, reports, Boolean(values.daily));
+  return 0;
+};
+
+export function printReports(io: CliIO, reports: readonly CampaignReport[], daily: boolean): void {
+  printTable(
+    io,
+    reports.flatMap((r) => [
+      row(r, 'all', r.totals),
+      ...(r.steps.length > 1 ? r.steps.map((s) => row(r, String(s.step + 1), s)) : []),
+    ]),
+  );
+  io.stdout.write(
+    '\nlift = conversion of mailed minus held out; steps count messages, "all" counts trigger instances\n',
+  );
+  for (const r of reports) {
+    const lift = r.totals.conversion.lift;
+    io.stdout.write(
+      `\n${r.id}${r.name ? ` (${r.name})` : ''}: lift ${lift.enough ? liftText(lift) : `- ${lift.reason}`}\n`,
+    );
+    if (!daily) continue;
+    printTable(
+      io,
+      r.daily.map((d) => ({
+        day: d.day,
+        sends: d.sends,
+        opens: d.opens,
+        clicks: d.clicks,
+        redemptions: d.redemptions,
+        revenue: moneyText(d.revenue),
+      })),
+    );
+  }
+}
+
+function row(r: CampaignReport, step: string, o: Outcomes) {
+  return {
+    campaign: r.id,
+    step,
+    scheduled: o.scheduled,
+    held_out: o.heldOut,
+    sent: o.sent,
+    failed: o.failed,
+    delivered: o.delivered,
+    'opened (excl. proxy)': `${o.opened} (${o.openedExcludingProxy})`,
+    clicked: o.clicked,
+    unsub: o.unsubscribed,
+    complaints: o.complained,
+    redeemed: o.redeemed,
+    influenced: o.influenced,
+    revenue: moneyText(o.revenue),
+    conv_mailed: percent(o.conversion.mailed.rate),
+    conv_holdout: percent(o.conversion.heldOut.rate),
+  };
+}
+
+function parseSince(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseInstant(text);
+  if (!parsed.ok) throw new UsageError(`--since: ${parsed.reason}`);
+  return parsed.value;
+}
+
+async function loadSet(io: CliIO): Promise<CampaignSet | undefined> {
+  const loaded = await loadCampaigns({
+    dir: normalize(io.config.CAMPAIGNS_DIR),
+    emailsDir: normalize(io.config.EMAILS_DIR),
+  });
+  if (loaded.ok) return loaded.set;
+  io.stderr.write(
+    `rekindle: the campaign files did not load (${loaded.errors.length} error(s)); reporting by campaign id with a 7-day attribution window\n`,
+  );
+  return undefined;
+}

@@ -1,0 +1,112 @@
+// rekindle sweep: runs the campaigns once over the database and prints, per
+// campaign, how many hits each rule excluded and how many were held out,
+// scheduled or deferred. --dry-run (and --explain, which implies it) writes
+// nothing. An invalid campaign set is refused before the database is opened.
+import { parseArgs } from 'node:util';
+import { type TriggerType, triggerTypes } from '../core/campaigns/trigger.ts';
+import type { CampaignSet } from '../core/campaigns/types.ts';
+import { parseInstant } from '../core/time.ts';
+import { explainCustomer } from '../services/campaigns/explain-sweep.ts';
+import { sweepReportJson, sweepTableRow } from '../services/campaigns/sweep-report-json.ts';
+import type { CampaignReport } from '../services/sweep/report.ts';
+import { runSweep, type SweepResult } from '../services/sweep/run-sweep.ts';
+import { loadCampaignSetFor } from './campaign-set.ts';
+import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
+
+const usage = `usage: rekindle sweep [--dry-run] [--now ISO] [--campaign ID] [--only ${triggerTypes.join('|')}] [--json] [--explain CUSTOMER_ID]`;
+
+export const sweepCommand: Command = async (argv, io) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      'dry-run': { type: 'boolean' },
+      now: { type: 'string' },
+      campaign: { type: 'string' },
+      only: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      explain: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; ${usage}`);
+  const now = parseNow(values.now, io);
+  const only = parseOnly(values.only);
+  if (values.explain !== undefined && values.explain.trim() === '')
+    throw new UsageError('--explain needs a customer id');
+
+  const set = await loadCampaignSetFor(io, 'nothing swept');
+  if (!set) return 1;
+  checkCampaign(set, values.campaign);
+
+  const dryRun = Boolean(values['dry-run']) || values.explain !== undefined;
+  const store = await io.openStore();
+  let result: SweepResult;
+  try {
+    result = await runSweep({
+      store,
+      campaigns: set,
+      now,
+      dryRun,
+      triggerTypes: only,
+      campaignId: values.campaign,
+      explainCustomer: values.explain,
+      onProgress: io.interactive ? drawProgress(io) : undefined,
+    });
+  } finally {
+    await store.close();
+  }
+  if (io.interactive) io.stderr.write('\n');
+
+  const explained = values.explain === undefined ? undefined : explainCustomer(set, result, values.explain);
+  if (values.json) {
+    printJson(io, { ...sweepReportJson(result), ...(explained ? { explain: explained } : {}) });
+    return 0;
+  }
+  io.stdout.write(
+    `sweep at ${new Date(now).toISOString()}${dryRun ? ' (dry run: nothing written)' : ''}\n\n`,
+  );
+  printTable(io, result.campaigns.map(sweepTableRow));
+  if (explained) {
+    io.stdout.write(`\ncustomer ${explained.customer_id}:\n`);
+    for (const line of explained.campaigns) io.stdout.write(`  ${line.campaign_id}: ${line.summary}\n`);
+  }
+  return 0;
+};
+
+function parseNow(text: string | undefined, io: CliIO): number {
+  if (text === undefined) return io.now();
+  const parsed = parseInstant(text);
+  if (!parsed.ok) throw new UsageError(`--now: ${parsed.reason}`);
+  return parsed.value;
+}
+
+function parseOnly(values: string[] | undefined): TriggerType[] | undefined {
+  if (values === undefined) return undefined;
+  const types = values.flatMap((v) => v.split(',')).map((v) => v.trim());
+  for (const type of types) {
+    if (!(triggerTypes as readonly string[]).includes(type))
+      throw new UsageError(`--only must be one of ${triggerTypes.join(', ')}, got '${type}'`);
+  }
+  return types as TriggerType[];
+}
+
+function checkCampaign(set: CampaignSet, id: string | undefined): void {
+  if (id === undefined) return;
+  const campaign = set.campaigns.find((c) => c.id === id);
+  const known = set.campaigns.map((c) => c.id).join(', ') || 'none';
+  if (!campaign) throw new UsageError(`--campaign: no campaign '${id}' (known: ${known})`);
+  if (!campaign.enabled) throw new UsageError(`--campaign: '${id}' is disabled (enabled: false in its file)`);
+}
+
+function drawProgress(io: CliIO): (campaignId: string, report: CampaignReport) => void {
+  return (campaignId, r) => {
+    io.stderr.write(
+      `\rsweeping ${campaignId}: ${r.eligible.toLocaleString('en')} eligible, ${r.scheduled.toLocaleString('en')} scheduled   `,
+    );
+  };
+}

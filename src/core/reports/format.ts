@@ -1,0 +1,20 @@
+// Short text forms of report figures for tables and pages: rates as percents,
+// lift in percentage points with its interval, money lists. Pure.
+import type { Lift } from './stats.ts';
+import type { Money } from './types.ts';
+
+export function percent(rate: number | null, digits = 1): string {
+  return rate === null ? '-' : `${(rate * 100).toFixed(digits)}%`;
+}
+
+/** "+15.0 pts (95% CI +7.1 to +21.7)", or the reason there is none. */
+export function liftText(lift: Lift): string {
+  if (!lift.enough) return 'not enough data';
+  const pts = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}`;
+  return `${pts(lift.absolute)} pts (95% CI ${pts(lift.ci95.low)} to ${pts(lift.ci95.high)})`;
+}
+
+/** "GBP 120.50, EUR 30.00"; "-" when empty. Never adds across currencies. */
+export function moneyText(money: readonly Money[]): string {
+  return money.length === 0 ? '-' : money.map((m) => `${m.currency} ${m.amount}`).join(', ');
+}

@@ -1,0 +1,173 @@
+// The SQL aggregates behind campaign reports: message and event counts per
+// campaign step, trigger instances per group, a per-day series, and the
+// attributed orders. Everything is grouped in SQL except attributed orders,
+// which are few (only purchases near a message) and are summed in the core.
+// Read-only: never writes.
+import { type SQL, sql } from 'drizzle-orm';
+import type { CampaignSet } from '../../core/campaigns/types.ts';
+import { buildReports } from '../../core/reports/build.ts';
+import type {
+  AttributedFact,
+  CampaignInfo,
+  CampaignReport,
+  DailyFacts,
+  InstanceFacts,
+  ReportFacts,
+  StepFacts,
+} from '../../core/reports/types.ts';
+import type { Store } from '../store.ts';
+import { attributedOrdersCte, int } from './attribution.ts';
+
+/** The attribution window for campaigns whose file is gone: the schema's usual value. */
+export const fallbackAttributionDays = 7;
+
+export interface ReportOptions {
+  /** Names and attribution windows; without it, campaigns are known by id only. */
+  campaigns?: CampaignSet | undefined;
+  campaignId?: string | undefined;
+  /** Only messages sent (or, unsent, due) at or after this time, and what followed them. */
+  since?: number | undefined;
+  now: number;
+}
+
+export async function campaignReports(store: Store, options: ReportOptions): Promise<CampaignReport[]> {
+  const known = new Map((options.campaigns?.campaigns ?? []).map((c) => [c.id, c]));
+  const attributionDays = Object.fromEntries([...known.values()].map((c) => [c.id, c.attributionDays]));
+  const facts = await loadReportFacts(store, { ...options, attributionDays });
+  const ids = new Set(facts.steps.map((row) => row.campaignId));
+  for (const campaign of known.values()) {
+    // A campaign that mailed nobody yet still belongs in the list while it is enabled.
+    if (campaign.enabled && (options.campaignId === undefined || options.campaignId === campaign.id)) {
+      ids.add(campaign.id);
+    }
+  }
+  const infos: CampaignInfo[] = [...ids].sort().map((id) => ({
+    id,
+    name: known.get(id)?.name ?? null,
+    attributionDays: known.get(id)?.attributionDays ?? fallbackAttributionDays,
+  }));
+  return buildReports(facts, infos);
+}
+
+export async function loadReportFacts(
+  store: Store,
+  options: ReportOptions & { attributionDays: Record<string, number> },
+): Promise<ReportFacts> {
+  const cohort = cohortFilter(options);
+  const [steps, instances, daily, attributed] = await Promise.all([
+    stepFacts(store, cohort, options.now),
+    instanceFacts(store, cohort, options.now),
+    dailyFacts(store, cohort),
+    attributedFacts(store, cohort, options),
+  ]);
+  return { steps, instances, daily, attributed };
+}
+
+function cohortFilter(options: ReportOptions): SQL {
+  const parts: SQL[] = [sql`1 = 1`];
+  if (options.campaignId !== undefined) parts.push(sql`m.campaign_id = ${options.campaignId}`);
+  if (options.since !== undefined) parts.push(sql`coalesce(m.sent_at, m.due_at) >= ${int(options.since)}`);
+  return sql.join(parts, sql` and `);
+}
+
+const hasEvent = (kind: string, extra = '') =>
+  sql.raw(
+    `exists (select 1 from tracking_events e where e.message_id = m.id and e.kind = '${kind}'${extra})`,
+  );
+
+async function stepFacts(store: Store, cohort: SQL, now: number): Promise<StepFacts[]> {
+  const rows = await store.db.all<StepFacts>(sql`
+    select m.campaign_id as "campaignId", m.step as "step",
+      sum(m.status <> 'held_out') as "scheduled",
+      sum(m.status = 'held_out') as "heldOut",
+      sum(m.status = 'held_out' and m.due_at <= ${int(now)}) as "heldOutDue",
+      sum(m.status in ('scheduled', 'sending')) as "pending",
+      sum(m.status = 'sent') as "sent",
+      sum(m.status = 'failed') as "failed",
+      sum(m.status = 'cancelled') as "cancelled",
+      sum(m.status = 'suppressed') as "suppressed",
+      sum(${hasEvent('delivered')}) as "delivered",
+      sum(${hasEvent('bounce')}) as "bounced",
+      sum(${hasEvent('open')}) as "opened",
+      sum(${hasEvent('open', ' and e.is_proxy = 0')}) as "openedExcludingProxy",
+      sum(${hasEvent('click')}) as "clicked",
+      sum(${hasEvent('unsubscribe')}) as "unsubscribed",
+      sum(${hasEvent('complaint')}) as "complained"
+    from messages m
+    where ${cohort}
+    group by m.campaign_id, m.step
+    order by m.campaign_id, m.step`);
+  return rows.map((row) => numbers(row, ['campaignId', 'step']));
+}
+
+// A trigger instance: one customer's cart, restock or dormancy episode. A cart
+// series mails up to three steps to one instance; the campaign's conversion
+// counts the instance once.
+const instanceKey = sql.raw(`coalesce(m.customer_id, m.email, m.id) || '|' || m.trigger_ref`);
+
+async function instanceFacts(store: Store, cohort: SQL, now: number): Promise<InstanceFacts[]> {
+  const rows = await store.db.all<InstanceFacts>(sql`
+    select m.campaign_id as "campaignId",
+      count(distinct case when m.status = 'sent' then ${instanceKey} end) as "mailed",
+      count(distinct case when m.status = 'held_out' and m.due_at <= ${int(now)} then ${instanceKey} end)
+        as "heldOutDue"
+    from messages m
+    where ${cohort}
+    group by m.campaign_id`);
+  return rows.map((row) => numbers(row, ['campaignId']));
+}
+
+async function dailyFacts(store: Store, cohort: SQL): Promise<DailyFacts[]> {
+  const rows = await store.db.all<DailyFacts>(sql`
+    with firsts as (
+      select m.campaign_id, m.sent_at,
+        (select min(e.at) from tracking_events e where e.message_id = m.id and e.kind = 'open') as opened_at,
+        (select min(e.at) from tracking_events e where e.message_id = m.id and e.kind = 'click') as clicked_at
+      from messages m
+      where m.status = 'sent' and m.sent_at is not null and ${cohort}
+    ),
+    points as (
+      select campaign_id, sent_at as at, 1 as sends, 0 as opens, 0 as clicks from firsts
+      union all
+      select campaign_id, opened_at, 0, 1, 0 from firsts where opened_at is not null
+      union all
+      select campaign_id, clicked_at, 0, 0, 1 from firsts where clicked_at is not null
+    )
+    select campaign_id as "campaignId", date(at / 1000, 'unixepoch') as "day",
+      sum(sends) as "sends", sum(opens) as "opens", sum(clicks) as "clicks"
+    from points
+    group by campaign_id, date(at / 1000, 'unixepoch')
+    order by 1, 2`);
+  return rows.map((row) => numbers(row, ['campaignId', 'day']));
+}
+
+async function attributedFacts(
+  store: Store,
+  cohort: SQL,
+  options: ReportOptions & { attributionDays: Record<string, number> },
+): Promise<AttributedFact[]> {
+  const rows = await store.db.all<AttributedFact>(sql`${attributedOrdersCte({
+    attributionDays: options.attributionDays,
+    defaultAttributionDays: fallbackAttributionDays,
+    now: options.now,
+  })}
+    select m.campaign_id as "campaignId", m.step as "step", ${instanceKey} as "instanceKey",
+      a.message_id as "messageId", a.kind as "kind", a.grp as "group", a.currency as "currency",
+      a.total_minor as "totalMinor", a.placed_at as "placedAt"
+    from attributed a join messages m on m.id = a.message_id
+    where ${cohort}
+    order by a.placed_at, a.order_id`);
+  return rows.map((row) =>
+    numbers(row, ['campaignId', 'instanceKey', 'messageId', 'kind', 'group', 'currency']),
+  );
+}
+
+// SQLite sums come back as numbers on libSQL but may be null on empty groups
+// and bigint-like on other drivers; every non-text column is made a number.
+function numbers<T extends object>(row: T, textKeys: readonly (keyof T)[]): T {
+  const out = { ...row } as Record<string, unknown>;
+  for (const key of Object.keys(out)) {
+    if (!textKeys.includes(key as keyof T)) out[key] = Number(out[key] ?? 0);
+  }
+  return out as T;
+}

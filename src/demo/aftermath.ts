@@ -1,0 +1,102 @@
+// What the demo does after its sweep: three weeks pass. On the second day the
+// products people wait for come back in stock. Each day the cart and stock
+// sweep runs (later cart reminders, back-in-stock mail) and the sender drains
+// what has come due into the outbox folder (real rendering, tracked links,
+// .eml files); then customers behave (opens, clicks, coupon orders, a
+// holdout that buys less) up to the demo's end, so the report has something
+// to measure. A rerun over the same database sends nothing new and, finding
+// behaviour already recorded, does not simulate it twice.
+import { and, eq, sql } from 'drizzle-orm';
+import type { NodeConfig } from '../config/env.ts';
+import type { CampaignSet } from '../core/campaigns/types.ts';
+import type { ProductRecord } from '../core/ingest/records.ts';
+import { storeRecords } from '../db/repositories/ingest.ts';
+import { products } from '../db/schema/index.ts';
+import type { Store } from '../db/store.ts';
+import { drainOutbox } from '../services/delivery/drain-outbox.ts';
+import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
+import type { DrainCounts } from '../services/delivery/ports.ts';
+import { runSweep } from '../services/sweep/run-sweep.ts';
+import { type SimulationSummary, simulateBehaviour } from './simulate.ts';
+
+const dayMs = 86_400_000;
+/** How long the demo lets pass between the sweep and the report. */
+export const demoWeeks = 3;
+
+export interface Aftermath {
+  delivered: Pick<DrainCounts, 'claimed' | 'sent' | 'failed' | 'cancelled'>;
+  /** Out-of-stock products with a waitlist that came back on the second day. */
+  restocked: number;
+  warning: string | undefined;
+  /** Null when an earlier run over this database already simulated behaviour. */
+  behaviour: SimulationSummary | null;
+}
+
+export async function demoAftermath(input: {
+  config: NodeConfig;
+  store: Store;
+  campaigns: CampaignSet;
+  sweptAt: number;
+  until: number;
+}): Promise<Aftermath> {
+  const { config, store, campaigns, sweptAt, until } = input;
+  const delivered = { claimed: 0, sent: 0, failed: 0, cancelled: 0 };
+  let clock = sweptAt;
+  let restocked = 0;
+  const delivery = await createNodeDelivery({ config, store, campaigns, now: () => clock });
+  try {
+    for (let day = 0; sweptAt + day * dayMs + dayMs / 24 <= until; day++) {
+      clock = sweptAt + day * dayMs + dayMs / 24;
+      if (day === 1) restocked = await restockAwaitedProducts(store, clock);
+      if (day > 0) {
+        await runSweep({
+          store,
+          campaigns,
+          now: clock,
+          dryRun: false,
+          triggerTypes: ['abandoned_cart', 'back_in_stock'],
+        });
+      }
+      const counts = await drainOutbox({ ...delivery.options, limit: Number.MAX_SAFE_INTEGER });
+      for (const key of Object.keys(delivered) as (keyof typeof delivered)[]) delivered[key] += counts[key];
+    }
+  } finally {
+    await delivery.close();
+  }
+  const [events] = await store.db.all<{ n: number }>(sql`select count(*) as n from tracking_events`);
+  const behaviour = (events?.n ?? 0) > 0 ? null : await simulateBehaviour(store, { until, campaigns });
+  return { delivered, restocked, warning: delivery.warning, behaviour };
+}
+
+/**
+ * Brings every out-of-stock product with a waitlist back, with a few units,
+ * through the ingest path. Once per database: a rerun reloads the shop as it
+ * stood before, and restocking it again would only flap the products.
+ */
+async function restockAwaitedProducts(store: Store, now: number): Promise<number> {
+  const [done] = await store.db.all<{ n: number }>(sql`select count(*) as n from restocks`);
+  if ((done?.n ?? 0) > 0) return 0;
+  const rows = await store.db
+    .select()
+    .from(products)
+    .where(
+      and(
+        eq(products.inStock, false),
+        sql`exists (select 1 from waitlist_entries w where w.product_id = ${products.id})`,
+      ),
+    );
+  const records: ProductRecord[] = rows.map((p, i) => ({
+    id: p.id,
+    title: p.title,
+    url: p.url,
+    imageUrl: p.imageUrl,
+    category: p.category,
+    currency: p.currency,
+    priceMinor: p.priceMinor,
+    // Some come back with fewer units than people wait, so allocation shows.
+    stockQuantity: 2 + (i % 4) * 3,
+    inStock: true,
+  }));
+  if (records.length > 0) await storeRecords(store, 'products', records, now);
+  return records.length;
+}

@@ -1,0 +1,57 @@
+// The sender inside `rekindle serve`: the delivery loop over the outbox, on
+// the campaign set that is current when it starts. A reload that brings a new
+// set restarts it (after the send in flight is recorded), so recheck and
+// rendering always use the set the sweeps use. Logs counts only, never addresses.
+import type { NodeConfig } from '../config/env.ts';
+import type { CampaignSet } from '../core/campaigns/types.ts';
+import type { Store } from '../db/store.ts';
+import { runDeliveryLoop } from '../services/delivery/delivery-loop.ts';
+import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
+
+export interface DeliveryLoopHandle {
+  /** Stops the current loop and starts one on this set. */
+  restart(set: CampaignSet): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startDeliveryLoop(input: {
+  config: NodeConfig;
+  store: Store;
+  set: CampaignSet;
+  log: (line: string) => void;
+}): Promise<DeliveryLoopHandle> {
+  const { config, store, log } = input;
+  let running: { abort: AbortController; done: Promise<void> } | undefined;
+
+  const start = async (set: CampaignSet) => {
+    const delivery = await createNodeDelivery({ config, store, campaigns: set, now: Date.now });
+    if (delivery.warning) log(`delivery: ${delivery.warning}`);
+    const abort = new AbortController();
+    const done = runDeliveryLoop({
+      ...delivery.options,
+      signal: abort.signal,
+      onPass: (c) =>
+        log(
+          `delivery: claimed ${c.claimed}, sent ${c.sent}, retrying ${c.retrying}, ambiguous ${c.ambiguous}, failed ${c.failed}, cancelled ${c.cancelled}`,
+        ),
+      onError: (error) =>
+        log(`delivery: pass failed: ${error instanceof Error ? error.message : String(error)}`),
+    }).finally(() => delivery.close());
+    running = { abort, done };
+  };
+  const stop = async () => {
+    const current = running;
+    running = undefined;
+    current?.abort.abort();
+    await current?.done;
+  };
+
+  await start(input.set);
+  return {
+    async restart(set) {
+      await stop();
+      await start(set);
+    },
+    stop,
+  };
+}

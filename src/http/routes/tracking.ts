@@ -1,0 +1,116 @@
+// Public routes the emails point at, authenticated by signed tokens instead of
+// API keys: the open pixel, the click redirect and the unsubscribe page with
+// its RFC 8058 one-click POST. Any token this service did not sign, one for
+// another purpose, an unknown message or a link index the email did not hold
+// answers 404 and records nothing. The redirect target always comes from the
+// stored message, never from the request. Nothing here logs: the requests
+// carry personal data (addresses, user agents).
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { AppError } from '../../core/errors.ts';
+import { proxyOpenReason } from '../../core/tracking/proxy-opens.ts';
+import type { TokenPurpose, TrackingClaim } from '../../core/tracking/tokens.ts';
+import {
+  findTrackedMessage,
+  type RequestFacts,
+  recordClick,
+  recordOpen,
+  type TrackedMessage,
+  unsubscribeRecipient,
+} from '../../db/repositories/tracking.ts';
+import type { AppEnv } from '../app-env.ts';
+import { confirmUnsubscribePage, unsubscribedPage } from '../pages/unsubscribe-page.ts';
+
+// The smallest transparent GIF: 1x1, one colour.
+const pixel = Uint8Array.from([
+  0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff,
+  0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
+  0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+]);
+
+const privateHeaders = {
+  'Cache-Control': 'no-store, private',
+  'Referrer-Policy': 'no-referrer',
+  'X-Robots-Tag': 'noindex',
+} as const;
+
+export function trackingRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/t/o/:file', async (c) => {
+    const file = c.req.param('file');
+    if (!file.endsWith('.gif')) throw notFound();
+    const message = await messageFor(c, file.slice(0, -'.gif'.length), 'open');
+    const facts = requestFacts(c);
+    const isProxy = proxyOpenReason({ ...facts, sentAt: message.sentAt }) !== null;
+    if (countable(c)) await recordOpen(c.var.deps.store, message.id, { ...facts, isProxy });
+    return c.body(pixel, 200, {
+      ...privateHeaders,
+      'Content-Type': 'image/gif',
+      'Content-Length': String(pixel.byteLength),
+      Expires: '0',
+      Pragma: 'no-cache',
+    });
+  });
+
+  app.get('/t/c/:token', async (c) => {
+    const claim = await verifiedClaim(c, c.req.param('token'), 'click');
+    const message = await findTrackedMessage(c.var.deps.store, claim.messageId);
+    const index = claim.linkIndex ?? -1;
+    const target = message?.links[index];
+    if (!message || !target || !/^https?:\/\//i.test(target)) throw notFound();
+    if (countable(c)) await recordClick(c.var.deps.store, message.id, index, requestFacts(c));
+    return c.body(null, 302, { ...privateHeaders, Location: target });
+  });
+
+  app.get('/u/:token', async (c) => {
+    const message = await messageFor(c, c.req.param('token'), 'unsubscribe');
+    return c.html(confirmUnsubscribePage(message.unsubscribed), 200, privateHeaders);
+  });
+
+  // RFC 8058: mail clients POST `List-Unsubscribe=One-Click` here without a
+  // person on a page; the confirmation form posts the same. The signed token
+  // is the only credential either needs, so the body is not required.
+  app.post('/u/:token', async (c) => {
+    const message = await messageFor(c, c.req.param('token'), 'unsubscribe');
+    const done = await unsubscribeRecipient(c.var.deps.store, message, requestFacts(c));
+    return c.html(unsubscribedPage(!done), 200, privateHeaders);
+  });
+
+  return app;
+}
+
+// Hono answers HEAD with the GET handler; link checkers send HEAD, people do not.
+function countable(c: Context<AppEnv>): boolean {
+  return c.req.method !== 'HEAD';
+}
+
+function notFound(): AppError {
+  return new AppError(404, 'not_found', 'unknown or invalid link');
+}
+
+async function verifiedClaim(
+  c: Context<AppEnv>,
+  token: string,
+  purpose: TokenPurpose,
+): Promise<TrackingClaim> {
+  const tracking = c.var.deps.tracking;
+  // Tokens are short; a long one is not ours and is not worth hashing.
+  if (!tracking || token.length > 512) throw notFound();
+  const claim = await tracking.signer.verify(token);
+  if (!claim || claim.purpose !== purpose) throw notFound();
+  return claim;
+}
+
+async function messageFor(c: Context<AppEnv>, token: string, purpose: TokenPurpose): Promise<TrackedMessage> {
+  const claim = await verifiedClaim(c, token, purpose);
+  const message = await findTrackedMessage(c.var.deps.store, claim.messageId);
+  if (!message) throw notFound();
+  return message;
+}
+
+function requestFacts(c: Context<AppEnv>): RequestFacts {
+  const clientIp = c.var.deps.tracking?.clientIp;
+  const ip = clientIp ? clientIp(c.req.raw, c.env) : (c.req.header('cf-connecting-ip') ?? null);
+  return { at: c.var.deps.now(), userAgent: c.req.header('user-agent') ?? null, ip };
+}

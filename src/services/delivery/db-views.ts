@@ -1,0 +1,20 @@
+// The delivery port's view builder over the templates' database view builder
+// (src/services/render/build-view.ts). It adds the one rule delivery needs:
+// a cart reminder whose cart is gone or empty, or a back-in-stock email whose
+// product is gone, has nothing to show and is cancelled, not sent half-empty.
+import type { CampaignSet } from '../../core/campaigns/types.ts';
+import type { Store } from '../../db/store.ts';
+import { createViewBuilder } from '../render/build-view.ts';
+import type { ViewBuilder } from './ports.ts';
+
+export function databaseViews(store: Store, campaigns: CampaignSet): ViewBuilder {
+  const builder = createViewBuilder({ store, campaigns });
+  return {
+    async build({ message, unsubscribeUrl }) {
+      const view = await builder.forMessage(message, { unsubscribe: unsubscribeUrl });
+      if (message.triggerKind === 'abandoned_cart' && !view.cart?.items.length) return null;
+      if (message.triggerKind === 'back_in_stock' && !view.product) return null;
+      return view;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// What the delivery service is handed: the outbox store, the campaign set, a
+// mail transport, the renderer, a view builder and a link tracker (all ports,
+// so the Node home, the Worker and tests wire their own), plus the knobs from
+// config. Types and defaults only.
+import type { Campaign, CampaignSet, CampaignStep, ShopSettings } from '../../core/campaigns/types.ts';
+import type { RateLimiter } from '../../core/delivery/rate-limiter.ts';
+import { defaultRetryPolicy, type RetryPolicy } from '../../core/delivery/retry-policy.ts';
+import type { MailTransport } from '../../core/delivery/transport.ts';
+import type { UnsubscribeUrl } from '../../core/delivery/unsubscribe-link.ts';
+import type { EmailView, MessageRenderer } from '../../core/rendering/contract.ts';
+import type { ClaimedMessage } from '../../db/repositories/outbox.ts';
+import type { Store } from '../../db/store.ts';
+
+export interface ViewInput {
+  message: ClaimedMessage;
+  campaign: Campaign;
+  step: CampaignStep;
+  settings: ShopSettings;
+  /** The message's signed one-click unsubscribe URL, for the footer link. */
+  unsubscribeUrl: string;
+}
+
+/** Builds what a template sees for one message; null when what it would show is gone. */
+export interface ViewBuilder {
+  build(input: ViewInput): Promise<EmailView | null>;
+}
+
+/** Rewrites links to signed click URLs and adds the open pixel; returns the original URLs in click order. */
+export type LinkTracker = (input: {
+  messageId: string;
+  html: string;
+  text: string;
+}) => Promise<{ html: string; text?: string | undefined; links: string[] }>;
+
+export interface DeliverySettings {
+  /** Messages claimed per batch. */
+  batchSize: number;
+  /** Messages in flight at once (the SMTP pool size). */
+  concurrency: number;
+  /** How long a claim holds before another sender may take the message over. */
+  leaseMs: number;
+  retry: RetryPolicy;
+}
+
+export const defaultDeliverySettings: DeliverySettings = {
+  batchSize: 100,
+  concurrency: 5,
+  leaseMs: 300_000,
+  retry: defaultRetryPolicy,
+};
+
+export interface DeliveryDeps {
+  store: Store;
+  campaigns: CampaignSet;
+  transport: MailTransport;
+  renderer: MessageRenderer;
+  views: ViewBuilder;
+  trackLinks: LinkTracker;
+  unsubscribeUrl: UnsubscribeUrl;
+  /** The mailto half of List-Unsubscribe; null leaves it out. Defaults to the shop's reply-to or from address. */
+  unsubscribeMailto?: string | null | undefined;
+  /** Caps starts per sliding second; keep one per transport for the process's lifetime. */
+  limiter?: RateLimiter | undefined;
+  settings?: Partial<DeliverySettings> | undefined;
+  /** Business time: due dates, leases, sent_at. */
+  now: () => number;
+  /** Wall time for pacing the rate limiter; Date.now by default. */
+  clock?: (() => number) | undefined;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Jitter source for retry delays; Math.random by default. */
+  random?: (() => number) | undefined;
+  /** Stops starting sends; claimed messages not yet sent keep their leases and are retried after them. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface DrainCounts {
+  claimed: number;
+  sent: number;
+  /** Temporary failures rescheduled with backoff. */
+  retrying: number;
+  /** Sends that may or may not have arrived, waiting for their one retry. */
+  ambiguous: number;
+  failed: number;
+  /** Addresses suppressed after a hard bounce. */
+  suppressed: number;
+  cancelled: number;
+  cancelReasons: Record<string, number>;
+  /** Claimed but not sent (stopped, or the lease ran short): retried once the lease expires. */
+  abandoned: number;
+}
+
+export function emptyCounts(): DrainCounts {
+  return {
+    claimed: 0,
+    sent: 0,
+    retrying: 0,
+    ambiguous: 0,
+    failed: 0,
+    suppressed: 0,
+    cancelled: 0,
+    cancelReasons: {},
+    abandoned: 0,
+  };
+}

@@ -1,0 +1,60 @@
+// The Worker home's delivery wiring, for the lead's cron handler to call as
+// `drainOutbox({ ...createWorkerDelivery(...), limit })`: the HTTP transport
+// to MAIL_HTTP_URL (MIME composed in core, no node:*), the bundled renderer
+// handed in, the database view builder, tracked links and signed unsubscribe
+// URLs. Undefined when the Worker is not configured to send (no endpoint,
+// secret or public URL), so the cron simply skips delivery.
+
+import { createHttpTransport } from '../../adapters/mailer/http.ts';
+import type { WorkerConfig } from '../../config/worker-env.ts';
+import type { CampaignSet } from '../../core/campaigns/types.ts';
+import { unsubscribeUrls } from '../../core/delivery/unsubscribe-link.ts';
+import type { MessageRenderer } from '../../core/rendering/contract.ts';
+import { lazyTokenSigner } from '../../core/tracking/lazy-signer.ts';
+import { trackLinks } from '../../core/tracking/track-links.ts';
+import type { Store } from '../../db/store.ts';
+import { databaseViews } from './db-views.ts';
+import type { DrainOptions } from './drain-outbox.ts';
+
+/** A cron run's share of D1's 1,000 queries: about four per message plus the views' reads. */
+export const workerDrainLimit = 100;
+
+export function createWorkerDelivery(input: {
+  config: Pick<
+    WorkerConfig,
+    | 'MAIL_HTTP_URL'
+    | 'MAIL_HTTP_TOKEN'
+    | 'MAIL_HTTP_FORMAT'
+    | 'SIGNING_SECRET'
+    | 'PUBLIC_BASE_URL'
+    | 'UNSUBSCRIBE_MAILTO'
+  >;
+  store: Store;
+  campaigns: CampaignSet;
+  renderer: MessageRenderer;
+  now: () => number;
+  fetch?: typeof fetch | undefined;
+}): DrainOptions | undefined {
+  const { config, store, campaigns } = input;
+  if (!config.MAIL_HTTP_URL || !config.SIGNING_SECRET || !config.PUBLIC_BASE_URL) return undefined;
+  const signer = lazyTokenSigner(config.SIGNING_SECRET);
+  const publicUrl = config.PUBLIC_BASE_URL;
+  return {
+    store,
+    campaigns,
+    transport: createHttpTransport({
+      url: config.MAIL_HTTP_URL,
+      token: config.MAIL_HTTP_TOKEN,
+      format: config.MAIL_HTTP_FORMAT,
+      fetch: input.fetch,
+    }),
+    renderer: input.renderer,
+    views: databaseViews(store, campaigns),
+    trackLinks: (mail) => trackLinks({ ...mail, signer, baseUrl: publicUrl }),
+    unsubscribeUrl: unsubscribeUrls(signer, campaigns.settings.links.unsubscribeBaseUrl ?? publicUrl),
+    unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,
+    // Workers allow six connections at once; a provider API is fast enough with a few.
+    settings: { batchSize: 25, concurrency: 4, leaseMs: 120_000 },
+    now: input.now,
+  };
+}

@@ -1,0 +1,209 @@
+// Builds the EmailView a template sees for one message, from the database:
+// the customer, the shop, the campaign step, the coupon the message carries,
+// the cart (abandoned-cart messages: trigger_ref `cart<id>@<activity>`), the
+// restocked product (back-in-stock: trigger_ref `restock<id>`) and up to
+// three recommendations. Reads only; the unsubscribe link is handed in,
+// because only the sender knows the message's signed token.
+import type { Campaign, CampaignSet, ShopSettings } from '../../core/campaigns/types.ts';
+import type { CartItemView, EmailView, OfferView, ProductView } from '../../core/rendering/contract.ts';
+import { isTimeZone } from '../../core/time.ts';
+import type { Store } from '../../db/store.ts';
+import { moneyView, offerView, safeUrl } from './format.ts';
+import { recoveryUrlWithCoupon } from './recovery-url.ts';
+import { sampleCart, sampleCustomer, sampleOffer, sampleProduct } from './sample-view.ts';
+import {
+  type CartWithItems,
+  type CustomerRow,
+  findAnyProductUrl,
+  findCart,
+  findCoupon,
+  findCustomer,
+  findLatestOpenCartId,
+  findProduct,
+  findRecommendations,
+  findRestockedProduct,
+  findWaitedProductId,
+  type ProductRow,
+} from './view-queries.ts';
+
+/** The columns of a messages row the view needs. */
+export interface MessageFacts {
+  campaignId: string;
+  step: number;
+  customerId: string | null;
+  email: string | null;
+  triggerKind: string;
+  triggerRef: string;
+  couponCode: string | null;
+}
+
+export interface PreviewRequest {
+  campaign: Campaign;
+  step: number;
+  customerId: string;
+  now: number;
+  unsubscribeUrl: string;
+}
+
+export interface ViewBuilder {
+  forMessage(message: MessageFacts, links: { unsubscribe: string }): Promise<EmailView>;
+  /** A customer's view of a campaign step without a message: their cart, their waitlist, a sample coupon. */
+  forPreview(request: PreviewRequest): Promise<EmailView | null>;
+}
+
+/** `cart<id>@<last activity>` -> the cart id (ids may hold '@'; the time never does). */
+export function cartIdFromRef(ref: string): string | null {
+  const at = ref.lastIndexOf('@');
+  return ref.startsWith('cart') && at > 4 ? ref.slice(4, at) : null;
+}
+
+/** `restock<id>` -> the restocks row id. */
+export function restockIdFromRef(ref: string): number | null {
+  const match = /^restock(\d+)$/.exec(ref);
+  return match ? Number(match[1]) : null;
+}
+
+export function productView(row: ProductRow): ProductView {
+  return {
+    id: row.id,
+    title: row.title,
+    url: safeUrl(row.url),
+    image_url: safeUrl(row.imageUrl),
+    price: moneyView(row.priceMinor, row.currency),
+  };
+}
+
+export function cartView(found: CartWithItems, couponCode: string | null): NonNullable<EmailView['cart']> {
+  const { cart } = found;
+  const items: CartItemView[] = found.items.map(({ line, product }) => ({
+    id: line.productId ?? `line${line.lineNo}`,
+    title: line.title ?? product?.title ?? 'Item',
+    url: safeUrl(product?.url),
+    image_url: safeUrl(product?.imageUrl),
+    price: moneyView(line.unitPriceMinor, cart.currency),
+    quantity: line.quantity,
+    line_total: moneyView(line.unitPriceMinor * line.quantity, cart.currency),
+  }));
+  const recovery = safeUrl(cart.recoveryUrl);
+  return {
+    items,
+    total: moneyView(cart.valueMinor, cart.currency),
+    recovery_url: recovery && recoveryUrlWithCoupon(recovery, couponCode),
+  };
+}
+
+/** The shop's home page: the origin of its product pages, else of its logo. */
+export function shopHome(settings: ShopSettings, productUrl: string | null): string | null {
+  for (const url of [productUrl, settings.brand.logoUrl]) {
+    const safe = safeUrl(url);
+    if (safe) return `${new URL(safe).origin}/`;
+  }
+  return null;
+}
+
+export function shopView(settings: ShopSettings): EmailView['shop'] {
+  return {
+    name: settings.brand.name,
+    logo_url: safeUrl(settings.brand.logoUrl),
+    color: settings.brand.color,
+    postal_address: settings.postalAddress,
+  };
+}
+
+function customerView(
+  row: CustomerRow | null,
+  id: string | null,
+  email: string | null,
+): EmailView['customer'] {
+  return {
+    id: row?.id ?? id,
+    first_name: row?.firstName ?? null,
+    last_name: row?.lastName ?? null,
+    email: email ?? row?.email ?? '',
+  };
+}
+
+function zoneOf(row: CustomerRow | null, settings: ShopSettings): string {
+  return row?.timezone && isTimeZone(row.timezone) ? row.timezone : settings.timezone;
+}
+
+export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }): ViewBuilder {
+  const { store } = deps;
+  const { settings } = deps.campaigns;
+  let home: Promise<string | null> | undefined;
+  const shopUrl = () => {
+    home ??= findAnyProductUrl(store).then((url) => shopHome(settings, url));
+    return home;
+  };
+
+  async function recommendations(customerId: string | null, exclude: string[]): Promise<ProductView[]> {
+    if (!customerId) return [];
+    return (await findRecommendations(store, customerId, exclude)).map(productView);
+  }
+
+  return {
+    async forMessage(message, links) {
+      const campaign = deps.campaigns.campaigns.find((c) => c.id === message.campaignId);
+      const customer = message.customerId ? await findCustomer(store, message.customerId) : null;
+      const zone = zoneOf(customer, settings);
+      const coupon = message.couponCode ? await findCoupon(store, message.couponCode) : null;
+      const offer: OfferView | null = coupon
+        ? offerView({ ...coupon, currency: coupon.currency ?? settings.currency }, zone)
+        : null;
+
+      let cart: EmailView['cart'] = null;
+      let product: ProductView | null = null;
+      if (message.triggerKind === 'abandoned_cart') {
+        const cartId = cartIdFromRef(message.triggerRef);
+        const found = cartId ? await findCart(store, cartId) : null;
+        cart = found ? cartView(found, offer?.code ?? null) : null;
+      } else if (message.triggerKind === 'back_in_stock') {
+        const restockId = restockIdFromRef(message.triggerRef);
+        const row = restockId === null ? null : await findRestockedProduct(store, restockId);
+        product = row ? productView(row) : null;
+      }
+      const exclude = [...(cart?.items.map((item) => item.id) ?? []), ...(product ? [product.id] : [])];
+      return {
+        customer: customerView(customer, message.customerId, message.email),
+        shop: shopView(settings),
+        campaign: { id: message.campaignId, name: campaign?.name ?? message.campaignId, step: message.step },
+        offer,
+        cart,
+        product,
+        recommended: await recommendations(message.customerId, exclude),
+        links: { unsubscribe: links.unsubscribe, shop: await shopUrl() },
+      };
+    },
+
+    async forPreview(request) {
+      const { campaign, now } = request;
+      const step = campaign.steps[request.step];
+      const customer = await findCustomer(store, request.customerId);
+      if (!step || !customer) return null;
+      const zone = zoneOf(customer, settings);
+      const offer = step.offer ? sampleOffer(step.offer, settings, zone, now) : null;
+      let cart: EmailView['cart'] = null;
+      let product: ProductView | null = null;
+      if (campaign.trigger.type === 'abandoned_cart') {
+        const cartId = await findLatestOpenCartId(store, customer.id);
+        const found = cartId ? await findCart(store, cartId) : null;
+        cart = found ? cartView(found, offer?.code ?? null) : sampleCart(settings, offer?.code ?? null);
+      } else if (campaign.trigger.type === 'back_in_stock') {
+        const productId = await findWaitedProductId(store, customer.id);
+        const row = productId ? await findProduct(store, productId) : null;
+        product = row ? productView(row) : sampleProduct(settings);
+      }
+      const exclude = [...(cart?.items.map((item) => item.id) ?? []), ...(product ? [product.id] : [])];
+      return {
+        customer: customerView(customer, customer.id, customer.email ?? sampleCustomer.email),
+        shop: shopView(settings),
+        campaign: { id: campaign.id, name: campaign.name, step: step.index },
+        offer,
+        cart,
+        product,
+        recommended: await recommendations(customer.id, exclude),
+        links: { unsubscribe: request.unsubscribeUrl, shop: await shopUrl() },
+      };
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// Made-up but realistic views for previews and `rekindle validate`: a sample
+// customer, a coupon shaped like the step's offer (never issued: its code
+// says SAMPLE), a two-item cart, a product and three recommendations, with
+// inline placeholder images so a preview needs no network. Pure.
+import type { Campaign, Offer, ShopSettings } from '../../core/campaigns/types.ts';
+import type { EmailView, OfferView, ProductView } from '../../core/rendering/contract.ts';
+import { moneyView, offerView, safeUrl } from './format.ts';
+import { recoveryUrlWithCoupon } from './recovery-url.ts';
+
+const dayMs = 86_400_000;
+
+/** Where a preview's unsubscribe link points: nowhere real, on purpose. */
+export const previewUnsubscribeUrl = '#unsubscribe-preview';
+
+export const sampleCustomer: EmailView['customer'] = {
+  id: null,
+  first_name: 'Alex',
+  last_name: 'Sample',
+  email: 'alex.sample@example.com',
+};
+
+/** A soft square with a simple shape, tinted per product so a grid does not look like one image. */
+function placeholderImage(hue: number): string {
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320" viewBox="0 0 320 320">` +
+    `<rect width="320" height="320" fill="hsl(${hue},45%,88%)"/>` +
+    `<circle cx="160" cy="140" r="64" fill="hsl(${hue},40%,62%)"/>` +
+    `<rect x="80" y="228" width="160" height="20" rx="10" fill="hsl(${hue},35%,72%)"/></svg>`;
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
+}
+
+function shopOrigin(settings: ShopSettings): string {
+  const logo = safeUrl(settings.brand.logoUrl);
+  return logo ? new URL(logo).origin : 'https://shop.example';
+}
+
+function sampleProductView(
+  settings: ShopSettings,
+  index: number,
+  title: string,
+  priceMinor: number,
+): ProductView {
+  return {
+    id: `sample-${index}`,
+    title,
+    url: `${shopOrigin(settings)}/products/sample-${index}`,
+    image_url: placeholderImage((index * 67) % 360),
+    price: moneyView(priceMinor, settings.currency),
+  };
+}
+
+export function sampleOffer(offer: Offer, settings: ShopSettings, timeZone: string, now: number): OfferView {
+  return offerView(
+    {
+      code: `${offer.codePrefix}-SAMPLE`,
+      kind: offer.kind,
+      value:
+        offer.kind === 'percent_off' ? offer.percent : offer.kind === 'amount_off' ? offer.amountMinor : 0,
+      currency: settings.currency,
+      minSubtotalMinor: offer.minSubtotalMinor,
+      expiresAt: now + offer.expiresAfterDays * dayMs,
+    },
+    timeZone,
+  );
+}
+
+export function sampleCart(
+  settings: ShopSettings,
+  couponCode: string | null,
+): NonNullable<EmailView['cart']> {
+  const lines = [
+    { product: sampleProductView(settings, 1, 'Stoneware Mug, Sage', 1800), quantity: 2 },
+    { product: sampleProductView(settings, 2, 'Loose Leaf Breakfast Tea', 950), quantity: 1 },
+  ];
+  const total = lines.reduce((sum, line) => sum + (line.product.price?.minor ?? 0) * line.quantity, 0);
+  return {
+    items: lines.map(({ product, quantity }) => ({
+      ...product,
+      quantity,
+      line_total: moneyView((product.price?.minor ?? 0) * quantity, settings.currency),
+    })),
+    total: moneyView(total, settings.currency),
+    recovery_url: recoveryUrlWithCoupon(`${shopOrigin(settings)}/cart/recover/sample`, couponCode),
+  };
+}
+
+export function sampleProduct(settings: ShopSettings): ProductView {
+  return sampleProductView(settings, 3, 'Linen Apron, Rust', 3400);
+}
+
+export function sampleRecommended(settings: ShopSettings): ProductView[] {
+  return [
+    sampleProductView(settings, 4, 'Enamel Teapot', 4200),
+    sampleProductView(settings, 5, 'Oak Serving Board', 2800),
+    sampleProductView(settings, 6, 'Beeswax Candle Pair', 1500),
+  ];
+}
+
+export interface SampleOptions {
+  step?: number;
+  now?: number;
+  unsubscribeUrl?: string;
+}
+
+/** The view for a campaign step without a customer: everything a template can show, filled. */
+export function sampleView(
+  campaign: Campaign,
+  settings: ShopSettings,
+  options: SampleOptions = {},
+): EmailView {
+  const step = campaign.steps[options.step ?? 0] ?? campaign.steps[0];
+  const now = options.now ?? Date.now();
+  const offer = step?.offer ? sampleOffer(step.offer, settings, settings.timezone, now) : null;
+  return {
+    customer: sampleCustomer,
+    shop: {
+      name: settings.brand.name,
+      logo_url: safeUrl(settings.brand.logoUrl),
+      color: settings.brand.color,
+      postal_address: settings.postalAddress,
+    },
+    campaign: { id: campaign.id, name: campaign.name, step: step?.index ?? 0 },
+    offer,
+    cart: campaign.trigger.type === 'abandoned_cart' ? sampleCart(settings, offer?.code ?? null) : null,
+    product: campaign.trigger.type === 'back_in_stock' ? sampleProduct(settings) : null,
+    recommended: sampleRecommended(settings),
+    links: { unsubscribe: options.unsubscribeUrl ?? previewUnsubscribeUrl, shop: `${shopOrigin(settings)}/` },
+  };
+}

@@ -1,0 +1,116 @@
+// The reads behind an email's view: the customer, the coupon, the cart with
+// its items, a product, recommendations. One small query each, written once
+// for libSQL and D1. Reads only; returns rows, never view objects.
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { cartItems, carts, coupons, customers, products, restocks } from '../../db/schema/index.ts';
+import type { Store } from '../../db/store.ts';
+
+export type CustomerRow = typeof customers.$inferSelect;
+export type CouponRow = typeof coupons.$inferSelect;
+export type ProductRow = typeof products.$inferSelect;
+
+export async function findCustomer(store: Store, id: string): Promise<CustomerRow | null> {
+  const rows = await store.db.select().from(customers).where(eq(customers.id, id)).limit(1);
+  return rows[0] ?? null;
+}
+
+export async function findCoupon(store: Store, code: string): Promise<CouponRow | null> {
+  const rows = await store.db.select().from(coupons).where(eq(coupons.code, code)).limit(1);
+  return rows[0] ?? null;
+}
+
+export async function findProduct(store: Store, id: string): Promise<ProductRow | null> {
+  const rows = await store.db.select().from(products).where(eq(products.id, id)).limit(1);
+  return rows[0] ?? null;
+}
+
+/** The product a restock row (trigger_ref `restock<id>`) brought back. */
+export async function findRestockedProduct(store: Store, restockId: number): Promise<ProductRow | null> {
+  const rows = await store.db
+    .select({ product: products })
+    .from(restocks)
+    .innerJoin(products, eq(products.id, restocks.productId))
+    .where(eq(restocks.id, restockId))
+    .limit(1);
+  return rows[0]?.product ?? null;
+}
+
+export interface CartWithItems {
+  cart: typeof carts.$inferSelect;
+  items: { line: typeof cartItems.$inferSelect; product: ProductRow | null }[];
+}
+
+export async function findCart(store: Store, id: string): Promise<CartWithItems | null> {
+  const cartRows = await store.db.select().from(carts).where(eq(carts.id, id)).limit(1);
+  const cart = cartRows[0];
+  if (!cart) return null;
+  const items = await store.db
+    .select({ line: cartItems, product: products })
+    .from(cartItems)
+    .leftJoin(products, eq(products.id, cartItems.productId))
+    .where(eq(cartItems.cartId, id))
+    .orderBy(asc(cartItems.lineNo));
+  return { cart, items };
+}
+
+/** The customer's most recently touched open cart, for previews. */
+export async function findLatestOpenCartId(store: Store, customerId: string): Promise<string | null> {
+  const rows = await store.db
+    .select({ id: carts.id })
+    .from(carts)
+    .where(and(eq(carts.customerId, customerId), eq(carts.status, 'open')))
+    .orderBy(sql`${carts.lastActivityAt} desc`)
+    .limit(1);
+  return rows[0]?.id ?? null;
+}
+
+/** A product the customer waits for (pending first), for previews. */
+export async function findWaitedProductId(store: Store, customerId: string): Promise<string | null> {
+  const rows = await store.db.all<{ product_id: string }>(sql`
+    SELECT product_id FROM waitlist_entries WHERE customer_id = ${customerId}
+    ORDER BY notified_at IS NOT NULL, created_at DESC LIMIT 1`);
+  return rows[0]?.product_id ?? null;
+}
+
+/**
+ * Up to `limit` in-stock products from the categories the customer bought
+ * most (paid orders only), never one they bought or one in `exclude`.
+ */
+export async function findRecommendations(
+  store: Store,
+  customerId: string,
+  exclude: readonly string[],
+  limit = 3,
+): Promise<ProductRow[]> {
+  // Bound as one JSON parameter, so any number of exclusions stays within D1's parameter limit.
+  const excluded = JSON.stringify(exclude);
+  const rows = await store.db.all<{ id: string }>(sql`
+    WITH bought AS (
+      SELECT DISTINCT i.product_id FROM orders o JOIN order_items i ON i.order_id = o.id
+      WHERE o.customer_id = ${customerId} AND o.status = 'paid' AND i.product_id IS NOT NULL
+    ), liked AS (
+      SELECT p.category, count(*) AS n FROM bought b JOIN products p ON p.id = b.product_id
+      WHERE p.category IS NOT NULL GROUP BY p.category
+    )
+    SELECT p.id FROM products p JOIN liked l ON l.category = p.category
+    WHERE p.in_stock = 1
+      AND p.id NOT IN (SELECT product_id FROM bought)
+      AND p.id NOT IN (SELECT value FROM json_each(${excluded}))
+    ORDER BY l.n DESC, p.id
+    LIMIT ${Math.trunc(limit)}`);
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const found = await store.db.select().from(products).where(inArray(products.id, ids));
+  const byId = new Map(found.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)).filter((row): row is ProductRow => row !== undefined);
+}
+
+/** Some product page of the shop, whose origin stands in for the shop's home page. */
+export async function findAnyProductUrl(store: Store): Promise<string | null> {
+  const rows = await store.db
+    .select({ url: products.url })
+    .from(products)
+    .where(isNotNull(products.url))
+    .limit(1);
+  return rows[0]?.url ?? null;
+}

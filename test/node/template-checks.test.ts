@@ -1,0 +1,107 @@
+// rekindle validate's template checks, through the same loader and check list
+// the command uses: missing footer, unsubscribe link or postal address fail;
+// images without alt and emails over Gmail's clipping size warn; MJML and
+// Liquid errors name the file and line.
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateChecks } from '../../src/cli/validate.ts';
+import { loadCampaigns } from '../../src/config/campaign-loader.ts';
+
+let dir: string;
+const footer = `<mj-section><mj-column><mj-text><a href="{{ links.unsubscribe }}">Unsubscribe</a> {{ shop.postal_address }}</mj-text></mj-column></mj-section>`;
+const page = (body: string) => `<mjml>\n<mj-body>\n${body}\n</mj-body>\n</mjml>\n`;
+const text = (words: string) => `<mj-section><mj-column><mj-text>${words}</mj-text></mj-column></mj-section>`;
+
+const templates: Record<string, string> = {
+  'good.mjml': page(`${text('Hi {{ customer.first_name }}')}\n{% render 'footer' %}`),
+  'no-footer.mjml': page(text('Hi')),
+  'bare-footer.mjml': page(`${text('Hi')}\n{% render 'bare' %}`),
+  'no-alt.mjml': page(`{% render 'logo' %}\n${text('Hi')}\n{% render 'footer' %}`),
+  'big.mjml': page(`${text('x'.repeat(110_000))}\n{% render 'footer' %}`),
+  'dropped.mjml': page(`${text('a')}\n{% if offer %}\n${text('b')}\n{% endif %}\n{% render 'footer' %}`),
+  'bad-liquid.mjml': page(`${text('a')}\n${text('{% if offer %}open')}\n{% render 'footer' %}`),
+  'partials/footer.mjml': footer,
+  'partials/bare.mjml': text('Bye'),
+  'partials/logo.mjml': `<mj-section><mj-column>\n<mj-image src="https://x.example/l.png" />\n</mj-column></mj-section>`,
+};
+const campaigns = Object.keys(templates).filter((name) => !name.startsWith('partials/'));
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rekindle-checks-'));
+  await mkdir(join(dir, 'campaigns'));
+  await mkdir(join(dir, 'emails', 'partials'), { recursive: true });
+  await cp('campaigns/settings.yaml', join(dir, 'campaigns', 'settings.yaml'));
+  for (const [name, content] of Object.entries(templates))
+    await writeFile(join(dir, 'emails', name), content);
+  for (const [i, template] of campaigns.entries()) {
+    const subject = template === 'good.mjml' ? '"{{ customer.first_name | nope }}"' : 'Hello';
+    await writeFile(
+      join(dir, 'campaigns', `c-${template.replace('.mjml', '')}.yaml`),
+      `name: C ${i}\npriority: ${i + 1}\ntrigger: { type: dormant, days: 90 }\nemail:\n  template: ${template}\n  subject: ${subject}\n`,
+    );
+  }
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function findings() {
+  const result = await loadCampaigns({
+    dir: join(dir, 'campaigns'),
+    emailsDir: join(dir, 'emails'),
+    checks: validateChecks,
+  });
+  const strip = (d: { file: string; line: number; message: string }) => ({
+    at: `${d.file.slice(dir.length + 1)}:${d.line}`,
+    message: d.message,
+  });
+  return { errors: result.ok ? [] : result.errors.map(strip), warnings: result.warnings.map(strip) };
+}
+
+describe('template checks in rekindle validate', () => {
+  it('fails marketing templates without the footer, unsubscribe link or postal address', async () => {
+    const { errors } = await findings();
+    expect(errors).toContainEqual({
+      at: 'emails/no-footer.mjml:1',
+      message: expect.stringMatching(/^no-footer\.mjml does not include the footer partial/),
+    });
+    expect(errors).toContainEqual({
+      at: 'emails/no-footer.mjml:1',
+      message: expect.stringMatching(/no unsubscribe link/),
+    });
+    expect(errors).toContainEqual({
+      at: 'emails/bare-footer.mjml:1',
+      message: expect.stringMatching(/postal address/),
+    });
+    expect(errors.filter((e) => e.at.startsWith('emails/good.mjml'))).toEqual([]);
+  });
+
+  it('errors on MJML-dropped Liquid and Liquid syntax with file and line, and on subjects', async () => {
+    const { errors } = await findings();
+    expect(errors).toContainEqual({
+      at: 'emails/dropped.mjml:4',
+      message: expect.stringMatching(/MJML dropped the Liquid \{% if offer %\}/),
+    });
+    expect(errors).toContainEqual({
+      at: 'emails/bad-liquid.mjml:4',
+      message: expect.stringMatching(/Liquid syntax error: tag \{% if offer %\} not closed/),
+    });
+    expect(errors).toContainEqual({
+      at: 'campaigns/c-good.yaml:6',
+      message: expect.stringMatching(/email\.subject is not valid Liquid: undefined filter: nope/),
+    });
+  });
+
+  it('warns about images without alt (in the partial that has them) and emails Gmail would clip', async () => {
+    const { warnings } = await findings();
+    expect(warnings).toContainEqual({
+      at: 'emails/partials/logo.mjml:2',
+      message: expect.stringMatching(/^image without alt text/),
+    });
+    expect(warnings).toContainEqual({
+      at: 'emails/big.mjml:1',
+      message: expect.stringMatching(/renders to 1\d\d KB of HTML .*Gmail clips messages over 102 KB/),
+    });
+    expect(warnings.filter((w) => w.at.includes('good.mjml'))).toEqual([]);
+  });
+});
