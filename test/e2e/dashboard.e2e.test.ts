@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMjmlRenderer } from '../../src/adapters/templates/mjml-renderer.ts';
 import { loadCampaigns } from '../../src/config/campaign-loader.ts';
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import { liftText, moneyText, percent } from '../../src/core/reports/format.ts';
@@ -42,7 +43,8 @@ beforeAll(async () => {
   await runSweep({ store: temp.store, campaigns: set, now: sweptAt, dryRun: false });
   await simulateBehaviour(temp.store, { until, campaigns: set, seed: 'e2e' });
   key = (await createApiKey(temp.store, { name: 'e2e', scopes: ['reports'], now: until })).secret;
-  const deps = { store: temp.store, now: () => until, campaigns: set };
+  const renderer = createMjmlRenderer({ emailsDir: 'emails' });
+  const deps = { store: temp.store, now: () => until, campaigns: set, renderer };
   const app = createApp(deps);
   const port = await new Promise<number>((resolve) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
@@ -118,6 +120,13 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('iframe.preview').count()).toBe(
       set.campaigns.find((c) => c.id === 'winback')!.steps.length,
     );
+    // The embedded preview is the real email, opened with the dashboard session.
+    const previewFrame = async () => {
+      const frame = page.frames().find((f) => f.url().includes('/v1/campaigns/winback/preview'));
+      return frame ? frame.content() : '';
+    };
+    await page.locator('iframe.preview').first().scrollIntoViewIfNeeded();
+    await expect.poll(previewFrame, { timeout: 15_000 }).toContain(set.settings.postalAddress);
     await page.screenshot({ path: `${artifacts}/dashboard.png`, fullPage: true });
     await context.close();
   });
