@@ -96,9 +96,9 @@ describe('rekindle demo', () => {
     const again = JSON.parse((await demo(args)).text).sweep;
     const winbackAgain = again.campaigns.find((c: { campaign_id: string }) => c.campaign_id === 'winback');
     expect(winbackAgain.scheduled).toBe(0);
-    // Customers who bought during the three weeks are no longer dormant at all.
-    expect(winbackAgain.skipped.already_messaged).toBeGreaterThan(0);
-    expect(winbackAgain.skipped.already_messaged).toBeLessThanOrEqual(winback.scheduled + winback.held_out);
+    // Orders simulated after the sweep's now do not count at that now: the
+    // replayed sweep sees the same dormant customers, all already messaged.
+    expect(winbackAgain.skipped.already_messaged).toBe(winback.scheduled + winback.held_out);
     // The picks are the messages due from this `now`, whichever run wrote them.
     // (By then the first run has sent them, so only their status differs.)
     const who = (picks: { campaign_id: string; customer_id: string; step: number }[]) =>

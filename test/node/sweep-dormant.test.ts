@@ -77,6 +77,13 @@ describe('dormant sweep', () => {
     expect(result.campaigns[0]).toMatchObject({ eligible: 2, scheduled: 2, heldOut: 0 });
   });
 
+  it("replays history: a purchase after the sweep's now does not end an episode at that now", async () => {
+    // Swept as of 10 days ago: e had been idle for 110 days (its order of 5 days
+    // ago had not happened yet), a only for 81.
+    await sweep([dormantCampaign()], { at: now - 10 * day });
+    expect((await messages()).map((m) => m.customer_id)).toEqual(['c', 'e']);
+  });
+
   it('a dry run reports the same and writes nothing', async () => {
     const result = await sweep([dormantCampaign()], { dryRun: true });
     expect(result.campaigns[0]).toMatchObject({ eligible: 2, scheduled: 2 });
