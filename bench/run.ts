@@ -1,6 +1,7 @@
 // The benchmark harness: `npm run bench` runs every bench/<name>.ts, `npm run
 // bench -- NAME...` runs the named ones. Each ends with one result line on
-// stdout; details go to stderr. Benchmarks use temp databases, never ./data.
+// stdout; details go to stderr. Benchmarks use temp databases; the one exception is the
+// big demo shop the sweep bench reads, cached under ./data/bench (gitignored).
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
