@@ -11,6 +11,7 @@ import { couponRoutes } from './routes/coupons.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { eventRoutes } from './routes/events.ts';
 import { ingestRoutes } from './routes/ingest.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sweepRoutes } from './routes/sweeps.ts';
@@ -53,5 +54,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1', privacyRoutes());
   app.route('/', trackingRoutes());
   app.route('/v1', campaignRoutes());
+  app.route('/v1', openApiRoutes());
   return app;
 }

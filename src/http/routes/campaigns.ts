@@ -11,7 +11,7 @@ import { errorBody } from '../on-error.ts';
 // A dashboard session may open previews too: the campaign page embeds them.
 import { requireScopeOrSession } from './dashboard.ts';
 
-const previewQuery = z.strictObject({
+export const previewQuery = z.strictObject({
   step: z.coerce.number({ error: 'must be a step index (0 = first)' }).int().min(0).default(0),
   customer_id: z.string().min(1, 'must be a customer id').optional(),
   format: z.enum(['html', 'text', 'json'], { error: 'must be html, text or json' }).default('html'),

@@ -12,7 +12,7 @@ import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 import { errorBody } from '../on-error.ts';
 
-const sweepBody = z.strictObject({
+export const sweepBody = z.strictObject({
   dry_run: z.boolean({ error: 'must be true or false' }).default(false),
   now: z
     .string({ error: 'must be an ISO 8601 time with offset' })

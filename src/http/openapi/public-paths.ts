@@ -1,0 +1,133 @@
+// The OpenAPI entries for routes outside the JSON API: the health check, the
+// signed-token tracking routes the emails point at (pixel, click redirect,
+// unsubscribe) and the server-rendered dashboard. Documented so the document
+// lists every route the app serves; they answer images, redirects and HTML.
+import type { JsonSchema } from './schemas.ts';
+import { errors, ok } from './shared.ts';
+
+type PathItem = Record<string, JsonSchema>;
+
+const html = (description: string): JsonSchema => ({
+  description,
+  content: { 'text/html': { schema: { type: 'string' } } },
+});
+const redirect = (description: string): JsonSchema => ({
+  description,
+  headers: { Location: { schema: { type: 'string' } } },
+});
+const token = (name: string, description: string): JsonSchema => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string', maxLength: 512 },
+});
+const publicRoute = { tags: ['public'], security: [] };
+const dashboard = {
+  tags: ['dashboard'],
+  security: [{ bearerAuth: ['reports'] }, { dashboardSession: [] }],
+  'x-scopes': ['reports'],
+};
+const unsubscribeToken = token('token', 'signed unsubscribe token from the email');
+
+export function extraPaths(): Record<string, PathItem> {
+  return {
+    '/healthz': {
+      get: {
+        ...publicRoute,
+        summary: 'Checks the database',
+        responses: {
+          '200': ok('Healthy', { type: 'object', properties: { ok: { const: true } } }),
+          '503': ok('The database does not answer', { type: 'object', properties: { ok: { const: false } } }),
+        },
+      },
+    },
+    '/t/o/{file}': {
+      get: {
+        ...publicRoute,
+        summary: 'Open pixel: <signed token>.gif; a 1x1 GIF, never cached',
+        parameters: [token('file', 'the signed open token followed by .gif')],
+        responses: {
+          '200': { description: 'The pixel', content: { 'image/gif': {} } },
+          ...errors(404),
+        },
+      },
+    },
+    '/t/c/{token}': {
+      get: {
+        ...publicRoute,
+        summary: 'Click redirect, only to a link the email contained',
+        parameters: [token('token', 'signed click token')],
+        responses: { '302': redirect('To the link in the email'), ...errors(404) },
+      },
+    },
+    '/u/{token}': {
+      get: {
+        ...publicRoute,
+        summary: 'Unsubscribe page; changes nothing until its button is pressed',
+        parameters: [unsubscribeToken],
+        responses: { '200': html('The confirmation page'), ...errors(404) },
+      },
+      post: {
+        ...publicRoute,
+        summary: 'Unsubscribe (the page button, or RFC 8058 List-Unsubscribe=One-Click)',
+        parameters: [unsubscribeToken],
+        responses: { '200': html('Unsubscribed'), ...errors(404) },
+      },
+    },
+    '/dashboard': {
+      get: {
+        ...dashboard,
+        summary: 'Campaign list (HTML); without a session a browser is sent to /dashboard/login',
+        responses: { '200': html('The page'), '303': redirect('To the sign-in page') },
+      },
+    },
+    '/dashboard/campaigns/{id}': {
+      get: {
+        ...dashboard,
+        summary: "One campaign's page: funnel, daily chart, mailed vs holdout, previews",
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': html('The page'),
+          '303': redirect('To the sign-in page'),
+          '404': html('No such campaign'),
+        },
+      },
+    },
+    '/dashboard/login': {
+      get: {
+        tags: ['dashboard'],
+        security: [],
+        summary: 'Sign-in form',
+        responses: { '200': html('The form') },
+      },
+      post: {
+        tags: ['dashboard'],
+        security: [],
+        summary: "Sign in with an API key holding the 'reports' scope; sets an HttpOnly session cookie",
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } },
+            },
+          },
+        },
+        responses: {
+          '303': redirect('Signed in, to /dashboard'),
+          '401': html('Unknown or revoked key'),
+          '403': html("The key lacks the 'reports' scope"),
+          '413': html('Too long to be a key'),
+        },
+      },
+    },
+    '/dashboard/logout': {
+      post: {
+        tags: ['dashboard'],
+        security: [],
+        summary: 'Sign out',
+        responses: { '303': redirect('To /dashboard/login') },
+      },
+    },
+  };
+}
