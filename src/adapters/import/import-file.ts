@@ -8,15 +8,10 @@ import { extname } from 'node:path';
 import { AppError } from '../../core/errors.ts';
 import { isTimeZone } from '../../core/time.ts';
 import type { Store } from '../../db/store.ts';
-import { ChunkWriter } from './chunk-writer.ts';
-import { checkMap, csvLayout, jsonLayout, kindSpecs } from './columns.ts';
-import { instantReader } from './dates.ts';
-import { RowGrouper } from './group-rows.ts';
-import { readCsv } from './read-csv.ts';
-import { readJsonl } from './read-jsonl.ts';
-import type { RowBatch } from './rows.ts';
-import { addRejections, emptySummary } from './summary.ts';
-import { RecordBuilder } from './to-record.ts';
+import { batchClientOf, ChunkWriter } from './chunk-writer.ts';
+import { checkMap } from './columns.ts';
+import { type ParseJob, runPass } from './parse-pass.ts';
+import { runPassInWorker } from './run-in-worker.ts';
 
 export type ImportKind = 'customers' | 'orders' | 'carts' | 'products';
 
@@ -26,6 +21,8 @@ export interface ImportOptions {
   strict?: boolean;
   timezone?: string;
   batchSize?: number;
+  /** Parse in a worker thread while the main thread writes; default: files of 1 MB and up. */
+  worker?: boolean;
   onProgress?: (p: { rows: number; bytes: number; totalBytes: number }) => void;
 }
 
@@ -41,14 +38,8 @@ export interface ImportSummary {
 
 export const importKinds: readonly ImportKind[] = ['customers', 'orders', 'carts', 'products'];
 export const defaultBatchSize = 1000;
-
-interface Plan {
-  kind: ImportKind;
-  path: string;
-  size: number;
-  rows: () => AsyncGenerator<RowBatch>;
-  options: ImportOptions;
-}
+/** Below this a worker's start-up costs more than the overlap saves. */
+export const workerMinBytes = 1_000_000;
 
 export async function importFile(
   store: Store,
@@ -57,17 +48,41 @@ export async function importFile(
   options: ImportOptions,
   now: number,
 ): Promise<ImportSummary> {
-  const plan = await planImport(kind, path, options);
-  const batchSize = options.batchSize ?? defaultBatchSize;
-  if (!options.strict) return runPass(plan, new ChunkWriter(store, kind, now, batchSize), 0, plan.size);
+  const { job, size } = await planImport(kind, path, options);
+  const inWorker = options.worker ?? size >= workerMinBytes;
+  const pass = async (write: boolean, bytesBefore: number, totalBytes: number) => {
+    const writer = write ? new ChunkWriter(store, kind, now, job.batchSize) : undefined;
+    if (inWorker) {
+      const client = batchClientOf(store);
+      const prepared = client && { client, limits: store.limits, now };
+      const summary = await runPassInWorker(
+        job,
+        writer,
+        prepared,
+        bytesBefore,
+        totalBytes,
+        options.onProgress,
+      );
+      if (summary) return summary;
+      // The worker could not start (no tsx hooks, no threads): same pass, in process.
+    }
+    const summary = await runPass(job, writer, bytesBefore, totalBytes, options.onProgress);
+    if (writer) summary.stored = writer.stored;
+    return summary;
+  };
+  if (!options.strict) return pass(true, 0, size);
   // Two passes keep the store untouched on a bad file without a long transaction
   // (D1 has none); reading the file twice is the price.
-  const check = await runPass(plan, undefined, 0, 2 * plan.size);
+  const check = await pass(false, 0, 2 * size);
   if (check.rejected > 0) return { ...check, aborted: true };
-  return runPass(plan, new ChunkWriter(store, kind, now, batchSize), plan.size, 2 * plan.size);
+  return pass(true, size, 2 * size);
 }
 
-async function planImport(kind: ImportKind, path: string, options: ImportOptions): Promise<Plan> {
+async function planImport(
+  kind: ImportKind,
+  path: string,
+  options: ImportOptions,
+): Promise<{ job: ParseJob; size: number }> {
   if (!importKinds.includes(kind)) {
     throw invalid(`unknown import kind '${kind}'; expected one of: ${importKinds.join(', ')}`);
   }
@@ -82,47 +97,7 @@ async function planImport(kind: ImportKind, path: string, options: ImportOptions
   }
   const format = options.format ?? formatOf(path);
   const size = await fileSize(path);
-  const rows =
-    format === 'csv'
-      ? () => readCsv(path, (header) => csvLayout(kind, header, map, path))
-      : () => readJsonl(path, jsonLayout(kind, map));
-  return { kind, path, size, rows, options };
-}
-
-async function runPass(
-  plan: Plan,
-  writer: ChunkWriter<ImportKind> | undefined,
-  bytesBefore: number,
-  totalBytes: number,
-): Promise<ImportSummary> {
-  const { kind, options } = plan;
-  const summary = emptySummary(kind);
-  const grouper = new RowGrouper(kindSpecs[kind].grouped, kind.slice(0, -1));
-  const builder = new RecordBuilder(kind, instantReader(options.timezone));
-  const checking = writer === undefined;
-  const take = async (groups: ReturnType<RowGrouper['push']>) => {
-    for (const group of groups) {
-      const outcome = builder.build(group);
-      if (!outcome.ok) addRejections(summary, outcome.rejections);
-      else if (writer?.add(outcome.record, outcome.items, outcome.stub)) await writer.flush();
-      if (checking && summary.rejected > 0) return;
-    }
-  };
-  for await (const batch of plan.rows()) {
-    for (const row of batch.rows) {
-      summary.rows++;
-      const groups = grouper.push(row);
-      if (groups.length > 0) await take(groups);
-      if (checking && summary.rejected > 0) return summary;
-    }
-    options.onProgress?.({ rows: summary.rows, bytes: bytesBefore + batch.bytes, totalBytes });
-  }
-  await take(grouper.finish());
-  if (writer) {
-    await writer.flush();
-    summary.stored = writer.stored;
-  }
-  return summary;
+  return { job: { kind, path, format, map, timezone: options.timezone, batchSize }, size };
 }
 
 function formatOf(path: string): 'csv' | 'jsonl' {
