@@ -2,14 +2,12 @@
 // (sends, opens, clicks, redemptions, revenue, mailed-versus-holdout lift),
 // optionally per day. Names and attribution windows come from the campaign
 // files; if they do not load, the report still runs on ids and says so.
-import { normalize } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCampaigns } from '../config/campaign-loader.ts';
-import type { CampaignSet } from '../core/campaigns/types.ts';
 import { liftText, moneyText, percent } from '../core/reports/format.ts';
 import type { CampaignReport, Outcomes } from '../core/reports/types.ts';
 import { formatInstant, parseInstant } from '../core/time.ts';
 import { campaignReports } from '../db/repositories/reports.ts';
+import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
 
 const usage = 'usage: rekindle report [--campaign ID] [--since ISO] [--daily] [--json]';
@@ -32,7 +30,8 @@ export const reportCommand: Command = async (argv, io) => {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; ${usage}`);
   const since = parseSince(values.since);
-  const campaigns = await loadSet(io);
+  const campaigns =
+    (await loadCampaignSetFor(io, 'reporting by campaign id with a 7-day attribution window')) ?? undefined;
   const now = io.now();
   const store = await io.openStore();
   let reports: CampaignReport[];
@@ -113,16 +112,4 @@ function parseSince(text: string | undefined): number | undefined {
   const parsed = parseInstant(text);
   if (!parsed.ok) throw new UsageError(`--since: ${parsed.reason}`);
   return parsed.value;
-}
-
-async function loadSet(io: CliIO): Promise<CampaignSet | undefined> {
-  const loaded = await loadCampaigns({
-    dir: normalize(io.config.CAMPAIGNS_DIR),
-    emailsDir: normalize(io.config.EMAILS_DIR),
-  });
-  if (loaded.ok) return loaded.set;
-  io.stderr.write(
-    `rekindle: the campaign files did not load (${loaded.errors.length} error(s)); reporting by campaign id with a 7-day attribution window\n`,
-  );
-  return undefined;
 }

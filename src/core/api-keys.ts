@@ -1,5 +1,7 @@
 // API keys: generated from a cryptographic source, shown once, stored only as
-// a SHA-256 hash. Uses Web Crypto so the same code runs on Node and Workers.
+// a SHA-256 hash. Pure JS and Web Crypto only, so it runs on Node and Workers.
+import { sha256Hex } from './sha256.ts';
+
 export const apiScopes = ['ingest', 'coupons', 'sweeps', 'reports', 'privacy', 'admin'] as const;
 export type ApiScope = (typeof apiScopes)[number];
 
@@ -11,9 +13,13 @@ export function generateApiKey(): { id: string; secret: string } {
   return { id, secret: `rk_${id}_${randomString(32)}` };
 }
 
+/**
+ * Every API call hashes its key. The synchronous SHA-256 in core, not Web
+ * Crypto: on Node each Web Crypto digest queues on the libuv thread pool,
+ * which under load cost more than the key lookup itself.
+ */
 export async function hashApiKey(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(secret);
 }
 
 export function scopeAllows(granted: readonly string[], needed: ApiScope): boolean {

@@ -2,8 +2,9 @@
 // JS. Web Crypto's digest is asynchronous and costs tens of microseconds a
 // call; a sweep hashes every recipient's address against the suppression list,
 // hundreds of thousands per run, where this takes about a microsecond each.
-// Checked against node:crypto in test/unit/email-hash.test.ts. Not for
-// secrets that need constant time: it hashes addresses for lookups only.
+// Checked against node:crypto in test/unit/email-hash.test.ts. It hashes
+// values to look them up (addresses, API keys by their hash); nothing compares
+// secrets with it, so constant time is not needed.
 
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,

@@ -123,7 +123,7 @@ describe('rekindle serve', () => {
       }
       const sent = await store.db.all<{ id: string }>(sql`select id from messages where status = 'sent'`);
       expect(sent.map((m) => m.id).sort()).toEqual(due.sort());
-      const files = due.length > 0 ? await readdir(join(dir, 'outbox')) : [];
+      const files = await readdir(join(dir, 'outbox'));
       expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(due.length);
       expect(lines.join('\n')).not.toContain('@');
     } finally {

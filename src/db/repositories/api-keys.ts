@@ -25,24 +25,8 @@ export async function createApiKey(
   return key;
 }
 
-// Hashes of recently presented keys. Every API call hashes its key, and Web
-// Crypto on Node queues each digest on the libuv thread pool, which under load
-// cost more than the query. Only the hash is cached, never the key's rights:
-// the lookup below still runs per call, so a revocation takes effect at once.
-const recentHashes = new Map<string, string>();
-const maxRecentHashes = 1000;
-
-async function hashOf(secret: string): Promise<string> {
-  const known = recentHashes.get(secret);
-  if (known) return known;
-  const hash = await hashApiKey(secret);
-  if (recentHashes.size >= maxRecentHashes) recentHashes.clear();
-  recentHashes.set(secret, hash);
-  return hash;
-}
-
 export async function findActiveKey(store: Store, secret: string): Promise<StoredKey | undefined> {
-  const hash = await hashOf(secret);
+  const hash = await hashApiKey(secret);
   const [row] = await store.db
     .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes })
     .from(apiKeys)
