@@ -45,6 +45,8 @@ export interface StartOptions {
   schedule?: boolean;
   /** Run the delivery loop beside the schedules (default: as `schedule`). */
   deliver?: boolean;
+  /** Let the cron timers fire (default true); tests that call runNow turn them off. */
+  cronTicks?: boolean;
   /** Jobs added to backgroundJobs(), e.g. by tests. */
   extraJobs?: (ctx: BackgroundContext) => ScheduledJob[];
 }
@@ -87,7 +89,7 @@ export async function startNodeServer(
     },
   };
   if (options.schedule ?? true) {
-    scheduler = startScheduler(jobs(), log);
+    scheduler = startScheduler(jobs(), log, { ticking: options.cronTicks ?? true });
   }
   if (options.deliver ?? options.schedule ?? true) {
     delivery = await startDeliveryLoop({ config, store, set: registry.current(), log });

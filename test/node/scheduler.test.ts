@@ -116,4 +116,35 @@ describe('cron scheduler', () => {
     expect(scheduler.list()[0]?.next?.getUTCHours()).toBe(4);
     await expect(scheduler.runNow('missing')).rejects.toThrow("no scheduled job named 'missing'");
   });
+
+  it('with ticking off, only runNow starts a job: the clock never does', async () => {
+    let quietRuns = 0;
+    const quiet = startScheduler(
+      [
+        {
+          name: 'quiet',
+          cron: '* * * * * *',
+          run: async () => {
+            quietRuns++;
+            return undefined;
+          },
+        },
+      ],
+      () => {},
+      { ticking: false },
+    );
+    // A ticking twin on the same cron is the clock: wait for two of its ticks.
+    const twoTicks = deferred();
+    let ticks = 0;
+    const clock = async () => {
+      if (++ticks === 2) twoTicks.release();
+      return undefined;
+    };
+    scheduler = startScheduler([{ name: 'clock', cron: '* * * * * *', run: clock }], () => {});
+    await twoTicks.promise;
+    expect(quietRuns).toBe(0);
+    expect(await quiet.runNow('quiet')).toBe('ran');
+    expect(quietRuns).toBe(1);
+    await quiet.stop();
+  });
 });

@@ -54,7 +54,11 @@ describe('rekindle serve', () => {
     await seeded.close();
 
     const lines: string[] = [];
-    server = await startNodeServer(config(), { log: (line) => lines.push(line), deliver: false });
+    server = await startNodeServer(config(), {
+      log: (line) => lines.push(line),
+      deliver: false,
+      cronTicks: false,
+    });
     expect(server.scheduler?.list().map(({ name, cron }) => ({ name, cron }))).toEqual([
       { name: 'sweep:dormant', cron: '0 3 * * *' },
       { name: 'sweep:cart_stock', cron: '*/5 * * * *' },
@@ -90,7 +94,11 @@ describe('rekindle serve', () => {
 
   it('picks up changed settings before a scheduled run and moves the schedule', async () => {
     const lines: string[] = [];
-    server = await startNodeServer(config(), { log: (line) => lines.push(line), deliver: false });
+    server = await startNodeServer(config(), {
+      log: (line) => lines.push(line),
+      deliver: false,
+      cronTicks: false,
+    });
     const settings = join(dir, 'campaigns', 'settings.yaml');
     await writeFile(settings, (await readFile(settings, 'utf8')).replace('"*/5 * * * *"', '"*/10 * * * *"'));
     expect(await server.scheduler?.runNow('sweep:cart_stock')).toBe('ran');
@@ -105,7 +113,7 @@ describe('rekindle serve', () => {
     await seeded.close();
 
     const lines: string[] = [];
-    server = await startNodeServer(config(), { log: (line) => lines.push(line) });
+    server = await startNodeServer(config(), { log: (line) => lines.push(line), cronTicks: false });
     expect(await server.scheduler?.runNow('sweep:dormant')).toBe('ran');
 
     const store = await openLibsqlStore({ url: config().DATABASE_URL });

@@ -27,7 +27,20 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-export function startScheduler(jobs: readonly ScheduledJob[], log: (line: string) => void): Scheduler {
+export interface SchedulerOptions {
+  /**
+   * Start the wall-clock timers (default true). Tests that drive jobs with
+   * runNow turn them off, so a real tick at a five-minute boundary cannot
+   * add a run the test did not ask for.
+   */
+  ticking?: boolean;
+}
+
+export function startScheduler(
+  jobs: readonly ScheduledJob[],
+  log: (line: string) => void,
+  options: SchedulerOptions = {},
+): Scheduler {
   const running = new Map<string, Promise<unknown>>();
   let current = new Map<string, { job: ScheduledJob; task: ScheduledTask }>();
 
@@ -68,7 +81,7 @@ export function startScheduler(jobs: readonly ScheduledJob[], log: (line: string
         noOverlap: true,
         logger,
       });
-      void task.start();
+      if (options.ticking ?? true) void task.start();
       next.set(job.name, { job, task });
     }
     return next;
