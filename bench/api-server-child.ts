@@ -14,6 +14,7 @@ import { createApiKey } from '../src/db/repositories/api-keys.ts';
 import { chunkForParams, columnCount } from '../src/db/repositories/upsert-helpers.ts';
 import { coupons, messages } from '../src/db/schema/index.ts';
 import { createApp } from '../src/http/create-app.ts';
+import { writeEngagementBehind } from '../src/services/tracking/engagement-recorder.ts';
 
 const count = Number(process.argv[2] ?? 5000);
 const baseUrl = 'http://127.0.0.1';
@@ -68,9 +69,11 @@ const clickPaths = await Promise.all(
 
 // One platform key drives all checkouts here, so the per-client bucket is set
 // to a busy shop's rate; the per-code bucket keeps its default.
+// Clicks are stored as `rekindle serve` stores them: queued, written in batches.
 const app = createApp({
   store,
   now: Date.now,
+  engagement: writeEngagementBehind(store, { log: (line) => process.stderr.write(`${line}\n`) }),
   tracking: { signer, baseUrl, clientIp: () => '127.0.0.1' },
   couponRateLimits: {
     perClient: { capacity: 1_000_000, refillPerSecond: 1_000_000 },

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import { installStatementCache } from './libsql-statement-cache.ts';
 import * as schema from './schema/index.ts';
 import type { DbLimits, Statement, Store } from './store.ts';
 
@@ -22,6 +23,7 @@ export interface LibsqlOptions {
 
 export async function openLibsqlStore(options: LibsqlOptions): Promise<Store> {
   const isFile = options.url.startsWith('file:');
+  if (isFile) installStatementCache();
   if (isFile) await mkdir(dirname(options.url.slice('file:'.length)), { recursive: true });
   const client = createClient({ url: options.url, authToken: options.authToken });
   if (isFile) {

@@ -15,6 +15,7 @@ import { migrateLibsql, openLibsqlStore } from '../db/libsql.ts';
 import type { TrackingDeps } from '../http/app-env.ts';
 import { createApp } from '../http/create-app.ts';
 import { openCampaignRegistry, type ReloadOutcome } from '../services/campaigns/campaign-registry.ts';
+import { writeEngagementBehind } from '../services/tracking/engagement-recorder.ts';
 import { type DeliveryLoopHandle, startDeliveryLoop } from './node-delivery-loop.ts';
 
 export interface RunningServer {
@@ -65,7 +66,15 @@ export async function startNodeServer(
   const store = await openLibsqlStore({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   await migrateLibsql(store);
   const renderer = createMjmlRenderer({ emailsDir: config.EMAILS_DIR });
-  const app = createApp({ store, now: Date.now, campaigns: registry.current, tracking, renderer });
+  const engagement = writeEngagementBehind(store, { log });
+  const app = createApp({
+    store,
+    now: Date.now,
+    campaigns: registry.current,
+    tracking,
+    renderer,
+    engagement,
+  });
 
   let scheduler: Scheduler | undefined;
   const jobs = () => [...backgroundJobs(ctx), ...(options.extraJobs?.(ctx) ?? [])];
@@ -116,6 +125,7 @@ export async function startNodeServer(
       await scheduler?.stop();
       await delivery?.stop();
       await new Promise<void>((done) => server?.close(() => done()));
+      await engagement.flush();
       await store.close();
     })();
     return closing;

@@ -6,6 +6,7 @@ import type { MessageRenderer } from '../core/rendering/contract.ts';
 import type { TokenSigner } from '../core/tracking/tokens.ts';
 import type { StoredKey } from '../db/repositories/api-keys.ts';
 import type { Store } from '../db/store.ts';
+import type { EngagementRecorder } from '../services/tracking/engagement-recorder.ts';
 
 export interface AppDeps {
   store: Store;
@@ -15,6 +16,8 @@ export interface AppDeps {
   couponRateLimits?: { perClient: BucketConfig; perCode: BucketConfig } | undefined;
   /** Signs and checks open/click/unsubscribe tokens; without it the public tracking routes answer 404. */
   tracking?: TrackingDeps | undefined;
+  /** Stores opens and clicks; default: each is written before the answer goes out. */
+  engagement?: EngagementRecorder | undefined;
   /**
    * The campaign set, or a function giving the last valid one (long-running
    * homes reload it); without one POST /v1/sweeps answers 503.

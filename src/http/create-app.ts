@@ -1,10 +1,9 @@
 // Builds the HTTP application from its dependencies. No side effects: the Node
 // and Worker entry points wire the dependencies and serve what this returns.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '../core/errors.ts';
 import { pingStore } from '../db/repositories/health.ts';
 import type { AppDeps, AppEnv } from './app-env.ts';
+import { limitBodySize } from './body-limit.ts';
 import { onError } from './on-error.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { couponRoutes } from './routes/coupons.ts';
@@ -36,15 +35,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const database = await pingStore(deps.store);
     return c.json({ ok: database }, database ? 200 : 503);
   });
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `the body exceeds ${maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  app.use('/v1/*', limitBodySize(maxBodyBytes));
   app.route('/v1', ingestRoutes());
   app.route('/v1', reportRoutes());
   app.route('/dashboard', dashboardRoutes());

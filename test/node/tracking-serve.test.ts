@@ -97,6 +97,8 @@ describe('rekindle serve', () => {
     const forged = await fetch(url.replace('/t/o/', '/t/o/x'));
     expect(forged.status).toBe(404);
 
+    // The server queues opens and writes them in batches; closing writes the queue.
+    await server.close();
     const store = await openLibsqlStore({ url: settings.DATABASE_URL });
     try {
       const rows = await events(store, 'm1');

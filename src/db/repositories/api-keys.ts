@@ -1,8 +1,9 @@
 // Storage of API keys: hashes and scopes only, never the secret.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { type ApiScope, generateApiKey, hashApiKey } from '../../core/api-keys.ts';
 import { apiKeys } from '../schema/index.ts';
 import type { Store } from '../store.ts';
+import { preparedPerStore } from './prepared.ts';
 
 export interface StoredKey {
   id: string;
@@ -25,13 +26,18 @@ export async function createApiKey(
   return key;
 }
 
-export async function findActiveKey(store: Store, secret: string): Promise<StoredKey | undefined> {
-  const hash = await hashApiKey(secret);
-  const [row] = await store.db
+const activeKeyByHash = preparedPerStore((store) =>
+  store.db
     .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes })
     .from(apiKeys)
-    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
+    .where(and(eq(apiKeys.hash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
+    .limit(1)
+    .prepare(),
+);
+
+export async function findActiveKey(store: Store, secret: string): Promise<StoredKey | undefined> {
+  const hash = await hashApiKey(secret);
+  const [row] = await activeKeyByHash(store).all({ hash });
   return row ? { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as string[] } : undefined;
 }
 

@@ -9,9 +9,10 @@ import type { RandomSource } from '../../core/offers/code.ts';
 import { termsOf } from '../../core/offers/discount.ts';
 import type { StoredCoupon } from '../../core/offers/evaluate.ts';
 import { planCoupons, validForMs } from '../../core/offers/issue.ts';
-import { coupons, redemptions } from '../schema/index.ts';
+import { coupons, messages, redemptions } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
 import type { NewMessage } from './messages.ts';
+import { preparedPerStore } from './prepared.ts';
 
 export interface IssueContext {
   campaign: Campaign;
@@ -70,46 +71,33 @@ export function issueCoupons<Row extends NewMessage>(
   };
 }
 
-interface CouponRow {
-  code: string;
-  campaign_id: string;
-  customer_id: string | null;
-  kind: 'percent_off' | 'amount_off' | 'free_shipping';
-  value: number;
-  currency: string | null;
-  min_subtotal_minor: number | null;
-  expires_at: number | null;
-  uses_allowed: number;
-  uses: number;
-  message_status: string | null;
-}
+const couponByCode = preparedPerStore((store) =>
+  store.db
+    .select({
+      code: coupons.code,
+      campaignId: coupons.campaignId,
+      customerId: coupons.customerId,
+      kind: coupons.kind,
+      value: coupons.value,
+      currency: coupons.currency,
+      minSubtotalMinor: coupons.minSubtotalMinor,
+      expiresAt: coupons.expiresAt,
+      usesAllowed: coupons.usesAllowed,
+      uses: coupons.uses,
+      messageStatus: messages.status,
+    })
+    .from(coupons)
+    .leftJoin(messages, eq(messages.id, coupons.messageId))
+    .where(eq(coupons.code, sql.placeholder('code')))
+    .prepare(),
+);
 
 export async function findCoupon(store: Store, code: string): Promise<StoredCoupon | undefined> {
-  const [row] = await store.db.all<CouponRow>(sql`
-    select c.code, c.campaign_id, c.customer_id, c.kind, c.value, c.currency, c.min_subtotal_minor,
-      c.expires_at, c.uses_allowed, c.uses, m.status as message_status
-    from coupons c left join messages m on m.id = c.message_id
-    where c.code = ${code}`);
-  return row ? toStoredCoupon(row) : undefined;
-}
-
-function toStoredCoupon(row: CouponRow): StoredCoupon {
-  const terms =
-    row.kind === 'free_shipping'
-      ? { kind: row.kind, value: 0 as const }
-      : { kind: row.kind, value: Number(row.value) };
-  return {
-    code: row.code,
-    campaignId: row.campaign_id,
-    customerId: row.customer_id,
-    terms,
-    currency: row.currency,
-    minSubtotalMinor: row.min_subtotal_minor,
-    expiresAt: row.expires_at,
-    usesAllowed: row.uses_allowed,
-    uses: row.uses,
-    messageStatus: row.message_status,
-  };
+  const [row] = await couponByCode(store).all({ code });
+  if (!row) return undefined;
+  const { kind, value, ...rest } = row;
+  const terms = kind === 'free_shipping' ? { kind, value: 0 as const } : { kind, value: Number(value) };
+  return { ...rest, terms };
 }
 
 export type Redemption = typeof redemptions.$inferSelect;

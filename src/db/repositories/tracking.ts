@@ -2,10 +2,11 @@
 // token names, open and click events, and the one-click unsubscribe. A token
 // is checked before anything here runs; these functions trust the message id
 // they are given but never the URL or address, which come from the message.
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
-import { trackingEvents } from '../schema/index.ts';
+import { customers, messages, trackingEvents } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
+import { preparedPerStore } from './prepared.ts';
 import { suppressAddressStatements } from './suppress-address.ts';
 
 export interface TrackedMessage {
@@ -19,30 +20,47 @@ export interface TrackedMessage {
   unsubscribed: boolean;
 }
 
-interface MessageRow {
+const trackedMessageById = preparedPerStore((store) =>
+  store.db
+    .select({
+      id: messages.id,
+      customerId: messages.customerId,
+      email: sql<string | null>`coalesce(${messages.email}, ${customers.email})`,
+      links: messages.links,
+      sentAt: messages.sentAt,
+      unsubscribed: sql<number>`EXISTS (SELECT 1 FROM tracking_events e
+        WHERE e.message_id = ${messages.id} AND e.kind = 'unsubscribe')`,
+    })
+    .from(messages)
+    .leftJoin(customers, eq(customers.id, messages.customerId))
+    .where(eq(messages.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+/** What the open pixel and the click redirect need of a message: far less than unsubscribing does. */
+export interface EngagedMessage {
   id: string;
-  customer_id: string | null;
-  email: string | null;
-  links: string | null;
-  sent_at: number | null;
-  unsubscribed: number;
+  links: string[];
+  sentAt: number | null;
+}
+
+const engagedMessageById = preparedPerStore((store) =>
+  store.db
+    .select({ id: messages.id, links: messages.links, sentAt: messages.sentAt })
+    .from(messages)
+    .where(eq(messages.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+export async function findEngagedMessage(store: Store, id: string): Promise<EngagedMessage | null> {
+  const [row] = await engagedMessageById(store).all({ id });
+  return row ? { ...row, links: parseLinks(row.links) } : null;
 }
 
 export async function findTrackedMessage(store: Store, id: string): Promise<TrackedMessage | null> {
-  const [row] = await store.db.all<MessageRow>(sql`
-    SELECT m.id, m.customer_id, coalesce(m.email, c.email) AS email, m.links, m.sent_at,
-      EXISTS (SELECT 1 FROM tracking_events e WHERE e.message_id = m.id AND e.kind = 'unsubscribe') AS unsubscribed
-    FROM messages m LEFT JOIN customers c ON c.id = m.customer_id
-    WHERE m.id = ${id}`);
+  const [row] = await trackedMessageById(store).all({ id });
   if (!row) return null;
-  return {
-    id: row.id,
-    customerId: row.customer_id,
-    email: row.email,
-    links: parseLinks(row.links),
-    sentAt: row.sent_at,
-    unsubscribed: Boolean(row.unsubscribed),
-  };
+  return { ...row, links: parseLinks(row.links), unsubscribed: Boolean(row.unsubscribed) };
 }
 
 function parseLinks(json: string | null): string[] {
@@ -66,28 +84,28 @@ export interface RequestFacts {
 export const maxOpensPerMessage = 50;
 export const maxClicksPerLink = 20;
 
-export async function recordOpen(
-  store: Store,
-  messageId: string,
-  facts: RequestFacts & { isProxy: boolean },
-): Promise<void> {
-  await store.db.run(sql`
-    INSERT INTO tracking_events (message_id, kind, at, is_proxy, user_agent, ip)
-    SELECT ${messageId}, 'open', ${facts.at}, ${facts.isProxy ? 1 : 0}, ${clip(facts.userAgent, 512)}, ${clip(facts.ip, 64)}
-    WHERE (SELECT count(*) FROM tracking_events WHERE message_id = ${messageId} AND kind = 'open') < ${maxOpensPerMessage}`);
-}
+/** An open or a click, as the tracking routes saw it. */
+export type EngagementEvent =
+  | { kind: 'open'; messageId: string; isProxy: boolean; facts: RequestFacts }
+  | { kind: 'click'; messageId: string; linkIndex: number; facts: RequestFacts };
 
-export async function recordClick(
-  store: Store,
-  messageId: string,
-  linkIndex: number,
-  facts: RequestFacts,
-): Promise<void> {
-  await store.db.run(sql`
-    INSERT INTO tracking_events (message_id, kind, at, link_index, user_agent, ip)
-    SELECT ${messageId}, 'click', ${facts.at}, ${linkIndex}, ${clip(facts.userAgent, 512)}, ${clip(facts.ip, 64)}
+/**
+ * The insert recording one open or click, unless the message (for a click:
+ * the link) already has its cap of them. A statement rather than a write, so
+ * a caller can batch many; each statement in a batch sees the rows the ones
+ * before it added, so the cap holds within a batch too. A builder, not
+ * db.run(sql), for the reason given at unsubscribeRecipient.
+ */
+export function engagementStatement(store: Store, event: EngagementEvent): Statement {
+  const { messageId, facts } = event;
+  const linkIndex = event.kind === 'click' ? event.linkIndex : null;
+  const isProxy = event.kind === 'open' && event.isProxy ? 1 : 0;
+  const cap = event.kind === 'click' ? maxClicksPerLink : maxOpensPerMessage;
+  return store.db.insert(trackingEvents).select(sql`
+    SELECT NULL, ${messageId}, ${event.kind}, ${facts.at}, ${linkIndex}, ${isProxy}, NULL,
+      ${clip(facts.userAgent, 512)}, ${clip(facts.ip, 64)}
     WHERE (SELECT count(*) FROM tracking_events
-      WHERE message_id = ${messageId} AND kind = 'click' AND link_index = ${linkIndex}) < ${maxClicksPerLink}`);
+      WHERE message_id = ${messageId} AND kind = ${event.kind} AND link_index IS ${linkIndex}) < ${cap}`);
 }
 
 /**

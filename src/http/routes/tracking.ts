@@ -11,13 +11,14 @@ import { AppError } from '../../core/errors.ts';
 import { proxyOpenReason } from '../../core/tracking/proxy-opens.ts';
 import type { TokenPurpose, TrackingClaim } from '../../core/tracking/tokens.ts';
 import {
+  type EngagementEvent,
+  findEngagedMessage,
   findTrackedMessage,
   type RequestFacts,
-  recordClick,
-  recordOpen,
-  type TrackedMessage,
   unsubscribeRecipient,
 } from '../../db/repositories/tracking.ts';
+import type { Store } from '../../db/store.ts';
+import { writeEngagementNow } from '../../services/tracking/engagement-recorder.ts';
 import type { AppEnv } from '../app-env.ts';
 import { confirmUnsubscribePage, unsubscribedPage } from '../pages/unsubscribe-page.ts';
 
@@ -40,10 +41,10 @@ export function trackingRoutes(): Hono<AppEnv> {
   app.get('/t/o/:file', async (c) => {
     const file = c.req.param('file');
     if (!file.endsWith('.gif')) throw notFound();
-    const message = await messageFor(c, file.slice(0, -'.gif'.length), 'open');
+    const { message } = await messageFor(c, file.slice(0, -'.gif'.length), 'open', findEngagedMessage);
     const facts = requestFacts(c);
     const isProxy = proxyOpenReason({ ...facts, sentAt: message.sentAt }) !== null;
-    if (countable(c)) await recordOpen(c.var.deps.store, message.id, { ...facts, isProxy });
+    if (countable(c)) await record(c, { kind: 'open', messageId: message.id, isProxy, facts });
     return c.body(pixel, 200, {
       ...privateHeaders,
       'Content-Type': 'image/gif',
@@ -54,17 +55,18 @@ export function trackingRoutes(): Hono<AppEnv> {
   });
 
   app.get('/t/c/:token', async (c) => {
-    const claim = await verifiedClaim(c, c.req.param('token'), 'click');
-    const message = await findTrackedMessage(c.var.deps.store, claim.messageId);
+    const { claim, message } = await messageFor(c, c.req.param('token'), 'click', findEngagedMessage);
     const index = claim.linkIndex ?? -1;
-    const target = message?.links[index];
-    if (!message || !target || !/^https?:\/\//i.test(target)) throw notFound();
-    if (countable(c)) await recordClick(c.var.deps.store, message.id, index, requestFacts(c));
+    const target = message.links[index];
+    if (!target || !/^https?:\/\//i.test(target)) throw notFound();
+    if (countable(c)) {
+      await record(c, { kind: 'click', messageId: message.id, linkIndex: index, facts: requestFacts(c) });
+    }
     return c.body(null, 302, { ...privateHeaders, Location: target });
   });
 
   app.get('/u/:token', async (c) => {
-    const message = await messageFor(c, c.req.param('token'), 'unsubscribe');
+    const { message } = await messageFor(c, c.req.param('token'), 'unsubscribe', findTrackedMessage);
     return c.html(confirmUnsubscribePage(message.unsubscribed), 200, privateHeaders);
   });
 
@@ -72,7 +74,7 @@ export function trackingRoutes(): Hono<AppEnv> {
   // person on a page; the confirmation form posts the same. The signed token
   // is the only credential either needs, so the body is not required.
   app.post('/u/:token', async (c) => {
-    const message = await messageFor(c, c.req.param('token'), 'unsubscribe');
+    const { message } = await messageFor(c, c.req.param('token'), 'unsubscribe', findTrackedMessage);
     const done = await unsubscribeRecipient(c.var.deps.store, message, requestFacts(c));
     return c.html(unsubscribedPage(!done), 200, privateHeaders);
   });
@@ -83,6 +85,11 @@ export function trackingRoutes(): Hono<AppEnv> {
 // Hono answers HEAD with the GET handler; link checkers send HEAD, people do not.
 function countable(c: Context<AppEnv>): boolean {
   return c.req.method !== 'HEAD';
+}
+
+function record(c: Context<AppEnv>, event: EngagementEvent): Promise<void> {
+  const { engagement, store } = c.var.deps;
+  return (engagement ?? writeEngagementNow(store)).record(event);
 }
 
 function notFound(): AppError {
@@ -102,11 +109,17 @@ async function verifiedClaim(
   return claim;
 }
 
-async function messageFor(c: Context<AppEnv>, token: string, purpose: TokenPurpose): Promise<TrackedMessage> {
+/** The verified claim and the message it names (read by `find`), else 404. */
+async function messageFor<Message>(
+  c: Context<AppEnv>,
+  token: string,
+  purpose: TokenPurpose,
+  find: (store: Store, id: string) => Promise<Message | null>,
+): Promise<{ claim: TrackingClaim; message: Message }> {
   const claim = await verifiedClaim(c, token, purpose);
-  const message = await findTrackedMessage(c.var.deps.store, claim.messageId);
+  const message = await find(c.var.deps.store, claim.messageId);
   if (!message) throw notFound();
-  return message;
+  return { claim, message };
 }
 
 function requestFacts(c: Context<AppEnv>): RequestFacts {
