@@ -39,7 +39,6 @@ export function installStatementCache(): void {
   if (proto[marker]) return;
   const prepareFresh = proto.prepare;
   proto.prepare = function prepareCached(this: object, sql: string): Prepared {
-    if (expandsColumns(sql)) return prepareFresh.call(this, sql);
     let cache = caches.get(this);
     if (!cache) {
       cache = new Map();
@@ -52,6 +51,7 @@ export function installStatementCache(): void {
       cache.set(sql, hit);
       return hit;
     }
+    if (expandsColumns(sql)) return prepareFresh.call(this, sql);
     const statement = rememberMetadata(prepareFresh.call(this, sql));
     cache.set(sql, statement);
     if (cache.size > statementsPerConnection) cache.delete(cache.keys().next().value as string);
