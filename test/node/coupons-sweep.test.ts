@@ -8,6 +8,7 @@ import { openLibsqlStore } from '../../src/db/libsql.ts';
 import { issueCoupons } from '../../src/db/repositories/coupons.ts';
 import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import { type NewMessage, writeMessages } from '../../src/db/repositories/messages.ts';
+import { jsonRowsPerStatement } from '../../src/db/repositories/upsert-helpers.ts';
 import type { Store } from '../../src/db/store.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings } from './support/campaign-fixtures.ts';
@@ -162,9 +163,9 @@ describe('coupons issued by a sweep', () => {
     expect(coupons).toEqual([{ code: first.rows[0]!.couponCode, message_id: 'winner' }]);
   });
 
-  it('splits a page of coupons into statements that fit D1’s 100 parameters', () => {
+  it('binds a page of coupons as one JSON value per thousand, well inside D1’s 100 parameters', async () => {
     const limited: Store = { ...temp.store, limits: { maxParams: 100, maxBatchStatements: 500 } };
-    const rows = Array.from({ length: 100 }, (_, i) => ({
+    const rows = Array.from({ length: 2500 }, (_, i) => ({
       id: `m${i}`,
       dedupeKey: `k${i}`,
       campaignId: 'winback',
@@ -178,11 +179,17 @@ describe('coupons issued by a sweep', () => {
       createdAt: now,
       updatedAt: now,
     }));
-    const { statements } = issueCoupons(limited, { campaign: winback(), currency: 'GBP', now }, rows);
+    const issued = issueCoupons(limited, { campaign: winback(), currency: 'GBP', now }, rows);
+    const { statements } = issued;
     for (const statement of statements) {
       const { params } = (statement as unknown as { toSQL(): { params: unknown[] } }).toSQL();
-      expect(params.length).toBeLessThanOrEqual(100);
+      expect(params.length).toBeLessThanOrEqual(10);
     }
-    expect(statements.length).toBe(3);
+    expect(statements.length).toBe(Math.ceil(rows.length / jsonRowsPerStatement));
+    await writeMessages(temp.store, issued.rows, statements);
+    const [matched] = await temp.store.db.all<{ n: number }>(
+      sql`SELECT count(*) AS n FROM coupons c JOIN messages m ON m.id = c.message_id AND m.coupon_code = c.code`,
+    );
+    expect(matched?.n).toBe(rows.length);
   });
 });

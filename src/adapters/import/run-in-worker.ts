@@ -37,7 +37,9 @@ export function runPassInWorker(
       // tsx is registered by the boot file; inherited flags (--import tsx) would register it twice.
       worker = new Worker(new URL('./parse-worker-boot.mjs', import.meta.url), {
         workerData: input,
-        execArgv: [],
+        execArgv: process.env.REKINDLE_WORKER_PROF
+          ? ['--cpu-prof', '--cpu-prof-dir', process.env.REKINDLE_WORKER_PROF]
+          : [],
         // A ceiling makes V8 collect the worker's garbage instead of growing its heap: ~45 MB
         // less peak RSS at a million rows. The id set lives outside the heap, so it is safe.
         resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },

@@ -13,6 +13,7 @@ import { coupons, messages, redemptions } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
 import type { NewMessage } from './messages.ts';
 import { preparedPerStore } from './prepared.ts';
+import { jsonRowChunks } from './upsert-helpers.ts';
 
 export interface IssueContext {
   campaign: Campaign;
@@ -45,23 +46,21 @@ export function issueCoupons<Row extends NewMessage>(
   for (const { offer, coupons: planned } of plans) {
     for (const coupon of planned) codes.set(coupon.messageId, coupon.code);
     const terms = termsOf(offer);
-    // Two bound values per coupon; everything else is per step.
-    const perChunk = Math.max(1, Math.floor((store.limits.maxParams - 8) / 2));
-    for (let i = 0; i < planned.length; i += perChunk) {
-      const values = sql.join(
-        planned.slice(i, i + perChunk).map((c) => sql`(${c.code}, ${c.messageId})`),
-        sql`, `,
-      );
+    // Each chunk's [code, message id] pairs go in as one bound JSON value:
+    // no placeholder per coupon to build, and D1's 100 parameters are no limit.
+    for (const chunk of jsonRowChunks(planned)) {
+      const pairs = JSON.stringify(chunk.map((c) => [c.code, c.messageId]));
       // A query builder, not db.run(sql): drizzle's D1 batch can only bind
       // parameters of prepared builder queries. Columns in table order.
       statements.push(
         store.db.insert(coupons).select(sql`
-          select v.column1, m.campaign_id, m.id, ${offer.bindToCustomer ? sql`m.customer_id` : sql`null`},
+          select json_extract(p.value, '$[0]'), m.campaign_id, m.id,
+            ${offer.bindToCustomer ? sql`m.customer_id` : sql`null`},
             ${terms.kind}, ${terms.value}, ${context.currency.toUpperCase()},
             ${offer.minSubtotalMinor === null ? sql`null` : int(offer.minSubtotalMinor)},
             m.due_at + ${int(validForMs(offer))}, ${int(offer.uses)}, 0, ${int(context.now)}
-          from (values ${values}) as v
-          join messages m on m.id = v.column2`),
+          from json_each(${pairs}) p
+          join messages m on m.id = json_extract(p.value, '$[1]')`),
       );
     }
   }

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { messages } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
-import { jsonRows, jsonRowsPerStatement } from './upsert-helpers.ts';
+import { jsonRowChunks, jsonRows } from './upsert-helpers.ts';
 
 export type NewMessage = typeof messages.$inferInsert;
 
@@ -13,17 +13,13 @@ export type NewMessage = typeof messages.$inferInsert;
  * jsonRows): a sweep writing a big page builds no placeholder per value.
  */
 export function insertMessages(store: Store, rows: readonly NewMessage[]): Statement[] {
-  const statements: Statement[] = [];
-  for (let i = 0; i < rows.length; i += jsonRowsPerStatement) {
-    statements.push(
-      store.db
-        .insert(messages)
-        .select(jsonRows(messages, rows.slice(i, i + jsonRowsPerStatement)))
-        .onConflictDoNothing({ target: messages.dedupeKey })
-        .returning({ dedupeKey: messages.dedupeKey, status: messages.status }),
-    );
-  }
-  return statements;
+  return jsonRowChunks(rows).map((chunk) =>
+    store.db
+      .insert(messages)
+      .select(jsonRows(messages, chunk))
+      .onConflictDoNothing({ target: messages.dedupeKey })
+      .returning({ dedupeKey: messages.dedupeKey, status: messages.status }),
+  );
 }
 
 /** Runs the inserts atomically and returns the dedupe keys actually written. */

@@ -6,7 +6,7 @@ import { inArray, sql } from 'drizzle-orm';
 import type { OrderRecord } from '../../core/ingest/records.ts';
 import { orderItems, orders } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
-import { jsonRows, jsonRowsPerStatement, updateWhenChanged } from './upsert-helpers.ts';
+import { jsonRowChunks, jsonRows, updateWhenChanged } from './upsert-helpers.ts';
 
 const onChange = updateWhenChanged(
   [
@@ -42,26 +42,24 @@ export function upsertOrders(store: Store, records: readonly OrderRecord[], now:
     })),
   );
   const statements: Statement[] = [];
-  for (let i = 0; i < rows.length; i += jsonRowsPerStatement) {
+  for (const chunk of jsonRowChunks(rows)) {
     statements.push(
       store.db
         .insert(orders)
-        .select(jsonRows(orders, rows.slice(i, i + jsonRowsPerStatement)))
+        .select(jsonRows(orders, chunk))
         .onConflictDoUpdate({ target: orders.id, ...onChange }),
     );
   }
-  for (let i = 0; i < records.length; i += jsonRowsPerStatement) {
-    const ids = JSON.stringify(records.slice(i, i + jsonRowsPerStatement).map((o) => o.id));
+  for (const chunk of jsonRowChunks(records)) {
+    const ids = JSON.stringify(chunk.map((o) => o.id));
     statements.push(
       store.db
         .delete(orderItems)
         .where(inArray(orderItems.orderId, sql`(SELECT value FROM json_each(${ids}))`)),
     );
   }
-  for (let i = 0; i < items.length; i += jsonRowsPerStatement) {
-    statements.push(
-      store.db.insert(orderItems).select(jsonRows(orderItems, items.slice(i, i + jsonRowsPerStatement))),
-    );
+  for (const chunk of jsonRowChunks(items)) {
+    statements.push(store.db.insert(orderItems).select(jsonRows(orderItems, chunk)));
   }
   return statements;
 }

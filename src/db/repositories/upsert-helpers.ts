@@ -46,6 +46,14 @@ function propertyName(column: SQLiteColumn): string {
  */
 export const jsonRowsPerStatement = 1000;
 
+/** Rows split into jsonRowsPerStatement-sized chunks, one statement each. */
+export function jsonRowChunks<Row>(rows: readonly Row[]): Row[][] {
+  const chunks: Row[][] = [];
+  for (let i = 0; i < rows.length; i += jsonRowsPerStatement)
+    chunks.push(rows.slice(i, i + jsonRowsPerStatement));
+  return chunks;
+}
+
 /**
  * A SELECT of every column of `table` in table order (what insert().select()
  * expects) over `rows` bound as ONE JSON parameter that json_each unpacks in
