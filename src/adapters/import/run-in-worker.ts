@@ -40,9 +40,12 @@ export function runPassInWorker(
         execArgv: process.env.REKINDLE_WORKER_PROF
           ? ['--cpu-prof', '--cpu-prof-dir', process.env.REKINDLE_WORKER_PROF]
           : [],
-        // A ceiling makes V8 collect the worker's garbage instead of growing its heap: ~45 MB
-        // less peak RSS at a million rows. The id set lives outside the heap, so it is safe.
-        resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
+        // The old-generation ceiling makes V8 collect instead of growing the heap (the id
+        // set lives outside it, so it is safe). The young generation is where parsing's
+        // short-lived rows die: at 16 MB they outlived it and were promoted, and garbage
+        // collection took a fifth of the worker's time. 1M lines (npm run bench -- import):
+        // 16 MB 26.6k rows/s, 240 MB; 48 MB 45-46k, 262-267 MB; 64 MB 51-69k, 286-295 MB.
+        resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 64 },
       });
     } catch {
       resolve(undefined);
