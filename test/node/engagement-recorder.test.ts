@@ -28,7 +28,7 @@ afterEach(async () => {
   await temp.cleanup();
 });
 
-async function appWith(engagement: BufferedEngagementRecorder) {
+async function appWith(engagement?: BufferedEngagementRecorder) {
   const signer = await createTokenSigner(signingSecret);
   const app = createApp({
     store: temp.store,
@@ -53,6 +53,19 @@ async function eventsReach(store: Store, count: number) {
   }
   throw new Error(`never saw ${count} events`);
 }
+
+describe('opens and clicks written before the answer (the Worker, and the default)', () => {
+  it('stops recording a message at 50 opens and a link at 20 clicks', async () => {
+    const { click, open } = await appWith();
+    for (let i = 0; i < 55; i++) expect((await open()).status).toBe(200);
+    for (let i = 0; i < 22; i++) expect((await click(1)).status).toBe(302);
+    await click(0);
+    const rows = await events(temp.store);
+    const count = (kind: string, link: number | null) =>
+      rows.filter((e) => e.kind === kind && e.link_index === link).length;
+    expect([count('open', null), count('click', 1), count('click', 0)]).toEqual([50, 20, 1]);
+  });
+});
 
 describe('write-behind engagement recorder', () => {
   it('answers before writing, then writes the whole queue in one batch with the click cap holding', async () => {

@@ -86,6 +86,14 @@ describe('tracking on D1', () => {
     const res = await app.request(click);
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://shop.example/a');
+    // The Worker writes each click before answering, with the per-link cap.
+    for (let i = 0; i < 21; i++) expect((await app.request(click)).status).toBe(302);
+    expect(
+      await one(
+        `select count(*) as n from tracking_events where message_id = ? and kind = 'click' and link_index = 0`,
+        `${p}-sent`,
+      ),
+    ).toEqual({ n: 20 });
     const open = trackingPaths.open(await signer.sign({ purpose: 'open', messageId: `${p}-sent` }));
     expect((await app.request(open, { headers: { 'cf-connecting-ip': '17.1.2.3' } })).status).toBe(200);
     expect(

@@ -90,22 +90,34 @@ export type EngagementEvent =
   | { kind: 'click'; messageId: string; linkIndex: number; facts: RequestFacts };
 
 /**
- * The insert recording one open or click, unless the message (for a click:
- * the link) already has its cap of them. A statement rather than a write, so
- * a caller can batch many; each statement in a batch sees the rows the ones
- * before it added, so the cap holds within a batch too. A builder, not
- * db.run(sql), for the reason given at unsubscribeRecipient.
+ * One insert recording a list of opens and clicks, bound as one JSON value,
+ * each unless its message (for a click: its link) already has its cap of
+ * them. Events for the same message and link within the list count towards
+ * the cap in list order, so a batch cannot overshoot it either. A builder,
+ * not db.run(sql), for the reason given at unsubscribeRecipient.
  */
-export function engagementStatement(store: Store, event: EngagementEvent): Statement {
-  const { messageId, facts } = event;
-  const linkIndex = event.kind === 'click' ? event.linkIndex : null;
-  const isProxy = event.kind === 'open' && event.isProxy ? 1 : 0;
-  const cap = event.kind === 'click' ? maxClicksPerLink : maxOpensPerMessage;
+export function engagementStatement(store: Store, events: readonly EngagementEvent[]): Statement {
+  const rows = events.map((event) => [
+    event.messageId,
+    event.kind,
+    event.facts.at,
+    event.kind === 'click' ? event.linkIndex : null,
+    event.kind === 'open' && event.isProxy ? 1 : 0,
+    clip(event.facts.userAgent, 512),
+    clip(event.facts.ip, 64),
+  ]);
+  const field = (index: number) => sql.raw(`json_extract(j.value, '$[${index}]')`);
   return store.db.insert(trackingEvents).select(sql`
-    SELECT NULL, ${messageId}, ${event.kind}, ${facts.at}, ${linkIndex}, ${isProxy}, NULL,
-      ${clip(facts.userAgent, 512)}, ${clip(facts.ip, 64)}
-    WHERE (SELECT count(*) FROM tracking_events
-      WHERE message_id = ${messageId} AND kind = ${event.kind} AND link_index IS ${linkIndex}) < ${cap}`);
+    SELECT NULL, x.message_id, x.kind, x.at, x.link_index, x.is_proxy, NULL, x.user_agent, x.ip
+    FROM (
+      SELECT ${field(0)} AS message_id, ${field(1)} AS kind, ${field(2)} AS at, ${field(3)} AS link_index,
+        ${field(4)} AS is_proxy, ${field(5)} AS user_agent, ${field(6)} AS ip,
+        row_number() OVER (PARTITION BY ${field(0)}, ${field(1)}, ${field(3)} ORDER BY j.key) AS nth
+      FROM json_each(${JSON.stringify(rows)}) AS j
+    ) AS x
+    WHERE (SELECT count(*) FROM tracking_events e
+        WHERE e.message_id = x.message_id AND e.kind = x.kind AND e.link_index IS x.link_index) + x.nth
+      <= CASE x.kind WHEN 'click' THEN ${maxClicksPerLink} ELSE ${maxOpensPerMessage} END`);
 }
 
 /**

@@ -6,7 +6,8 @@
 // are engagement counts, not orders or unsubscribes, which are still written
 // before the answer. The Worker and tests write at once.
 import { type EngagementEvent, engagementStatement } from '../../db/repositories/tracking.ts';
-import type { Statement, Store } from '../../db/store.ts';
+import { jsonRowChunks } from '../../db/repositories/upsert-helpers.ts';
+import type { Store } from '../../db/store.ts';
 
 export interface EngagementRecorder {
   /** Resolves once the event is stored, or for a buffered recorder, queued. */
@@ -21,7 +22,7 @@ export interface BufferedEngagementRecorder extends EngagementRecorder {
 export function writeEngagementNow(store: Store): EngagementRecorder {
   return {
     async record(event) {
-      await engagementStatement(store, event);
+      await engagementStatement(store, [event]);
     },
   };
 }
@@ -37,8 +38,8 @@ export interface WriteBehindOptions {
 
 export function writeEngagementBehind(store: Store, options: WriteBehindOptions): BufferedEngagementRecorder {
   const maxDelayMs = options.maxDelayMs ?? 20;
-  const maxQueued = Math.min(options.maxQueued ?? 500, store.limits.maxBatchStatements);
-  let queued: Statement[] = [];
+  const maxQueued = options.maxQueued ?? 1000;
+  let queued: EngagementEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   // Writes run one after another, so a flush waits for the one before it.
   let writing: Promise<void> = Promise.resolve();
@@ -51,7 +52,7 @@ export function writeEngagementBehind(store: Store, options: WriteBehindOptions)
     writing = writing.then(async () => {
       if (batch.length === 0) return;
       try {
-        await store.batch(batch);
+        await store.batch(jsonRowChunks(batch).map((events) => engagementStatement(store, events)));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         options.log(`tracking: lost ${batch.length} open/click events: ${reason}`);
@@ -62,7 +63,7 @@ export function writeEngagementBehind(store: Store, options: WriteBehindOptions)
 
   return {
     async record(event) {
-      queued.push(engagementStatement(store, event));
+      queued.push(event);
       if (queued.length >= maxQueued) void flush();
       else timer ??= setTimeout(() => void flush(), maxDelayMs);
     },
