@@ -47,3 +47,23 @@ function formatPath(path: readonly PropertyKey[]): string {
     return text ? `${text}.${String(part)}` : String(part);
   }, '');
 }
+
+/**
+ * An error's reason, fit for a log line. drizzle wraps driver errors as
+ * "Failed query: <sql>\nparams: <values>", and the values can be addresses,
+ * names, user agents or IPs: the driver's own error (the cause) says what went
+ * wrong without them. Only the first line is kept.
+ */
+export function loggableReason(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && isQueryFailure(current) && current.cause !== undefined) {
+    current = current.cause;
+  }
+  if (!(current instanceof Error)) return String(current).split('\n')[0] ?? '';
+  if (isQueryFailure(current)) return 'a database query failed';
+  return current.message.split('\n')[0] ?? '';
+}
+
+function isQueryFailure(error: Error): boolean {
+  return error.message.startsWith('Failed query:');
+}

@@ -2,8 +2,10 @@
 // the campaign set that is current when it starts. A reload that brings a new
 // set restarts it (after the send in flight is recorded), so recheck and
 // rendering always use the set the sweeps use. Logs counts only, never addresses.
+
 import type { NodeConfig } from '../config/env.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
+import { loggableReason } from '../core/errors.ts';
 import type { Store } from '../db/store.ts';
 import { runDeliveryLoop } from '../services/delivery/delivery-loop.ts';
 import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
@@ -34,8 +36,7 @@ export async function startDeliveryLoop(input: {
         log(
           `delivery: claimed ${c.claimed}, sent ${c.sent}, retrying ${c.retrying}, ambiguous ${c.ambiguous}, failed ${c.failed}, cancelled ${c.cancelled}`,
         ),
-      onError: (error) =>
-        log(`delivery: pass failed: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) => log(`delivery: pass failed: ${loggableReason(error)}`),
     }).finally(() => delivery.close());
     running = { abort, done };
   };

@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { AppError, describeIssues } from '../core/errors.ts';
+import { AppError, describeIssues, loggableReason } from '../core/errors.ts';
 
 export function errorBody(code: string, message: string, details: unknown[] = []) {
   return { error: { code, message, details } };
@@ -24,6 +24,8 @@ export function onError(error: Error, c: Context): Response {
     const code = status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : 'bad_request';
     return c.json(errorBody(code, error.message || 'bad request'), status);
   }
-  console.error(`unhandled error on ${c.req.method} ${c.req.routePath}: ${error.name}: ${error.message}`);
+  console.error(
+    `unhandled error on ${c.req.method} ${c.req.routePath}: ${error.name}: ${loggableReason(error)}`,
+  );
   return c.json(errorBody('internal', 'internal error'), 500);
 }

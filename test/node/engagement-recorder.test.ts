@@ -1,6 +1,7 @@
 // Opens and clicks as `rekindle serve` stores them: queued by the routes,
 // written in batches, with the per-link cap still holding inside one batch,
 // and a failed write reported by count, never by content.
+import { DrizzleQueryError } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenSigner, trackingPaths } from '../../src/core/tracking/tokens.ts';
 import type { Store } from '../../src/db/store.ts';
@@ -13,6 +14,7 @@ import { openTempStore, type TempStore } from './support/temp-store.ts';
 import { baseUrl, events, seedMessage, signingSecret } from './support/tracking-fixtures.ts';
 
 const t0 = Date.parse('2026-03-02T10:00:00Z');
+type Query = { toSQL(): { params: unknown[] } };
 let temp: TempStore;
 beforeEach(async () => {
   temp = await openTempStore();
@@ -101,10 +103,15 @@ describe('write-behind engagement recorder', () => {
   it('reports a failed write by count and reason only, and keeps writing later events', async () => {
     const lines: string[] = [];
     let failures = 1;
+    const busy = new Error('SQLITE_BUSY: database is locked');
     const flaky: Store = {
       ...temp.store,
       async batch(statements) {
-        if (failures-- > 0) throw new Error('SQLITE_BUSY: database is locked');
+        if (failures-- > 0) {
+          // As drizzle reports a failed query: the bound values are in its message.
+          const params = statements.map((s) => JSON.stringify((s as unknown as Query).toSQL().params));
+          throw new DrizzleQueryError('insert into "tracking_events" ...', params, busy);
+        }
         return temp.store.batch(statements);
       },
     };

@@ -4,7 +4,9 @@
 // per-name guard covers everything else (runNow, a replaced schedule whose old
 // run is still going). One log line per run; a failing job is logged, never
 // thrown into the timer. Jobs are handed in: the scheduler knows no sweeps.
+
 import { createTask, type Logger, type ScheduledTask } from 'node-cron';
+import { loggableReason } from '../../core/errors.ts';
 
 export interface ScheduledJob {
   name: string;
@@ -57,7 +59,7 @@ export function startScheduler(
       if (line) log(line);
       return 'ran';
     } catch (error) {
-      log(`${job.name}: failed: ${error instanceof Error ? error.message : String(error)}`);
+      log(`${job.name}: failed: ${loggableReason(error)}`);
       return 'failed';
     } finally {
       running.delete(job.name);

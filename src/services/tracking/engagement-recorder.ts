@@ -5,6 +5,7 @@
 // price is that a crash loses the events of the last few milliseconds: they
 // are engagement counts, not orders or unsubscribes, which are still written
 // before the answer. The Worker and tests write at once.
+import { loggableReason } from '../../core/errors.ts';
 import { type EngagementEvent, engagementStatement } from '../../db/repositories/tracking.ts';
 import { jsonRowChunks } from '../../db/repositories/upsert-helpers.ts';
 import type { Store } from '../../db/store.ts';
@@ -54,8 +55,7 @@ export function writeEngagementBehind(store: Store, options: WriteBehindOptions)
       try {
         await store.batch(jsonRowChunks(batch).map((events) => engagementStatement(store, events)));
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        options.log(`tracking: lost ${batch.length} open/click events: ${reason}`);
+        options.log(`tracking: lost ${batch.length} open/click events: ${loggableReason(error)}`);
       }
     });
     return writing;
