@@ -2,6 +2,7 @@
 // statement must behave exactly like a fresh one, across writes from other
 // connections, schema changes made elsewhere, errors, and many distinct texts.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -14,6 +15,8 @@ import {
   statementsPerConnection,
 } from '../../src/db/libsql-statement-cache.ts';
 import type { Store } from '../../src/db/store.ts';
+
+const require = createRequire(import.meta.url);
 
 let dir: string;
 let store: Store;
@@ -35,6 +38,12 @@ const names = async (s: Store) =>
   (await s.db.all<{ name: string }>(sql`SELECT name FROM t ORDER BY id`)).map((r) => r.name);
 
 describe('libSQL statement cache', () => {
+  it("patches the same libsql module the store's driver opens its connections with", () => {
+    // A nested copy under @libsql/client (after a version drift) would leave the cache unused.
+    const fromClient = createRequire(require.resolve('@libsql/client')).resolve('libsql');
+    expect(fromClient).toBe(require.resolve('libsql'));
+  });
+
   it('a reused read sees what another connection wrote since', async () => {
     await store.db.run(sql`INSERT INTO t (name) VALUES (${'a'})`);
     expect(await names(store)).toEqual(['a']);
