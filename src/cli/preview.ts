@@ -4,11 +4,11 @@
 // issues a coupon and never writes to the database.
 import { writeFile } from 'node:fs/promises';
 import { normalize } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createMjmlRenderer, TemplateError } from '../adapters/templates/mjml-renderer.ts';
 import type { EmailView } from '../core/rendering/contract.ts';
 import { createViewBuilder } from '../services/render/build-view.ts';
 import { previewUnsubscribeUrl, sampleView } from '../services/render/sample-view.ts';
+import { parseCommandLine, parseStepIndex } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type Command, printJson, UsageError } from './io.ts';
 
@@ -16,8 +16,8 @@ const usage =
   'usage: rekindle preview CAMPAIGN [--step N] [--customer ID | --sample] [--out file.html] [--text] [--json]';
 
 export const previewCommand: Command = async (argv, io) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, io, {
+    usage,
     options: {
       step: { type: 'string' },
       customer: { type: 'string' },
@@ -25,25 +25,17 @@ export const previewCommand: Command = async (argv, io) => {
       out: { type: 'string' },
       text: { type: 'boolean' },
       json: { type: 'boolean' },
-      help: { type: 'boolean' },
     },
-    allowPositionals: true,
+    positionals: ['campaign'],
   });
-  if (values.help) {
-    io.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  const [campaignId, extra] = positionals;
-  if (!campaignId) throw new UsageError(`name a campaign; ${usage}`);
-  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'; ${usage}`);
+  if (!args) return 0;
+  const { values, positionals } = args;
+  const campaignId = positionals[0]!;
   if (values.customer !== undefined && values.sample)
     throw new UsageError('--customer and --sample exclude each other');
   if (values.customer !== undefined && values.customer.trim() === '')
     throw new UsageError('--customer needs an id');
-  const stepIndex = values.step === undefined ? 0 : Number(values.step);
-  if (!Number.isInteger(stepIndex) || stepIndex < 0) {
-    throw new UsageError(`--step must be a step index (0 = first), got '${values.step}'`);
-  }
+  const stepIndex = parseStepIndex(values.step);
 
   const emailsDir = normalize(io.config.EMAILS_DIR);
   const set = await loadCampaignSetFor(io, 'nothing rendered');

@@ -2,33 +2,28 @@
 // (sends, opens, clicks, redemptions, revenue, mailed-versus-holdout lift),
 // optionally per day. Names and attribution windows come from the campaign
 // files; if they do not load, the report still runs on ids and says so.
-import { parseArgs } from 'node:util';
 import { liftText, moneyText, percent } from '../core/reports/format.ts';
 import type { CampaignReport, Outcomes } from '../core/reports/types.ts';
 import { formatInstant, parseInstant } from '../core/time.ts';
 import { campaignReports } from '../db/repositories/reports.ts';
+import { parseCommandLine } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
 
 const usage = 'usage: rekindle report [--campaign ID] [--since ISO] [--daily] [--json]';
 
 export const reportCommand: Command = async (argv, io) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, io, {
+    usage,
     options: {
       campaign: { type: 'string' },
       since: { type: 'string' },
       daily: { type: 'boolean' },
       json: { type: 'boolean' },
-      help: { type: 'boolean' },
     },
-    allowPositionals: true,
   });
-  if (values.help) {
-    io.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; ${usage}`);
+  if (!args) return 0;
+  const { values } = args;
   const since = parseSince(values.since);
   const campaigns =
     (await loadCampaignSetFor(io, 'reporting by campaign id with a 7-day attribution window')) ?? undefined;

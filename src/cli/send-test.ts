@@ -3,42 +3,34 @@
 // composed, signed and tracked like a real message. Writes nothing to the
 // database and issues no coupon (the sample offer's code is not valid).
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { TemplateError } from '../adapters/templates/mjml-renderer.ts';
 import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
 import { prepareMail } from '../services/delivery/prepare-mail.ts';
 import { sampleView } from '../services/render/sample-view.ts';
+import { parseCommandLine, parseStepIndex } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type Command, printJson, UsageError } from './io.ts';
 
 const usage = 'usage: rekindle send-test CAMPAIGN --to ADDRESS [--step N] [--json]';
 
 export const sendTestCommand: Command = async (argv, io) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, io, {
+    usage,
     options: {
       to: { type: 'string' },
       step: { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean' },
     },
-    allowPositionals: true,
+    positionals: ['campaign'],
   });
-  if (values.help) {
-    io.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  const [campaignId, extra] = positionals;
-  if (!campaignId) throw new UsageError(`name a campaign; ${usage}`);
-  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'; ${usage}`);
+  if (!args) return 0;
+  const { values, positionals } = args;
+  const campaignId = positionals[0]!;
   const to = values.to?.trim();
   if (!to || !/^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/.test(to)) {
     throw new UsageError(`--to needs an email address; ${usage}`);
   }
-  const stepIndex = values.step === undefined ? 0 : Number(values.step);
-  if (!Number.isInteger(stepIndex) || stepIndex < 0) {
-    throw new UsageError(`--step must be a step index (0 = first), got '${values.step}'`);
-  }
+  const stepIndex = parseStepIndex(values.step);
 
   const set = await loadCampaignSetFor(io, 'nothing sent');
   if (!set) return 1;

@@ -1,25 +1,21 @@
 // rekindle send: drains the outbox once (claim due messages, recheck, render,
 // send through the configured transport, record) and prints the counts.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { drainOutbox } from '../services/delivery/drain-outbox.ts';
 import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
+import { parseCommandLine } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type Command, printJson, printTable, UsageError } from './io.ts';
 
 const usage = 'usage: rekindle send [--limit N] [--json]';
 
 export const sendCommand: Command = async (argv, io) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { limit: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
-    allowPositionals: true,
+  const args = parseCommandLine(argv, io, {
+    usage,
+    options: { limit: { type: 'string' }, json: { type: 'boolean' } },
   });
-  if (values.help) {
-    io.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; ${usage}`);
+  if (!args) return 0;
+  const { values } = args;
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
     throw new UsageError(`--limit must be a whole number >= 1, got '${values.limit}'`);

@@ -2,7 +2,6 @@
 // campaign, how many hits each rule excluded and how many were held out,
 // scheduled or deferred. --dry-run (and --explain, which implies it) writes
 // nothing. An invalid campaign set is refused before the database is opened.
-import { parseArgs } from 'node:util';
 import { type TriggerType, triggerTypes } from '../core/campaigns/trigger.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import { parseInstant } from '../core/time.ts';
@@ -10,14 +9,15 @@ import { explainCustomer } from '../services/campaigns/explain-sweep.ts';
 import { sweepReportJson, sweepTableRow } from '../services/campaigns/sweep-report-json.ts';
 import type { CampaignReport } from '../services/sweep/report.ts';
 import { runSweep, type SweepResult } from '../services/sweep/run-sweep.ts';
+import { parseCommandLine } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
 
 const usage = `usage: rekindle sweep [--dry-run] [--now ISO] [--campaign ID] [--only ${triggerTypes.join('|')}] [--json] [--explain CUSTOMER_ID]`;
 
 export const sweepCommand: Command = async (argv, io) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, io, {
+    usage,
     options: {
       'dry-run': { type: 'boolean' },
       now: { type: 'string' },
@@ -25,15 +25,10 @@ export const sweepCommand: Command = async (argv, io) => {
       only: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       explain: { type: 'string' },
-      help: { type: 'boolean' },
     },
-    allowPositionals: true,
   });
-  if (values.help) {
-    io.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; ${usage}`);
+  if (!args) return 0;
+  const { values } = args;
   const now = parseNow(values.now, io);
   const only = parseOnly(values.only);
   if (values.explain !== undefined && values.explain.trim() === '')

@@ -2,12 +2,12 @@
 // "file:line:col message" line per problem and a summary; exit 1 on errors.
 // --reference prints the campaign file reference instead. Never writes files.
 import { normalize } from 'node:path';
-import { parseArgs } from 'node:util';
 import { templateChecks } from '../adapters/templates/template-checks.ts';
 import { byPosition, defaultChecks } from '../config/campaign-checks.ts';
 import { type CampaignCheck, loadCampaigns } from '../config/campaign-loader.ts';
 import { campaignReference } from '../core/campaigns/reference.ts';
-import { type Command, printJson, UsageError } from './io.ts';
+import { parseCommandLine } from './args.ts';
+import { type Command, printJson } from './io.ts';
 
 /**
  * What `validate` checks beyond each file's schema. Template checks
@@ -18,22 +18,17 @@ export const validateChecks: readonly CampaignCheck[] = [...defaultChecks, templ
 const usage = 'usage: rekindle validate [--dir campaigns] [--emails emails] [--json] [--reference]';
 
 export const validateCommand: Command = async (argv, io) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, io, {
+    usage,
     options: {
       dir: { type: 'string' },
       emails: { type: 'string' },
       json: { type: 'boolean' },
       reference: { type: 'boolean' },
-      help: { type: 'boolean' },
     },
-    allowPositionals: true,
   });
-  if (values.help) {
-    io.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; ${usage}`);
+  if (!args) return 0;
+  const { values } = args;
   if (values.reference) {
     io.stdout.write(campaignReference());
     return 0;
