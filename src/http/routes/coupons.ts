@@ -25,6 +25,7 @@ import {
 } from '../../db/repositories/coupons.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
+import { readJson } from '../json-body.ts';
 import { couponRateLimit } from '../rate-limit.ts';
 
 export function couponRoutes(): Hono<AppEnv> {
@@ -135,12 +136,4 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const details = describeIssues(parsed.error.issues, false);
   const fields = details.map((d) => d.field ?? d.message).join(', ');
   throw new AppError(400, 'invalid_input', `invalid request: ${fields}`, details);
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new AppError(400, 'invalid_json', 'the body is not valid JSON');
-  }
 }

@@ -2,11 +2,12 @@
 // A list is all-or-nothing: every row is validated before anything is written,
 // and the write is one atomic batch.
 import { Hono } from 'hono';
-import { AppError, describeIssues } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { type IngestKind, ingestSchemas } from '../../core/ingest/records.ts';
 import { storeRecords } from '../../db/repositories/ingest.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
+import { parseRecordList, readJson } from '../json-body.ts';
 
 export const maxRowsPerCall = 1000;
 
@@ -14,39 +15,17 @@ export function ingestRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   for (const kind of Object.keys(ingestSchemas) as IngestKind[]) {
     app.post(`/${kind}`, requireScope('ingest'), async (c) => {
-      const body = await readJson(c.req.raw);
-      const inBatch = Array.isArray(body);
-      const rows: unknown[] = inBatch ? body : [body];
-      if (rows.length === 0) throw new AppError(400, 'invalid_input', 'the list is empty');
-      if (rows.length > maxRowsPerCall) {
-        throw new AppError(
-          413,
-          'too_many_rows',
-          `at most ${maxRowsPerCall} rows per call, got ${rows.length}`,
-        );
-      }
-      const parsed = ingestSchemas[kind].array().safeParse(rows);
-      if (!parsed.success) {
-        const details = describeIssues(parsed.error.issues, true).map((d) =>
-          inBatch ? d : { ...d, row: undefined },
-        );
-        throw new AppError(400, 'invalid_input', `invalid ${kind}: ${details.length} problem(s)`, details);
-      }
-      const records = parsed.data as { id: string }[];
+      const { records, inBatch } = parseRecordList(await readJson(c.req.raw), ingestSchemas[kind], {
+        maxRows: maxRowsPerCall,
+        rowNoun: 'rows',
+        label: kind,
+      });
       rejectDuplicateIds(records, inBatch);
-      await storeRecords(c.var.deps.store, kind, parsed.data, c.var.deps.now());
+      await storeRecords(c.var.deps.store, kind, records, c.var.deps.now());
       return c.json({ stored: records.length });
     });
   }
   return app;
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new AppError(400, 'invalid_json', 'the body is not valid JSON');
-  }
 }
 
 // Two rows with one id in one call would make the outcome depend on row order.
