@@ -7,6 +7,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { dayMs } from '../../core/attribution/rules.ts';
 import type { OrderRecord } from '../../core/ingest/records.ts';
 import { normalizeCode } from '../../core/offers/code.ts';
+import type { AttributedFact } from '../../core/reports/types.ts';
 import { coupons, redemptions } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
 
@@ -65,15 +66,11 @@ const discountMinor = sql.raw(`coalesce(case c.kind
       o.total_minor + c.value))
     else 0 end, 0)`);
 
-export interface AttributedOrder {
-  orderId: string;
-  messageId: string;
-  kind: 'redeemed' | 'influenced';
-  group: 'mailed' | 'held_out';
-  currency: string;
-  totalMinor: number;
-  placedAt: number;
-}
+/** One attributed order: a report's fact, named by its order instead of its step. */
+export type AttributedOrder = Pick<
+  AttributedFact,
+  'messageId' | 'kind' | 'group' | 'currency' | 'totalMinor' | 'placedAt'
+> & { orderId: string };
 
 export interface AttributionOptions {
   /** attribution_days per campaign id. */

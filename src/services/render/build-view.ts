@@ -7,6 +7,7 @@
 import type { Campaign, CampaignSet, ShopSettings } from '../../core/campaigns/types.ts';
 import type { CartItemView, EmailView, OfferView, ProductView } from '../../core/rendering/contract.ts';
 import { isTimeZone } from '../../core/time.ts';
+import type { ClaimedMessage } from '../../db/repositories/outbox.ts';
 import type { Store } from '../../db/store.ts';
 import { moneyView, offerView, safeUrl } from './format.ts';
 import { recoveryUrlWithCoupon } from './recovery-url.ts';
@@ -27,15 +28,10 @@ import {
 } from './view-queries.ts';
 
 /** The columns of a messages row the view needs. */
-export interface MessageFacts {
-  campaignId: string;
-  step: number;
-  customerId: string | null;
-  email: string | null;
-  triggerKind: string;
-  triggerRef: string;
-  couponCode: string | null;
-}
+export type MessageFacts = Pick<
+  ClaimedMessage,
+  'campaignId' | 'step' | 'customerId' | 'email' | 'triggerKind' | 'triggerRef' | 'couponCode'
+>;
 
 export interface PreviewRequest {
   campaign: Campaign;
