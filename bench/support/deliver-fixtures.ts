@@ -4,46 +4,19 @@
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import type { EmailView, MessageRenderer } from '../../src/core/rendering/contract.ts';
 import type { ViewBuilder } from '../../src/services/delivery/ports.ts';
+import { dormantCampaign, shopSettings } from '../../test/node/support/campaign-fixtures.ts';
 
 export const campaigns: CampaignSet = {
-  settings: {
+  settings: shopSettings({
     brand: { name: 'Bench Shop', logoUrl: null, color: null },
     sender: { fromName: 'Bench Shop', fromEmail: 'hello@shop.example', replyTo: null },
-    postalAddress: '1 High Street, London',
-    timezone: 'Europe/London',
-    currency: 'GBP',
     frequencyCap: { maxMessages: 2, perDays: 7 },
-    quietHours: null,
-    schedules: { dormantCron: '0 3 * * *', cartCron: '*/5 * * * *' },
-    consent: { nonSubscribersMayReceive: [] },
-    links: { unsubscribeBaseUrl: null },
-  },
+  }),
   campaigns: [
-    {
-      id: 'winback',
-      name: 'We miss you',
-      enabled: true,
-      priority: 50,
-      cooldownDays: 60,
-      holdoutPercent: 0,
-      attributionDays: 7,
-      onFrequencyCap: 'defer',
-      consent: 'required',
+    dormantCampaign({
       trigger: { type: 'dormant', days: 90, maxDays: null, minOrders: 1, cadenceFactor: null },
-      audience: {
-        minOrders: null,
-        maxOrders: null,
-        minTotalSpentMinor: null,
-        maxTotalSpentMinor: null,
-        countries: null,
-        tagsAny: null,
-        tagsNone: [],
-        minLastOrderValueMinor: null,
-        categoriesBought: null,
-      },
       steps: [{ index: 0, delayHours: 0, email: { template: 'bench.mjml', subject: 'Hi' }, offer: null }],
-      sendWindow: null,
-    },
+    }),
   ],
 };
 

@@ -10,7 +10,7 @@ import { writeMessages } from '../../src/db/repositories/messages.ts';
 import type { Store } from '../../src/db/store.ts';
 import type { AppDeps } from '../../src/http/app-env.ts';
 import { createApp } from '../../src/http/create-app.ts';
-import { dormantCampaign } from './support/campaign-fixtures.ts';
+import { dormantCampaign, winbackOffer } from './support/campaign-fixtures.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
 
 const day = 86_400_000;
@@ -44,20 +44,11 @@ function post(path: string, body: unknown, options: { key?: string; on?: typeof 
   });
 }
 
-const baseOffer: Offer = {
-  kind: 'percent_off',
-  percent: 15,
-  minSubtotalMinor: 4000,
-  expiresAfterDays: 14,
-  codePrefix: 'BACK',
-  uses: 1,
-  bindToCustomer: true,
-};
 let serial = 0;
 
 /** Issues a coupon the way a sweep does, then puts its message in `status`. */
 async function coupon(options: { offer?: Partial<Offer>; status?: string; customer?: string | null } = {}) {
-  const offer = { ...baseOffer, ...options.offer } as Offer;
+  const offer = { ...winbackOffer, ...options.offer } as Offer;
   const campaign: Campaign = dormantCampaign({
     steps: [{ index: 0, delayHours: 0, email: { template: 'w.mjml', subject: 'Hi' }, offer }],
   });

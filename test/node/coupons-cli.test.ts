@@ -1,18 +1,15 @@
 // rekindle coupons export: a campaign's codes as CSV, on stdout or in a file.
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { couponsCommand } from '../../src/cli/coupons.ts';
-import { type CliIO, UsageError } from '../../src/cli/io.ts';
-import { parseNodeEnv } from '../../src/config/env.ts';
+import { UsageError } from '../../src/cli/io.ts';
 import type { Campaign, Offer } from '../../src/core/campaigns/types.ts';
-import { openLibsqlStore } from '../../src/db/libsql.ts';
 import { issueCoupons } from '../../src/db/repositories/coupons.ts';
 import { writeMessages } from '../../src/db/repositories/messages.ts';
-import { dormantCampaign } from './support/campaign-fixtures.ts';
+import { dormantCampaign, winbackOffer } from './support/campaign-fixtures.ts';
+import { captureCli, runRekindle } from './support/cli.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
 
 const now = Date.parse('2026-11-01T12:00:00Z');
@@ -45,42 +42,12 @@ async function issue(campaignId: string, offer: Offer, count: number, customer =
   await writeMessages(temp.store, issued.rows, issued.statements);
 }
 
-function cli() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        into.push(String(chunk));
-        done();
-      },
-    });
-  const config = parseNodeEnv({ DATABASE_URL: temp.url });
-  const io: CliIO = {
-    config,
-    stdout: sink(out),
-    stderr: sink(err),
-    interactive: false,
-    now: () => now,
-    openStore: () => openLibsqlStore({ url: temp.url }),
-  };
-  return { io, out, err };
-}
-
-const percent: Offer = {
-  kind: 'percent_off',
-  percent: 15,
-  minSubtotalMinor: 4000,
-  expiresAfterDays: 14,
-  codePrefix: 'BACK',
-  uses: 1,
-  bindToCustomer: true,
-};
+const cli = () => captureCli({ DATABASE_URL: temp.url }, now);
 
 describe('rekindle coupons export', () => {
   it('writes one CSV row per code of the campaign, in code order, across pages', async () => {
-    await issue('winback', percent, 2500);
-    await issue('other', { ...percent, codePrefix: 'OTHER' }, 3);
+    await issue('winback', winbackOffer, 2500);
+    await issue('other', { ...winbackOffer, codePrefix: 'OTHER' }, 3);
     await temp.store.db.run(sql`update coupons set uses = 1 where message_id = 'winback-m0'`);
     const { io, out } = cli();
     expect(await couponsCommand(['export', '--campaign', 'winback'], io)).toBe(0);
@@ -102,7 +69,7 @@ describe('rekindle coupons export', () => {
     await issue(
       'five',
       {
-        ...percent,
+        ...winbackOffer,
         kind: 'amount_off',
         amountMinor: 750,
         minSubtotalMinor: null,
@@ -112,7 +79,7 @@ describe('rekindle coupons export', () => {
     );
     await issue(
       'ship',
-      { ...percent, kind: 'free_shipping', bindToCustomer: false, codePrefix: 'SHIP' } as Offer,
+      { ...winbackOffer, kind: 'free_shipping', bindToCustomer: false, codePrefix: 'SHIP' } as Offer,
       1,
     );
     const five = cli();
@@ -140,22 +107,12 @@ describe('rekindle coupons export', () => {
   });
 
   it('is registered with the rekindle command and writes --out files', async () => {
-    await issue('winback', percent, 3);
+    await issue('winback', winbackOffer, 3);
     const file = join(temp.dir, 'codes.csv');
-    const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['bin/rekindle.js', 'coupons', 'export', '--campaign', 'winback', '--out', file],
-        { env: { ...process.env, DATABASE_URL: temp.url } },
-      );
-      let stderr = '';
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stderr }));
+    const run = await runRekindle(['coupons', 'export', '--campaign', 'winback', '--out', file], {
+      DATABASE_URL: temp.url,
     });
-    expect(run).toEqual({ code: 0, stderr: `wrote 3 codes to ${file}\n` });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: `wrote 3 codes to ${file}\n` });
     expect((await readFile(file, 'utf8')).trimEnd().split('\n')).toHaveLength(4);
   });
 });

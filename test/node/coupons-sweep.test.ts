@@ -2,7 +2,7 @@
 // the messages, and none for a message another sweep wrote first.
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Campaign, Offer } from '../../src/core/campaigns/types.ts';
+import type { Campaign } from '../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
 import { openLibsqlStore } from '../../src/db/libsql.ts';
 import { issueCoupons } from '../../src/db/repositories/coupons.ts';
@@ -11,24 +11,17 @@ import { type NewMessage, writeMessages } from '../../src/db/repositories/messag
 import { jsonRowsPerStatement } from '../../src/db/repositories/upsert-helpers.ts';
 import type { Store } from '../../src/db/store.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
-import { dormantCampaign, shopSettings } from './support/campaign-fixtures.ts';
+import { dormantCampaign, shopSettings, winbackOffer } from './support/campaign-fixtures.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
 
 const day = 86_400_000;
 const now = Date.parse('2026-11-23T12:00:00Z');
-const offer: Offer = {
-  kind: 'percent_off',
-  percent: 15,
-  minSubtotalMinor: 4000,
-  expiresAfterDays: 14,
-  codePrefix: 'BACK',
-  uses: 1,
-  bindToCustomer: true,
-};
 const winback = (): Campaign =>
   dormantCampaign({
     holdoutPercent: 20,
-    steps: [{ index: 0, delayHours: 0, email: { template: 'winback.mjml', subject: 'Hi' }, offer }],
+    steps: [
+      { index: 0, delayHours: 0, email: { template: 'winback.mjml', subject: 'Hi' }, offer: winbackOffer },
+    ],
   });
 
 let temp: TempStore;

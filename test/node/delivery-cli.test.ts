@@ -1,11 +1,11 @@
 // rekindle send and rekindle send-test, run as the real CLI against a libSQL
 // file, the shipped campaigns and templates, and the default .eml folder.
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messages } from '../../src/db/schema/index.ts';
+import { runRekindle } from './support/cli.ts';
 import { seedCustomers, seedMessages } from './support/delivery-fixtures.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
 
@@ -17,22 +17,8 @@ afterEach(async () => {
   await temp.cleanup();
 });
 
-function rekindle(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const { SMTP_URL: _s, SIGNING_SECRET: _k, ...rest } = process.env;
-    const child = spawn(process.execPath, ['bin/rekindle.js', ...args], { env: { ...rest, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const rekindle = (args: string[], env: Record<string, string>) =>
+  runRekindle(args, { SMTP_URL: undefined, SIGNING_SECRET: undefined, ...env });
 
 // Each run starts a Node process that transpiles the CLI: slow on a busy machine.
 describe('rekindle send', { timeout: 90_000 }, () => {

@@ -1,13 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoCommand } from '../../src/cli/demo.ts';
-import { type CliIO, UsageError } from '../../src/cli/io.ts';
-import { parseNodeEnv } from '../../src/config/env.ts';
-import { migrateLibsql, openLibsqlStore } from '../../src/db/libsql.ts';
+import { UsageError } from '../../src/cli/io.ts';
+import { openLibsqlStore } from '../../src/db/libsql.ts';
+import { captureCli } from './support/cli.ts';
 
 let dir: string;
 let dbPath: string;
@@ -17,31 +16,11 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-function cli(databaseUrl = `file:${dbPath}`, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        into.push(String(chunk));
-        done();
-      },
-    });
-  const config = parseNodeEnv({ DATABASE_URL: databaseUrl, OUTBOX_DIR: join(dir, 'outbox'), ...env });
-  const io: CliIO = {
-    config,
-    stdout: sink(out),
-    stderr: sink(err),
-    interactive: false,
-    now: () => Date.parse('2026-11-20T12:00:00Z'),
-    async openStore() {
-      const store = await openLibsqlStore({ url: config.DATABASE_URL });
-      await migrateLibsql(store);
-      return store;
-    },
-  };
-  return { io, out, err };
-}
+const cli = (databaseUrl = `file:${dbPath}`, env: Record<string, string> = {}) =>
+  captureCli(
+    { DATABASE_URL: databaseUrl, OUTBOX_DIR: join(dir, 'outbox'), ...env },
+    Date.parse('2026-11-20T12:00:00Z'),
+  );
 
 async function demo(args: string[], databaseUrl?: string) {
   const { io, out } = cli(databaseUrl);

@@ -1,17 +1,13 @@
 // rekindle preview: a sample shopper by default, a real customer with
 // --customer, HTML to stdout or a file, --text and --json; never writes to
 // the database.
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
 import { previewCommand } from '../../src/cli/preview.ts';
-import { parseNodeEnv } from '../../src/config/env.ts';
-import { migrateLibsql, openLibsqlStore } from '../../src/db/libsql.ts';
 import * as schema from '../../src/db/schema/index.ts';
+import { captureCli, runRekindle } from './support/cli.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
 
 let temp: TempStore;
@@ -21,28 +17,10 @@ beforeEach(async () => {
 afterEach(() => temp.cleanup());
 
 async function preview(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        into.push(String(chunk));
-        done();
-      },
-    });
-  const config = parseNodeEnv({ DATABASE_URL: temp.url, CAMPAIGNS_DIR: 'campaigns', EMAILS_DIR: 'emails' });
-  const io: CliIO = {
-    config,
-    stdout: sink(out),
-    stderr: sink(err),
-    interactive: false,
-    now: () => Date.parse('2026-11-20T12:00:00Z'),
-    async openStore() {
-      const store = await openLibsqlStore({ url: config.DATABASE_URL });
-      await migrateLibsql(store);
-      return store;
-    },
-  };
+  const { io, out, err } = captureCli(
+    { DATABASE_URL: temp.url, CAMPAIGNS_DIR: 'campaigns', EMAILS_DIR: 'emails' },
+    Date.parse('2026-11-20T12:00:00Z'),
+  );
   const code = await previewCommand(args, io);
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
@@ -142,16 +120,10 @@ describe('rekindle preview', () => {
   });
 
   it('is registered as a rekindle command', async () => {
-    const run = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/rekindle.js', 'preview', 'winback', '--text'], {
-        env: { ...process.env, DATABASE_URL: temp.url, CAMPAIGNS_DIR: 'campaigns', EMAILS_DIR: 'emails' },
-      });
-      let stdout = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout }));
+    const run = await runRekindle(['preview', 'winback', '--text'], {
+      DATABASE_URL: temp.url,
+      CAMPAIGNS_DIR: 'campaigns',
+      EMAILS_DIR: 'emails',
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Subject: Alex, 15% off to welcome you back\n/);

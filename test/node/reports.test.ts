@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
 import { campaignReports } from '../../src/db/repositories/reports.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { dormantCampaign, shopSettings } from './support/campaign-fixtures.ts';
+import { runRekindle } from './support/cli.ts';
 import {
   day,
   ingestOrders,
@@ -185,23 +185,12 @@ describe('GET /v1/reports/campaigns', () => {
 });
 
 describe('rekindle report', { timeout: 60_000 }, () => {
-  function rekindle(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/rekindle.js', 'report', ...args], {
-        env: { ...process.env, DATABASE_URL: temp.url, CAMPAIGNS_DIR: 'campaigns', EMAILS_DIR: 'emails' },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+  const rekindle = (...args: string[]) =>
+    runRekindle(['report', ...args], {
+      DATABASE_URL: temp.url,
+      CAMPAIGNS_DIR: 'campaigns',
+      EMAILS_DIR: 'emails',
     });
-  }
 
   it('--json gives the same figures as the API, with names from the campaign files', async () => {
     const run = await rekindle('--json', '--daily', '--campaign', 'winback');

@@ -1,10 +1,8 @@
-import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliIO, UsageError } from '../../src/cli/io.ts';
+import { UsageError } from '../../src/cli/io.ts';
 import { sweepCommand } from '../../src/cli/sweep.ts';
-import { parseNodeEnv } from '../../src/config/env.ts';
-import { migrateLibsql, openLibsqlStore } from '../../src/db/libsql.ts';
+import { captureCli } from './support/cli.ts';
 import { seedNow, seedSmallShop } from './support/sweep-seed.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
 
@@ -15,33 +13,7 @@ beforeEach(async () => {
 });
 afterEach(() => temp.cleanup());
 
-function cli(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        into.push(String(chunk));
-        done();
-      },
-    });
-  const config = parseNodeEnv({ DATABASE_URL: temp.url, ...env });
-  let opened = 0;
-  const io: CliIO = {
-    config,
-    stdout: sink(out),
-    stderr: sink(err),
-    interactive: false,
-    now: () => seedNow,
-    async openStore() {
-      opened++;
-      const store = await openLibsqlStore({ url: config.DATABASE_URL });
-      await migrateLibsql(store);
-      return store;
-    },
-  };
-  return { io, out, err, opened: () => opened };
-}
+const cli = (env: Record<string, string> = {}) => captureCli({ DATABASE_URL: temp.url, ...env }, seedNow);
 
 async function sweep(args: string[], env?: Record<string, string>) {
   const c = cli(env);

@@ -1,32 +1,13 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runRekindle } from './support/cli.ts';
 
 const fixtures = 'test/fixtures/campaigns';
 const emails = join(fixtures, 'emails');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function rekindle(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const { CAMPAIGNS_DIR: _c, EMAILS_DIR: _e, ...env } = process.env;
-    const child = spawn(process.execPath, ['bin/rekindle.js', ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// The campaign folders come from the flags, never from the environment.
+const rekindle = (...args: string[]) =>
+  runRekindle(args, { CAMPAIGNS_DIR: undefined, EMAILS_DIR: undefined });
 
 describe('rekindle validate', () => {
   it('exits 0 on a valid folder, printing warnings and a summary', async () => {

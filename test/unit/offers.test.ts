@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Campaign, Offer } from '../../src/core/campaigns/types.ts';
+import type { Campaign } from '../../src/core/campaigns/types.ts';
 import { codeAlphabet, codeEntropyBits, generateCode, normalizeCode } from '../../src/core/offers/code.ts';
 import { discountMinor, termsOf } from '../../src/core/offers/discount.ts';
 import { type Basket, evaluateCoupon, type StoredCoupon } from '../../src/core/offers/evaluate.ts';
 import { planCoupons } from '../../src/core/offers/issue.ts';
+import { winbackOffer } from '../node/support/campaign-fixtures.ts';
 
 /** A deterministic source: the bytes given, repeated. */
 function fixedBytes(...values: number[]) {
@@ -75,20 +76,10 @@ describe('normalizeCode', () => {
   });
 });
 
-const percent: Offer = {
-  kind: 'percent_off',
-  percent: 15,
-  minSubtotalMinor: 4000,
-  expiresAfterDays: 14,
-  codePrefix: 'BACK',
-  uses: 1,
-  bindToCustomer: true,
-};
-
 describe('discountMinor', () => {
   it('percent_off rounds half a minor unit up, in exact integers', () => {
-    expect(discountMinor(termsOf(percent), 1999)).toBe(300); // 299.85
-    expect(discountMinor(termsOf(percent), 10_000)).toBe(1500);
+    expect(discountMinor(termsOf(winbackOffer), 1999)).toBe(300); // 299.85
+    expect(discountMinor(termsOf(winbackOffer), 10_000)).toBe(1500);
     expect(discountMinor({ kind: 'percent_off', value: 12.5 }, 1001)).toBe(125); // 125.125
     expect(discountMinor({ kind: 'percent_off', value: 10 }, 5)).toBe(1); // 0.5 rounds up
     expect(discountMinor({ kind: 'percent_off', value: 15 }, 9_007_199_254_740_991)).toBe(
@@ -110,8 +101,8 @@ describe('discountMinor', () => {
   });
 
   it('throws on a subtotal that is not minor units', () => {
-    expect(() => discountMinor(termsOf(percent), 19.99)).toThrow();
-    expect(() => discountMinor(termsOf(percent), -1)).toThrow();
+    expect(() => discountMinor(termsOf(winbackOffer), 19.99)).toThrow();
+    expect(() => discountMinor(termsOf(winbackOffer), -1)).toThrow();
   });
 });
 
@@ -186,8 +177,8 @@ describe('planCoupons', () => {
     id: 'cart',
     steps: [
       { index: 0, offer: null },
-      { index: 1, offer: { ...percent, codePrefix: 'CART' } },
-      { index: 2, offer: { ...percent, kind: 'amount_off', amountMinor: 500, codePrefix: 'CART5' } },
+      { index: 1, offer: { ...winbackOffer, codePrefix: 'CART' } },
+      { index: 2, offer: { ...winbackOffer, kind: 'amount_off', amountMinor: 500, codePrefix: 'CART5' } },
     ],
   } as unknown as Campaign;
 

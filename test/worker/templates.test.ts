@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createPrecompiledRenderer } from '../../src/adapters/templates/precompiled-renderer.ts';
 import { emailTemplates } from '../../src/generated/email-templates.ts';
 import { sampleView } from '../../src/services/render/sample-view.ts';
-import { dormantCampaign, shopSettings } from '../node/support/campaign-fixtures.ts';
+import { dormantCampaign, shopSettings, winbackOffer } from '../node/support/campaign-fixtures.ts';
 
 describe('precompiled templates in workerd', () => {
   it('renders the winback email with the coupon, escaped name, footer and text part', async () => {
@@ -17,15 +17,7 @@ describe('precompiled templates in workerd', () => {
             template: 'winback.mjml',
             subject: "{{ customer.first_name | default: 'Hello' }}, 15% off",
           },
-          offer: {
-            kind: 'percent_off',
-            percent: 15,
-            minSubtotalMinor: 4000,
-            expiresAfterDays: 14,
-            codePrefix: 'BACK',
-            uses: 1,
-            bindToCustomer: true,
-          },
+          offer: winbackOffer,
         },
       ],
     });

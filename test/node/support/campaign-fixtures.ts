@@ -1,6 +1,6 @@
 // Normalized campaigns and settings for sweep tests, built in code so a test
 // says exactly which rule it exercises.
-import type { Audience, Campaign, ShopSettings } from '../../../src/core/campaigns/types.ts';
+import type { Audience, Campaign, Offer, ShopSettings } from '../../../src/core/campaigns/types.ts';
 
 export const noAudience: Audience = {
   minOrders: null,
@@ -48,3 +48,14 @@ export function dormantCampaign(overrides: Partial<Campaign> = {}): Campaign {
     ...overrides,
   };
 }
+
+/** The shipped win-back offer: 15% off over 40.00, 14 days, single use, bound to the customer. */
+export const winbackOffer: Offer = {
+  kind: 'percent_off',
+  percent: 15,
+  minSubtotalMinor: 4000,
+  expiresAfterDays: 14,
+  codePrefix: 'BACK',
+  uses: 1,
+  bindToCustomer: true,
+};
