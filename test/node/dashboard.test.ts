@@ -63,6 +63,12 @@ describe('dashboard sign-in', () => {
     expect(await form.text()).toContain('name="key" type="password"');
   });
 
+  it('serves its stylesheet as written: quotes in font names are not HTML-escaped', async () => {
+    const css = /<style>([\s\S]*?)<\/style>/.exec(await (await page('/dashboard/login')).text())?.[1] ?? '';
+    expect(css).toContain('"Segoe UI"');
+    expect(css).not.toContain('&quot;');
+  });
+
   it('refuses unknown keys and keys without the reports scope', async () => {
     const unknown = await login('rk_nope_00000000000000000000000000000000');
     expect(unknown.status).toBe(401);

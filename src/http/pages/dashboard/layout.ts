@@ -1,7 +1,7 @@
 // The dashboard's page shell: one inline stylesheet, no script, no external
 // assets, readable from a 375px phone up. Every value reaches the page through
 // hono's `html` template, which escapes it.
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 
 export type Page = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -61,7 +61,7 @@ export function layout(title: string, body: Page, options: { signedIn: boolean }
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <title>${title} - Rekindle</title>
-<style>${styles}</style>
+<style>${raw(styles)}</style>
 </head>
 <body>
 <header><a href="/dashboard">Rekindle</a>${
