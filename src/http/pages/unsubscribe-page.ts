@@ -3,19 +3,9 @@
 // shown after it. No script, no external assets, readable on a phone. They
 // never show the address: the link may be forwarded.
 import { html } from 'hono/html';
-import type { HtmlEscapedString } from 'hono/utils/html';
+import { htmlDocument, type Page } from './document.ts';
 
-type Page = HtmlEscapedString | Promise<HtmlEscapedString>;
-
-function layout(title: string, body: Page): Page {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${title}</title>
-<style>
+const styles = `
   body { font: 17px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; padding: 1.5rem;
     color: #1d1d1f; background: #f6f6f7; }
   main { max-width: 32rem; margin: 10vh auto 0; background: #fff; padding: 1.75rem; border-radius: 12px;
@@ -25,10 +15,10 @@ function layout(title: string, body: Page): Page {
     border-radius: 8px; background: #1d1d1f; color: #fff; cursor: pointer; }
   button:focus-visible { outline: 3px solid #4c8bf5; outline-offset: 2px; }
   p { margin: .5rem 0; }
-</style>
-</head>
-<body><main>${body}</main></body>
-</html>`;
+`;
+
+function layout(title: string, body: Page): Page {
+  return htmlDocument(title, styles, html`<main>${body}</main>`);
 }
 
 /** Asks before unsubscribing; the form (no action) posts back to the page's own URL. */

@@ -1,10 +1,10 @@
 // The dashboard's page shell: one inline stylesheet, no script, no external
 // assets, readable from a 375px phone up. Every value reaches the page through
 // hono's `html` template, which escapes it.
-import { html, raw } from 'hono/html';
-import type { HtmlEscapedString } from 'hono/utils/html';
+import { html } from 'hono/html';
+import { htmlDocument, type Page } from '../document.ts';
 
-export type Page = HtmlEscapedString | Promise<HtmlEscapedString>;
+export type { Page };
 
 const styles = `
 *, *::before, *::after { box-sizing: border-box; }
@@ -54,24 +54,17 @@ form.login button { font: inherit; font-weight: 600; width: 100%; margin-top: 1r
 `;
 
 export function layout(title: string, body: Page, options: { signedIn: boolean } = { signedIn: true }): Page {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${title} - Rekindle</title>
-<style>${raw(styles)}</style>
-</head>
-<body>
-<header><a href="/dashboard">Rekindle</a>${
-    options.signedIn
-      ? html`<form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>`
-      : ''
-  }</header>
+  const signOut = options.signedIn
+    ? html`<form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>`
+    : '';
+  return htmlDocument(
+    `${title} - Rekindle`,
+    styles,
+    html`
+<header><a href="/dashboard">Rekindle</a>${signOut}</header>
 <main>${body}</main>
-</body>
-</html>`;
+`,
+  );
 }
 
 /** Security headers for every dashboard response: nothing loads from elsewhere, nothing is cached. */
