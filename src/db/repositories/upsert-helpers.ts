@@ -3,6 +3,7 @@
 // push is a true no-op (updated_at included).
 import { getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { sqlJson } from '../sql-json.ts';
 import type { DbLimits } from '../store.ts';
 
 /** Splits rows so that no statement binds more than the driver allows. */
@@ -67,9 +68,7 @@ export function jsonRowChunks<Row>(rows: readonly Row[]): Row[][] {
 export function jsonRows<T extends SQLiteTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
   const columns = Object.entries(getTableColumns(table)) as [string, SQLiteColumn][];
   const present = columns.filter(([key]) => rows.some((row) => row[key as keyof typeof row] !== undefined));
-  const payload = JSON.stringify(
-    rows.map((row) => present.map(([key]) => row[key as keyof typeof row] ?? null)),
-  );
+  const payload = sqlJson(rows.map((row) => present.map(([key]) => row[key as keyof typeof row] ?? null)));
   const expressions = columns.map(([key, column]) => {
     const index = present.findIndex(([presentKey]) => presentKey === key);
     const fallback = defaultOf(column);
