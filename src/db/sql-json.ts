@@ -13,10 +13,10 @@
 // surrogate, unless its backslash is itself escaped (an even run before it).
 const loneSurrogateEscape = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
 
-/** JSON.stringify, with every lone surrogate written as U+FFFD. */
+/** JSON.stringify of the value with every lone surrogate replaced by U+FFFD (as toWellFormed does). */
 export function sqlJson(value: unknown): string {
   const json = JSON.stringify(value);
   if (json === undefined) throw new Error('sqlJson: the value has no JSON form');
   if (!json.includes('\\ud')) return json;
-  return json.replace(loneSurrogateEscape, '$1\\ufffd');
+  return json.replace(loneSurrogateEscape, '$1\ufffd');
 }
