@@ -13,7 +13,12 @@ import { isTimeZone, parseInstant } from '../time.ts';
  * driver on read. Refused here, before any other check, so the error says why.
  */
 export function text(params?: Parameters<typeof z.string>[0]) {
-  return z.string(params).refine((value) => value.isWellFormed(), {
+  return wellFormed(z.string(params));
+}
+
+/** `schema` (any string schema) that also refuses a lone surrogate, as text() does. */
+export function wellFormed<S extends z.ZodType<string, string>>(schema: S): S {
+  return schema.refine((value) => value.isWellFormed(), {
     message: 'must be valid Unicode text (it holds a lone surrogate such as \\ud800)',
     abort: true,
   });

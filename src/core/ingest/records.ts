@@ -18,6 +18,7 @@ import {
   text,
   timezone,
   url,
+  wellFormed,
 } from './fields.ts';
 
 const lineItem = z.strictObject({
@@ -32,9 +33,8 @@ const cartLine = lineItem.extend({
   quantity: quantity.refine((q) => q > 0, 'quantity must be positive in a cart'),
 });
 
-// The url schema checks the URL; text() first, so a lone surrogate (which a
-// URL parser quietly accepts) is refused like in any other text field.
-const link = text().pipe(url);
+// A URL parser quietly accepts a lone surrogate; refused like in any other text field.
+const link = wellFormed(url);
 
 export const customerInput = z
   .strictObject({

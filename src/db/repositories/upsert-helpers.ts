@@ -63,7 +63,9 @@ export function jsonRowChunks<Row>(rows: readonly Row[]): Row[][] {
  * value is built in JS (drizzle spends more time building a big multi-row
  * VALUES than SQLite spends inserting it). A column none of the rows sets gets
  * its default, so a column added later needs no change in the callers.
- * Values must be JSON-safe: strings, integers below 2^53, null.
+ * Values must be JSON-safe: strings, integers below 2^53, null. The JSON is
+ * made by sqlJson, so a lone surrogate is stored as U+FFFD, never as bytes
+ * that are not UTF-8.
  */
 export function jsonRows<T extends SQLiteTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
   const columns = Object.entries(getTableColumns(table)) as [string, SQLiteColumn][];
