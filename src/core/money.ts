@@ -49,11 +49,11 @@ export function toMinorUnits(amount: string | number, currency: string): ParseRe
   return { ok: true, value: sign === '-' ? -minor : minor };
 }
 
-/** 1230 in GBP -> "12.30", for API responses and reports. */
-export function fromMinorUnits(minor: number, currency: string): string {
+/** 1230 in GBP -> "12.30", for API responses and reports; a bigint sum is shown exactly. */
+export function fromMinorUnits(minor: number | bigint, currency: string): string {
   const exponent = currencyExponent(currency);
   const sign = minor < 0 ? '-' : '';
-  const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
+  const digits = String(minor < 0 ? -minor : minor).padStart(exponent + 1, '0');
   if (exponent === 0) return sign + digits;
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }

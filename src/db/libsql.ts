@@ -7,6 +7,7 @@ import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { installStatementCache } from './libsql-statement-cache.ts';
+import { runPendingRepairs } from './repair-text.ts';
 import * as schema from './schema/index.ts';
 import type { DbLimits, Statement, Store } from './store.ts';
 
@@ -51,7 +52,9 @@ export async function openLibsqlStore(options: LibsqlOptions): Promise<Store> {
   };
 }
 
+/** The SQL migrations, then the data repairs they queued (which SQL alone cannot do). */
 export async function migrateLibsql(store: Store): Promise<void> {
   // biome-ignore lint/suspicious/noExplicitAny: drizzle's migrator wants the driver-specific type.
   await migrate(store.db as any, { migrationsFolder });
+  await runPendingRepairs(store);
 }

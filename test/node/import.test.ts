@@ -86,7 +86,7 @@ describe('importing a line-item orders CSV', () => {
     expect(stored.map((o) => [o.id, o.customerId, o.status, o.currency, o.totalMinor])).toEqual([
       ['1001', 'c1', 'paid', 'GBP', 3000],
       ['1002', 'c2', 'cancelled', 'GBP', 1500],
-      ['1003', 'c1', 'refunded', 'GBP', -1000],
+      ['1003', 'c1', 'refunded', 'GBP', 1000],
       // partially_refunded stays a purchase; the returned unit is a negative line.
       ['450789469123456789', '450789469123456789', 'paid', 'USD', 3000],
     ]);

@@ -182,6 +182,10 @@ export class RecordBuilder<K extends ImportKind> {
       field = typeof path[2] === 'string' ? path[2] : 'items';
       // Inline JSON items are not kept per field; count their problems as invalid, not blank.
       raw = row.items === undefined ? row.fields[field] : true;
+    } else if (field === 'items') {
+      // A problem of the lines taken together (their sum): blame the first one.
+      row = reading.itemRows[0] ?? row;
+      raw = true;
     } else {
       row = reading.sources?.get(field) ?? row;
       raw = row.fields[field];

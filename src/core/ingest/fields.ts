@@ -1,16 +1,35 @@
 // Field schemas shared by every ingested record, so an id, a time or an amount
-// is checked and explained the same way on the API and in file imports.
+// is checked and explained the same way on the API and in file imports. Every
+// text field starts from `text`: a string that reaches the database must be
+// well-formed Unicode.
 import { z } from 'zod';
 import { toMinorUnits } from '../money.ts';
+import { amountProblem, linesTotalProblem, lineValueProblem, maxLineQuantity } from '../money-bounds.ts';
 import { isTimeZone, parseInstant } from '../time.ts';
 
-export const externalId = z
-  .string({
-    error: (issue) =>
-      typeof issue.input === 'number'
-        ? 'ids must be sent as strings (large numeric ids lose digits as JSON numbers)'
-        : 'expected a string id',
-  })
+/**
+ * A string with no lone UTF-16 surrogate (JSON's "\ud800" decodes to one).
+ * It has no UTF-8 form: SQLite would store it as bytes that abort the libSQL
+ * driver on read. Refused here, before any other check, so the error says why.
+ */
+export function text(params?: Parameters<typeof z.string>[0]) {
+  return wellFormed(z.string(params));
+}
+
+/** `schema` (any string schema) that also refuses a lone surrogate, as text() does. */
+export function wellFormed<S extends z.ZodType<string, string>>(schema: S): S {
+  return schema.refine((value) => value.isWellFormed(), {
+    message: 'must be valid Unicode text (it holds a lone surrogate such as \\ud800)',
+    abort: true,
+  });
+}
+
+export const externalId = text({
+  error: (issue) =>
+    typeof issue.input === 'number'
+      ? 'ids must be sent as strings (large numeric ids lose digits as JSON numbers)'
+      : 'expected a string id',
+})
   .trim()
   .min(1, 'must not be blank')
   .max(255, 'must be at most 255 characters');
@@ -40,10 +59,9 @@ export const decimal = z.union(
   { error: 'expected a decimal amount like 12.34' },
 );
 
-export const email = z.string().trim().toLowerCase().pipe(z.email('expected an email address'));
+export const email = text().trim().toLowerCase().pipe(z.email('expected an email address'));
 
-export const optionalText = z
-  .string()
+export const optionalText = text()
   .trim()
   .max(2000)
   .nullish()
@@ -61,11 +79,22 @@ export const timezone = z
 
 export const url = z.url('expected an absolute URL');
 
-export const tags = z.array(z.string().trim().min(1).max(100)).max(100);
+export const tags = z.array(text().trim().min(1).max(100)).max(100);
+
+/** A line's quantity: whole, not 0, negative for a returned line. */
+export const quantity = z
+  .number()
+  .int('quantity must be a whole number')
+  .refine((q) => q !== 0, 'quantity must not be 0')
+  .refine(
+    (q) => Math.abs(q) <= maxLineQuantity,
+    `quantity must be between -${maxLineQuantity} and ${maxLineQuantity}`,
+  );
 
 /**
  * Converts `amount` (a decimal) to minor units of `currency`, reporting a
- * failure on `path` so the error names the field.
+ * failure on `path` so the error names the field. Holds it to the bounds of
+ * money-bounds.ts: never negative, never past maxAmountMinor.
  */
 export function minorUnits(
   amount: string | number,
@@ -74,7 +103,35 @@ export function minorUnits(
   path: (string | number)[],
 ): number {
   const parsed = toMinorUnits(amount, currencyCode);
-  if (parsed.ok) return parsed.value;
-  ctx.addIssue({ code: 'custom', message: parsed.reason, path });
+  const problem = parsed.ok ? amountProblem(parsed.value, currencyCode) : parsed.reason;
+  if (problem === null && parsed.ok) return parsed.value;
+  ctx.addIssue({ code: 'custom', message: problem ?? 'invalid amount', path });
   return 0;
+}
+
+export interface PricedLine {
+  quantity: number;
+  unitPriceMinor: number;
+}
+
+/**
+ * The value of `lines` (sum of quantity x unit price), reporting a line or a
+ * sum past the bounds on the field that caused it. Exact: every term and
+ * every partial sum stays far below 2^53.
+ */
+export function linesValue(
+  lines: readonly PricedLine[],
+  currencyCode: string,
+  ctx: z.RefinementCtx,
+  path: (string | number)[] = ['items'],
+): number {
+  let total = 0;
+  lines.forEach((line, i) => {
+    const problem = lineValueProblem(line.quantity, line.unitPriceMinor, currencyCode);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [...path, i, 'quantity'] });
+    else total += line.quantity * line.unitPriceMinor;
+  });
+  const problem = linesTotalProblem(total, currencyCode);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path });
+  return total;
 }

@@ -1,6 +1,7 @@
 // Input schemas for everything a shop platform pushes, and the normalized
 // records they produce (epoch milliseconds, integer minor units, lower-case
-// emails). The API and the file importer both validate through these.
+// emails). The API and the file importer both validate through these. Money
+// and quantities are held to the bounds of money-bounds.ts.
 import { z } from 'zod';
 import {
   country,
@@ -9,22 +10,31 @@ import {
   email,
   externalId,
   instant,
+  linesValue,
   minorUnits,
   optionalText,
+  quantity,
   tags,
+  text,
   timezone,
   url,
+  wellFormed,
 } from './fields.ts';
 
 const lineItem = z.strictObject({
   product_id: externalId.nullish(),
   title: optionalText,
-  quantity: z
-    .number()
-    .int('quantity must be a whole number')
-    .refine((q) => q !== 0, 'quantity must not be 0'),
+  quantity,
   unit_price: decimal,
 });
+
+// A cart holds what is being bought: a returned (negative) line belongs to an order.
+const cartLine = lineItem.extend({
+  quantity: quantity.refine((q) => q > 0, 'quantity must be positive in a cart'),
+});
+
+// A URL parser quietly accepts a lone surrogate; refused like in any other text field.
+const link = wellFormed(url);
 
 export const customerInput = z
   .strictObject({
@@ -32,7 +42,7 @@ export const customerInput = z
     email: email.nullish(),
     first_name: optionalText,
     last_name: optionalText,
-    locale: z.string().trim().max(35).nullish(),
+    locale: text().trim().max(35).nullish(),
     timezone: timezone.nullish(),
     country: country.nullish(),
     tags: tags.optional(),
@@ -61,24 +71,28 @@ export const orderInput = z
     status: z.enum(['paid', 'cancelled', 'refunded', 'test']).default('paid'),
     currency,
     total: decimal,
-    discount_codes: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    discount_codes: z.array(text().trim().min(1).max(100)).max(50).optional(),
     items: z.array(lineItem).max(1000).optional(),
   })
-  .transform((o, ctx) => ({
-    id: o.id,
-    customerId: o.customer_id,
-    placedAt: o.placed_at,
-    status: o.status,
-    currency: o.currency,
-    totalMinor: minorUnits(o.total, o.currency, ctx, ['total']),
-    discountCodes: (o.discount_codes ?? []).map((code) => code.toUpperCase()),
-    items: (o.items ?? []).map((item, i) => ({
+  .transform((o, ctx) => {
+    const items = (o.items ?? []).map((item, i) => ({
       productId: item.product_id ?? null,
       title: item.title,
       quantity: item.quantity,
       unitPriceMinor: minorUnits(item.unit_price, o.currency, ctx, ['items', i, 'unit_price']),
-    })),
-  }));
+    }));
+    linesValue(items, o.currency, ctx);
+    return {
+      id: o.id,
+      customerId: o.customer_id,
+      placedAt: o.placed_at,
+      status: o.status,
+      currency: o.currency,
+      totalMinor: minorUnits(o.total, o.currency, ctx, ['total']),
+      discountCodes: (o.discount_codes ?? []).map((code) => code.toUpperCase()),
+      items,
+    };
+  });
 export type OrderRecord = z.output<typeof orderInput>;
 export type LineItemRecord = OrderRecord['items'][number];
 
@@ -90,10 +104,10 @@ export const cartInput = z
     status: z.enum(['open', 'converted', 'deleted']).default('open'),
     currency,
     value: decimal.optional(),
-    recovery_url: url.nullish(),
+    recovery_url: link.nullish(),
     last_activity_at: instant,
     created_at: instant.optional(),
-    items: z.array(lineItem).max(500).default([]),
+    items: z.array(cartLine).max(500).default([]),
   })
   .transform((c, ctx) => {
     const items = c.items.map((item, i) => ({
@@ -102,7 +116,7 @@ export const cartInput = z
       quantity: item.quantity,
       unitPriceMinor: minorUnits(item.unit_price, c.currency, ctx, ['items', i, 'unit_price']),
     }));
-    const itemsValue = items.reduce((sum, item) => sum + item.quantity * item.unitPriceMinor, 0);
+    const itemsValue = linesValue(items, c.currency, ctx);
     return {
       id: c.id,
       customerId: c.customer_id ?? null,
@@ -121,9 +135,9 @@ export type CartRecord = z.output<typeof cartInput>;
 export const productInput = z
   .strictObject({
     id: externalId,
-    title: z.string().trim().min(1, 'must not be blank').max(500),
-    url: url.nullish(),
-    image_url: url.nullish(),
+    title: text().trim().min(1, 'must not be blank').max(500),
+    url: link.nullish(),
+    image_url: link.nullish(),
     category: optionalText,
     currency,
     price: decimal,

@@ -1,16 +1,12 @@
 // Request bodies of POST /v1/coupons/validate and POST /v1/redemptions, with
 // amounts turned into minor units of the request's currency. Input checking
-// only: whether the code applies is evaluate.ts's business.
+// only: whether the code applies is evaluate.ts's business. Amounts are held
+// to the bounds of money-bounds.ts (minorUnits does it).
 import { z } from 'zod';
-import { currency, decimal, externalId, minorUnits } from '../ingest/fields.ts';
+import { currency, decimal, externalId, minorUnits, text } from '../ingest/fields.ts';
+import { amountProblem } from '../money-bounds.ts';
 
-const code = z.string({ error: 'expected the coupon code as a string' }).trim().min(1).max(64);
-
-function amount(value: string | number, currencyCode: string, ctx: z.RefinementCtx, field: string): number {
-  const minor = minorUnits(value, currencyCode, ctx, [field]);
-  if (minor < 0) ctx.addIssue({ code: 'custom', message: 'must not be negative', path: [field] });
-  return minor;
-}
+const code = text({ error: 'expected the coupon code as a string' }).trim().min(1).max(64);
 
 export const validateCouponInput = z
   .strictObject({ code, customer_id: externalId.nullish(), subtotal: decimal, currency })
@@ -18,7 +14,7 @@ export const validateCouponInput = z
     code: v.code,
     customerId: v.customer_id ?? null,
     currency: v.currency,
-    subtotalMinor: amount(v.subtotal, v.currency, ctx, 'subtotal'),
+    subtotalMinor: minorUnits(v.subtotal, v.currency, ctx, ['subtotal']),
   }));
 
 export const redeemCouponInput = z
@@ -31,11 +27,27 @@ export const redeemCouponInput = z
     /** What the platform actually took off; computed from the offer when left out. */
     discount: decimal.optional(),
   })
-  .transform((v, ctx) => ({
-    code: v.code,
-    orderId: v.order_id,
-    customerId: v.customer_id ?? null,
-    currency: v.currency,
-    orderTotalMinor: amount(v.order_total, v.currency, ctx, 'order_total'),
-    discountMinor: v.discount === undefined ? null : amount(v.discount, v.currency, ctx, 'discount'),
-  }));
+  .transform((v, ctx) => {
+    const orderTotalMinor = minorUnits(v.order_total, v.currency, ctx, ['order_total']);
+    const discountMinor =
+      v.discount === undefined ? null : minorUnits(v.discount, v.currency, ctx, ['discount']);
+    // The order total is after the discount, so total + discount is the subtotal
+    // the discount came from: held to the same bound as any amount.
+    const subtotalProblem =
+      discountMinor === null ? null : amountProblem(orderTotalMinor + discountMinor, v.currency);
+    if (subtotalProblem) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `order_total + discount ${subtotalProblem}`,
+        path: ['discount'],
+      });
+    }
+    return {
+      code: v.code,
+      orderId: v.order_id,
+      customerId: v.customer_id ?? null,
+      currency: v.currency,
+      orderTotalMinor,
+      discountMinor,
+    };
+  });

@@ -117,12 +117,23 @@ function conversion(
   };
 }
 
+/**
+ * Totals per currency. Added as BigInt: each stored amount is bounded
+ * (money-bounds.ts), but a number sum of more than 9,007 orders at the bound
+ * would round. `amount` is always exact; `minor` is exact up to 2^53.
+ */
 export function sumMoney(rows: readonly { currency: string; totalMinor: number }[]): Money[] {
-  const sums = new Map<string, number>();
-  for (const row of rows) sums.set(row.currency, (sums.get(row.currency) ?? 0) + row.totalMinor);
+  const sums = new Map<string, bigint>();
+  for (const row of rows) {
+    sums.set(row.currency, (sums.get(row.currency) ?? 0n) + BigInt(row.totalMinor));
+  }
   return [...sums.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([currency, minor]) => ({ currency, minor, amount: fromMinorUnits(minor, currency) }));
+    .map(([currency, minor]) => ({
+      currency,
+      minor: Number(minor),
+      amount: fromMinorUnits(minor, currency),
+    }));
 }
 
 function daily(facts: ReportFacts, campaignId: string, attributed: readonly AttributedFact[]): DayReport[] {

@@ -4,7 +4,7 @@
 // Pure: matching to messages and suppressing addresses happen in the database
 // layer.
 import { z } from 'zod';
-import { instant } from '../ingest/fields.ts';
+import { instant, text } from '../ingest/fields.ts';
 
 export const providerEventTypes = ['delivered', 'bounce', 'complaint'] as const;
 
@@ -12,7 +12,7 @@ export const providerEventSchema = z
   .object({
     type: z.enum(providerEventTypes),
     /** The provider's message id, or the Message-ID header we sent (with or without <>). */
-    message_id: z.string().trim().min(1, 'must not be blank').max(998, 'must be at most 998 characters'),
+    message_id: text().trim().min(1, 'must not be blank').max(998, 'must be at most 998 characters'),
     bounce_type: z.enum(['hard', 'soft']).optional(),
     at: instant.optional(),
   })

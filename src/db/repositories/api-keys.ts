@@ -2,6 +2,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { type ApiScope, generateApiKey, hashApiKey } from '../../core/api-keys.ts';
 import { apiKeys } from '../schema/index.ts';
+import { sqlJson } from '../sql-json.ts';
 import type { Store } from '../store.ts';
 import { preparedPerStore } from './prepared.ts';
 
@@ -20,7 +21,7 @@ export async function createApiKey(
     id: key.id,
     name: input.name,
     hash: await hashApiKey(key.secret),
-    scopes: JSON.stringify(input.scopes),
+    scopes: sqlJson(input.scopes),
     createdAt: input.now,
   });
   return key;

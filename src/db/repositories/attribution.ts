@@ -6,9 +6,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { dayMs } from '../../core/attribution/rules.ts';
 import type { OrderRecord } from '../../core/ingest/records.ts';
+import { maxAmountMinor } from '../../core/money-bounds.ts';
 import { normalizeCode } from '../../core/offers/code.ts';
 import type { AttributedFact } from '../../core/reports/types.ts';
 import { coupons, redemptions } from '../schema/index.ts';
+import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
 
 /**
@@ -34,19 +36,24 @@ export function redemptionStatementsForOrders(store: Store, records: readonly Or
   }
   if (pairs.length === 0) return [];
   // One bound JSON value per statement, whatever the batch size (D1 allows 100 parameters).
-  const json = JSON.stringify(pairs);
+  const json = sqlJson(pairs);
   // Query builders, not db.run(sql): drizzle's D1 batch cannot bind raw SQL statements.
   return [
     store.db
       .insert(redemptions)
       .select(sql`
-        select null, c.code, o.id, o.currency, o.total_minor, ${discountMinor}, o.placed_at
-        from json_each(${json}) p
-        join orders o on o.id = json_extract(p.value, '$[0]')
-        join coupons c on c.code = json_extract(p.value, '$[1]')
-        join messages m on m.id = c.message_id
-        where o.status = 'paid' and m.status = 'sent'
-        order by p.key`)
+        select null, x.code, x.order_id, x.currency, x.total_minor, ${boundedDiscount}, x.placed_at
+        from (
+          select c.code, c.kind, c.value, o.id as order_id, o.currency, o.total_minor, o.placed_at, p.key,
+            (select sum(i.quantity * i.unit_price_minor) from order_items i where i.order_id = o.id)
+              as items_subtotal
+          from json_each(${json}) p
+          join orders o on o.id = json_extract(p.value, '$[0]')
+          join coupons c on c.code = json_extract(p.value, '$[1]')
+          join messages m on m.id = c.message_id
+          where o.status = 'paid' and m.status = 'sent'
+        ) x
+        order by x.key`)
       .onConflictDoNothing({ target: redemptions.orderId }),
     store.db
       .update(coupons)
@@ -57,14 +64,19 @@ export function redemptionStatementsForOrders(store: Store, records: readonly Or
 
 // The order total is after the discount; the line items give the subtotal it
 // was taken from. Without items, a percentage is worked back from the total.
-const discountMinor = sql.raw(`coalesce(case c.kind
-    when 'percent_off' then cast(round(coalesce(
-      (select sum(i.quantity * i.unit_price_minor) from order_items i where i.order_id = o.id),
-      o.total_minor * 100.0 / (100 - c.value)) * c.value / 100.0) as integer)
-    when 'amount_off' then min(c.value, coalesce(
-      (select sum(i.quantity * i.unit_price_minor) from order_items i where i.order_id = o.id),
-      o.total_minor + c.value))
-    else 0 end, 0)`);
+const discountMinor = `coalesce(case x.kind
+    when 'percent_off' then cast(round(coalesce(x.items_subtotal,
+      x.total_minor * 100.0 / (100 - x.value)) * x.value / 100.0) as integer)
+    when 'amount_off' then min(x.value, coalesce(x.items_subtotal, x.total_minor + x.value))
+    else 0 end, 0)`;
+
+// Whatever the rule gives, a discount is never negative (a subtotal of
+// returned lines), never more than the lines' subtotal, and never past the
+// amount bound (a percentage worked back from a total can be); so a stored
+// redemption is always a sane, exactly readable amount.
+const boundedDiscount = sql.raw(
+  `max(0, min(${discountMinor}, coalesce(x.items_subtotal, ${maxAmountMinor}), ${maxAmountMinor}))`,
+);
 
 /** One attributed order: a report's fact, named by its order instead of its step. */
 export type AttributedOrder = Pick<
@@ -88,7 +100,7 @@ export interface AttributionOptions {
  * click or held-out due time of the same customer whose window covers them.
  */
 export function attributedOrdersCte(options: AttributionOptions): SQL {
-  const windows = JSON.stringify(
+  const windows = sqlJson(
     Object.fromEntries(Object.entries(options.attributionDays).map(([id, days]) => [id, days * dayMs])),
   );
   const defaultWindow = int(options.defaultAttributionDays * dayMs);

@@ -5,11 +5,13 @@
 // (D1 has none). Never read-then-write a coupon's use count.
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Campaign } from '../../core/campaigns/types.ts';
+import { amountProblem } from '../../core/money-bounds.ts';
 import type { RandomSource } from '../../core/offers/code.ts';
 import { termsOf } from '../../core/offers/discount.ts';
 import type { StoredCoupon } from '../../core/offers/evaluate.ts';
 import { planCoupons, validForMs } from '../../core/offers/issue.ts';
 import { coupons, messages, redemptions } from '../schema/index.ts';
+import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
 import type { NewMessage } from './messages.ts';
 import { preparedPerStore } from './prepared.ts';
@@ -49,7 +51,7 @@ export function issueCoupons<Row extends NewMessage>(
     // Each chunk's [code, message id] pairs go in as one bound JSON value:
     // no placeholder per coupon to build, and D1's 100 parameters are no limit.
     for (const chunk of jsonRowChunks(planned)) {
-      const pairs = JSON.stringify(chunk.map((c) => [c.code, c.messageId]));
+      const pairs = sqlJson(chunk.map((c) => [c.code, c.messageId]));
       // A query builder, not db.run(sql): drizzle's D1 batch can only bind
       // parameters of prepared builder queries. Columns in table order.
       statements.push(
@@ -119,6 +121,15 @@ export interface RedeemInput {
  * the order was already redeemed or the coupon is not redeemable now.
  */
 export async function redeemCoupon(store: Store, input: RedeemInput): Promise<Redemption | undefined> {
+  // The API's input schema holds both to the bounds; past them a sum over
+  // redemptions (reports, the privacy export) would stop being exact.
+  for (const [field, minor] of [
+    ['orderTotalMinor', input.orderTotalMinor],
+    ['discountMinor', input.discountMinor],
+  ] as const) {
+    const problem = amountProblem(minor, input.currency);
+    if (problem) throw new Error(`redeemCoupon: ${field} ${problem}, got ${minor}`);
+  }
   const insert = store.db
     .insert(redemptions)
     .select(sql`

@@ -2,6 +2,7 @@
 // upsert: a platform re-sending a customer must not un-suppress them.
 import type { CustomerRecord } from '../../core/ingest/records.ts';
 import { customers } from '../schema/index.ts';
+import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
 import { jsonRowChunks, jsonRows, updateWhenChanged } from './upsert-helpers.ts';
 
@@ -28,7 +29,7 @@ export function upsertCustomers(store: Store, records: readonly CustomerRecord[]
     locale: c.locale,
     timezone: c.timezone,
     country: c.country,
-    tags: JSON.stringify(c.tags),
+    tags: sqlJson(c.tags),
     marketingConsent: c.marketingConsent,
     consentUpdatedAt: now,
     createdAt: c.createdAt ?? now,

@@ -5,6 +5,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { OrderRecord } from '../../core/ingest/records.ts';
 import { orderItems, orders } from '../schema/index.ts';
+import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
 import { jsonRowChunks, jsonRows, updateWhenChanged } from './upsert-helpers.ts';
 
@@ -28,7 +29,7 @@ export function upsertOrders(store: Store, records: readonly OrderRecord[], now:
     status: o.status,
     currency: o.currency,
     totalMinor: o.totalMinor,
-    discountCodes: JSON.stringify(o.discountCodes),
+    discountCodes: sqlJson(o.discountCodes),
     updatedAt: now,
   }));
   const items = records.flatMap((o) =>
@@ -51,7 +52,7 @@ export function upsertOrders(store: Store, records: readonly OrderRecord[], now:
     );
   }
   for (const chunk of jsonRowChunks(records)) {
-    const ids = JSON.stringify(chunk.map((o) => o.id));
+    const ids = sqlJson(chunk.map((o) => o.id));
     statements.push(
       store.db
         .delete(orderItems)

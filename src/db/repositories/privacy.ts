@@ -5,8 +5,9 @@
 // An erased address stays in `suppressions` as a hash, so it is never mailed
 // again. Never logs an address.
 import { eq, type SQL, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
+import * as tables from '../schema/index.ts';
 import { carts, customers, messages, trackingEvents, waitlistEntries } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
 import { suppressAddressStatements } from './suppress-address.ts';
@@ -31,10 +32,29 @@ interface Owner {
 }
 
 async function findOwner(store: Store, customerId: string): Promise<(Owner & { row: Row }) | null> {
-  const [row] = await store.db.all<Row>(sql`SELECT * FROM customers WHERE id = ${customerId}`);
+  const [row] = await store.db.all<Row>(
+    sql`SELECT ${columnsOf(tables.customers, 'customers')} FROM customers WHERE id = ${customerId}`,
+  );
   if (!row) return null;
   const email = typeof row.email === 'string' && row.email !== '' ? normalizeEmail(row.email) : null;
   return { id: customerId, email, row };
+}
+
+/**
+ * Every column of `table`, as SELECT * would list them, except that an
+ * integer past 2^53 comes back as its exact decimal text: the driver refuses
+ * to read one as a number, and an export must never fail on a stored value.
+ * Values written through the API stay far below (money-bounds.ts); rows from
+ * before those bounds may not.
+ */
+function columnsOf(table: SQLiteTable, alias: string): SQL {
+  const columns = getTableConfig(table).columns.map((column) => {
+    const name = `${alias}."${column.name}"`;
+    if (column.getSQLType() !== 'integer') return `${name} AS "${column.name}"`;
+    return `CASE WHEN ${name} BETWEEN -9007199254740991 AND 9007199254740991 OR typeof(${name}) <> 'integer'
+      THEN ${name} ELSE cast(${name} AS text) END AS "${column.name}"`;
+  });
+  return sql.raw(columns.join(', '));
 }
 
 /** Rows of `alias` that belong to the owner: theirs by id, or a guest's with their address. */
@@ -55,18 +75,30 @@ export async function exportCustomer(store: Store, customerId: string): Promise<
 
   const [orders, orderItems, carts, cartItems, waitlist, messages, events, coupons, redemptions] =
     await Promise.all([
-      all(sql`SELECT * FROM orders o WHERE o.customer_id = ${owner.id} ORDER BY o.placed_at, o.id`),
       all(
-        sql`SELECT * FROM order_items i WHERE i.order_id IN (${ownedOrders}) ORDER BY i.order_id, i.line_no`,
+        sql`SELECT ${columnsOf(tables.orders, 'o')} FROM orders o WHERE o.customer_id = ${owner.id} ORDER BY o.placed_at, o.id`,
       ),
-      all(sql`SELECT * FROM carts c WHERE ${owned('c', owner)} ORDER BY c.created_at, c.id`),
-      all(sql`SELECT i.* FROM cart_items i JOIN carts c ON c.id = i.cart_id
+      all(
+        sql`SELECT ${columnsOf(tables.orderItems, 'i')} FROM order_items i WHERE i.order_id IN (${ownedOrders}) ORDER BY i.order_id, i.line_no`,
+      ),
+      all(
+        sql`SELECT ${columnsOf(tables.carts, 'c')} FROM carts c WHERE ${owned('c', owner)} ORDER BY c.created_at, c.id`,
+      ),
+      all(sql`SELECT ${columnsOf(tables.cartItems, 'i')} FROM cart_items i JOIN carts c ON c.id = i.cart_id
         WHERE ${owned('c', owner)} ORDER BY i.cart_id, i.line_no`),
-      all(sql`SELECT * FROM waitlist_entries w WHERE ${owned('w', owner)} ORDER BY w.created_at, w.id`),
-      all(sql`SELECT * FROM messages m WHERE ${owned('m', owner)} ORDER BY m.created_at, m.id`),
-      all(sql`SELECT * FROM tracking_events e WHERE e.message_id IN (${ownedMessages}) ORDER BY e.at, e.id`),
-      all(sql`SELECT * FROM coupons k WHERE k.code IN (${ownedCoupons}) ORDER BY k.created_at, k.code`),
-      all(sql`SELECT * FROM redemptions r
+      all(
+        sql`SELECT ${columnsOf(tables.waitlistEntries, 'w')} FROM waitlist_entries w WHERE ${owned('w', owner)} ORDER BY w.created_at, w.id`,
+      ),
+      all(
+        sql`SELECT ${columnsOf(tables.messages, 'm')} FROM messages m WHERE ${owned('m', owner)} ORDER BY m.created_at, m.id`,
+      ),
+      all(
+        sql`SELECT ${columnsOf(tables.trackingEvents, 'e')} FROM tracking_events e WHERE e.message_id IN (${ownedMessages}) ORDER BY e.at, e.id`,
+      ),
+      all(
+        sql`SELECT ${columnsOf(tables.coupons, 'k')} FROM coupons k WHERE k.code IN (${ownedCoupons}) ORDER BY k.created_at, k.code`,
+      ),
+      all(sql`SELECT ${columnsOf(tables.redemptions, 'r')} FROM redemptions r
         WHERE r.order_id IN (${ownedOrders}) OR r.coupon_code IN (${ownedCoupons}) ORDER BY r.at, r.id`),
     ]);
   const [suppressed] = owner.email

@@ -11,6 +11,7 @@ import {
   suppressionFor,
 } from '../../core/tracking/provider-events.ts';
 import { trackingEvents } from '../schema/index.ts';
+import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
 import { type AddressTarget, type SuppressionReason, suppressAddressStatements } from './suppress-address.ts';
 import { affectedRows } from './tracking.ts';
@@ -114,8 +115,8 @@ async function findMessages(
   const byId = new Map<string, MessageMatch>();
   for (let i = 0; i < candidates.length; i += refsPerQuery) {
     const chunk = candidates.slice(i, i + refsPerQuery);
-    const providerIds = JSON.stringify([...new Set(chunk.flatMap((c) => c.providerIds))]);
-    const messageIds = JSON.stringify([...new Set(chunk.flatMap((c) => c.messageIds))]);
+    const providerIds = sqlJson([...new Set(chunk.flatMap((c) => c.providerIds))]);
+    const messageIds = sqlJson([...new Set(chunk.flatMap((c) => c.messageIds))]);
     const found = await store.db.all<MessageMatch>(sql`
       SELECT m.id, m.provider_message_id, m.customer_id, coalesce(m.email, c.email) AS email
       FROM messages m LEFT JOIN customers c ON c.id = m.customer_id
@@ -133,7 +134,7 @@ async function findMessages(
 // builder queries. Columns in table order: id, message_id, kind, at,
 // link_index, is_proxy, detail, user_agent, ip.
 function insertEvents(store: Store, rows: readonly [string, string, number, string | null][]): Statement {
-  const json = JSON.stringify(rows);
+  const json = sqlJson(rows);
   return store.db.insert(trackingEvents).select(sql`
     SELECT NULL, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
       NULL, 0, json_extract(j.value, '$[3]'), NULL, NULL

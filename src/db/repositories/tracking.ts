@@ -5,6 +5,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
 import { customers, messages, trackingEvents } from '../schema/index.ts';
+import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
 import { preparedPerStore } from './prepared.ts';
 import { suppressAddressStatements } from './suppress-address.ts';
@@ -113,7 +114,7 @@ export function engagementStatement(store: Store, events: readonly EngagementEve
       SELECT ${field(0)} AS message_id, ${field(1)} AS kind, ${field(2)} AS at, ${field(3)} AS link_index,
         ${field(4)} AS is_proxy, ${field(5)} AS user_agent, ${field(6)} AS ip,
         row_number() OVER (PARTITION BY ${field(0)}, ${field(1)}, ${field(3)} ORDER BY j.key) AS nth
-      FROM json_each(${JSON.stringify(rows)}) AS j
+      FROM json_each(${sqlJson(rows)}) AS j
     ) AS x
     WHERE (SELECT count(*) FROM tracking_events e
         WHERE e.message_id = x.message_id AND e.kind = x.kind AND e.link_index IS x.link_index) + x.nth

@@ -3,6 +3,7 @@
 // push is a true no-op (updated_at included).
 import { getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { sqlJson } from '../sql-json.ts';
 import type { DbLimits } from '../store.ts';
 
 /** Splits rows so that no statement binds more than the driver allows. */
@@ -62,14 +63,14 @@ export function jsonRowChunks<Row>(rows: readonly Row[]): Row[][] {
  * value is built in JS (drizzle spends more time building a big multi-row
  * VALUES than SQLite spends inserting it). A column none of the rows sets gets
  * its default, so a column added later needs no change in the callers.
- * Values must be JSON-safe: strings, integers below 2^53, null.
+ * Values must be JSON-safe: strings, integers below 2^53, null. The JSON is
+ * made by sqlJson, so a lone surrogate is stored as U+FFFD, never as bytes
+ * that are not UTF-8.
  */
 export function jsonRows<T extends SQLiteTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
   const columns = Object.entries(getTableColumns(table)) as [string, SQLiteColumn][];
   const present = columns.filter(([key]) => rows.some((row) => row[key as keyof typeof row] !== undefined));
-  const payload = JSON.stringify(
-    rows.map((row) => present.map(([key]) => row[key as keyof typeof row] ?? null)),
-  );
+  const payload = sqlJson(rows.map((row) => present.map(([key]) => row[key as keyof typeof row] ?? null)));
   const expressions = columns.map(([key, column]) => {
     const index = present.findIndex(([presentKey]) => presentKey === key);
     const fallback = defaultOf(column);

@@ -66,7 +66,9 @@ export function audienceColumnList(customerId: SQL, needs: AudienceNeeds): Colum
     columns.push(
       column(
         'total_spent',
-        sql`(SELECT coalesce(sum(o.total_minor), 0) FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid')`,
+        // total(), not sum(): a float never overflows, and no integer past 2^53
+        // (the driver refuses to read one) can come back, however many orders.
+        sql`(SELECT total(o.total_minor) FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid')`,
       ),
     );
   }

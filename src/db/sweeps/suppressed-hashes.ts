@@ -2,6 +2,7 @@
 // never be mailed, kept after a customer is erased). Reads only; the hashes
 // are computed by hashEmail in src/core/email-hash.ts, never here.
 import { sql } from 'drizzle-orm';
+import { sqlJson } from '../sql-json.ts';
 import type { Store } from '../store.ts';
 
 /** One bound JSON array per statement: far under D1's 100 parameters and its 2 MB value limit. */
@@ -16,7 +17,7 @@ export async function hasSuppressions(store: Store): Promise<boolean> {
 export async function suppressedHashes(store: Store, hashes: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < hashes.length; i += hashesPerStatement) {
-    const chunk = JSON.stringify(hashes.slice(i, i + hashesPerStatement));
+    const chunk = sqlJson(hashes.slice(i, i + hashesPerStatement));
     const rows = await store.db.all<{ email_hash: string }>(sql`
       SELECT s.email_hash FROM suppressions s
       WHERE s.email_hash IN (SELECT j.value FROM json_each(${chunk}) j)`);

@@ -3,6 +3,7 @@
 // for libSQL and D1. Reads only; returns rows, never view objects.
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { cartItems, carts, coupons, customers, products, restocks } from '../../db/schema/index.ts';
+import { sqlJson } from '../../db/sql-json.ts';
 import type { Store } from '../../db/store.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -83,7 +84,7 @@ export async function findRecommendations(
   limit = 3,
 ): Promise<ProductRow[]> {
   // Bound as one JSON parameter, so any number of exclusions stays within D1's parameter limit.
-  const excluded = JSON.stringify(exclude);
+  const excluded = sqlJson(exclude);
   const rows = await store.db.all<{ id: string }>(sql`
     WITH bought AS (
       SELECT DISTINCT i.product_id FROM orders o JOIN order_items i ON i.order_id = o.id
