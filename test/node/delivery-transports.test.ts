@@ -150,6 +150,9 @@ describe('HTTP transport', () => {
       { status: 202, body: '{"id":"prov-1"}' },
       { status: 429, body: 'slow down' },
       { status: 422, body: 'bad address' },
+      { status: 503, body: 'maintenance' },
+      { status: 401, body: 'bad token' },
+      { status: 500, body: 'could not render this one' },
     ];
     const server = createServer((req, res) => {
       let body = '';
@@ -167,8 +170,13 @@ describe('HTTP transport', () => {
     try {
       const transport = createHttpTransport({ url: `http://127.0.0.1:${port}/send`, token: 'tok' });
       expect(await transport.send(mail)).toEqual({ kind: 'delivered', providerMessageId: 'prov-1' });
-      expect(await transport.send(mail)).toMatchObject({ kind: 'temporary', code: 429 });
+      // Like SMTP: a rate limit, an outage or our credentials refused are the
+      // transport's, no attempt spent; a 500 may be this message's.
+      expect(await transport.send(mail)).toMatchObject({ kind: 'transport_unavailable', code: 429 });
       expect(await transport.send(mail)).toMatchObject({ kind: 'permanent', code: 422, hardBounce: false });
+      expect(await transport.send(mail)).toMatchObject({ kind: 'transport_unavailable', code: 503 });
+      expect(await transport.send(mail)).toMatchObject({ kind: 'transport_unavailable', code: 401 });
+      expect(await transport.send(mail)).toMatchObject({ kind: 'temporary', code: 500 });
       expect(seen[0]).toMatchObject({
         body: mail.raw,
         headers: {
@@ -182,9 +190,9 @@ describe('HTTP transport', () => {
     }
   });
 
-  it('calls a refused connection temporary and a timeout ambiguous', async () => {
+  it('calls a refused connection transport_unavailable and a timeout ambiguous', async () => {
     const refused = createHttpTransport({ url: 'http://127.0.0.1:9/send' });
-    expect((await refused.send(mail)).kind).toBe('temporary');
+    expect((await refused.send(mail)).kind).toBe('transport_unavailable');
     const slow = createHttpTransport({
       url: 'http://x.invalid/send',
       timeoutMs: 5,

@@ -55,6 +55,8 @@ export function createWorkerDelivery(input: {
     unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,
     // Workers allow six connections at once; a provider API is fast enough with a few.
     settings: { batchSize: 25, concurrency: 4, leaseMs: 120_000 },
+    // A cron run does not sleep through a provider outage; the next run tries again.
+    stopWhenPaused: true,
     now: input.now,
   };
 }
