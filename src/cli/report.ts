@@ -88,9 +88,9 @@ function row(r: CampaignReport, step: string, o: Outcomes) {
     scheduled: o.scheduled,
     held_out: o.heldOut,
     sent: o.sent,
+    failed: o.failed,
     // Resent after an ambiguous or interrupted send: possibly delivered twice.
     resent: o.resent,
-    failed: o.failed,
     delivered: o.delivered,
     'opened (excl. proxy)': `${o.opened} (${o.openedExcludingProxy})`,
     clicked: o.clicked,
