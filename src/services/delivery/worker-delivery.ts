@@ -16,7 +16,7 @@ import type { Store } from '../../db/store.ts';
 import { databaseViews } from './db-views.ts';
 import type { DrainOptions } from './drain-outbox.ts';
 
-/** A cron run's share of D1's 1,000 queries: about four per message plus the views' reads. */
+/** A cron run's share of D1's 1,000 queries: about five per message plus the views' reads. */
 export const workerDrainLimit = 100;
 
 export function createWorkerDelivery(input: {
