@@ -2,7 +2,7 @@
 // the .eml folder transport, the HTTP transport against a local endpoint, and
 // picking a transport from config.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -112,6 +112,18 @@ describe('.eml folder transport', () => {
     );
     const rows = await temp.store.db.select().from(messages);
     expect(rows.map((r) => r.providerMessageId).sort()).toEqual(ids.map((id) => `${id}.eml`));
+  });
+
+  it('calls a folder it cannot write to unavailable, so the message spends no attempt', async () => {
+    const notADir = join(temp.dir, 'taken');
+    await writeFile(notADir, 'a file where the folder should be');
+    const outcome = await createEmlFolderTransport({ dir: join(notADir, 'outbox') }).send({
+      id: 'm1',
+      messageId: 'rk.1@shop.example',
+      envelope: { from: 'hello@shop.example', to: 'ada@example.com' },
+      raw: 'Subject: hi\r\n\r\nhello\r\n',
+    });
+    expect(outcome).toMatchObject({ kind: 'transport_unavailable' });
   });
 
   it('is the default when SMTP_URL is unset; DKIM settings must come together', () => {

@@ -99,10 +99,11 @@ export async function claimDue(store: Store, options: ClaimOptions): Promise<Cla
 }
 
 /**
- * Claims one message whose lease lapsed before its send started. The sender
- * that held it died or stopped without an outcome, maybe while reading this
- * message; claimed alone and read alone, a message that kills the process
- * takes only its own claim count up, not its batch's.
+ * Claims one message whose lease lapsed before its send started (a first
+ * send, or an ambiguous one's retry). The sender that held it died without
+ * an outcome, maybe while reading this message; claimed alone and read
+ * alone, a message that kills the process takes only its own claim count
+ * up, not its batch's.
  */
 export async function claimLapsed(
   store: Store,
