@@ -6,6 +6,8 @@
 // messages (subject, text, html and headers already rendered; nodemailer
 // composes them) through the same pool settings, in the same run. No rate
 // limit. ratio = Rekindle ms / bare ms; baseline = bare ms. Goal: ratio <= 1.5.
+// The CPU time this process spent on each side is logged too: on a shared
+// machine it moves less with other load than the wall time does.
 // BENCH_DELIVER_MESSAGES overrides the count for a quick run.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -154,17 +156,20 @@ export async function run(): Promise<BenchResult> {
 
     // Bare nodemailer: the pool takes every message at once and queues them itself.
     const bare = createTransport({ url, pool: true, maxConnections: poolSize });
+    let cpu = process.cpuUsage();
     started = performance.now();
     await Promise.all(prebuilt.map((mail) => bare.sendMail(mail)));
     const bareMs = performance.now() - started;
+    const bareCpuMs = cpuMs(cpu);
     bare.close();
     const bareAccepted = await sink.count();
     log(
-      `bare nodemailer: ${count} messages in ${bareMs.toFixed(0)} ms (${rate(count, bareMs)}/s), sink accepted ${bareAccepted}`,
+      `bare nodemailer: ${count} messages in ${bareMs.toFixed(0)} ms (${rate(count, bareMs)}/s, ${bareCpuMs} ms CPU), sink accepted ${bareAccepted}`,
     );
     sink.reset();
 
     const transport = createSmtpTransport({ url, poolSize });
+    cpu = process.cpuUsage();
     started = performance.now();
     const counts = await drainOutbox({
       store,
@@ -178,10 +183,11 @@ export async function run(): Promise<BenchResult> {
       settings: { batchSize: 500, concurrency: poolSize * 4, leaseMs: 600_000 },
     });
     const rekindleMs = performance.now() - started;
+    const rekindleCpuMs = cpuMs(cpu);
     await transport.close();
     const accepted = await sink.count();
     log(
-      `rekindle: ${counts.sent} sent of ${counts.claimed} claimed in ${rekindleMs.toFixed(0)} ms (${rate(count, rekindleMs)}/s), sink accepted ${accepted}`,
+      `rekindle: ${counts.sent} sent of ${counts.claimed} claimed in ${rekindleMs.toFixed(0)} ms (${rate(count, rekindleMs)}/s, ${rekindleCpuMs} ms CPU), sink accepted ${accepted}`,
     );
     await store.close();
     if (counts.sent !== count || accepted !== count || bareAccepted !== count) {
@@ -209,5 +215,9 @@ export async function run(): Promise<BenchResult> {
   }
 }
 
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return Math.round((used.user + used.system) / 1000);
+};
 const ms = (since: number) => (performance.now() - since).toFixed(0);
 const rate = (n: number, elapsed: number) => Math.round((n / elapsed) * 1000).toLocaleString('en');

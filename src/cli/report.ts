@@ -89,6 +89,8 @@ function row(r: CampaignReport, step: string, o: Outcomes) {
     held_out: o.heldOut,
     sent: o.sent,
     failed: o.failed,
+    // Resent after an ambiguous or interrupted send: possibly delivered twice.
+    resent: o.resent,
     delivered: o.delivered,
     'opened (excl. proxy)': `${o.opened} (${o.openedExcludingProxy})`,
     clicked: o.clicked,

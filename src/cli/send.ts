@@ -27,7 +27,13 @@ export const sendCommand: Command = async (argv, io) => {
   const delivery = await createNodeDelivery({ config: io.config, store, campaigns: set, now: io.now });
   try {
     if (delivery.warning) io.stderr.write(`rekindle: ${delivery.warning}\n`);
-    const counts = await drainOutbox({ ...delivery.options, limit });
+    const counts = await drainOutbox({
+      ...delivery.options,
+      limit,
+      // The pass waits out an outage (nothing is failed for it); say so, or it looks hung.
+      onPause: (ms, reason) =>
+        io.stderr.write(`rekindle: transport unavailable, pausing ${Math.round(ms / 1000)} s: ${reason}\n`),
+    });
     const where = delivery.transport.name === 'eml' ? resolve(io.config.OUTBOX_DIR) : delivery.transport.name;
     if (values.json) {
       printJson(io, {
@@ -46,6 +52,7 @@ export const sendCommand: Command = async (argv, io) => {
         failed: counts.failed,
         suppressed: counts.suppressed,
         cancelled: counts.cancelled,
+        deferred: counts.deferred,
       },
     ]);
     const reasons = Object.entries(counts.cancelReasons).map(([reason, n]) => `${reason} ${n}`);

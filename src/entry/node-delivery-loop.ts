@@ -34,9 +34,11 @@ export async function startDeliveryLoop(input: {
       signal: abort.signal,
       onPass: (c) =>
         log(
-          `delivery: claimed ${c.claimed}, sent ${c.sent}, retrying ${c.retrying}, ambiguous ${c.ambiguous}, failed ${c.failed}, cancelled ${c.cancelled}`,
+          `delivery: claimed ${c.claimed}, sent ${c.sent}, retrying ${c.retrying}, ambiguous ${c.ambiguous}, failed ${c.failed}, cancelled ${c.cancelled}, deferred ${c.deferred}`,
         ),
       onError: (error) => log(`delivery: pass failed: ${loggableReason(error)}`),
+      onPause: (ms, reason) =>
+        log(`delivery: transport unavailable, pausing ${Math.round(ms / 1000)} s: ${reason}`),
     }).finally(() => delivery.close());
     running = { abort, done };
   };

@@ -2,7 +2,7 @@
 // the .eml folder transport, the HTTP transport against a local endpoint, and
 // picking a transport from config.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -114,6 +114,18 @@ describe('.eml folder transport', () => {
     expect(rows.map((r) => r.providerMessageId).sort()).toEqual(ids.map((id) => `${id}.eml`));
   });
 
+  it('calls a folder it cannot write to unavailable, so the message spends no attempt', async () => {
+    const notADir = join(temp.dir, 'taken');
+    await writeFile(notADir, 'a file where the folder should be');
+    const outcome = await createEmlFolderTransport({ dir: join(notADir, 'outbox') }).send({
+      id: 'm1',
+      messageId: 'rk.1@shop.example',
+      envelope: { from: 'hello@shop.example', to: 'ada@example.com' },
+      raw: 'Subject: hi\r\n\r\nhello\r\n',
+    });
+    expect(outcome).toMatchObject({ kind: 'transport_unavailable' });
+  });
+
   it('is the default when SMTP_URL is unset; DKIM settings must come together', () => {
     const base = {
       SMTP_URL: undefined,
@@ -150,6 +162,9 @@ describe('HTTP transport', () => {
       { status: 202, body: '{"id":"prov-1"}' },
       { status: 429, body: 'slow down' },
       { status: 422, body: 'bad address' },
+      { status: 503, body: 'maintenance' },
+      { status: 401, body: 'bad token' },
+      { status: 500, body: 'could not render this one' },
     ];
     const server = createServer((req, res) => {
       let body = '';
@@ -167,8 +182,13 @@ describe('HTTP transport', () => {
     try {
       const transport = createHttpTransport({ url: `http://127.0.0.1:${port}/send`, token: 'tok' });
       expect(await transport.send(mail)).toEqual({ kind: 'delivered', providerMessageId: 'prov-1' });
-      expect(await transport.send(mail)).toMatchObject({ kind: 'temporary', code: 429 });
+      // Like SMTP: a rate limit, an outage or our credentials refused are the
+      // transport's, no attempt spent; a 500 may be this message's.
+      expect(await transport.send(mail)).toMatchObject({ kind: 'transport_unavailable', code: 429 });
       expect(await transport.send(mail)).toMatchObject({ kind: 'permanent', code: 422, hardBounce: false });
+      expect(await transport.send(mail)).toMatchObject({ kind: 'transport_unavailable', code: 503 });
+      expect(await transport.send(mail)).toMatchObject({ kind: 'transport_unavailable', code: 401 });
+      expect(await transport.send(mail)).toMatchObject({ kind: 'temporary', code: 500 });
       expect(seen[0]).toMatchObject({
         body: mail.raw,
         headers: {
@@ -182,9 +202,9 @@ describe('HTTP transport', () => {
     }
   });
 
-  it('calls a refused connection temporary and a timeout ambiguous', async () => {
+  it('calls a refused connection transport_unavailable and a timeout ambiguous', async () => {
     const refused = createHttpTransport({ url: 'http://127.0.0.1:9/send' });
-    expect((await refused.send(mail)).kind).toBe('temporary');
+    expect((await refused.send(mail)).kind).toBe('transport_unavailable');
     const slow = createHttpTransport({
       url: 'http://x.invalid/send',
       timeoutMs: 5,

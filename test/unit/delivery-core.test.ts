@@ -1,5 +1,5 @@
 // The pure delivery core: the rate limiter's sliding-window cap, retry and
-// backoff decisions, the delivery headers, SMTP error classification and the
+// backoff decisions, the pause while the transport is unavailable, the delivery headers, SMTP error classification and the
 // MIME encodings.
 import { describe, expect, it } from 'vitest';
 import { isHardBounce, smtpOutcome } from '../../src/adapters/mailer/smtp-outcome.ts';
@@ -7,6 +7,7 @@ import { buildDeliveryHeaders, messageIdLocalPart } from '../../src/core/deliver
 import { createRateLimiter } from '../../src/core/delivery/rate-limiter.ts';
 import { parseTriggerRef } from '../../src/core/delivery/recheck.ts';
 import { backoffDelay, defaultRetryPolicy, nextStep } from '../../src/core/delivery/retry-policy.ts';
+import { createSendPause } from '../../src/core/delivery/send-pause.ts';
 import { encodedWords, headerLine, quotedPrintable } from '../../src/core/mime/encoding.ts';
 
 /** The most starts inside any window [s, s + width). */
@@ -170,6 +171,43 @@ describe('retry policy', () => {
   });
 });
 
+describe('an unavailable transport', () => {
+  const policy = { maxAttempts: 2, baseDelayMs: 1000, maxDelayMs: 5000 };
+  it('spends no attempt, not even the last one or an ambiguous retry', () => {
+    const down = { kind: 'transport_unavailable', reason: 'connect ECONNREFUSED' } as const;
+    for (const attempt of [
+      { attempts: 1, afterAmbiguous: false },
+      { attempts: 9, afterAmbiguous: false },
+      { attempts: 2, afterAmbiguous: true },
+    ]) {
+      expect(nextStep(down, attempt, policy, () => 0.5)).toEqual({
+        kind: 'deferred',
+        error: 'transport_unavailable: connect ECONNREFUSED',
+      });
+    }
+  });
+
+  it('pauses exponentially, capped, counting sends that failed together once, until one gets through', () => {
+    const pause = createSendPause({ baseMs: 1000, maxMs: 8000 });
+    expect([pause.failing, pause.waitMs(0)]).toEqual([false, 0]);
+    const lengths: number[] = [];
+    let now = 0;
+    for (let i = 0; i < 6; i++) {
+      lengths.push(pause.unavailable(now));
+      // Its companions in flight fail a moment later: the same pause.
+      expect(pause.unavailable(now + 10)).toBe(0);
+      expect(pause.waitMs(now + 10)).toBe(lengths[i]! - 10);
+      now += lengths[i]!;
+      expect(pause.waitMs(now)).toBe(0);
+    }
+    expect(lengths).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect(pause.failing).toBe(true);
+    pause.reachable();
+    expect([pause.failing, pause.waitMs(now)]).toEqual([false, 0]);
+    expect(pause.unavailable(now)).toBe(1000);
+  });
+});
+
 describe('delivery headers', () => {
   const input = {
     dedupeKey: 'winback:0:cust-42:lp1700000000000',
@@ -225,12 +263,12 @@ describe('SMTP outcome', () => {
       kind: 'permanent',
       hardBounce: false,
     });
-    // A 5xx to our login is our problem, not the recipient's: retried.
+    // A 5xx to our login is our problem, not the recipient's: the transport is unavailable.
     expect(
       smtpOutcome({ code: 'EAUTH', command: 'AUTH PLAIN', responseCode: 535, response: '535 bad' }, false),
-    ).toMatchObject({ kind: 'temporary' });
+    ).toMatchObject({ kind: 'transport_unavailable', code: 535 });
     const drop = { code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' };
-    expect(smtpOutcome(drop, false).kind).toBe('temporary');
+    expect(smtpOutcome(drop, false).kind).toBe('transport_unavailable');
     expect(smtpOutcome(drop, true).kind).toBe('ambiguous');
     expect(smtpOutcome({ code: 'ETIMEDOUT', command: 'CONN', message: 'Timeout' }, true).kind).toBe(
       'ambiguous',
@@ -239,6 +277,28 @@ describe('SMTP outcome', () => {
     expect(
       smtpOutcome({ code: 'EMESSAGE', command: 'DATA', responseCode: 451, response: '451 later' }, true).kind,
     ).toBe('temporary');
+  });
+
+  it('calls everything that is not about the message transport_unavailable', () => {
+    const session = [
+      { code: 'ESOCKET', command: 'CONN', message: 'connect ECONNREFUSED 127.0.0.1:2525' },
+      { code: 'EDNS', command: 'CONN', message: 'getaddrinfo ENOTFOUND smtp.example' },
+      { code: 'ETLS', command: 'STARTTLS', message: 'Error upgrading connection with STARTTLS' },
+      { code: 'ETIMEDOUT', command: 'CONN', message: 'Greeting never received' },
+      { code: 'EPROTOCOL', command: 'CONN', responseCode: 554, response: '554 no service' },
+      { code: 'ECONNECTION', command: 'EHLO', responseCode: 421, response: '421 shutting down' },
+      // 421 closes the session whatever it answers.
+      { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 421, response: '421 4.3.2 going down' },
+    ];
+    for (const error of session) expect(smtpOutcome(error, false).kind).toBe('transport_unavailable');
+    // Unknown trouble before the data is charged to the message, which has a bounded number of attempts.
+    expect(smtpOutcome({ message: 'signer failed' }, false).kind).toBe('temporary');
+    expect(
+      smtpOutcome(
+        { code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 452, response: '452 later' },
+        false,
+      ),
+    ).toMatchObject({ kind: 'temporary', code: 452 });
   });
 
   it('takes 550/551/553 as hard without an enhanced code', () => {

@@ -33,8 +33,12 @@ export function createEmlFolderTransport(options: EmlFolderOptions): MailTranspo
         return { kind: 'delivered', providerMessageId: file };
       } catch (error) {
         ready = undefined;
-        // A full disk or a permission problem may clear; the retry policy gives up in time.
-        return { kind: 'temporary', reason: error instanceof Error ? error.message : String(error) };
+        // A full disk or a permission problem is the folder's, not the message's:
+        // the sender pauses until it clears instead of spending attempts.
+        return {
+          kind: 'transport_unavailable',
+          reason: error instanceof Error ? error.message : String(error),
+        };
       }
     },
     async close() {},

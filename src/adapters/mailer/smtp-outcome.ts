@@ -1,8 +1,11 @@
-// Turns what nodemailer's SMTP client reports into a SendOutcome. A reply
-// code decides when there is one (4xx temporary, 5xx permanent); without one
-// (a timeout, a reset, a closed connection) what matters is whether the
-// message data had gone out: before, the server cannot have the message
-// (temporary); after, it may (ambiguous). Pure.
+// Turns what nodemailer's SMTP client reports into a SendOutcome. Only an
+// answer about this message counts against it: a reply to MAIL FROM, RCPT TO
+// or its data (4xx temporary, 5xx permanent), or a timeout or drop after the
+// data had gone out (ambiguous: the server may have it). Everything else is
+// about the service, not the message (a refused connection, DNS, TLS, the
+// greeting, EHLO, AUTH, a 421 "closing channel", a drop before the data went
+// out) and is transport_unavailable: the sender pauses and spends no attempt.
+// Pure.
 import type { SendOutcome } from '../../core/delivery/transport.ts';
 
 export interface SmtpErrorLike {
@@ -14,24 +17,44 @@ export interface SmtpErrorLike {
   command?: string;
 }
 
-// Replies about the message or its recipients; a 5xx anywhere else (greeting,
-// EHLO, AUTH) refuses our session, not this message, and is retried.
 const messageCommands = new Set(['MAIL FROM', 'RCPT TO', 'DATA']);
 const messageErrorCodes = new Set(['EENVELOPE', 'EMESSAGE']);
+// nodemailer's codes for trouble with the connection or the session.
+const sessionErrorCodes = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ETLS',
+  'EREQUIRETLS',
+  'EPROTOCOL',
+  'EAUTH',
+  'ENOAUTH',
+  'EOAUTH2',
+  'EPROXY',
+  'EMAXLIMIT',
+]);
 
 export function smtpOutcome(error: SmtpErrorLike, dataSent: boolean): SendOutcome {
   const code = error.responseCode;
   const reason = shorten(error.response || error.message || error.code || 'unknown error');
+  const aboutMessage =
+    (error.command !== undefined && messageCommands.has(error.command)) ||
+    (error.code !== undefined && messageErrorCodes.has(error.code));
   if (typeof code === 'number' && code >= 400 && code < 600) {
-    const aboutMessage =
-      (error.command !== undefined && messageCommands.has(error.command)) ||
-      (error.code !== undefined && messageErrorCodes.has(error.code));
-    if (code < 500 || !aboutMessage) return { kind: 'temporary', code, reason };
+    // 421 is the server shutting the session, whatever command it answers.
+    if (code === 421 || !aboutMessage) return { kind: 'transport_unavailable', code, reason };
+    if (code < 500) return { kind: 'temporary', code, reason };
     return { kind: 'permanent', code, reason, hardBounce: isHardBounce(code, error.response) };
   }
   if (dataSent) return { kind: 'ambiguous', reason };
   // Refused before the server saw a byte of it (e.g. over the size the server advertised).
   if (error.code === 'EMESSAGE') return { kind: 'permanent', reason, hardBounce: false };
+  if (!aboutMessage && error.code !== undefined && sessionErrorCodes.has(error.code)) {
+    return { kind: 'transport_unavailable', reason };
+  }
+  // Anything else (our signer failed, an envelope nodemailer refused) is about
+  // this message, and bounded by its attempts.
   return { kind: 'temporary', reason };
 }
 

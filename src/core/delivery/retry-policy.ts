@@ -3,7 +3,9 @@
 // bounce), or marked ambiguous. An ambiguous send (the server may already have
 // the message) gets exactly one more attempt with the same Message-ID and is
 // never looped: whatever that attempt does short of delivering, the message
-// fails. Pure; the random source is handed in so tests can pin the jitter.
+// fails. A transport that could not be reached spends no attempt: the
+// message goes back to the queue as it was (the sender pauses instead, see
+// send-pause.ts). Pure; the random source is handed in so tests can pin the jitter.
 import type { SendOutcome } from './transport.ts';
 
 export interface RetryPolicy {
@@ -37,7 +39,9 @@ export type NextStep =
   | { kind: 'sent'; providerMessageId: string }
   | { kind: 'retry'; delayMs: number; error: string }
   | { kind: 'ambiguous'; delayMs: number; error: string }
-  | { kind: 'failed'; error: string; suppress: boolean };
+  | { kind: 'failed'; error: string; suppress: boolean }
+  /** Back to the queue untouched: nothing about this message was learned. */
+  | { kind: 'deferred'; error: string };
 
 export interface AttemptContext {
   /** Attempts made so far, this one included. */
@@ -54,6 +58,7 @@ export function nextStep(
 ): NextStep {
   if (outcome.kind === 'delivered') return { kind: 'sent', providerMessageId: outcome.providerMessageId };
   const error = describe(outcome);
+  if (outcome.kind === 'transport_unavailable') return { kind: 'deferred', error };
   if (outcome.kind === 'permanent') return { kind: 'failed', error, suppress: outcome.hardBounce };
   // The one retry after an ambiguous send is the last: a second retry could
   // deliver a third copy of a message the server may already have accepted.

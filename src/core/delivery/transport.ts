@@ -1,8 +1,11 @@
 // The port every mail transport implements (SMTP, .eml folder, HTTP provider,
 // memory) and the outcome it reports. A transport never throws: whatever goes
 // wrong becomes one of the outcomes below, so the sender can decide between
-// retrying, failing and suppressing without knowing which transport it used.
-// Types only.
+// retrying, failing, suppressing and pausing without knowing which transport
+// it used. The one line every transport must draw the same way: an answer
+// about this message (temporary, permanent, ambiguous) counts against the
+// message; trouble reaching the service at all (transport_unavailable) never
+// does. Types only.
 
 /** One composed message, ready for the wire. */
 export interface OutgoingMail {
@@ -17,7 +20,7 @@ export interface OutgoingMail {
 
 export type SendOutcome =
   | { kind: 'delivered'; providerMessageId: string }
-  /** Worth retrying later: a 4xx reply, a refused or dropped connection before the data went out. */
+  /** Worth retrying later: a 4xx reply about this message (to MAIL FROM, RCPT TO or its data). */
   | { kind: 'temporary'; code?: number | undefined; reason: string }
   /** Will never work: a 5xx reply. A hard bounce means the address itself does not exist. */
   | { kind: 'permanent'; code?: number | undefined; reason: string; hardBounce: boolean }
@@ -25,7 +28,14 @@ export type SendOutcome =
    * A timeout or drop after the message data was sent: the server may have
    * accepted it. Retried at most once, with the same Message-ID.
    */
-  | { kind: 'ambiguous'; reason: string };
+  | { kind: 'ambiguous'; reason: string }
+  /**
+   * Not about this message: the service could not be reached or refused the
+   * session (connection refused, DNS, TLS, greeting timeout, authentication,
+   * a drop before the data went out, a provider outage or rate limit). The
+   * server cannot have the message; the sender pauses and spends no attempt.
+   */
+  | { kind: 'transport_unavailable'; code?: number | undefined; reason: string };
 
 export interface MailTransport {
   /** A short name for logs and counts: smtp, eml, http, memory. */

@@ -22,6 +22,7 @@ const countKeys = [
   'heldOutDue',
   'pending',
   'sent',
+  'resent',
   'failed',
   'cancelled',
   'suppressed',

@@ -10,9 +10,14 @@ export interface StepCounts {
   heldOut: number;
   /** Held-out messages whose due time has passed: the control group's size. */
   heldOutDue: number;
-  /** Still waiting in the outbox (scheduled or sending). */
+  /** Still waiting in the outbox (scheduled, sending, or ambiguous awaiting its one retry). */
   pending: number;
   sent: number;
+  /**
+   * Resent once after an ambiguous or interrupted send (the sender died with
+   * it in flight): possibly delivered twice, with the same Message-ID.
+   */
+  resent: number;
   failed: number;
   cancelled: number;
   suppressed: number;

@@ -1,15 +1,25 @@
-// The sender's side of the outbox. Claiming is one conditional UPDATE ...
-// RETURNING, so two senders never take the same row (D1 has no interactive
-// transactions, and SQLite runs one statement at a time); a claim is a lease,
-// and every later write names the lease it holds, so a sender whose lease ran
-// out and was taken over cannot overwrite the new owner's result. Statuses:
-// scheduled -> sending -> sent | scheduled (retry) | failed | cancelled |
-// ambiguous; an ambiguous row waits with no lease for its one retry, keeps
-// the status 'ambiguous' while that retry holds a lease, and a retry whose
-// lease ran out (the sender died mid-send) is failed, never sent a third time.
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+// The sender's side of the outbox: claiming. A claim is one conditional
+// UPDATE ... RETURNING, so two senders never take the same row (D1 has no
+// interactive transactions, and SQLite runs one statement at a time); a claim
+// is a lease, and every later write names the lease it holds (see
+// outbox-writes.ts), so a sender whose lease ran out and was taken over
+// cannot overwrite the new owner's result. Statuses: scheduled -> sending ->
+// sent | scheduled (retry) | failed | cancelled | ambiguous; an ambiguous row
+// waits with no lease for its one retry, keeps the status 'ambiguous' while
+// that retry holds a lease, and a retry whose lease ran out (the sender died
+// mid-send) is failed, never sent a third time.
+//
+// A lapsed lease is one of two things, told apart by send_started_at. The
+// send had started: the sender died with it in flight and the server may
+// have the message, so a first send becomes the one ambiguous retry (the
+// interrupted attempt counted) and an interrupted retry fails. It had not:
+// the sender died or stopped before, perhaps while reading this very
+// message, and nothing went out; claimLapsed hands these back one at a time,
+// an ambiguous retry still owed its one retry. Every claim adds one to
+// `claims`; reading the message whole resets it.
+import { and, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
 import { messages } from '../schema/index.ts';
-import type { Statement, Store } from '../store.ts';
+import type { Store } from '../store.ts';
 
 export interface ClaimedMessage {
   id: string;
@@ -23,8 +33,10 @@ export interface ClaimedMessage {
   couponCode: string | null;
   /** Attempts made before this claim. */
   attempts: number;
-  /** This claim is the single retry of an ambiguous send. */
+  /** This claim is the single retry of an ambiguous or interrupted send. */
   afterAmbiguous: boolean;
+  /** Claims since the message was last read whole, this one included. */
+  claims: number;
   /** The lease this sender holds; every write about the message names it. */
   leaseUntil: number;
   dueAt: number;
@@ -42,6 +54,7 @@ interface ClaimedRow {
   trigger_ref: string;
   coupon_code: string | null;
   attempts: number;
+  claims: number;
   status: string;
   lease_until: number;
   due_at: number;
@@ -54,37 +67,77 @@ const inFlight = sql.raw(`status IN ('sending', 'ambiguous')`);
 
 const claimable = (now: number): SQL => sql`(
   (status = 'scheduled' AND due_at <= ${now})
-  OR (status = 'sending' AND lease_until <= ${now})
+  OR (status IN ('sending', 'ambiguous') AND lease_until <= ${now})
   OR (status = 'ambiguous' AND lease_until IS NULL AND due_at <= ${now}))`;
 
-/** Claims up to `limit` due messages, oldest due first, leasing them until now + leaseMs. */
-export async function claimDue(
+interface ClaimOptions {
+  now: number;
+  leaseMs: number;
+  limit: number;
+}
+
+/**
+ * Claims up to `limit` due messages, oldest due first, leasing them until
+ * now + leaseMs: scheduled ones, ambiguous ones awaiting their retry, and
+ * interrupted sends (which become that retry).
+ */
+export async function claimDue(store: Store, options: ClaimOptions): Promise<ClaimedMessage[]> {
+  const { now } = options;
+  // Each arm reads an index (messages_due_idx, messages_in_flight_idx).
+  return claim(
+    store,
+    options,
+    sql`
+      SELECT id, due_at FROM messages WHERE status = 'scheduled' AND due_at <= ${now}
+      UNION ALL
+      SELECT id, due_at FROM messages
+      WHERE ${inFlight} AND status = 'sending' AND lease_until <= ${now} AND send_started_at IS NOT NULL
+      UNION ALL
+      SELECT id, due_at FROM messages
+      WHERE ${inFlight} AND status = 'ambiguous' AND lease_until IS NULL AND due_at <= ${now}`,
+  );
+}
+
+/**
+ * Claims one message whose lease lapsed before its send started (a first
+ * send, or an ambiguous one's retry). The sender that held it died without
+ * an outcome, maybe while reading this message; claimed alone and read
+ * alone, a message that kills the process takes only its own claim count
+ * up, not its batch's.
+ */
+export async function claimLapsed(
   store: Store,
-  options: { now: number; leaseMs: number; limit: number },
-): Promise<ClaimedMessage[]> {
+  options: Omit<ClaimOptions, 'limit'>,
+): Promise<ClaimedMessage | undefined> {
+  const [row] = await claim(
+    store,
+    { ...options, limit: 1 },
+    sql`
+      SELECT id, due_at FROM messages
+      WHERE ${inFlight} AND lease_until <= ${options.now} AND send_started_at IS NULL`,
+  );
+  return row;
+}
+
+async function claim(store: Store, options: ClaimOptions, candidates: SQL): Promise<ClaimedMessage[]> {
   const { now, limit } = options;
   if (limit <= 0) return [];
   const leaseUntil = now + options.leaseMs;
-  // Each arm reads an index (messages_due_idx, messages_in_flight_idx);
-  // the outer condition repeats the test, so a row that changed between the
-  // inner read and the write is left alone.
+  // SET reads the row as it was: an interrupted send (lapsed 'sending' with
+  // its send started) becomes the ambiguous retry, its attempt counted. The
+  // outer condition repeats the arms' test, so a row that changed between
+  // the inner read and the write is left alone.
   const rows = await store.db.all<ClaimedRow>(sql`
     UPDATE messages
-    SET status = CASE WHEN status = 'ambiguous' THEN 'ambiguous' ELSE 'sending' END,
+    SET status = CASE WHEN status = 'ambiguous' OR (status = 'sending' AND send_started_at IS NOT NULL)
+          THEN 'ambiguous' ELSE 'sending' END,
+        attempts = attempts + (status = 'sending' AND send_started_at IS NOT NULL),
+        claims = claims + 1, send_started_at = NULL,
         lease_until = ${leaseUntil}, updated_at = ${now}
-    WHERE id IN (
-      SELECT id FROM (
-        SELECT id, due_at FROM messages WHERE status = 'scheduled' AND due_at <= ${now}
-        UNION ALL
-        SELECT id, due_at FROM messages
-        WHERE ${inFlight} AND status = 'sending' AND lease_until <= ${now}
-        UNION ALL
-        SELECT id, due_at FROM messages
-        WHERE ${inFlight} AND status = 'ambiguous' AND lease_until IS NULL AND due_at <= ${now}
-      ) ORDER BY due_at, id LIMIT ${limit})
+    WHERE id IN (SELECT id FROM (${candidates}) ORDER BY due_at, id LIMIT ${limit})
     AND ${claimable(now)}
     RETURNING id, dedupe_key, campaign_id, step, customer_id, email, trigger_kind, trigger_ref,
-      coupon_code, attempts, status, lease_until, due_at, created_at`);
+      coupon_code, attempts, claims, status, lease_until, due_at, created_at`);
   return rows
     .map((row) => ({
       id: row.id,
@@ -98,6 +151,7 @@ export async function claimDue(
       couponCode: row.coupon_code,
       attempts: Number(row.attempts),
       afterAmbiguous: row.status === 'ambiguous',
+      claims: Number(row.claims),
       leaseUntil: Number(row.lease_until),
       dueAt: Number(row.due_at),
       createdAt: Number(row.created_at),
@@ -106,8 +160,9 @@ export async function claimDue(
 }
 
 /**
- * Fails ambiguous retries whose lease ran out: the sender died during the one
- * retry, which may or may not have reached the server, so there is no other.
+ * Fails ambiguous retries whose lease ran out after their send started: the
+ * sender died during the one retry, which may or may not have reached the
+ * server, so there is no other.
  */
 export async function failInterruptedRetries(store: Store, now: number): Promise<number> {
   const rows = await store.db
@@ -118,104 +173,14 @@ export async function failInterruptedRetries(store: Store, now: number): Promise
       lastError: 'ambiguous: the sender stopped during the one retry of an ambiguous send',
       updatedAt: now,
     })
-    .where(and(inFlight, eq(messages.status, 'ambiguous'), sql`${messages.leaseUntil} <= ${now}`))
+    .where(
+      and(
+        inFlight,
+        eq(messages.status, 'ambiguous'),
+        sql`${messages.leaseUntil} <= ${now}`,
+        isNotNull(messages.sendStartedAt),
+      ),
+    )
     .returning({ id: messages.id });
   return rows.length;
-}
-
-/** The row is still ours: same lease, still in flight. */
-function held(message: Pick<ClaimedMessage, 'id' | 'leaseUntil'>): SQL {
-  return and(
-    eq(messages.id, message.id),
-    eq(messages.leaseUntil, message.leaseUntil),
-    inArray(messages.status, ['sending', 'ambiguous']),
-  ) as SQL;
-}
-
-export function cancelStatement(
-  store: Store,
-  message: Pick<ClaimedMessage, 'id' | 'leaseUntil'>,
-  reason: string,
-  now: number,
-): Statement {
-  return store.db
-    .update(messages)
-    .set({ status: 'cancelled', cancelReason: reason, leaseUntil: null, updatedAt: now })
-    .where(held(message));
-}
-
-/** The URLs behind the click tokens, written before the email can be opened. */
-export function linksStatement(
-  store: Store,
-  message: Pick<ClaimedMessage, 'id' | 'leaseUntil'>,
-  links: readonly string[],
-  now: number,
-): Statement {
-  return store.db
-    .update(messages)
-    .set({ links: JSON.stringify(links), updatedAt: now })
-    .where(held(message));
-}
-
-export function sentStatement(
-  store: Store,
-  message: Pick<ClaimedMessage, 'id' | 'leaseUntil'>,
-  providerMessageId: string,
-  now: number,
-): Statement {
-  return store.db
-    .update(messages)
-    .set({
-      status: 'sent',
-      providerMessageId,
-      sentAt: now,
-      leaseUntil: null,
-      attempts: sql`${messages.attempts} + 1`,
-      updatedAt: now,
-    })
-    .where(held(message));
-}
-
-/** Back to the queue: a temporary failure (scheduled) or an ambiguous send awaiting its one retry. */
-export function retryStatement(
-  store: Store,
-  message: Pick<ClaimedMessage, 'id' | 'leaseUntil'>,
-  retry: { status: 'scheduled' | 'ambiguous'; dueAt: number; error: string },
-  now: number,
-): Statement {
-  return store.db
-    .update(messages)
-    .set({
-      status: retry.status,
-      dueAt: retry.dueAt,
-      lastError: retry.error,
-      leaseUntil: null,
-      attempts: sql`${messages.attempts} + 1`,
-      updatedAt: now,
-    })
-    .where(held(message));
-}
-
-export function failedStatement(
-  store: Store,
-  message: Pick<ClaimedMessage, 'id' | 'leaseUntil'>,
-  failure: { error: string; attempted: boolean },
-  now: number,
-): Statement {
-  return store.db
-    .update(messages)
-    .set({
-      status: 'failed',
-      lastError: failure.error,
-      leaseUntil: null,
-      attempts: failure.attempted ? sql`${messages.attempts} + 1` : sql`${messages.attempts}`,
-      updatedAt: now,
-    })
-    .where(held(message));
-}
-
-/** Runs statements in atomic batches no larger than the driver allows. */
-export async function runStatements(store: Store, statements: Statement[]): Promise<void> {
-  const size = store.limits.maxBatchStatements;
-  for (let i = 0; i < statements.length; i += size) await store.batch(statements.slice(i, i + size));
 }

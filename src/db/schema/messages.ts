@@ -32,6 +32,16 @@ export const messages = sqliteTable(
     dueAt: integer('due_at').notNull(),
     leaseUntil: integer('lease_until'),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * Claims since the message was last read and rendered whole. A message
+     * that kills the sender while it is read comes back each time its lease
+     * lapses; this bounds how often (see src/services/delivery/drain-outbox.ts).
+     */
+    claims: integer('claims').notNull().default(0),
+    /** Set just before the current claim's send was handed to the transport; a lapsed lease with it set is an interrupted send. */
+    sendStartedAt: integer('send_started_at'),
+    /** When the one resend after an ambiguous or interrupted send started: the message may have arrived twice. */
+    resentAt: integer('resent_at'),
     lastError: text('last_error'),
     /** Why a message was cancelled just before sending (suppressed, ordered, cart converted...). */
     cancelReason: text('cancel_reason'),

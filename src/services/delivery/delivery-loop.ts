@@ -1,8 +1,11 @@
 // The continuous sender for `rekindle serve`: drains the outbox, and when a
 // pass finds nothing more to do, waits `idleMs` before looking again. Stops
 // when the signal aborts, after the send in flight is recorded. One limiter
-// lives across passes, so the rate cap holds at the seams between them too.
-import { type DrainOptions, drainOutbox } from './drain-outbox.ts';
+// and one pause live across passes, so the rate cap holds at the seams
+// between them, and a pass that starts while the transport is down waits out
+// the pause the last one began instead of trying at once.
+import { createSendPause } from '../../core/delivery/send-pause.ts';
+import { abortableSleep, type DrainOptions, drainOutbox } from './drain-outbox.ts';
 import type { DrainCounts } from './ports.ts';
 
 export interface DeliveryLoopOptions extends Omit<DrainOptions, 'limit'> {
@@ -18,29 +21,18 @@ export interface DeliveryLoopOptions extends Omit<DrainOptions, 'limit'> {
 export async function runDeliveryLoop(options: DeliveryLoopOptions): Promise<void> {
   const idleMs = options.idleMs ?? 5_000;
   const batchSize = options.settings?.batchSize ?? 100;
+  const pass = { ...options, pause: options.pause ?? createSendPause(), limit: batchSize * 10 };
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));
   while (!options.signal.aborted) {
     let busy = false;
     try {
-      const counts = await drainOutbox({ ...options, limit: batchSize * 10 });
+      const counts = await drainOutbox(pass);
       if (counts.claimed > 0 || counts.failed > 0) options.onPass?.(counts);
       // A full pass may have left more due messages; an idle one waits.
-      busy = counts.claimed >= batchSize * 10;
+      busy = counts.claimed >= pass.limit;
     } catch (error) {
       options.onError?.(error);
     }
-    if (!busy) await pause(idleMs, options.signal);
+    if (!busy) await sleep(idleMs);
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

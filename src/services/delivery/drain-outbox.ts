@@ -1,23 +1,32 @@
 // One pass over the outbox: claim due messages in batches (with a lease),
-// recheck each against what the database says now and cancel the ones that no
-// longer hold, render and compose the rest, store their links, then send them
-// through the transport, `concurrency` at a time and no faster than the rate
-// limiter allows, recording each result as it comes. A stopped pass leaves its
-// unsent claims leased; they are taken over once the lease runs out.
-import type { Permit } from '../../core/delivery/rate-limiter.ts';
-import { recheck } from '../../core/delivery/recheck.ts';
-import type { SendOutcome } from '../../core/delivery/transport.ts';
+// prepare them (prepare-batch.ts: recheck, render, links) and send them
+// (send-batch.ts), each batch claimed and rendered while the one before is on
+// the wire. A stopped pass puts its unsent claims back; a killed one leaves
+// them leased until the lease runs out.
+//
+// What keeps one message from stopping delivery:
+// - A claim whose lease lapsed before its send started (the sender died or
+//   the pass threw) is claimed and read alone (claimLapsed), so a message
+//   that kills the process while it is read (a row the driver panics on, no
+//   JS catch helps) runs up only its own claim count; past
+//   settings.maxClaims it is failed unread, "claimed N times without an
+//   outcome". The count restarts whenever the message is read whole.
+// - A claim whose lease lapsed after its send started is not counted
+//   against that bound but handled as an ambiguous send: resent at most once
+//   with the same Message-ID, and failed if that resend is interrupted too.
+//   Such a message was read whole before (its send started), and an
+//   ambiguous retry that lapses before its own send started is just owed its
+//   retry again, through claimLapsed and the same bound.
+// - A transport that is unavailable pauses the pass (send-pause.ts): no
+//   claims while paused, unsent claims go back as they were, and after the
+//   pause one message probes the transport before whole batches go again.
+import { createSendPause } from '../../core/delivery/send-pause.ts';
 import {
   type ClaimedMessage,
-  cancelStatement,
   claimDue,
-  failedStatement,
+  claimLapsed,
   failInterruptedRetries,
-  linksStatement,
-  runStatements,
 } from '../../db/repositories/outbox.ts';
-import { loadRecheckFacts } from '../../db/repositories/outbox-facts.ts';
-import type { Statement } from '../../db/store.ts';
 import {
   type DeliveryDeps,
   type DeliverySettings,
@@ -25,186 +34,91 @@ import {
   defaultDeliverySettings,
   emptyCounts,
 } from './ports.ts';
-import { defaultUnsubscribeMailto, type PreparedMail, prepareMail } from './prepare-mail.ts';
-import { recordOutcome } from './record-outcome.ts';
+import { prepareBatch, type Ready } from './prepare-batch.ts';
+import { releaseAll, type SendContext, sendBatch } from './send-batch.ts';
 
 export interface DrainOptions extends DeliveryDeps {
-  /** At most this many messages are claimed in this pass. */
+  /** At most this many claims are made in this pass. */
   limit?: number | undefined;
 }
 
-interface Ready {
-  message: ClaimedMessage;
-  prepared: PreparedMail;
+interface Claimed {
+  ready: Ready[];
+  /** The claim was full: more may be due. */
+  more: boolean;
 }
 
 export async function drainOutbox(options: DrainOptions): Promise<DrainCounts> {
   const settings: DeliverySettings = { ...defaultDeliverySettings, ...options.settings };
   const counts = emptyCounts();
+  const pause = options.pause ?? createSendPause();
+  const clock = options.clock ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));
+  const context: SendContext = { settings, counts, pause, clock, sleep };
+  const stopped = () => Boolean(options.signal?.aborted);
   counts.failed += await failInterruptedRetries(options.store, options.now());
   let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-  const claimAndPrepare = async () => {
-    const wanted = Math.min(settings.batchSize, remaining);
-    const batch = await claimDue(options.store, {
-      now: options.now(),
-      leaseMs: settings.leaseMs,
-      limit: wanted,
-    });
-    counts.claimed += batch.length;
-    remaining -= batch.length;
-    const ready = batch.length > 0 ? await prepareBatch(options, batch, counts) : [];
-    return { ready, more: batch.length === wanted && remaining > 0 };
+
+  const claimAndPrepare = async (): Promise<Claimed> => {
+    const wait = pause.waitMs(clock());
+    if (wait > 0) {
+      if (options.stopWhenPaused) return { ready: [], more: false };
+      await sleep(wait);
+    }
+    if (stopped()) return { ready: [], more: false };
+    // A transport that just came back from a pause is probed with one message.
+    const wanted = Math.min(pause.failing ? 1 : settings.batchSize, remaining);
+    const lease = { now: options.now(), leaseMs: settings.leaseMs };
+    const ready: Ready[] = [];
+    let claimed = 0;
+    const take = async (batch: ClaimedMessage[]) => {
+      claimed += batch.length;
+      counts.claimed += batch.length;
+      remaining -= batch.length;
+      if (batch.length > 0) ready.push(...(await prepareBatch(options, settings, batch, counts)));
+    };
+    let lapsed = true;
+    while (lapsed && claimed < wanted) {
+      const one = await claimLapsed(options.store, lease);
+      if (one) await take([one]);
+      else lapsed = false;
+    }
+    if (claimed < wanted) await take(await claimDue(options.store, { ...lease, limit: wanted - claimed }));
+    return { ready, more: claimed === wanted && remaining > 0 };
   };
-  let next: ReturnType<typeof claimAndPrepare> | undefined =
-    remaining > 0 && !options.signal?.aborted ? claimAndPrepare() : undefined;
+
+  let next: Promise<Claimed> | undefined = remaining > 0 && !stopped() ? claimAndPrepare() : undefined;
   while (next) {
     const current = await next;
-    // The next batch is claimed and rendered while this one is on the wire, so
-    // the connections never wait for rendering; its recheck is at most one batch old.
-    next = current.more && !options.signal?.aborted ? claimAndPrepare() : undefined;
-    await sendAll(options, settings, current.ready, counts);
-    if (options.signal?.aborted && next) {
-      counts.abandoned += (await next).ready.length;
+    next = current.more && !stopped() && pause.waitMs(clock()) === 0 ? claimAndPrepare() : undefined;
+    const deferredBefore = counts.deferred;
+    await sendBatch(options, current.ready, context);
+    if (!pause.failing && !stopped()) continue;
+    // Stopped, or the transport is down: what was claimed ahead goes back as it was.
+    if (next) {
+      const ahead = (await next).ready;
+      if (stopped()) counts.abandoned += ahead.length;
+      else counts.deferred += ahead.length;
+      await releaseAll(options.store, ahead, options.now());
       next = undefined;
     }
+    // What was put back is due again once the pause is over.
+    const putBack = counts.deferred > deferredBefore;
+    if (putBack && !stopped() && !options.stopWhenPaused && remaining > 0) next = claimAndPrepare();
   }
   return counts;
 }
 
-async function prepareBatch(
-  options: DrainOptions,
-  batch: ClaimedMessage[],
-  counts: DrainCounts,
-): Promise<Ready[]> {
-  const { store } = options;
-  const { settings } = options.campaigns;
-  const now = options.now();
-  const facts = await loadRecheckFacts(store, batch);
-  const tools = {
-    renderer: options.renderer,
-    trackLinks: options.trackLinks,
-    unsubscribeUrl: options.unsubscribeUrl,
-    unsubscribeMailto:
-      options.unsubscribeMailto === undefined
-        ? defaultUnsubscribeMailto(settings)
-        : options.unsubscribeMailto,
-    settings,
-  };
-  const writes: Statement[] = [];
-  const ready: Ready[] = [];
-  const cancel = (message: ClaimedMessage, reason: string) => {
-    writes.push(cancelStatement(store, message, reason, now));
-    counts.cancelled++;
-    counts.cancelReasons[reason] = (counts.cancelReasons[reason] ?? 0) + 1;
-  };
-  for (const message of batch) {
-    const verdict = recheck(facts.get(message.id)!, options.campaigns);
-    if (!verdict.send) {
-      cancel(message, verdict.reason);
-      continue;
+/** Resolves after `ms`, or at once when the signal aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
     }
-    let prepared: PreparedMail | null;
-    try {
-      prepared = await prepareMail(
-        { id: message.id, dedupeKey: message.dedupeKey, campaignId: message.campaignId, to: message.email! },
-        verdict.step,
-        (unsubscribeUrl) =>
-          options.views.build({
-            message,
-            campaign: verdict.campaign,
-            step: verdict.step,
-            settings,
-            unsubscribeUrl,
-          }),
-        tools,
-        now,
-      );
-    } catch (error) {
-      // A template that does not render or an address that cannot be written
-      // fails this message, not the whole pass; the error names no recipient.
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      writes.push(
-        failedStatement(store, message, { error: `render: ${reason}`.slice(0, 500), attempted: false }, now),
-      );
-      counts.failed++;
-      continue;
-    }
-    if (!prepared) {
-      cancel(message, 'content_unavailable');
-      continue;
-    }
-    // Links go in before the send, so a click can never arrive for links the row lacks.
-    writes.push(linksStatement(store, message, prepared.links, now));
-    ready.push({ message, prepared });
-  }
-  await runStatements(store, writes);
-  return ready;
-}
-
-async function sendAll(
-  options: DrainOptions,
-  settings: DeliverySettings,
-  ready: Ready[],
-  counts: DrainCounts,
-): Promise<void> {
-  const clock = options.clock ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
-  // Never start a send the lease may not outlast: another sender could take the row over mid-send.
-  const leaseMargin = Math.min(30_000, settings.leaseMs / 4);
-  let next = 0;
-  const worker = async () => {
-    while (next < ready.length) {
-      const item = ready[next++]!;
-      if (options.signal?.aborted || options.now() >= item.message.leaseUntil - leaseMargin) {
-        counts.abandoned++;
-        continue;
-      }
-      const permit = await takePermit(options, clock, sleep);
-      if (!permit) {
-        counts.abandoned++;
-        continue;
-      }
-      const outcome = await sendSafely(options, item);
-      permit.release(clock());
-      await recordOutcome(options.store, item.message, outcome, {
-        policy: settings.retry,
-        now: options.now(),
-        random,
-        counts,
-      });
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(settings.concurrency, ready.length)) }, worker),
-  );
-}
-
-/** Waits for the limiter's permit; null when the pass was stopped meanwhile. */
-async function takePermit(
-  options: DrainOptions,
-  clock: () => number,
-  sleep: (ms: number) => Promise<void>,
-): Promise<Permit | null> {
-  if (!options.limiter) return noPermit;
-  for (;;) {
-    const permit = options.limiter.take(clock());
-    if (typeof permit !== 'number') return permit;
-    await sleep(permit);
-    if (options.signal?.aborted) return null;
-  }
-}
-
-const noPermit: Permit = { release() {} };
-
-async function sendSafely(options: DrainOptions, item: Ready): Promise<SendOutcome> {
-  try {
-    return await options.transport.send(item.prepared.mail);
-  } catch (error) {
-    // The port promises never to throw; if one does, nobody knows whether the server got the message.
-    return {
-      kind: 'ambiguous',
-      reason: `transport threw: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

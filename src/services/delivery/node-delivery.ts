@@ -1,13 +1,14 @@
 // The Node home's delivery wiring, shared by `rekindle send`, `rekindle
 // send-test` and (for the lead to call) `rekindle serve`: the transport from
 // config (SMTP or the .eml folder, DKIM when configured), one rate limiter
-// for the transport's lifetime, the MJML renderer, the database view builder,
+// and one outage pause for the transport's lifetime, the MJML renderer, the database view builder,
 // the link tracker and the signed unsubscribe URLs. Config comes in parsed.
 import { nodeTokenSigner } from '../../adapters/crypto/node-signer.ts';
 import { createNodeTransport, createSendLimiter } from '../../adapters/mailer/node-transport.ts';
 import { createMjmlRenderer } from '../../adapters/templates/mjml-renderer.ts';
 import { ConfigError, type NodeConfig, resolveSigningSecret } from '../../config/env.ts';
 import type { CampaignSet } from '../../core/campaigns/types.ts';
+import { createSendPause } from '../../core/delivery/send-pause.ts';
 import type { MailTransport } from '../../core/delivery/transport.ts';
 import { unsubscribeUrls } from '../../core/delivery/unsubscribe-link.ts';
 import { trackLinks } from '../../core/tracking/track-links.ts';
@@ -52,6 +53,7 @@ export async function createNodeDelivery(input: {
     unsubscribeUrl: unsubscribeUrls(signer, baseUrl),
     unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,
     limiter: createSendLimiter(config),
+    pause: createSendPause(),
     settings: {
       batchSize: config.SEND_BATCH_SIZE,
       concurrency: config.SMTP_POOL_SIZE,

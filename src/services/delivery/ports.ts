@@ -5,6 +5,7 @@
 import type { Campaign, CampaignSet, CampaignStep, ShopSettings } from '../../core/campaigns/types.ts';
 import type { RateLimiter } from '../../core/delivery/rate-limiter.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '../../core/delivery/retry-policy.ts';
+import type { SendPause } from '../../core/delivery/send-pause.ts';
 import type { MailTransport } from '../../core/delivery/transport.ts';
 import type { UnsubscribeUrl } from '../../core/delivery/unsubscribe-link.ts';
 import type { EmailView, MessageRenderer } from '../../core/rendering/contract.ts';
@@ -40,6 +41,11 @@ export interface DeliverySettings {
   /** How long a claim holds before another sender may take the message over. */
   leaseMs: number;
   retry: RetryPolicy;
+  /**
+   * Claims a message may take without an outcome (its sender died each
+   * time, most likely while reading it) before the next claim fails it unread.
+   */
+  maxClaims: number;
 }
 
 export const defaultDeliverySettings: DeliverySettings = {
@@ -47,6 +53,7 @@ export const defaultDeliverySettings: DeliverySettings = {
   concurrency: 5,
   leaseMs: 300_000,
   retry: defaultRetryPolicy,
+  maxClaims: 3,
 };
 
 export interface DeliveryDeps {
@@ -61,15 +68,22 @@ export interface DeliveryDeps {
   unsubscribeMailto?: string | null | undefined;
   /** Caps starts per sliding second; keep one per transport for the process's lifetime. */
   limiter?: RateLimiter | undefined;
+  /** The pause while the transport is unavailable; keep one per transport, like the limiter. */
+  pause?: SendPause | undefined;
+  /** Told when a pause starts: its length and what the transport said. */
+  onPause?: ((ms: number, reason: string) => void) | undefined;
+  /** End the pass instead of waiting out a pause (the Worker's cron comes back anyway). */
+  stopWhenPaused?: boolean | undefined;
   settings?: Partial<DeliverySettings> | undefined;
   /** Business time: due dates, leases, sent_at. */
   now: () => number;
-  /** Wall time for pacing the rate limiter; Date.now by default. */
+  /** Wall time for pacing the rate limiter and the pause; Date.now by default. */
   clock?: (() => number) | undefined;
+  /** Waits on the wall clock; by default a timer the signal cuts short. */
   sleep?: ((ms: number) => Promise<void>) | undefined;
   /** Jitter source for retry delays; Math.random by default. */
   random?: (() => number) | undefined;
-  /** Stops starting sends; claimed messages not yet sent keep their leases and are retried after them. */
+  /** Stops starting sends; claimed messages not yet sent go back to the queue as they were. */
   signal?: AbortSignal | undefined;
 }
 
@@ -85,8 +99,10 @@ export interface DrainCounts {
   suppressed: number;
   cancelled: number;
   cancelReasons: Record<string, number>;
-  /** Claimed but not sent (stopped, or the lease ran short): retried once the lease expires. */
+  /** Claimed but not sent (the pass stopped, or the lease ran short): back in the queue as they were. */
   abandoned: number;
+  /** Claimed but not sent because the transport was unavailable: back in the queue, no attempt spent. */
+  deferred: number;
 }
 
 export function emptyCounts(): DrainCounts {
@@ -100,5 +116,6 @@ export function emptyCounts(): DrainCounts {
     cancelled: 0,
     cancelReasons: {},
     abandoned: 0,
+    deferred: 0,
   };
 }

@@ -1,16 +1,19 @@
 // Writes what one send attempt came to: sent with the provider's id, back to
-// the queue with a backoff, ambiguous awaiting its one retry, or failed, and
-// on a hard bounce the address suppressed (customer row, hash table, and the
-// address's other waiting messages cancelled) in the same atomic batch.
+// the queue with a backoff, ambiguous awaiting its one retry, back to the
+// queue untouched (the transport was unavailable: no attempt spent), or
+// failed, and on a hard bounce the address suppressed (customer row, hash
+// table, and the address's other waiting messages cancelled) in the same
+// atomic batch.
 import { nextStep, type RetryPolicy } from '../../core/delivery/retry-policy.ts';
 import type { SendOutcome } from '../../core/delivery/transport.ts';
 import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
+import type { ClaimedMessage } from '../../db/repositories/outbox.ts';
 import {
-  type ClaimedMessage,
   failedStatement,
+  releaseStatement,
   retryStatement,
   sentStatement,
-} from '../../db/repositories/outbox.ts';
+} from '../../db/repositories/outbox-writes.ts';
 import { suppressAddressStatements } from '../../db/repositories/suppress-address.ts';
 import type { Statement, Store } from '../../db/store.ts';
 import type { DrainCounts } from './ports.ts';
@@ -50,6 +53,10 @@ export async function recordOutcome(
       );
       if (step.kind === 'retry') counts.retrying++;
       else counts.ambiguous++;
+      break;
+    case 'deferred':
+      statements.push(releaseStatement(store, message, now));
+      counts.deferred++;
       break;
     case 'failed':
       statements.push(failedStatement(store, message, { error: step.error, attempted: true }, now));

@@ -16,7 +16,7 @@ import type { Store } from '../../db/store.ts';
 import { databaseViews } from './db-views.ts';
 import type { DrainOptions } from './drain-outbox.ts';
 
-/** A cron run's share of D1's 1,000 queries: about four per message plus the views' reads. */
+/** A cron run's share of D1's 1,000 queries: about five per message plus the views' reads. */
 export const workerDrainLimit = 100;
 
 export function createWorkerDelivery(input: {
@@ -55,6 +55,8 @@ export function createWorkerDelivery(input: {
     unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,
     // Workers allow six connections at once; a provider API is fast enough with a few.
     settings: { batchSize: 25, concurrency: 4, leaseMs: 120_000 },
+    // A cron run does not sleep through a provider outage; the next run tries again.
+    stopWhenPaused: true,
     now: input.now,
   };
 }

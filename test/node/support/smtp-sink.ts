@@ -29,7 +29,11 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<SmtpSink> {
+/** `port` listens on that port (e.g. to bring a stopped server back); any free one by default. */
+export async function startSmtpSink(
+  behaviour: SinkBehaviour = {},
+  options: { port?: number } = {},
+): Promise<SmtpSink> {
   let current = behaviour;
   const received: Received[] = [];
   const sink: SmtpSink = {
@@ -84,7 +88,7 @@ export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<Smtp
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const address = server.server.address();
   if (!address || typeof address === 'string') throw new Error('smtp sink has no port');
   sink.url = `smtp://127.0.0.1:${address.port}`;

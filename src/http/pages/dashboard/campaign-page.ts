@@ -26,6 +26,7 @@ ${figureList([
   { name: 'scheduled', label: 'Scheduled', value: count(t.scheduled) },
   { name: 'held-out', label: 'Held out', value: count(t.heldOut) },
   { name: 'failed', label: 'Failed', value: count(t.failed) },
+  { name: 'resent', label: 'Possibly delivered twice', value: count(t.resent) },
   { name: 'delivered', label: 'Delivered', value: count(t.delivered) },
   { name: 'opened-all', label: 'Opened (incl. proxies)', value: count(t.opened) },
   { name: 'unsubscribed', label: 'Unsubscribed', value: count(t.unsubscribed) },
