@@ -1,13 +1,17 @@
 // The Node process's configuration, parsed once at each entry point and handed
 // down. Nothing below the entry points reads process.env.
 import { z } from 'zod';
+import { isSafeLink, safeLinkRule } from '../core/safe-link.ts';
+
+/** The base every tracking and unsubscribe link in sent mail starts with: a safe link, as they must be. */
+export const publicBaseUrl = z.string().refine(isSafeLink, { error: `must be ${safeLinkRule}` });
 
 const nodeEnvSchema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/rekindle.db'),
   DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('127.0.0.1'),
-  PUBLIC_BASE_URL: z.url().default('http://localhost:8787'),
+  PUBLIC_BASE_URL: publicBaseUrl.default('http://localhost:8787'),
   /** Signs tracking and unsubscribe tokens; required outside local use. */
   SIGNING_SECRET: z.string().min(16).optional(),
   SMTP_URL: z.string().optional(),

@@ -3,7 +3,7 @@
 // reads `env`; this module must never import a driver or touch the database.
 import type { D1Database } from '@cloudflare/workers-types';
 import { z } from 'zod';
-import { ConfigError } from './env.ts';
+import { ConfigError, publicBaseUrl } from './env.ts';
 
 // A binding is an object from the runtime, not JSON: check the one method the
 // D1 driver needs, so a missing or misnamed [[d1_databases]] fails here, named.
@@ -19,7 +19,7 @@ const workerEnvSchema = z.object({
   DB: d1Binding,
   // Both become required once tracking links and unsubscribe tokens are signed
   // on the edge; the rules match the Node config so one value works in both homes.
-  PUBLIC_BASE_URL: z.url().optional(),
+  PUBLIC_BASE_URL: publicBaseUrl.optional(),
   SIGNING_SECRET: z.string().min(16).optional(),
   /** The mail provider endpoint the HTTP transport posts each message to. */
   MAIL_HTTP_URL: z.url().optional(),

@@ -66,8 +66,13 @@ interface StatementMethods {
   columns(): unknown;
 }
 
+// `*` as a column list (`select *`, `select distinct *`, `t.*`, `, *`,
+// `returning *`), not a multiplication: arithmetic like the rate buckets'
+// refill must not cost a fresh prepare on every call.
+const columnStar = /(?:\bselect(?:\s+(?:distinct|all))?|\breturning|,)\s*\*|\.\s*\*/i;
+
 function expandsColumns(sql: string): boolean {
-  return sql.replace(/count\(\s*\*\s*\)/gi, '').includes('*');
+  return columnStar.test(sql);
 }
 
 function rememberMetadata(prepared: Prepared): Prepared {

@@ -46,6 +46,8 @@ export async function openLibsqlStore(options: LibsqlOptions): Promise<Store> {
       await new Promise((resolve) => setImmediate(resolve));
       return results;
     },
+    // setImmediate runs after the I/O callbacks of this loop turn: no timer delay.
+    ...(isFile ? { gatherConcurrent: () => new Promise<void>((resolve) => setImmediate(resolve)) } : {}),
     async close() {
       client.close();
     },

@@ -23,6 +23,14 @@ export interface Store {
    * to make several writes atomic, because D1 has no interactive transactions.
    */
   batch(statements: Statement[]): Promise<unknown[]>;
+  /**
+   * Set where the driver runs a statement synchronously (the embedded file):
+   * resolves once the requests already arrived in this turn of the event loop
+   * have run, so work that can share one statement (the rate buckets' group
+   * commit) waits for them. A driver with real I/O needs none: requests join
+   * while a statement is in flight.
+   */
+  gatherConcurrent?: () => Promise<void>;
   close(): Promise<void>;
 }
 

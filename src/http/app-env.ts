@@ -12,7 +12,7 @@ export interface AppDeps {
   store: Store;
   /** Epoch milliseconds; a parameter so tests and replays can fix time. */
   now: () => number;
-  /** Coupon validate/redeem limits; defaults in src/http/rate-limit.ts. */
+  /** Coupon validate/redeem limits, shared by every app on the store's database; defaults in src/http/rate-limit.ts. */
   couponRateLimits?: { perClient: BucketConfig; perCode: BucketConfig } | undefined;
   /** Signs and checks open/click/unsubscribe tokens; without it the public tracking routes answer 404. */
   tracking?: TrackingDeps | undefined;

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { pingStore } from '../db/repositories/health.ts';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { limitBodySize } from './body-limit.ts';
+import { requireJsonBody } from './json-body.ts';
 import { onError } from './on-error.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { couponRoutes } from './routes/coupons.ts';
@@ -35,6 +36,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const database = await pingStore(deps.store);
     return c.json({ ok: database }, database ? 200 : 503);
   });
+  // The media type first: a body that will be refused is never counted or read.
+  app.use('/v1/*', requireJsonBody());
   app.use('/v1/*', limitBodySize(maxBodyBytes));
   app.route('/v1', ingestRoutes());
   app.route('/v1', reportRoutes());

@@ -1,11 +1,22 @@
 // Rate limits for the coupon routes, per API key and per code, so codes cannot
-// be found by guessing and one code cannot be hammered. Buckets live in memory:
-// per process on Node, and per isolate on Workers (Cloudflare runs several
-// isolates, so the Worker's effective limit is a multiple of these; a Durable
-// Object or the platform's rate limiting binding would make it global).
+// be found by guessing and one code cannot be hammered. The limit is one for
+// every process and Worker isolate on a database: the buckets that count live
+// in the database (core/shared-rate-limit.ts over db/repositories/rate-buckets.ts). Each app instance keeps the same
+// buckets in memory as a first gate, so a caller already over the limit here
+// is refused without touching the database. The gate can only refuse early
+// (it also spends tokens on requests the shared bucket then refuses), never
+// let through what the shared bucket would refuse.
 import type { Context } from 'hono';
 import { AppError } from '../core/errors.ts';
-import { type Bucket, type BucketStore, createRateLimiter, type RateLimiter } from '../core/rate-limit.ts';
+import {
+  type Bucket,
+  type BucketStore,
+  createRateLimiter,
+  type LimitDecision,
+  type RateLimiter,
+} from '../core/rate-limit.ts';
+import { createSharedLimiter, type SharedLimiter } from '../core/shared-rate-limit.ts';
+import { leaseSharedTokens, maxLeaseKeys, pruneIdleBuckets } from '../db/repositories/rate-buckets.ts';
 import type { AppDeps, AppEnv } from './app-env.ts';
 
 export type CouponRateLimits = NonNullable<AppDeps['couponRateLimits']>;
@@ -16,10 +27,13 @@ export const defaultCouponRateLimits: CouponRateLimits = {
   perCode: { capacity: 20, refillPerSecond: 20 / 60 },
 };
 
+/** How often an app instance deletes shared buckets that have refilled, on the request path. */
+export const pruneEveryMs = 60_000;
+
 /**
  * Buckets in a Map, least recently used first. Forgetting the oldest keeps
  * memory bounded; a forgotten bucket comes back full, which only ever errs
- * towards letting a quiet key through.
+ * towards letting a quiet key through (to the shared bucket, which decides).
  */
 export function memoryBuckets(maxKeys = 10_000): BucketStore {
   const buckets = new Map<string, Bucket>();
@@ -37,20 +51,38 @@ export function memoryBuckets(maxKeys = 10_000): BucketStore {
  * One limiter per app instance (createApp runs once per process or isolate),
  * built on first use so it reads the app's injected clock.
  */
-export function couponRateLimit(): (c: Context<AppEnv>, code: string) => void {
-  let limiter: RateLimiter | undefined;
-  return (c, code) => {
+export function couponRateLimit(): (c: Context<AppEnv>, code: string) => Promise<void> {
+  let local: RateLimiter | undefined;
+  let shared: SharedLimiter | undefined;
+  let prunedAt = Number.NEGATIVE_INFINITY;
+  return async (c, code) => {
     const deps = c.var.deps;
-    limiter ??= createRateLimiter(memoryBuckets(), () => deps.now());
+    const now = deps.now();
+    local ??= createRateLimiter(memoryBuckets(), () => deps.now());
+    shared ??= createSharedLimiter({
+      lease: (wants, at) => leaseSharedTokens(deps.store, wants, at),
+      now: () => deps.now(),
+      maxKeysPerCall: maxLeaseKeys(deps.store),
+      gather: deps.store.gatherConcurrent,
+    });
     const limits = deps.couponRateLimits ?? defaultCouponRateLimits;
-    const decision = limiter.take([
+    const keys = [
       { key: `client:${c.var.apiKey.id}`, config: limits.perClient },
       { key: `code:${code}`, config: limits.perCode },
-    ]);
-    if (decision.allowed) return;
-    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-    c.header('Retry-After', String(seconds));
-    const which = decision.key.startsWith('client:') ? 'this API key' : 'this code';
-    throw new AppError(429, 'rate_limited', `too many coupon requests for ${which}; retry in ${seconds}s`);
+    ];
+    refuseUnless(c, local.take(keys));
+    refuseUnless(c, await shared.take(keys));
+    if (now - prunedAt >= pruneEveryMs) {
+      prunedAt = now;
+      await pruneIdleBuckets(deps.store, now);
+    }
   };
+}
+
+function refuseUnless(c: Context<AppEnv>, decision: LimitDecision): void {
+  if (decision.allowed) return;
+  const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  c.header('Retry-After', String(seconds));
+  const which = decision.key.startsWith('client:') ? 'this API key' : 'this code';
+  throw new AppError(429, 'rate_limited', `too many coupon requests for ${which}; retry in ${seconds}s`);
 }

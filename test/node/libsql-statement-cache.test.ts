@@ -95,8 +95,18 @@ describe('libSQL statement cache', () => {
       expect(connection.prepare('SELECT count(*) FROM sqlite_master')).toBe(
         connection.prepare('SELECT count(*) FROM sqlite_master'),
       );
-      expect(connection.prepare('SELECT * FROM sqlite_master')).not.toBe(
-        connection.prepare('SELECT * FROM sqlite_master'),
+      for (const star of [
+        'SELECT * FROM sqlite_master',
+        'SELECT DISTINCT * FROM sqlite_master',
+        'SELECT m.* FROM sqlite_master m',
+        'SELECT name, * FROM sqlite_master',
+        'SELECT\n*\nFROM sqlite_master',
+      ]) {
+        expect(connection.prepare(star), star).not.toBe(connection.prepare(star));
+      }
+      // A multiplication is not a column list.
+      expect(connection.prepare('SELECT 2 * 3, (1 + 1)*4')).toBe(
+        connection.prepare('SELECT 2 * 3, (1 + 1)*4'),
       );
     } finally {
       connection.close();

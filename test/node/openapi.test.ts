@@ -125,6 +125,23 @@ describe('GET /v1/openapi.json', () => {
       'now',
       'only',
     ]);
+    // A real sweep is never a default.
+    expect(bodySchema('/v1/sweeps', 'post').required).toEqual(['dry_run']);
+    expect((doc.paths['/v1/sweeps']!.post!.requestBody as Json).required).toBe(true);
+  });
+
+  it('documents the 415 on every operation that takes a body', () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!path.startsWith('/v1/') || !op.requestBody) continue;
+        expect(Object.keys(op.responses as Json), `${method} ${path}`).toContain('415');
+      }
+    }
+    expect(resolve((doc.paths['/v1/orders']!.post!.responses as Record<string, Json>)['415']!)).toMatchObject(
+      {
+        description: expect.stringMatching(/application\/json/),
+      },
+    );
   });
 
   it('takes the preview query parameters from the route schema', () => {

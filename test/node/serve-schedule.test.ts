@@ -81,7 +81,7 @@ describe('rekindle serve', () => {
     const response = await fetch(`http://127.0.0.1:${server.port}/v1/sweeps`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ only: ['dormant'] }),
+      body: JSON.stringify({ dry_run: false, only: ['dormant'] }),
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { campaigns: unknown[] }).campaigns).toHaveLength(1);

@@ -60,11 +60,11 @@ describe('POST /v1/sweeps', () => {
   });
 
   it('a real sweep writes messages once; the same call again schedules nothing', async () => {
-    const first = await report(post({ only: ['dormant'] }));
+    const first = await report(post({ dry_run: false, only: ['dormant'] }));
     expect(first.campaigns).toHaveLength(1);
     expect(first.campaigns[0]!.scheduled + first.campaigns[0]!.held_out).toBe(2);
     expect(await messageCount()).toBe(2);
-    const second = await report(post({ only: ['dormant'] }));
+    const second = await report(post({ dry_run: false, only: ['dormant'] }));
     expect(second.campaigns[0]).toMatchObject({
       scheduled: 0,
       held_out: 0,
@@ -73,23 +73,44 @@ describe('POST /v1/sweeps', () => {
     expect(await messageCount()).toBe(2);
   });
 
-  it('an empty body is a real sweep at the server clock; now and campaign narrow it', async () => {
-    const later = await report(post({ now: '2026-11-23T14:00:00+01:00', campaign: 'abandoned-cart' }));
+  it('now and campaign narrow a sweep; without now it runs at the server clock', async () => {
+    const later = await report(
+      post({ dry_run: false, now: '2026-11-23T14:00:00+01:00', campaign: 'abandoned-cart' }),
+    );
     expect(later.now).toBe('2026-11-23T13:00:00.000Z');
     expect(later.campaigns).toEqual([
       expect.objectContaining({ campaign_id: 'abandoned-cart', eligible: 1 }),
     ]);
-    const all = await report(post(''));
-    expect(all.dry_run).toBe(false);
+    const all = await report(post({ dry_run: false }));
+    expect(all).toMatchObject({ now: '2026-11-23T12:00:00.000Z', dry_run: false });
+  });
+
+  it('never sweeps for real by default: an empty body, {} or a body without dry_run is a 400 naming it', async () => {
+    for (const body of [
+      '',
+      '{}',
+      { only: ['dormant'] },
+      { campaign: 'winback', now: '2026-11-23T12:00:00Z' },
+    ]) {
+      const response = await post(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      const { error } = await failure(response);
+      expect(error.code).toBe('invalid_input');
+      expect(error.details).toContainEqual({
+        field: 'dry_run',
+        message: 'is required: true to plan without writing, false to run a real sweep',
+      });
+    }
+    expect(await messageCount()).toBe(0);
   });
 
   it('400 names the bad field', async () => {
     const cases: [unknown, string][] = [
       [{ dry_run: 'yes' }, 'dry_run'],
-      [{ now: '2026-11-23' }, 'now'],
-      [{ only: ['browse'] }, 'only[0]'],
-      [{ campaign: 'nope' }, 'campaign'],
-      [{ dryrun: true }, 'dryrun'],
+      [{ dry_run: false, now: '2026-11-23' }, 'now'],
+      [{ dry_run: false, only: ['browse'] }, 'only[0]'],
+      [{ dry_run: false, campaign: 'nope' }, 'campaign'],
+      [{ dry_run: false, dryrun: true }, 'dryrun'],
     ];
     for (const [body, field] of cases) {
       const response = await post(body);
@@ -97,7 +118,7 @@ describe('POST /v1/sweeps', () => {
       const { error } = await failure(response);
       expect(error.details.map((d) => d.field)).toContain(field);
     }
-    const unknown = await failure(post({ campaign: 'nope' }));
+    const unknown = await failure(post({ dry_run: false, campaign: 'nope' }));
     expect(unknown.error.details[0]?.message).toBe(
       "no campaign 'nope' (known: abandoned-cart, back-in-stock, winback)",
     );
@@ -107,10 +128,10 @@ describe('POST /v1/sweeps', () => {
   });
 
   it('needs the sweeps scope, and answers 503 without a valid campaign set', async () => {
-    expect((await post({}, { key: ingestKey })).status).toBe(403);
-    const response = await post({}, { campaigns: undefined });
+    expect((await post({ dry_run: true }, { key: ingestKey })).status).toBe(403);
+    const response = await post({ dry_run: true }, { campaigns: undefined });
     expect(response.status).toBe(503);
     expect((await failure(response)).error.code).toBe('campaigns_unavailable');
-    expect((await post({}, { campaigns: () => undefined })).status).toBe(503);
+    expect((await post({ dry_run: true }, { campaigns: () => undefined })).status).toBe(503);
   });
 });

@@ -22,6 +22,18 @@ const templates: Record<string, string> = {
   'big.mjml': page(`${text('x'.repeat(110_000))}\n{% render 'footer' %}`),
   'dropped.mjml': page(`${text('a')}\n{% if offer %}\n${text('b')}\n{% endif %}\n{% render 'footer' %}`),
   'bad-liquid.mjml': page(`${text('a')}\n${text('{% if offer %}open')}\n{% render 'footer' %}`),
+  'bad-link.mjml': page(
+    [
+      text('<a href="javascript:alert(document.cookie)">Open</a>'),
+      '<mj-section><mj-column><mj-button href="  JAVA&#x09;SCRIPT:alert(1)">Go</mj-button></mj-column></mj-section>',
+      text(`<a href='vbscript:{{ x }}'>x</a> <a href="//evil.example/{{ y }}">y</a>`),
+      '<mj-section><mj-column><mj-image alt="x" src="data:image/png;base64,AAAA" /></mj-column></mj-section>',
+      text(
+        '<a href="https://shop.example/{{ x }}">ok</a> <a href="#">ok</a> <a href="{{ cart.recovery_url }}">ok</a>',
+      ),
+      "{% render 'footer' %}",
+    ].join('\n'),
+  ),
   'partials/footer.mjml': footer,
   'partials/bare.mjml': text('Bye'),
   'partials/logo.mjml': `<mj-section><mj-column>\n<mj-image src="https://x.example/l.png" />\n</mj-column></mj-section>`,
@@ -90,6 +102,22 @@ describe('template checks in rekindle validate', () => {
       at: 'campaigns/c-good.yaml:6',
       message: expect.stringMatching(/email\.subject is not valid Liquid: undefined filter: nope/),
     });
+  });
+
+  it('fails templates with links that can never be safe, naming file and line', async () => {
+    const { errors } = await findings();
+    const links = errors.filter((e) => e.at.startsWith('emails/bad-link.mjml'));
+    expect(links.map((e) => e.at)).toEqual([
+      'emails/bad-link.mjml:3',
+      'emails/bad-link.mjml:4',
+      'emails/bad-link.mjml:5',
+      'emails/bad-link.mjml:5',
+      'emails/bad-link.mjml:6',
+    ]);
+    for (const e of links)
+      expect(e.message).toMatch(/is not a safe link: links in emails must be an absolute http\(s\) URL/);
+    expect(links[0]!.message).toMatch(/^href="javascript:alert\(document\.cookie\)"/);
+    expect(links[4]!.message).toMatch(/^src="data:image/);
   });
 
   it('warns about images without alt (in the partial that has them) and emails Gmail would clip', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashEmail } from '../../src/core/email-hash.ts';
 import { createTokenSigner, trackingPaths } from '../../src/core/tracking/tokens.ts';
@@ -121,6 +122,31 @@ describe('click redirect', () => {
       ['click', 0],
       ['click', 0],
     ]);
+  });
+
+  it('never redirects to a stored link that is not a safe link (a row from an older version)', async () => {
+    const stored = [
+      'javascript:alert(document.cookie)',
+      'JavaScript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox(1)',
+      '//evil.example/',
+      'https://shop.example/\r\nSet-Cookie: a=b',
+      'http://evil.example\\@shop.example/',
+      'https:evil.example',
+      'https://shop.example/ok',
+    ];
+    await temp.store.db.run(sql`update messages set links = ${JSON.stringify(stored)} where id = 'm1'`);
+    const { click } = await paths(t.signer, 'm1');
+    for (let i = 0; i < stored.length - 1; i++) {
+      const res = await get(await click(i));
+      expect(res.status, stored[i]).toBe(404);
+      expect(res.headers.get('location')).toBeNull();
+    }
+    expect(await events(temp.store)).toEqual([]);
+    expect((await get(await click(stored.length - 1))).headers.get('location')).toBe(
+      'https://shop.example/ok',
+    );
   });
 
   it('answers 404 for a link index the email did not hold, and records nothing', async () => {

@@ -48,6 +48,32 @@ describe('settings file', () => {
     ]);
   });
 
+  it('accepts only safe links for the logo and the unsubscribe base, naming the field', () => {
+    const links = (url: string) => ({
+      ...minimal,
+      brand: { name: 'Shop', logo_url: url },
+      links: { unsubscribe_base_url: url },
+    });
+    for (const url of ['https://shop.example/logo.png', 'HTTP://shop.example/u']) {
+      expect(problems(links(url))).toEqual([]);
+    }
+    for (const url of [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      'java\tscript:alert(1)',
+      ' https://shop.example/logo.png',
+      'data:image/png;base64,AAAA',
+      'vbscript:msgbox(1)',
+      '//evil.example/logo.png',
+      'https://shop.example/logo.png\u0000',
+    ]) {
+      const found = problems(links(url));
+      expect(found, url).toHaveLength(2);
+      expect(found[0]).toMatch(/^brand\.logo_url must be an absolute http\(s\) URL/);
+      expect(found[1]).toMatch(/^links\.unsubscribe_base_url must be an absolute http\(s\) URL/);
+    }
+  });
+
   it('parses quiet hours spanning midnight into minutes', () => {
     expect(
       settingsSchema.parse({ ...minimal, quiet_hours: { start: '21:00', end: '08:00' } }).quietHours,

@@ -40,14 +40,17 @@ describe('trackLinks', () => {
     const tracked = await trackLinks({ html, messageId: 'msg-1', signer, baseUrl: `${base}/` });
     expect(tracked.links).toEqual(['https://shop.example/p/1?utm=a&b=2', 'https://shop.example/cart']);
     const out = hrefs(tracked.html);
-    expect(out).toHaveLength(7);
+    expect(out).toHaveLength(5);
     expect(out[0]).toMatch(/^https:\/\/mail\.shop\.example\/t\/c\//);
     expect(await claimOf(out[0]!)).toEqual({ purpose: 'click', messageId: 'msg-1', linkIndex: 0 });
     expect(await claimOf(out[1]!)).toEqual({ purpose: 'click', messageId: 'msg-1', linkIndex: 1 });
     // The same URL twice shares one index.
-    expect(out[5]).toBe(out[0]);
-    expect(out.slice(2, 5)).toEqual(['mailto:help@shop.example', 'tel:+441234', '#top']);
-    expect(out[6]).toBe(unsubscribe);
+    expect(out[3]).toBe(out[0]);
+    // Only http(s) links stay links: mailto: and tel: lose their href, a fragment stays.
+    expect(out[2]).toBe('#top');
+    expect(tracked.html).toContain('<a>Mail us</a>');
+    expect(tracked.html).toContain('<a>Call</a>');
+    expect(out[4]).toBe(unsubscribe);
     expect(tracked.html).toContain('<img src="https://shop.example/logo.png">');
     expect(tracked.html).toContain('title="a > b"');
   });
@@ -101,6 +104,27 @@ describe('trackLinks', () => {
   it('returns no text when none was given', async () => {
     const tracked = await trackLinks({ html, messageId: 'msg-1', signer, baseUrl: base });
     expect(tracked.text).toBeUndefined();
+  });
+
+  it('never tracks or keeps as a link an href that is not a safe link', async () => {
+    const tricks = [
+      'javascript:alert(document.cookie)',
+      'JAVASCRIPT:alert(1)',
+      '  javascript:alert(1)',
+      'java&#x09;script:alert(1)',
+      'java&Tab;script:alert(1)',
+      '&#106;avascript:alert(1)',
+      'data:text/html;base64,PHNjcmlwdD4=',
+      'vbscript:msgbox(1)',
+      '//evil.example/',
+      'https:evil.example',
+    ];
+    const html = tricks.map((href, i) => `<a class="c${i}" href="${href}">x${i}</a>`).join('');
+    const tracked = await trackLinks({ html, messageId: 'm3', signer, baseUrl: base });
+    expect(tracked.links).toEqual([]);
+    expect(hrefs(tracked.html)).toEqual([]);
+    for (let i = 0; i < tricks.length; i++) expect(tracked.html).toContain(`<a class="c${i}">x${i}</a>`);
+    expect(tracked.html).not.toMatch(/script|data:|evil/i);
   });
 
   it('handles unquoted and upper-case href attributes', async () => {

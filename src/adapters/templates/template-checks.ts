@@ -1,11 +1,13 @@
 // `rekindle validate`'s template checks: every template a campaign names
 // compiles (MJML and Liquid, errors with file and line), carries the footer
 // partial with the unsubscribe link and the postal address (all shipped
-// campaigns are marketing mail), has alt text on its images, and renders a
-// sample under Gmail's clipping size. Reports findings; never throws for a
+// campaigns are marketing mail), has alt text on its images, links only to
+// safe (http(s)) links or fragments, and renders a sample under Gmail's
+// clipping size. Reports findings; never throws for a
 // bad template and never writes.
 import { join } from 'node:path';
 import type { CampaignCheck, Finding } from '../../config/campaign-checks.ts';
+import { couldStartSafeLink, hrefTarget, safeLinkRule } from '../../core/safe-link.ts';
 import { sampleView } from '../../services/render/sample-view.ts';
 import { createTemplateFiller } from './fill-template.ts';
 import { createMjmlRenderer } from './mjml-renderer.ts';
@@ -31,6 +33,32 @@ export function imagesWithoutAlt(source: ResolvedSource): SourcePosition[] {
   return found;
 }
 
+// A link-bearing attribute with a quoted value; Liquid inside may hold the other quote.
+const linkAttribute = /\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
+
+/**
+ * href and src values that can never be a safe link, by file and line: a
+ * literal like `javascript:...` or `mailto:...`, or literal text before a
+ * Liquid tag that already rules one out (`javascript:{{ x }}`). A value made by
+ * Liquid alone is the renderer's to check, with the same rule.
+ */
+export function unsafeLinks(
+  source: ResolvedSource,
+): (SourcePosition & { attribute: string; value: string })[] {
+  const found: (SourcePosition & { attribute: string; value: string })[] = [];
+  for (const match of source.text.matchAll(linkAttribute)) {
+    const attribute = match[1]!.toLowerCase();
+    const value = match[2] ?? match[3] ?? '';
+    const liquid = value.search(/\{[{%]/);
+    const unsafe =
+      liquid === -1 ? hrefTarget(value).kind === 'unsafe' : !couldStartSafeLink(value.slice(0, liquid));
+    if (!unsafe) continue;
+    const line = source.text.slice(0, match.index).split('\n').length;
+    found.push({ ...source.origin(line), attribute, value });
+  }
+  return found;
+}
+
 export const templateChecks: CampaignCheck = async ({ campaigns, settings, emailsDir }) => {
   const renderer = createMjmlRenderer({ reader: folderReader(emailsDir) });
   const filler = createTemplateFiller();
@@ -47,7 +75,7 @@ export const templateChecks: CampaignCheck = async ({ campaigns, settings, email
     findings.push({ ...at(position), message, severity: 'warning' });
 
   const checked = new Set<string>();
-  const reportedImages = new Set<string>();
+  const reported = new Set<string>();
   for (const loaded of campaigns) {
     for (const step of loaded.campaign.steps) {
       const name = step.email.template;
@@ -77,11 +105,21 @@ export const templateChecks: CampaignCheck = async ({ campaigns, settings, email
           if (!postalAddressOutput.test(source.text)) {
             error(footer, `${name} does not show the shop's postal address: add {{ shop.postal_address }}`);
           }
+          for (const link of unsafeLinks(source)) {
+            const key = `link ${link.file}:${link.line}:${link.value}`;
+            if (reported.has(key)) continue;
+            reported.add(key);
+            const shown = link.value.length > 60 ? `${link.value.slice(0, 57)}...` : link.value;
+            error(
+              link,
+              `${link.attribute}="${shown}" is not a safe link: links in emails must be ${safeLinkRule} (or a #fragment); no javascript:, data:, mailto: or relative links`,
+            );
+          }
           for (const position of imagesWithoutAlt(source)) {
             // A partial shared by several templates is reported once.
-            const key = `${position.file}:${position.line}`;
-            if (reportedImages.has(key)) continue;
-            reportedImages.add(key);
+            const key = `alt ${position.file}:${position.line}`;
+            if (reported.has(key)) continue;
+            reported.add(key);
             warning(
               position,
               'image without alt text: add alt="..." (read aloud, and shown when images are blocked)',

@@ -3,6 +3,7 @@
 // message ("must be <allowed>, got 'ninety'") and in the generated reference,
 // so the two cannot drift. Never throws and never reads anything outside.
 import { z } from 'zod';
+import { isSafeLink } from '../safe-link.ts';
 import { isTimeZone } from '../time.ts';
 
 type RawIssue = z.core.$ZodRawIssue;
@@ -218,12 +219,10 @@ export function timeZone() {
     .meta({ allowed });
 }
 
+/** A link that may reach an email: core/safe-link.ts decides, as it does for every such URL. */
 export function absoluteUrl(allowed = 'an absolute http(s) URL like https://shop.example/unsubscribe') {
   const error = expected(allowed);
-  return z
-    .string({ error })
-    .refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), { error })
-    .meta({ allowed });
+  return z.string({ error }).refine(isSafeLink, { error }).meta({ allowed });
 }
 
 export function emailAddress(allowed = 'an email address like hello@shop.example') {

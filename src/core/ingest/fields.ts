@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { toMinorUnits } from '../money.ts';
 import { amountProblem, linesTotalProblem, lineValueProblem, maxLineQuantity } from '../money-bounds.ts';
+import { isSafeLink, safeLinkRule } from '../safe-link.ts';
 import { isTimeZone, parseInstant } from '../time.ts';
 
 /**
@@ -77,7 +78,10 @@ export const timezone = z
   .string()
   .refine(isTimeZone, { message: 'expected an IANA time zone like Europe/London' });
 
-export const url = z.url('expected an absolute URL');
+// Every stored URL can end up in an email, so only safe links are stored.
+export const url = z.string({ error: `expected ${safeLinkRule}` }).refine(isSafeLink, {
+  error: `expected ${safeLinkRule} (no other scheme, no spaces or control characters)`,
+});
 
 export const tags = z.array(text().trim().min(1).max(100)).max(100);
 

@@ -1,10 +1,13 @@
-// Turns a rendered email into a tracked one: every http(s) link in an <a> tag
-// goes through the click redirect, and a 1x1 open pixel goes before </body>.
-// The tokens carry only the message id and the link's index; the original URLs
-// come back as `links`, which the delivery loop stores on the message, so the
-// redirect can only ever go to a URL this email really contained. Pure: it
-// never fetches, logs or reads a URL's contents, and never tracks the
-// unsubscribe link (already signed) or links that are not http(s).
+// Turns a rendered email into a tracked one: every safe (http(s)) link in an
+// <a> tag goes through the click redirect, and a 1x1 open pixel goes before
+// </body>. The tokens carry only the message id and the link's index; the
+// original URLs come back as `links`, which the delivery loop stores on the
+// message, so the redirect can only ever go to a URL this email really
+// contained. An href that is not a safe link nor a fragment (javascript:,
+// data:, mailto:, a relative path...) loses its href: the text stays, the link
+// does not. Pure: it never fetches, logs or reads a URL's contents, and never
+// tracks the unsubscribe link (already signed).
+import { hrefTarget } from '../safe-link.ts';
 import { type TokenSigner, trackingPaths } from './tokens.ts';
 
 export interface TrackLinksInput {
@@ -53,7 +56,7 @@ export async function trackLinks(input: TrackLinksInput): Promise<TrackedEmail> 
   };
 
   const trackable = async (url: string) => {
-    if (!/^https?:\/\//i.test(url) || ownPrefixes.some((prefix) => url.startsWith(prefix))) return false;
+    if (ownPrefixes.some((prefix) => url.startsWith(prefix))) return false;
     // An unsubscribe link we signed, served from another base (the shop's own
     // unsubscribe domain), stays as it is too.
     const token = signedUnsubscribePath.exec(url)?.[1];
@@ -65,11 +68,14 @@ export async function trackLinks(input: TrackLinksInput): Promise<TrackedEmail> 
   for (const tag of input.html.matchAll(anchorTag)) {
     const href = hrefAttribute.exec(tag[0]);
     if (!href) continue;
-    const raw = href[2] ?? href[3] ?? href[4] ?? '';
-    const url = decodeEntities(raw).trim();
-    if (!(await trackable(url))) continue;
-    const index = await indexFor(url);
+    const target = hrefTarget(href[2] ?? href[3] ?? href[4] ?? '');
     const start = tag.index + href.index;
+    if (target.kind === 'unsafe') {
+      edits.push({ start, end: start + href[0].length, text: '' });
+      continue;
+    }
+    if (target.kind === 'fragment' || !(await trackable(target.url))) continue;
+    const index = await indexFor(target.url);
     edits.push({
       start,
       end: start + href[0].length,
@@ -103,19 +109,6 @@ function splice(source: string, edits: { start: number; end: number; text: strin
     at = edit.end;
   }
   return out + source.slice(at);
-}
-
-const namedEntities: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>' };
-
-function decodeEntities(value: string): string {
-  return value.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-    if (name[0] === '#') {
-      const code =
-        name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-    }
-    return namedEntities[name.toLowerCase()] ?? entity;
-  });
 }
 
 function escapeAttribute(value: string): string {

@@ -6,4 +6,5 @@ export * from './events.ts';
 export * from './messages.ts';
 export * from './orders.ts';
 export * from './products.ts';
+export * from './rate-buckets.ts';
 export * from './sweep-cursors.ts';

@@ -4,7 +4,8 @@
 // and is named, so the document can say where it is vague instead of failing
 // whole. Pure: no I/O, and never a second, hand-kept copy of a request shape.
 import { z } from 'zod';
-import { currency, decimal, email, externalId, instant } from '../../core/ingest/fields.ts';
+import { currency, decimal, email, externalId, instant, url } from '../../core/ingest/fields.ts';
+import { safeLinkRule } from '../../core/safe-link.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -25,6 +26,14 @@ const hints = new Map<unknown, JsonSchema>([
   [currency, { description: '3-letter ISO 4217 currency code (any case)' }],
   [email, { format: 'email', description: 'an email address (trimmed and lower-cased)' }],
   [externalId, { description: 'the shop platform id, always a string' }],
+  [
+    url,
+    {
+      format: 'uri',
+      pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
+      description: `${safeLinkRule}: no other scheme, no spaces or control characters (it may end up in an email)`,
+    },
+  ],
 ]);
 
 export function convertInputSchemas(named: Record<string, z.ZodType>): ConvertedSchemas {

@@ -22,6 +22,10 @@ const errorStatuses = {
   404: ['NotFound', 'No such resource (not_found, coupon_unknown)'],
   409: ['Conflict', 'The request conflicts with what is stored (e.g. coupon_used, order_already_redeemed)'],
   413: ['PayloadTooLarge', 'The body or the list is too large (payload_too_large, too_many_rows)'],
+  415: [
+    'UnsupportedMediaType',
+    'The body was not sent as Content-Type: application/json (unsupported_media_type); nothing was read',
+  ],
   429: ['TooManyRequests', 'Rate-limited (rate_limited); retry after the Retry-After header'],
 } as const;
 

@@ -35,7 +35,7 @@ export function couponRoutes(): Hono<AppEnv> {
   app.post('/coupons/validate', requireScope('coupons'), async (c) => {
     const input = parse(validateCouponInput, await readJson(c.req.raw));
     const code = normalizeCode(input.code);
-    limit(c, code ?? input.code.toUpperCase());
+    await limit(c, code ?? input.code.toUpperCase());
     const { store, now } = c.var.deps;
     const coupon = code === null ? undefined : await findCoupon(store, code);
     const verdict = evaluateCoupon(coupon, input, now());
@@ -51,7 +51,7 @@ export function couponRoutes(): Hono<AppEnv> {
   app.post('/redemptions', requireScope('coupons'), async (c) => {
     const input = parse(redeemCouponInput, await readJson(c.req.raw));
     const code = normalizeCode(input.code);
-    limit(c, code ?? input.code.toUpperCase());
+    await limit(c, code ?? input.code.toUpperCase());
     const { store, now } = c.var.deps;
     const at = now();
 

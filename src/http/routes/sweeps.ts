@@ -1,6 +1,8 @@
 // POST /v1/sweeps: one sweep (real or dry) for platforms that schedule it
 // themselves; answers the per-campaign report. Validates, calls runSweep and
 // maps errors: no queries here. Without a valid campaign set it answers 503.
+// A real sweep mails people, so it is never a default: the caller says
+// `dry_run` (true or false) every time, and an empty body is a 400.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { triggerTypes } from '../../core/campaigns/trigger.ts';
@@ -10,10 +12,18 @@ import { sweepReportJson } from '../../services/campaigns/sweep-report-json.ts';
 import { runSweep } from '../../services/sweep/run-sweep.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
+import { parseJsonText } from '../json-body.ts';
 import { errorBody } from '../on-error.ts';
 
 export const sweepBody = z.strictObject({
-  dry_run: z.boolean({ error: 'must be true or false' }).default(false),
+  dry_run: z
+    .boolean({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required: true to plan without writing, false to run a real sweep'
+          : 'must be true or false',
+    })
+    .describe('Required. true plans and reports without writing anything; false runs a real sweep.'),
   now: z
     .string({ error: 'must be an ISO 8601 time with offset' })
     .transform((text, ctx) => {
@@ -77,16 +87,11 @@ export function sweepRoutes(): Hono<AppEnv> {
   return app;
 }
 
-// An empty body means "all defaults"; anything else must be a JSON object.
+// An empty body reads as {}, so the missing dry_run is what the 400 names.
 async function readJsonObject(request: Request): Promise<unknown> {
   const text = await request.text();
   if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AppError(400, 'invalid_json', 'the body is not valid JSON');
-  }
+  const value = parseJsonText(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new AppError(400, 'invalid_input', 'the body must be a JSON object');
   return value;

@@ -6,10 +6,11 @@
 // because only the sender knows the message's signed token.
 import type { Campaign, CampaignSet, ShopSettings } from '../../core/campaigns/types.ts';
 import type { CartItemView, EmailView, OfferView, ProductView } from '../../core/rendering/contract.ts';
+import { safeLink } from '../../core/safe-link.ts';
 import { isTimeZone } from '../../core/time.ts';
 import type { ClaimedMessage } from '../../db/repositories/outbox.ts';
 import type { Store } from '../../db/store.ts';
-import { moneyView, offerView, safeUrl } from './format.ts';
+import { moneyView, offerView } from './format.ts';
 import { recoveryUrlWithCoupon } from './recovery-url.ts';
 import { sampleCart, sampleCustomer, sampleOffer, sampleProduct } from './sample-view.ts';
 import {
@@ -63,8 +64,8 @@ export function productView(row: ProductRow): ProductView {
   return {
     id: row.id,
     title: row.title,
-    url: safeUrl(row.url),
-    image_url: safeUrl(row.imageUrl),
+    url: safeLink(row.url),
+    image_url: safeLink(row.imageUrl),
     price: moneyView(row.priceMinor, row.currency),
   };
 }
@@ -74,24 +75,23 @@ export function cartView(found: CartWithItems, couponCode: string | null): NonNu
   const items: CartItemView[] = found.items.map(({ line, product }) => ({
     id: line.productId ?? `line${line.lineNo}`,
     title: line.title ?? product?.title ?? 'Item',
-    url: safeUrl(product?.url),
-    image_url: safeUrl(product?.imageUrl),
+    url: safeLink(product?.url),
+    image_url: safeLink(product?.imageUrl),
     price: moneyView(line.unitPriceMinor, cart.currency),
     quantity: line.quantity,
     line_total: moneyView(line.unitPriceMinor * line.quantity, cart.currency),
   }));
-  const recovery = safeUrl(cart.recoveryUrl);
   return {
     items,
     total: moneyView(cart.valueMinor, cart.currency),
-    recovery_url: recovery && recoveryUrlWithCoupon(recovery, couponCode),
+    recovery_url: recoveryUrlWithCoupon(cart.recoveryUrl, couponCode),
   };
 }
 
 /** The shop's home page: the origin of its product pages, else of its logo. */
 export function shopHome(settings: ShopSettings, productUrl: string | null): string | null {
   for (const url of [productUrl, settings.brand.logoUrl]) {
-    const safe = safeUrl(url);
+    const safe = safeLink(url);
     if (safe) return `${new URL(safe).origin}/`;
   }
   return null;
@@ -100,7 +100,7 @@ export function shopHome(settings: ShopSettings, productUrl: string | null): str
 export function shopView(settings: ShopSettings): EmailView['shop'] {
   return {
     name: settings.brand.name,
-    logo_url: safeUrl(settings.brand.logoUrl),
+    logo_url: safeLink(settings.brand.logoUrl),
     color: settings.brand.color,
     postal_address: settings.postalAddress,
   };

@@ -60,14 +60,3 @@ export function offerView(offer: OfferFacts, timeZone: string): OfferView {
     expires_on: offer.expiresAt === null ? null : formatDate(offer.expiresAt, timeZone),
   };
 }
-
-/** Only http(s) links reach a template: a javascript: or data: URL from a feed never becomes an href. */
-export function safeUrl(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
-  } catch {
-    return null;
-  }
-}

@@ -4,7 +4,8 @@
 // inline placeholder images so a preview needs no network. Pure.
 import type { Campaign, Offer, ShopSettings } from '../../core/campaigns/types.ts';
 import type { EmailView, OfferView, ProductView } from '../../core/rendering/contract.ts';
-import { moneyView, offerView, safeUrl } from './format.ts';
+import { safeLink } from '../../core/safe-link.ts';
+import { moneyView, offerView } from './format.ts';
 import { recoveryUrlWithCoupon } from './recovery-url.ts';
 
 const dayMs = 86_400_000;
@@ -30,7 +31,7 @@ function placeholderImage(hue: number): string {
 }
 
 function shopOrigin(settings: ShopSettings): string {
-  const logo = safeUrl(settings.brand.logoUrl);
+  const logo = safeLink(settings.brand.logoUrl);
   return logo ? new URL(logo).origin : 'https://shop.example';
 }
 
@@ -115,7 +116,7 @@ export function sampleView(
     customer: sampleCustomer,
     shop: {
       name: settings.brand.name,
-      logo_url: safeUrl(settings.brand.logoUrl),
+      logo_url: safeLink(settings.brand.logoUrl),
       color: settings.brand.color,
       postal_address: settings.postalAddress,
     },
