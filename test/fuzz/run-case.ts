@@ -30,6 +30,8 @@ export interface CaseOutcome {
 /** Runs cases one after another, keeping the digest of the store between them. */
 export class CaseRunner {
   private digest: StoreDigest | undefined;
+  /** Invariants already broken before the current case (a target that cannot reset keeps them). */
+  private broken = new Set<string>();
 
   constructor(
     private readonly target: FuzzTarget,
@@ -73,9 +75,12 @@ export class CaseRunner {
     for (const cell of this.target.inspector.invalidTextCells(before, after)) {
       failures.push({ property: 'stored text is not valid UTF-8', detail: cell });
     }
-    for (const broken of await this.target.inspector.brokenInvariants()) {
-      failures.push({ property: broken.replace(/ \(\d+ rows\)$/, ''), detail: broken });
+    const broken = await this.target.inspector.brokenInvariants();
+    for (const text of broken) {
+      const property = text.replace(/ \(\d+ rows\)$/, '');
+      if (!this.broken.has(property)) failures.push({ property, detail: text });
     }
+    this.broken = new Set(broken.map((text) => text.replace(/ \(\d+ rows\)$/, '')));
     if (status < 400) failures.push(...(await this.readBack(c)));
     return failures;
   }
@@ -111,6 +116,9 @@ export class CaseRunner {
   private async recover(): Promise<void> {
     await this.target.recover();
     this.digest = await this.target.inspector.digest();
+    this.broken = new Set(
+      (await this.target.inspector.brokenInvariants()).map((t) => t.replace(/ \(\d+ rows\)$/, '')),
+    );
   }
 }
 
