@@ -30,6 +30,8 @@ declare module 'cloudflare:workers' {
   /** The Worker's bindings from wrangler.toml plus the test-only ones in vitest.worker.config.ts. */
   export const env: {
     DB: D1Database;
+    /** The fuzz test's own database (vitest.worker.config.ts). */
+    FUZZ_DB: D1Database;
     PUBLIC_BASE_URL?: string;
     SIGNING_SECRET?: string;
     TEST_MIGRATIONS: D1Migration[];

@@ -45,7 +45,10 @@ export function dashboardRoutes(): Hono<AppEnv> {
       onError: (c) => c.html(loginPage('That was too long to be an API key.'), 413),
     }),
     async (c) => {
-      const form = await c.req.parseBody();
+      // The form parser throws on a body it cannot read (a bad multipart
+      // boundary, say); that is the sender's mistake, not a 500.
+      const form = await c.req.parseBody().catch(() => undefined);
+      if (!form) return c.html(loginPage('That sign-in form could not be read. Try again.'), 400);
       const secret = typeof form.key === 'string' ? form.key.trim() : '';
       const key = secret ? await findActiveKey(c.var.deps.store, secret) : undefined;
       if (!key) return c.html(loginPage('That API key is unknown or revoked.'), 401);
