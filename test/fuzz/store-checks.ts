@@ -13,7 +13,10 @@ export interface SqlReader {
 /** Each table's rows, one string per row: `typeof:hex` of every column, in rowid order. */
 export type StoreDigest = Map<string, string[]>;
 
-const skipTables = /^(sqlite_|__drizzle|d1_migrations|_cf_)/;
+// rate_buckets is the coupon limiter's own state, not shop data: a refused
+// guess must spend a token there (that is what stops guessing), so a rejected
+// request is expected to change it.
+const skipTables = /^(sqlite_|__drizzle|d1_migrations|_cf_|rate_buckets$)/;
 
 async function tableColumns(db: SqlReader): Promise<Map<string, string[]>> {
   const tables = await db.all("select name from sqlite_master where type = 'table' order by name");
