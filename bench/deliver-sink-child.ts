@@ -19,6 +19,9 @@ const server = new SMTPServer({
     });
   },
 });
+// A sender that goes away mid-transaction resets its socket; smtp-server
+// re-emits that as 'error', which must not end the sink.
+server.on('error', () => {});
 server.listen(0, '127.0.0.1', () => {
   const address = server.server.address();
   process.stdout.write(`port ${typeof address === 'object' && address ? address.port : 0}\n`);

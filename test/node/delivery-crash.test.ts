@@ -98,5 +98,8 @@ describe('a sender killed mid-send', { timeout: 60_000 }, () => {
     expect(report!.totals.resent).toBeGreaterThanOrEqual(duplicates);
     expect(report!.totals.resent).toBeLessThanOrEqual(killAfter.length * poolSize);
     expect(report!.totals.sent).toBe(count);
+    // The only faults the server saw are the kills' reset sockets.
+    const codes = new Set(sink.errors.map((e) => (e as NodeJS.ErrnoException).code));
+    for (const code of codes) expect(['ECONNRESET', 'EPIPE']).toContain(code);
   });
 });

@@ -25,6 +25,8 @@ export interface SmtpSink {
   received: Received[];
   /** Messages whose data fully arrived, accepted or not. */
   dataAttempts: number;
+  /** Connection errors the server reported (a client killed mid-transaction resets its socket). */
+  errors: Error[];
   behave(behaviour: SinkBehaviour): void;
   close(): Promise<void>;
 }
@@ -40,6 +42,7 @@ export async function startSmtpSink(
     url: '',
     received,
     dataAttempts: 0,
+    errors: [],
     behave(next) {
       current = next;
     },
@@ -88,6 +91,9 @@ export async function startSmtpSink(
       });
     },
   });
+  // smtp-server re-emits a reset inside a transaction as 'error'; unheard, it
+  // would be an uncaught exception in whichever test happens to be running.
+  server.on('error', (err) => sink.errors.push(err));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const address = server.server.address();
   if (!address || typeof address === 'string') throw new Error('smtp sink has no port');
