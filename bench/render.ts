@@ -12,7 +12,7 @@ import { resolvePartials } from '../src/adapters/templates/partials.ts';
 import { folderReader } from '../src/adapters/templates/template-files.ts';
 import { loadCampaigns } from '../src/config/campaign-loader.ts';
 import type { EmailView } from '../src/core/rendering/contract.ts';
-import { sampleView } from '../src/services/render/sample-view.ts';
+import { sampleView } from '../src/core/rendering/sample-view.ts';
 import { log } from './support/log.ts';
 import type { BenchResult } from './support/result.ts';
 

@@ -4,9 +4,9 @@
 // database and issues no coupon (the sample offer's code is not valid).
 import { resolve } from 'node:path';
 import { TemplateError } from '../adapters/templates/mjml-renderer.ts';
+import { sampleView } from '../core/rendering/sample-view.ts';
 import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
 import { prepareMail } from '../services/delivery/prepare-mail.ts';
-import { sampleView } from '../services/render/sample-view.ts';
 import { parseCommandLine, parseStepIndex } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type Command, printJson, UsageError } from './io.ts';

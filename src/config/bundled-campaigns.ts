@@ -3,7 +3,7 @@
 // same pure parser the Node loader uses. The template checks need the emails
 // folder, which only exists where the bundle was built, so they run there
 // (bundle-campaigns refuses an invalid set). Must never import node:*.
-import type { CampaignSetLoad } from '../services/campaigns/campaign-registry.ts';
+import type { CampaignSetLoad } from '../core/campaigns/set-source.ts';
 import { parseCampaignFiles } from './campaign-parse.ts';
 
 export const bundledCampaignsLabel = 'campaigns/ (bundled)';

@@ -4,7 +4,7 @@
 // nothing changed. Reads files only; holding the set is the registry's job.
 import { readdir, stat } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
-import type { CampaignSetSource } from '../services/campaigns/campaign-registry.ts';
+import type { CampaignSetSource } from '../core/campaigns/set-source.ts';
 import { loadCampaigns } from './campaign-loader.ts';
 
 export interface CampaignFolders {

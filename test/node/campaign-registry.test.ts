@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { campaignFolderSource } from '../../src/config/campaign-set-source.ts';
-import {
-  CampaignSetError,
-  type CampaignSetLoad,
-  type CampaignSetSource,
-  openCampaignRegistry,
-} from '../../src/services/campaigns/campaign-registry.ts';
+import type { CampaignSetLoad, CampaignSetSource } from '../../src/core/campaigns/set-source.ts';
+import { CampaignSetError, openCampaignRegistry } from '../../src/services/campaigns/campaign-registry.ts';
 import { dormantCampaign, shopSettings } from './support/campaign-fixtures.ts';
 
 const valid = (ids: string[]): CampaignSetLoad => ({

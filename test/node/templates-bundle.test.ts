@@ -9,8 +9,8 @@ import { compileFastLiquid } from '../../src/adapters/templates/fast-liquid.ts';
 import { createMjmlRenderer } from '../../src/adapters/templates/mjml-renderer.ts';
 import { createPrecompiledRenderer } from '../../src/adapters/templates/precompiled-renderer.ts';
 import { loadCampaigns } from '../../src/config/campaign-loader.ts';
+import { sampleView } from '../../src/core/rendering/sample-view.ts';
 import { emailTemplates } from '../../src/generated/email-templates.ts';
-import { sampleView } from '../../src/services/render/sample-view.ts';
 
 describe('precompiled templates for the Worker', () => {
   it('are up to date with emails/ (run npm run build:worker when this fails)', async () => {

@@ -13,9 +13,9 @@ import { folderReader } from '../../src/adapters/templates/template-files.ts';
 import { loadCampaigns } from '../../src/config/campaign-loader.ts';
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import type { EmailView } from '../../src/core/rendering/contract.ts';
+import { sampleView } from '../../src/core/rendering/sample-view.ts';
 import * as schema from '../../src/db/schema/index.ts';
 import { createViewBuilder } from '../../src/services/render/build-view.ts';
-import { sampleView } from '../../src/services/render/sample-view.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
 
 const script = '<script>alert(1)</script>';

@@ -5,9 +5,9 @@ import type { CompiledTemplate } from '../../src/adapters/templates/compiled-tem
 import { cleanSubject, createTemplateFiller } from '../../src/adapters/templates/fill-template.ts';
 import { htmlToText, tidyText } from '../../src/adapters/templates/html-to-text.ts';
 import { resolvePartials, type SourceReader } from '../../src/adapters/templates/partials.ts';
+import { recoveryUrlWithCoupon } from '../../src/core/rendering/recovery-url.ts';
+import { sampleView } from '../../src/core/rendering/sample-view.ts';
 import { cartIdFromRef, restockIdFromRef } from '../../src/services/render/build-view.ts';
-import { recoveryUrlWithCoupon } from '../../src/services/render/recovery-url.ts';
-import { sampleView } from '../../src/services/render/sample-view.ts';
 import { dormantCampaign, shopSettings } from '../node/support/campaign-fixtures.ts';
 
 const script = '<script>alert(1)</script>';

@@ -2,8 +2,8 @@
 // no MJML and no file system, escaping as on Node.
 import { describe, expect, it } from 'vitest';
 import { createPrecompiledRenderer } from '../../src/adapters/templates/precompiled-renderer.ts';
+import { sampleView } from '../../src/core/rendering/sample-view.ts';
 import { emailTemplates } from '../../src/generated/email-templates.ts';
-import { sampleView } from '../../src/services/render/sample-view.ts';
 import { dormantCampaign, shopSettings, winbackOffer } from '../node/support/campaign-fixtures.ts';
 
 describe('precompiled templates in workerd', () => {

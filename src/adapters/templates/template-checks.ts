@@ -7,8 +7,8 @@
 // bad template and never writes.
 import { join } from 'node:path';
 import type { CampaignCheck, Finding } from '../../config/campaign-checks.ts';
+import { sampleView } from '../../core/rendering/sample-view.ts';
 import { couldStartSafeLink, hrefTarget, safeLinkRule } from '../../core/safe-link.ts';
-import { sampleView } from '../../services/render/sample-view.ts';
 import { createTemplateFiller } from './fill-template.ts';
 import { createMjmlRenderer } from './mjml-renderer.ts';
 import { partialPath, type ResolvedSource, type SourcePosition } from './partials.ts';

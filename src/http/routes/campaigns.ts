@@ -4,8 +4,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError, describeIssues } from '../../core/errors.ts';
+import { previewUnsubscribeUrl, sampleView } from '../../core/rendering/sample-view.ts';
 import { createViewBuilder } from '../../services/render/build-view.ts';
-import { previewUnsubscribeUrl, sampleView } from '../../services/render/sample-view.ts';
 import type { AppEnv } from '../app-env.ts';
 import { errorBody } from '../on-error.ts';
 // A dashboard session may open previews too: the campaign page embeds them.

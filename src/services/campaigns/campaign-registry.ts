@@ -3,26 +3,8 @@
 // what is wrong, so a typo pushed to a running server never stops its sweeps.
 // Pure: where the files come from is a port (the Node loader reads a folder,
 // the Worker parses its bundle). It never reads files or the clock itself.
+import type { CampaignSetSource, SetProblem } from '../../core/campaigns/set-source.ts';
 import type { CampaignSet } from '../../core/campaigns/types.ts';
-
-/** One problem in a campaign file, as the loader reports it. */
-export interface SetProblem {
-  file: string;
-  line: number;
-  column: number;
-  field: string;
-  message: string;
-}
-
-export type CampaignSetLoad = { ok: true; set: CampaignSet } | { ok: false; errors: SetProblem[] };
-
-export interface CampaignSetSource {
-  /** Where the set comes from, for messages ("campaigns/"). */
-  label: string;
-  load(): Promise<CampaignSetLoad>;
-  /** Changes whenever the files behind the set change; cheap next to load(). */
-  fingerprint(): Promise<string>;
-}
 
 export type ReloadOutcome =
   | { status: 'unchanged' }

@@ -6,13 +6,11 @@
 // because only the sender knows the message's signed token.
 import type { Campaign, CampaignSet, ShopSettings } from '../../core/campaigns/types.ts';
 import type { CartItemView, EmailView, OfferView, ProductView } from '../../core/rendering/contract.ts';
+import { moneyView, offerView } from '../../core/rendering/format.ts';
+import { recoveryUrlWithCoupon } from '../../core/rendering/recovery-url.ts';
+import { sampleCart, sampleCustomer, sampleOffer, sampleProduct } from '../../core/rendering/sample-view.ts';
 import { safeLink } from '../../core/safe-link.ts';
 import { isTimeZone } from '../../core/time.ts';
-import type { ClaimedMessage } from '../../db/repositories/outbox.ts';
-import type { Store } from '../../db/store.ts';
-import { moneyView, offerView } from './format.ts';
-import { recoveryUrlWithCoupon } from './recovery-url.ts';
-import { sampleCart, sampleCustomer, sampleOffer, sampleProduct } from './sample-view.ts';
 import {
   type CartWithItems,
   type CustomerRow,
@@ -26,7 +24,9 @@ import {
   findRestockedProduct,
   findWaitedProductId,
   type ProductRow,
-} from './view-queries.ts';
+} from '../../db/repositories/email-views.ts';
+import type { ClaimedMessage } from '../../db/repositories/outbox.ts';
+import type { Store } from '../../db/store.ts';
 
 /** The columns of a messages row the view needs. */
 export type MessageFacts = Pick<

@@ -2,9 +2,9 @@
 // its items, a product, recommendations. One small query each, written once
 // for libSQL and D1. Reads only; returns rows, never view objects.
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { cartItems, carts, coupons, customers, products, restocks } from '../../db/schema/index.ts';
-import { sqlJson } from '../../db/sql-json.ts';
-import type { Store } from '../../db/store.ts';
+import { cartItems, carts, coupons, customers, products, restocks } from '../schema/index.ts';
+import { sqlJson } from '../sql-json.ts';
+import type { Store } from '../store.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type CouponRow = typeof coupons.$inferSelect;

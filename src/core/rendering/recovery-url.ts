@@ -4,7 +4,7 @@
 // other platforms ignore. A URL that already names a discount or coupon
 // parameter is left alone: the platform put it there on purpose. A stored
 // URL that is not a safe link (core/safe-link.ts) gives no link at all. Pure.
-import { safeLink } from '../../core/safe-link.ts';
+import { safeLink } from '../safe-link.ts';
 
 const existingParameters = ['discount', 'coupon', 'coupon_code', 'discount_code', 'promo'];
 

@@ -2,9 +2,9 @@
 // customer, a coupon shaped like the step's offer (never issued: its code
 // says SAMPLE), a two-item cart, a product and three recommendations, with
 // inline placeholder images so a preview needs no network. Pure.
-import type { Campaign, Offer, ShopSettings } from '../../core/campaigns/types.ts';
-import type { EmailView, OfferView, ProductView } from '../../core/rendering/contract.ts';
-import { safeLink } from '../../core/safe-link.ts';
+import type { Campaign, Offer, ShopSettings } from '../campaigns/types.ts';
+import { safeLink } from '../safe-link.ts';
+import type { EmailView, OfferView, ProductView } from './contract.ts';
 import { moneyView, offerView } from './format.ts';
 import { recoveryUrlWithCoupon } from './recovery-url.ts';
 

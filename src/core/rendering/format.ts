@@ -2,8 +2,8 @@
 // its symbol, dates spelled out in the customer's time zone, offer headlines.
 // One fixed locale (en-GB) because the shipped copy is English; pure (Intl only).
 
-import { currencyExponent } from '../../core/money.ts';
-import type { MoneyView, OfferView } from '../../core/rendering/contract.ts';
+import { currencyExponent } from '../money.ts';
+import type { MoneyView, OfferView } from './contract.ts';
 
 export const emailLocale = 'en-GB';
 
