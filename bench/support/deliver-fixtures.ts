@@ -3,7 +3,7 @@
 // builder that reads nothing, so the benchmark times delivery, not templates.
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import type { EmailView, MessageRenderer } from '../../src/core/rendering/contract.ts';
-import type { ViewBuilder } from '../../src/services/delivery/ports.ts';
+import type { DeliveryViews } from '../../src/services/delivery/ports.ts';
 import { dormantCampaign, shopSettings } from '../../test/node/support/campaign-fixtures.ts';
 
 export const campaigns: CampaignSet = {
@@ -43,7 +43,7 @@ export const renderer: MessageRenderer = {
   },
 };
 
-export const views: ViewBuilder = {
+export const views: DeliveryViews = {
   async build({ message, campaign, step, settings, unsubscribeUrl }): Promise<EmailView> {
     return {
       customer: { id: message.customerId, first_name: 'Ada', last_name: null, email: message.email ?? '' },

@@ -2,7 +2,7 @@
 // campaign, how many hits each rule excluded and how many were held out,
 // scheduled or deferred. --dry-run (and --explain, which implies it) writes
 // nothing. An invalid campaign set is refused before the database is opened.
-import { type TriggerType, triggerTypes } from '../core/campaigns/trigger.ts';
+import { type TriggerType, triggerTypes } from '../core/campaigns/trigger-block.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import { parseInstant } from '../core/time.ts';
 import { explainCustomer } from '../services/campaigns/explain-sweep.ts';

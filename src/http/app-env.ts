@@ -1,8 +1,8 @@
 // What every request handler can reach: the dependencies handed to createApp
 // and the API key that authenticated the call.
 import type { CampaignSet } from '../core/campaigns/types.ts';
-import type { BucketConfig } from '../core/rate-limit.ts';
 import type { MessageRenderer } from '../core/rendering/contract.ts';
+import type { BucketConfig } from '../core/request-limits/token-bucket.ts';
 import type { TokenSigner } from '../core/tracking/tokens.ts';
 import type { StoredKey } from '../db/repositories/api-keys.ts';
 import type { Store } from '../db/store.ts';

@@ -8,14 +8,14 @@
 // let through what the shared bucket would refuse.
 import type { Context } from 'hono';
 import { AppError } from '../core/errors.ts';
+import { createSharedLimiter, type SharedLimiter } from '../core/request-limits/shared-buckets.ts';
 import {
   type Bucket,
   type BucketStore,
   createRateLimiter,
   type LimitDecision,
   type RateLimiter,
-} from '../core/rate-limit.ts';
-import { createSharedLimiter, type SharedLimiter } from '../core/shared-rate-limit.ts';
+} from '../core/request-limits/token-bucket.ts';
 import { leaseSharedTokens, maxLeaseKeys, pruneIdleBuckets } from '../db/repositories/rate-buckets.ts';
 import type { AppDeps, AppEnv } from './app-env.ts';
 

@@ -4,7 +4,7 @@
 // routes. Each request is assembled from request-parts.ts. Pure fast-check.
 import fc from 'fast-check';
 import type { ApiScope } from '../../src/core/api-keys.ts';
-import { triggerTypes } from '../../src/core/campaigns/trigger.ts';
+import { triggerTypes } from '../../src/core/campaigns/trigger-block.ts';
 import type { FuzzCase, FuzzContext, RouteName } from './fuzz-case.ts';
 import { type IngestRoute, ingestRecords, providerEventRecord } from './ingest-records.ts';
 import { authPart, contentTypePart, encodedBody, mutatedRecord } from './request-parts.ts';

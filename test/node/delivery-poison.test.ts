@@ -15,7 +15,7 @@ import { messages } from '../../src/db/schema/index.ts';
 import type { Statement, Store } from '../../src/db/store.ts';
 import { databaseViews } from '../../src/services/delivery/db-views.ts';
 import { drainOutbox } from '../../src/services/delivery/drain-outbox.ts';
-import type { ViewBuilder } from '../../src/services/delivery/ports.ts';
+import type { DeliveryViews } from '../../src/services/delivery/ports.ts';
 import {
   campaignSet,
   deliveryOptions,
@@ -121,7 +121,7 @@ describe('a poison message', () => {
     let reads = 0;
     let reached = () => {};
     // Reading c3 "kills" the sender: the pass stops dead there and records nothing more.
-    const views: ViewBuilder = {
+    const views: DeliveryViews = {
       build(input) {
         if (input.message.customerId !== 'c3') return fakeViews.build(input);
         reads++;

@@ -3,7 +3,7 @@
 // than the configured rate.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '../../src/adapters/mailer/smtp.ts';
-import { createRateLimiter } from '../../src/core/delivery/rate-limiter.ts';
+import { createRateLimiter } from '../../src/core/delivery/send-rate-cap.ts';
 import type { MailTransport } from '../../src/core/delivery/transport.ts';
 import { drainOutbox } from '../../src/services/delivery/drain-outbox.ts';
 import { deliveryOptions, seedCustomers, seedMessages } from './support/delivery-fixtures.ts';

@@ -5,8 +5,13 @@
 // more guesses together than one does alone; idle buckets are deleted.
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Bucket, type BucketConfig, idleUntil, leaseTokens } from '../../src/core/rate-limit.ts';
-import { createSharedLimiter } from '../../src/core/shared-rate-limit.ts';
+import { createSharedLimiter } from '../../src/core/request-limits/shared-buckets.ts';
+import {
+  type Bucket,
+  type BucketConfig,
+  idleUntil,
+  leaseTokens,
+} from '../../src/core/request-limits/token-bucket.ts';
 import { openLibsqlStore } from '../../src/db/libsql.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
 import { leaseSharedTokens } from '../../src/db/repositories/rate-buckets.ts';

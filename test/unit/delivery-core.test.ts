@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { isHardBounce, smtpOutcome } from '../../src/adapters/mailer/smtp-outcome.ts';
 import { buildDeliveryHeaders, messageIdLocalPart } from '../../src/core/delivery/headers.ts';
-import { createRateLimiter } from '../../src/core/delivery/rate-limiter.ts';
 import { parseTriggerRef } from '../../src/core/delivery/recheck.ts';
 import { backoffDelay, defaultRetryPolicy, nextStep } from '../../src/core/delivery/retry-policy.ts';
 import { createSendPause } from '../../src/core/delivery/send-pause.ts';
+import { createRateLimiter } from '../../src/core/delivery/send-rate-cap.ts';
 import { encodedWords, headerLine, quotedPrintable } from '../../src/core/mime/encoding.ts';
 
 /** The most starts inside any window [s, s + width). */

@@ -3,7 +3,7 @@
 // through no more guesses together than one alone; and the shared buckets'
 // SQL gives core's leases on D1 too.
 import { describe, expect, it } from 'vitest';
-import { type Bucket, type BucketConfig, leaseTokens } from '../../src/core/rate-limit.ts';
+import { type Bucket, type BucketConfig, leaseTokens } from '../../src/core/request-limits/token-bucket.ts';
 import { leaseSharedTokens } from '../../src/db/repositories/rate-buckets.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { createKey, testStore, uniquePrefix } from './support/worker-client.ts';

@@ -3,7 +3,7 @@
 // setting fails here, at startup, rather than message by message later.
 import { createPrivateKey } from 'node:crypto';
 import { ConfigError, type NodeConfig } from '../../config/env.ts';
-import { createRateLimiter, type RateLimiter } from '../../core/delivery/rate-limiter.ts';
+import { createRateLimiter, type RateLimiter } from '../../core/delivery/send-rate-cap.ts';
 import type { MailTransport } from '../../core/delivery/transport.ts';
 import { createDkimSigner, type MessageSigner } from './dkim.ts';
 import { createEmlFolderTransport } from './eml-folder.ts';

@@ -2,12 +2,12 @@
 // single source for validation, types and the reference, and its
 // normalization into a Campaign. Pure: the loader does the reading.
 import type { z } from 'zod';
-import { audienceInput } from './audience.ts';
-import { emailInput, sendWindowInput } from './delivery.ts';
+import { audienceInput } from './audience-block.ts';
+import { emailInput, sendWindowInput } from './email-block.ts';
 import { bool, minuteOfDay, number, oneOf, strict, text, weekdays, wholeNumber } from './fields.ts';
 import { toMinor } from './money.ts';
-import { type OfferInput, offerInput } from './offer.ts';
-import { type TriggerInput, triggerInput } from './trigger.ts';
+import { type OfferInput, offerInput } from './offer-block.ts';
+import { type TriggerInput, triggerInput } from './trigger-block.ts';
 import type { Audience, Campaign, CampaignStep, Offer, Trigger } from './types.ts';
 
 export const campaignIdPattern = /^[a-z0-9][a-z0-9-]*$/;

@@ -35,7 +35,7 @@ const countKeys = [
   'complained',
 ] as const satisfies readonly (keyof StepCounts)[];
 
-export function emptyCounts(): StepCounts {
+export function emptyStepCounts(): StepCounts {
   return Object.fromEntries(countKeys.map((key) => [key, 0])) as unknown as StepCounts;
 }
 
@@ -51,7 +51,7 @@ function buildReport(facts: ReportFacts, campaign: CampaignInfo): CampaignReport
   const attributed = mine(facts.attributed);
   const instances = mine(facts.instances)[0] ?? { mailed: 0, heldOutDue: 0 };
 
-  const totalsCounts = emptyCounts();
+  const totalsCounts = emptyStepCounts();
   for (const row of stepRows) for (const key of countKeys) totalsCounts[key] += row[key];
 
   const steps = stepRows.map((row) => {
@@ -82,7 +82,7 @@ function buildReport(facts: ReportFacts, campaign: CampaignInfo): CampaignReport
 }
 
 function pickCounts(row: StepCounts): StepCounts {
-  const counts = emptyCounts();
+  const counts = emptyStepCounts();
   for (const key of countKeys) counts[key] = row[key];
   return counts;
 }

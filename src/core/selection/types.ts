@@ -1,6 +1,6 @@
 // What the selection rules work on: one trigger hit per row, with the facts a
 // sweep's SQL gathered for it, and the decision each hit ends in.
-import type { TriggerType } from '../campaigns/trigger.ts';
+import type { TriggerType } from '../campaigns/trigger-block.ts';
 
 export interface Hit {
   campaignId: string;

@@ -10,7 +10,7 @@
 // transactions) and libSQL run the same SQL. Decides nothing beyond that
 // arithmetic; who gets the tokens is the caller's business.
 import { lte, sql } from 'drizzle-orm';
-import type { Lease, LeaseWant } from '../../core/shared-rate-limit.ts';
+import type { Lease, LeaseWant } from '../../core/request-limits/shared-buckets.ts';
 import { rateBuckets } from '../schema/index.ts';
 import type { Store } from '../store.ts';
 

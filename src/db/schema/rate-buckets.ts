@@ -1,6 +1,6 @@
 // Token buckets shared by every process and isolate on one database, for the
 // coupon routes' rate limits (src/http/rate-limit.ts). A row is a bucket as
-// src/core/rate-limit.ts defines it; a missing row is a full bucket, so a row
+// src/core/request-limits/token-bucket.ts defines it; a missing row is a full bucket, so a row
 // whose bucket has refilled (idle_until has passed) says nothing and is
 // deleted to keep the table small.
 import { integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';

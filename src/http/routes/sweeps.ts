@@ -5,7 +5,7 @@
 // `dry_run` (true or false) every time, and an empty body is a 400.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { triggerTypes } from '../../core/campaigns/trigger.ts';
+import { triggerTypes } from '../../core/campaigns/trigger-block.ts';
 import { AppError, describeIssues } from '../../core/errors.ts';
 import { parseInstant } from '../../core/time.ts';
 import { sweepReportJson } from '../../services/campaigns/sweep-report-json.ts';

@@ -3,7 +3,7 @@
 // (the Worker's query budget) and resumed later from the campaign it stopped
 // in; the dedupe keys make the repeated part a no-op. Logs counts, never who.
 import { compareIds } from '../../core/campaigns/campaign.ts';
-import type { TriggerType } from '../../core/campaigns/trigger.ts';
+import type { TriggerType } from '../../core/campaigns/trigger-block.ts';
 import type { Campaign, CampaignSet, ShopSettings } from '../../core/campaigns/types.ts';
 import type { Store } from '../../db/store.ts';
 import type { CampaignReport } from '../sweep/report.ts';

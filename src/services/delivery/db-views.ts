@@ -5,9 +5,9 @@
 import type { CampaignSet } from '../../core/campaigns/types.ts';
 import type { Store } from '../../db/store.ts';
 import { createViewBuilder } from '../render/build-view.ts';
-import type { ViewBuilder } from './ports.ts';
+import type { DeliveryViews } from './ports.ts';
 
-export function databaseViews(store: Store, campaigns: CampaignSet): ViewBuilder {
+export function databaseViews(store: Store, campaigns: CampaignSet): DeliveryViews {
   const builder = createViewBuilder({ store, campaigns });
   return {
     async build({ message, unsubscribeUrl }) {

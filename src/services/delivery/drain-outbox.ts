@@ -32,7 +32,7 @@ import {
   type DeliverySettings,
   type DrainCounts,
   defaultDeliverySettings,
-  emptyCounts,
+  emptyDrainCounts,
 } from './ports.ts';
 import { prepareBatch, type Ready } from './prepare-batch.ts';
 import { releaseAll, type SendContext, sendBatch } from './send-batch.ts';
@@ -50,7 +50,7 @@ interface Claimed {
 
 export async function drainOutbox(options: DrainOptions): Promise<DrainCounts> {
   const settings: DeliverySettings = { ...defaultDeliverySettings, ...options.settings };
-  const counts = emptyCounts();
+  const counts = emptyDrainCounts();
   const pause = options.pause ?? createSendPause();
   const clock = options.clock ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));

@@ -3,9 +3,9 @@
 // so the Node home, the Worker and tests wire their own), plus the knobs from
 // config. Types and defaults only.
 import type { Campaign, CampaignSet, CampaignStep, ShopSettings } from '../../core/campaigns/types.ts';
-import type { RateLimiter } from '../../core/delivery/rate-limiter.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '../../core/delivery/retry-policy.ts';
 import type { SendPause } from '../../core/delivery/send-pause.ts';
+import type { RateLimiter } from '../../core/delivery/send-rate-cap.ts';
 import type { MailTransport } from '../../core/delivery/transport.ts';
 import type { UnsubscribeUrl } from '../../core/delivery/unsubscribe-link.ts';
 import type { EmailView, MessageRenderer } from '../../core/rendering/contract.ts';
@@ -22,7 +22,7 @@ export interface ViewInput {
 }
 
 /** Builds what a template sees for one message; null when what it would show is gone. */
-export interface ViewBuilder {
+export interface DeliveryViews {
   build(input: ViewInput): Promise<EmailView | null>;
 }
 
@@ -61,7 +61,7 @@ export interface DeliveryDeps {
   campaigns: CampaignSet;
   transport: MailTransport;
   renderer: MessageRenderer;
-  views: ViewBuilder;
+  views: DeliveryViews;
   trackLinks: LinkTracker;
   unsubscribeUrl: UnsubscribeUrl;
   /** The mailto half of List-Unsubscribe; null leaves it out. Defaults to the shop's reply-to or from address. */
@@ -105,7 +105,7 @@ export interface DrainCounts {
   deferred: number;
 }
 
-export function emptyCounts(): DrainCounts {
+export function emptyDrainCounts(): DrainCounts {
   return {
     claimed: 0,
     sent: 0,

@@ -6,8 +6,9 @@
 // while rows it never started are not. A transport that is unavailable
 // pauses the sender: nothing more starts, and every message not sent goes
 // back to the queue as it was. Never sends a message whose lease it lost.
-import type { Permit } from '../../core/delivery/rate-limiter.ts';
+
 import type { SendPause } from '../../core/delivery/send-pause.ts';
+import type { Permit } from '../../core/delivery/send-rate-cap.ts';
 import type { SendOutcome } from '../../core/delivery/transport.ts';
 import { markSendsStarted, releaseStatement, runStatements } from '../../db/repositories/outbox-writes.ts';
 import type { Store } from '../../db/store.ts';

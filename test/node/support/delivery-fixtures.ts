@@ -12,7 +12,7 @@ import { trackLinks } from '../../../src/core/tracking/track-links.ts';
 import { customers, messages } from '../../../src/db/schema/index.ts';
 import type { Store } from '../../../src/db/store.ts';
 import type { DrainOptions } from '../../../src/services/delivery/drain-outbox.ts';
-import type { ViewBuilder } from '../../../src/services/delivery/ports.ts';
+import type { DeliveryViews } from '../../../src/services/delivery/ports.ts';
 import { dormantCampaign, shopSettings } from './campaign-fixtures.ts';
 
 export const t0 = Date.parse('2026-11-23T12:00:00Z');
@@ -67,7 +67,7 @@ export async function seedMessages(
 }
 
 /** TEST FAKE view builder: the customer's first name and address from the message, nothing else. */
-export const fakeViews: ViewBuilder = {
+export const fakeViews: DeliveryViews = {
   async build({ message, campaign, step, settings, unsubscribeUrl }) {
     const view: EmailView = {
       customer: { id: message.customerId, first_name: 'Ada', last_name: null, email: message.email ?? '' },

@@ -1,9 +1,8 @@
-// The shared limiter's group commit and leases (src/core/shared-rate-limit.ts)
+// The shared limiter's group commit and leases (src/core/request-limits/shared-buckets.ts)
 // over a port that keeps its buckets in a Map with core's own leaseTokens():
 // never more through than the shared bucket gives, one call for takes that
 // arrive together, leased tokens spent locally and only within their TTL.
 import { describe, expect, it } from 'vitest';
-import { allocateTokens, type Bucket, leaseTokens } from '../../src/core/rate-limit.ts';
 import {
   createSharedLimiter,
   type Lease,
@@ -11,7 +10,8 @@ import {
   type LeaseWant,
   leaseSizeFor,
   leaseTtlMs,
-} from '../../src/core/shared-rate-limit.ts';
+} from '../../src/core/request-limits/shared-buckets.ts';
+import { allocateTokens, type Bucket, leaseTokens } from '../../src/core/request-limits/token-bucket.ts';
 
 /** TEST FAKE shared store: buckets in a Map, taken with core's arithmetic; records each call. */
 function fakeShared() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Bucket, createRateLimiter, takeToken } from '../../src/core/rate-limit.ts';
+import { type Bucket, createRateLimiter, takeToken } from '../../src/core/request-limits/token-bucket.ts';
 import { memoryBuckets } from '../../src/http/rate-limit.ts';
 
 const config = { capacity: 3, refillPerSecond: 1 };

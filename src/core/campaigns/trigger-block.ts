@@ -1,9 +1,9 @@
 // The `trigger` block: what makes a campaign fire, one variant per `type`.
 // Input validation only; the sweeps that evaluate triggers live elsewhere.
 import { z } from 'zod';
-import { emailInput } from './delivery.ts';
+import { emailInput } from './email-block.ts';
 import { amount, bool, expected, list, number, oneOf, show, strict, wholeNumber } from './fields.ts';
-import { offerInput } from './offer.ts';
+import { offerInput } from './offer-block.ts';
 
 export const triggerTypes = ['dormant', 'abandoned_cart', 'back_in_stock'] as const;
 export type TriggerType = (typeof triggerTypes)[number];

@@ -16,7 +16,7 @@
 //
 // Who gets the tokens is allocateTokens(); the arithmetic of a bucket is
 // leaseTokens(), which the port's SQL mirrors. Pure: the port does the I/O.
-import { allocateTokens, type BucketConfig, type LimitDecision, waitForToken } from './rate-limit.ts';
+import { allocateTokens, type BucketConfig, type LimitDecision, waitForToken } from './token-bucket.ts';
 
 export interface LeaseWant {
   key: string;
