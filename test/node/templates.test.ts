@@ -116,6 +116,32 @@ describe('compile once, fill many', () => {
   });
 });
 
+describe('what a shipped email loads', () => {
+  it('links or loads no URL its view did not give it: no web font from a third-party host', async () => {
+    const renderer = createMjmlRenderer({ emailsDir: 'emails' });
+    for (const campaign of set.campaigns) {
+      for (const step of campaign.steps) {
+        const view = sampleView(campaign, set.settings, {
+          step: step.index,
+          unsubscribeUrl: 'https://m.example/u/tok',
+        });
+        const email = await renderer.render(step.email.template, step.email.subject, view);
+        const given = JSON.stringify(view);
+        // xmlns values name namespaces; nothing fetches them.
+        const html = email.html.replace(/\sxmlns(?::\w+)?="[^"]*"/g, '');
+        const foreign = [...html.matchAll(/https?:\/\/[^\s"'()<>]+/g)]
+          .map((m) => m[0].replace(/&amp;/g, '&'))
+          .filter((url) => !given.includes(url));
+        expect({ template: step.email.template, foreign }).toEqual({
+          template: step.email.template,
+          foreign: [],
+        });
+        expect(email.html).not.toMatch(/<link\b|@import/i);
+      }
+    }
+  });
+});
+
 describe('Liquid through MJML', () => {
   let dir: string;
   beforeAll(async () => {

@@ -13,6 +13,8 @@ declare module 'mjml' {
     beautify?: boolean;
     ignoreIncludes?: boolean;
     filePath?: string;
+    /** Web fonts MJML links when a font-family names one; {} links none. */
+    fonts?: Record<string, string>;
   }
   export default function mjml2html(
     mjml: string,

@@ -4,6 +4,7 @@
 // same HTML, and so the render benchmark has its baseline.
 import mjml2html from 'mjml';
 import type { EmailView, RenderedEmail } from '../../core/rendering/contract.ts';
+import { mjmlOptions } from './compile-mjml.ts';
 import { cleanSubject } from './fill-template.ts';
 import { htmlToText } from './html-to-text.ts';
 import { createLiquidEngines, type LiquidEngines } from './liquid-engines.ts';
@@ -15,7 +16,7 @@ export async function renderNaively(
   engines: LiquidEngines = createLiquidEngines(),
 ): Promise<RenderedEmail> {
   const filled = engines.html.parseAndRenderSync(mjmlSource, view);
-  const { html } = await mjml2html(filled, { validationLevel: 'soft', keepComments: false });
+  const { html } = await mjml2html(filled, mjmlOptions);
   return {
     subject: cleanSubject(engines.text.parseAndRenderSync(subject, view)),
     html,
