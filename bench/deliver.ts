@@ -122,6 +122,7 @@ async function prebuild(signer: Awaited<ReturnType<typeof createTokenSigner>>) {
     const headers = await buildDeliveryHeaders({
       dedupeKey: `winback:0:c${i}:lp1`,
       campaignId: 'winback',
+      step: 0,
       fromEmail: 'hello@shop.example',
       unsubscribeUrl: url,
       unsubscribeMailto: 'hello@shop.example',

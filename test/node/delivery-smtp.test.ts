@@ -79,6 +79,7 @@ describe('SMTP delivery', () => {
       parsed.headerLines.find((h) => h.key === name)?.line.replace(/\r\n\s+/g, ' ');
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(header('list-id')).toBe('List-ID: <winback.shop.example>');
+    expect(header('feedback-id')).toBe('Feedback-ID: winback:step1:shop-example');
     const unsubscribe = /List-Unsubscribe: <(https:[^>]+)>, <(mailto:[^>]+)>/.exec(
       header('list-unsubscribe')!,
     );

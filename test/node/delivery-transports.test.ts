@@ -31,6 +31,7 @@ async function compose(text: string, html: string, subject = 'Hello') {
   const headers = await buildDeliveryHeaders({
     dedupeKey: 'winback:0:c1:lp1',
     campaignId: 'winback',
+    step: 0,
     fromEmail: 'hello@shop.example',
     unsubscribeUrl: 'https://mail.shop.example/u/token',
     unsubscribeMailto: 'hello@shop.example',

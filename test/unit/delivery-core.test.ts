@@ -212,6 +212,7 @@ describe('delivery headers', () => {
   const input = {
     dedupeKey: 'winback:0:cust-42:lp1700000000000',
     campaignId: 'Win_Back 2026',
+    step: 1,
     fromEmail: 'Hello@Shop.Example',
     unsubscribeUrl: 'https://mail.shop.example/u/abc.def',
     unsubscribeMailto: 'unsubscribe@shop.example',
@@ -228,6 +229,7 @@ describe('delivery headers', () => {
         '<https://mail.shop.example/u/abc.def>, <mailto:unsubscribe@shop.example?subject=unsubscribe>',
       ],
       ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
+      ['Feedback-ID', 'win-back-2026:step2:shop-example'],
     ]);
   });
 

@@ -1,7 +1,8 @@
 // The delivery headers every marketing message carries, built in one place:
 // RFC 8058 one-click unsubscribe (an https URL the mailbox provider can POST
 // to, plus a mailto fallback), RFC 2919 List-ID naming the campaign at the
-// shop's domain, and a Message-ID derived from the message's dedupe key. The
+// shop's domain, a Feedback-ID (Gmail's feedback loop: campaign, step and
+// sender, no recipient data) and a Message-ID derived from the message's dedupe key. The
 // Message-ID is a hash, so it never carries the customer's id or address, and
 // it is the same on every attempt, so a receiver can tell a retry from a new
 // message. Pure (Web Crypto).
@@ -10,6 +11,8 @@ export interface DeliveryHeaderInput {
   /** The outbox dedupe key (campaign:step:customer:instance). Hashed, never shown. */
   dedupeKey: string;
   campaignId: string;
+  /** The campaign step's index (0 = the first; shown from 1). */
+  step: number;
   /** The sender's address; its domain names the Message-ID and the List-ID. */
   fromEmail: string;
   /** The https one-click unsubscribe URL for this message. */
@@ -37,6 +40,7 @@ export async function buildDeliveryHeaders(input: DeliveryHeaderInput): Promise<
       ['List-ID', `<${listLabel(input.campaignId)}.${domain}>`],
       ['List-Unsubscribe', unsubscribe.join(', ')],
       ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
+      ['Feedback-ID', feedbackId(input.campaignId, input.step, domain)],
     ],
   };
 }
@@ -71,6 +75,15 @@ function listLabel(campaignId: string): string {
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^-+|-+$/g, '');
   return label || 'campaign';
+}
+
+/**
+ * Gmail's Feedback-ID, `a:b:SenderId`: identifiers it reports complaint rates
+ * by, so a campaign whose complaints rise shows up by name. Each field is a
+ * label (no ':'), and none names the recipient.
+ */
+function feedbackId(campaignId: string, step: number, domain: string): string {
+  return `${listLabel(campaignId)}:step${step + 1}:${domain.replace(/\./g, '-')}`;
 }
 
 function mailtoUrl(mailto: string): string {

@@ -53,6 +53,7 @@ export async function prepareMail(
   const headers = await buildDeliveryHeaders({
     dedupeKey: source.dedupeKey,
     campaignId: source.campaignId,
+    step: step.index,
     fromEmail: sender.fromEmail,
     unsubscribeUrl,
     unsubscribeMailto: tools.unsubscribeMailto,
