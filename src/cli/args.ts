@@ -1,8 +1,9 @@
-// Argument handling shared by the CLI commands: node's parseArgs with --help
-// added, the usage line for --help, and the same errors for a missing or an
-// unexpected positional argument in every command.
+// Argument handling shared by the CLI commands: node's parseArgs, and the same
+// errors for a missing or an unexpected positional argument in every command.
+// --help never reaches a command: src/cli/main.ts answers it from
+// src/cli/commands.ts before anything is loaded.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type CliIO, UsageError } from './io.ts';
+import { UsageError } from './io.ts';
 
 type Flags = NonNullable<ParseArgsConfig['options']>;
 type Parsed<O extends Flags> = ReturnType<
@@ -16,24 +17,12 @@ export interface CommandLine<O extends Flags> {
   positionals?: readonly string[];
 }
 
-/**
- * The command's flags and positionals, or undefined when --help asked for the
- * usage (it has been printed; the command should exit 0).
- */
+/** The command's flags and positionals; a missing or unexpected positional is a usage error. */
 export function parseCommandLine<const O extends Flags>(
   argv: string[],
-  io: CliIO,
   line: CommandLine<O>,
-): { values: Parsed<O>['values']; positionals: string[] } | undefined {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { ...line.options, help: { type: 'boolean' } } as Flags,
-    allowPositionals: true,
-  });
-  if ((values as { help?: boolean }).help) {
-    io.stdout.write(`${line.usage}\n`);
-    return undefined;
-  }
+): { values: Parsed<O>['values']; positionals: string[] } {
+  const { values, positionals } = parseArgs({ args: argv, options: line.options, allowPositionals: true });
   const names = line.positionals ?? [];
   const missing = names[positionals.length];
   if (missing !== undefined) throw new UsageError(`name a ${missing}; ${line.usage}`);
@@ -42,11 +31,11 @@ export function parseCommandLine<const O extends Flags>(
   return { values: values as Parsed<O>['values'], positionals };
 }
 
-/** --step N: a campaign step index, 0 (the first) when absent. */
-export function parseStepIndex(value: string | undefined): number {
-  const step = value === undefined ? 0 : Number(value);
-  if (!Number.isInteger(step) || step < 0) {
-    throw new UsageError(`--step must be a step index (0 = first), got '${value}'`);
+/** --step N: a campaign step by its number, 1 for the first (as reports and the dashboard count); returns its index. */
+export function parseStepNumber(value: string | undefined): number {
+  const step = value === undefined ? 1 : Number(value);
+  if (!Number.isInteger(step) || step < 1) {
+    throw new UsageError(`--step must be a step number (1 = first), got '${value}'`);
   }
-  return step;
+  return step - 1;
 }

@@ -5,8 +5,9 @@
 import { normalize } from 'node:path';
 import { loadCampaigns } from '../config/campaign-loader.ts';
 import { formatDiagnostic } from '../config/campaign-parse.ts';
-import type { CampaignSet } from '../core/campaigns/types.ts';
-import type { CliIO } from './io.ts';
+import type { Campaign, CampaignSet, CampaignStep } from '../core/campaigns/types.ts';
+import { parseStepNumber } from './args.ts';
+import { type CliIO, UsageError } from './io.ts';
 
 export async function loadCampaignSetFor(io: CliIO, consequence: string): Promise<CampaignSet | null> {
   const loaded = await loadCampaigns({
@@ -19,4 +20,26 @@ export async function loadCampaignSetFor(io: CliIO, consequence: string): Promis
     `rekindle: the campaign set is invalid (${loaded.errors.length} error(s)); ${consequence}. Run rekindle validate.\n`,
   );
   return null;
+}
+
+/** The campaign a command names and its --step (numbered from 1), or a usage error naming what is known. */
+export function findCampaignStep(
+  set: CampaignSet,
+  campaignId: string,
+  stepText: string | undefined,
+): { campaign: Campaign; step: CampaignStep } {
+  const index = parseStepNumber(stepText);
+  const campaign = set.campaigns.find((c) => c.id === campaignId);
+  if (!campaign) {
+    const known = set.campaigns.map((c) => c.id).join(', ') || 'none';
+    throw new UsageError(`no campaign '${campaignId}' (known: ${known})`);
+  }
+  const step = campaign.steps[index];
+  if (!step) {
+    const count = campaign.steps.length;
+    throw new UsageError(
+      `campaign '${campaign.id}' has ${count === 1 ? 'one step (--step 1)' : `steps 1-${count}`}, not ${index + 1}`,
+    );
+  }
+  return { campaign, step };
 }

@@ -5,7 +5,6 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
-  defaultBatchSize,
   type ImportKind,
   type ImportOptions,
   type ImportSummary,
@@ -15,44 +14,6 @@ import {
 import { formatSummary } from '../adapters/import/summary.ts';
 import { AppError } from '../core/errors.ts';
 import { type CliIO, type Command, printJson, UsageError } from './io.ts';
-
-const help = `usage: rekindle import customers|orders|carts|products FILE [options]
-
-Reads CSV (.csv) or JSON Lines (.jsonl, .ndjson) and stores it like the HTTP API would.
-
-options:
-  --format csv|jsonl     when the file name does not say
-  --map FIELD=COLUMN     read FIELD from COLUMN (repeatable), e.g.
-                         --map customer_id="Customer ID" --map placed_at="Created at"
-  --timezone ZONE        read times without a UTC offset, and bare dates, as local
-                         time in ZONE (e.g. Europe/London); without it they are rejected
-  --strict               stop at the first bad row and store nothing
-  --batch-size N         records per atomic write (default ${defaultBatchSize})
-  --json                 print the summary as JSON
-
-Columns are the API field names; header case, spaces and dashes do not matter.
-Also understood (Shopify export headers among them):
-  orders     id: Name, Order ID   placed_at: Created at, Processed at
-             status: Financial Status   total: Total Price   discount_codes: Discount Code
-             cancelled_at: Cancelled at (a non-blank value marks the order cancelled)
-             email, first_name, last_name: stored as the customer if not known yet
-  line items product_id: Lineitem sku, SKU   title: Lineitem name   quantity: Lineitem quantity
-             unit_price: Lineitem price, Price
-  carts      id: Cart ID, Token   value: Total   recovery_url: Abandoned Checkout URL
-             last_activity_at: Updated at
-  customers  id: Customer ID   marketing_consent: Accepts Email Marketing   country: Country Code
-  products   id: Product ID, Variant SKU   price: Variant Price   stock: Variant Inventory Qty
-             image_url: Image Src   category: Product Type, Type
-JSON Lines keys are the API field names; items may be inline ("items": [...]).
-
-Orders and carts: consecutive rows with the same id are one record, one line item
-per row. A negative quantity is a returned line. Order status words:
-  paid, partially_paid, partially_refunded, pending, authorized, fulfilled -> paid
-  refunded -> refunded    cancelled, canceled, voided, failed, declined, expired -> cancelled
-  test -> test            (blank -> paid)
-Times: ISO 8601 with offset, or "2024-01-02 10:00:00 +0100".
-Exit code: 0 done (even with rejected rows), 1 --strict found a bad row, 2 usage error.
-`;
 
 export const importCommand: Command = async (argv, io) => {
   const { values, positionals } = parseArgs({
@@ -64,14 +25,9 @@ export const importCommand: Command = async (argv, io) => {
       strict: { type: 'boolean' },
       'batch-size': { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
   });
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
   const [kind, file, ...extra] = positionals;
   if (!kind || !file || extra.length > 0) {
     throw new UsageError('usage: rekindle import customers|orders|carts|products FILE [--help]');

@@ -8,15 +8,15 @@ import { createMjmlRenderer, TemplateError } from '../adapters/templates/mjml-re
 import type { EmailView } from '../core/rendering/contract.ts';
 import { previewUnsubscribeUrl, sampleView } from '../core/rendering/sample-view.ts';
 import { createViewBuilder } from '../services/render/build-view.ts';
-import { parseCommandLine, parseStepIndex } from './args.ts';
-import { loadCampaignSetFor } from './campaign-set.ts';
+import { parseCommandLine, parseStepNumber } from './args.ts';
+import { findCampaignStep, loadCampaignSetFor } from './campaign-set.ts';
 import { type Command, printJson, UsageError } from './io.ts';
 
 const usage =
   'usage: rekindle preview CAMPAIGN [--step N] [--customer ID | --sample] [--out file.html] [--text] [--json]';
 
 export const previewCommand: Command = async (argv, io) => {
-  const args = parseCommandLine(argv, io, {
+  const args = parseCommandLine(argv, {
     usage,
     options: {
       step: { type: 'string' },
@@ -28,25 +28,19 @@ export const previewCommand: Command = async (argv, io) => {
     },
     positionals: ['campaign'],
   });
-  if (!args) return 0;
   const { values, positionals } = args;
   const campaignId = positionals[0]!;
   if (values.customer !== undefined && values.sample)
     throw new UsageError('--customer and --sample exclude each other');
   if (values.customer !== undefined && values.customer.trim() === '')
     throw new UsageError('--customer needs an id');
-  const stepIndex = parseStepIndex(values.step);
+  // Checked before the campaign files load: a bad --step costs nothing.
+  parseStepNumber(values.step);
 
   const emailsDir = normalize(io.config.EMAILS_DIR);
   const set = await loadCampaignSetFor(io, 'nothing rendered');
   if (!set) return 1;
-  const campaign = set.campaigns.find((c) => c.id === campaignId);
-  if (!campaign) {
-    const known = set.campaigns.map((c) => c.id).join(', ') || 'none';
-    throw new UsageError(`no campaign '${campaignId}' (known: ${known})`);
-  }
-  const step = campaign.steps[stepIndex];
-  if (!step) throw new UsageError(`campaign '${campaign.id}' has steps 0-${campaign.steps.length - 1}`);
+  const { campaign, step } = findCampaignStep(set, campaignId, values.step);
 
   const now = io.now();
   let view: EmailView | null;

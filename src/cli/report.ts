@@ -13,7 +13,7 @@ import { type CliIO, type Command, printJson, printTable, UsageError } from './i
 const usage = 'usage: rekindle report [--campaign ID] [--since ISO] [--daily] [--json]';
 
 export const reportCommand: Command = async (argv, io) => {
-  const args = parseCommandLine(argv, io, {
+  const args = parseCommandLine(argv, {
     usage,
     options: {
       campaign: { type: 'string' },
@@ -22,7 +22,6 @@ export const reportCommand: Command = async (argv, io) => {
       json: { type: 'boolean' },
     },
   });
-  if (!args) return 0;
   const { values } = args;
   const since = parseSince(values.since);
   const campaigns =

@@ -7,14 +7,14 @@ import { TemplateError } from '../adapters/templates/mjml-renderer.ts';
 import { sampleView } from '../core/rendering/sample-view.ts';
 import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
 import { prepareMail } from '../services/delivery/prepare-mail.ts';
-import { parseCommandLine, parseStepIndex } from './args.ts';
-import { loadCampaignSetFor } from './campaign-set.ts';
+import { parseCommandLine, parseStepNumber } from './args.ts';
+import { findCampaignStep, loadCampaignSetFor } from './campaign-set.ts';
 import { type Command, printJson, UsageError } from './io.ts';
 
 const usage = 'usage: rekindle send-test CAMPAIGN --to ADDRESS [--step N] [--json]';
 
 export const sendTestCommand: Command = async (argv, io) => {
-  const args = parseCommandLine(argv, io, {
+  const args = parseCommandLine(argv, {
     usage,
     options: {
       to: { type: 'string' },
@@ -23,25 +23,18 @@ export const sendTestCommand: Command = async (argv, io) => {
     },
     positionals: ['campaign'],
   });
-  if (!args) return 0;
   const { values, positionals } = args;
   const campaignId = positionals[0]!;
   const to = values.to?.trim();
   if (!to || !/^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/.test(to)) {
     throw new UsageError(`--to needs an email address; ${usage}`);
   }
-  const stepIndex = parseStepIndex(values.step);
+  // Checked before the campaign files load: a bad --step costs nothing.
+  parseStepNumber(values.step);
 
   const set = await loadCampaignSetFor(io, 'nothing sent');
   if (!set) return 1;
-  const campaign = set.campaigns.find((c) => c.id === campaignId);
-  if (!campaign) {
-    throw new UsageError(
-      `no campaign '${campaignId}' (known: ${set.campaigns.map((c) => c.id).join(', ') || 'none'})`,
-    );
-  }
-  const step = campaign.steps[stepIndex];
-  if (!step) throw new UsageError(`campaign '${campaign.id}' has steps 0-${campaign.steps.length - 1}`);
+  const { campaign, step } = findCampaignStep(set, campaignId, values.step);
 
   const store = await io.openStore();
   const delivery = await createNodeDelivery({ config: io.config, store, campaigns: set, now: io.now });

@@ -10,11 +10,10 @@ import { type Command, printJson, printTable, UsageError } from './io.ts';
 const usage = 'usage: rekindle send [--limit N] [--json]';
 
 export const sendCommand: Command = async (argv, io) => {
-  const args = parseCommandLine(argv, io, {
+  const args = parseCommandLine(argv, {
     usage,
     options: { limit: { type: 'string' }, json: { type: 'boolean' } },
   });
-  if (!args) return 0;
   const { values } = args;
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {

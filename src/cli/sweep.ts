@@ -16,7 +16,7 @@ import { type CliIO, type Command, printJson, printTable, UsageError } from './i
 const usage = `usage: rekindle sweep [--dry-run] [--now ISO] [--campaign ID] [--only ${triggerTypes.join('|')}] [--json] [--explain CUSTOMER_ID]`;
 
 export const sweepCommand: Command = async (argv, io) => {
-  const args = parseCommandLine(argv, io, {
+  const args = parseCommandLine(argv, {
     usage,
     options: {
       'dry-run': { type: 'boolean' },
@@ -27,7 +27,6 @@ export const sweepCommand: Command = async (argv, io) => {
       explain: { type: 'string' },
     },
   });
-  if (!args) return 0;
   const { values } = args;
   const now = parseNow(values.now, io);
   const only = parseOnly(values.only);

@@ -18,7 +18,7 @@ export const validateChecks: readonly CampaignCheck[] = [...defaultChecks, templ
 const usage = 'usage: rekindle validate [--dir campaigns] [--emails emails] [--json] [--reference]';
 
 export const validateCommand: Command = async (argv, io) => {
-  const args = parseCommandLine(argv, io, {
+  const args = parseCommandLine(argv, {
     usage,
     options: {
       dir: { type: 'string' },
@@ -27,7 +27,6 @@ export const validateCommand: Command = async (argv, io) => {
       reference: { type: 'boolean' },
     },
   });
-  if (!args) return 0;
   const { values } = args;
   if (values.reference) {
     io.stdout.write(campaignReference());

@@ -10,7 +10,7 @@ import { type ScheduledJob, type Scheduler, startScheduler } from '../adapters/s
 import { type SweepScheduleContext, sweepScheduleJobs } from '../adapters/scheduler/sweep-schedule.ts';
 import { createMjmlRenderer } from '../adapters/templates/mjml-renderer.ts';
 import { campaignFolderSource } from '../config/campaign-set-source.ts';
-import { type NodeConfig, resolveSigningSecret } from '../config/env.ts';
+import { ConfigError, type NodeConfig, resolveSigningSecret } from '../config/env.ts';
 import { migrateLibsql, openLibsqlStore } from '../db/libsql.ts';
 import type { TrackingDeps } from '../http/app-env.ts';
 import { createApp } from '../http/create-app.ts';
@@ -76,6 +76,25 @@ export async function startNodeServer(
     engagement,
   });
 
+  // Listen before any sweep or send starts, so a taken port stops nothing half-way.
+  let server: ReturnType<typeof serve> | undefined;
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) =>
+        resolve(info.port),
+      );
+      server.once('error', reject);
+    });
+  } catch (error) {
+    await engagement.flush();
+    await store.close();
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new ConfigError(
+      `port ${config.PORT} on ${config.HOST} is already in use (another rekindle serve?); stop it or set PORT`,
+    );
+  }
+
   let scheduler: Scheduler | undefined;
   const jobs = () => [...backgroundJobs(ctx), ...(options.extraJobs?.(ctx) ?? [])];
   // New settings may move the sweeps' cron times: reschedule when they did.
@@ -112,12 +131,6 @@ export async function startNodeServer(
   };
   process.on('SIGHUP', onHangup);
 
-  let server: ReturnType<typeof serve> | undefined;
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) =>
-      resolve(info.port),
-    );
-  });
   let closing: Promise<void> | undefined;
   const close = () => {
     process.off('SIGHUP', onHangup);

@@ -73,7 +73,7 @@ describe('rekindle send', { timeout: 90_000 }, () => {
 describe('rekindle send-test', { timeout: 90_000 }, () => {
   it('sends the sample of a campaign step to the given address, warning about the local-only key', async () => {
     const outbox = join(temp.dir, 'outbox');
-    const run = await rekindle(['send-test', 'abandoned-cart', '--to', 'me@example.com', '--step', '1'], {
+    const run = await rekindle(['send-test', 'abandoned-cart', '--to', 'me@example.com', '--step', '2'], {
       DATABASE_URL: temp.url,
       OUTBOX_DIR: outbox,
     });

@@ -36,7 +36,7 @@ describe('rekindle preview', () => {
   });
 
   it('--text prints the subject and the plain-text part of a given step', async () => {
-    const run = await preview('abandoned-cart', '--step', '2', '--text', '--sample');
+    const run = await preview('abandoned-cart', '--step', '3', '--text', '--sample');
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n').slice(0, 4)).toEqual([
       'Subject: Last call: free shipping on your cart',
@@ -100,7 +100,7 @@ describe('rekindle preview', () => {
       unitPriceMinor: 700,
     });
     const before = await snapshot(temp.store);
-    const run = await preview('abandoned-cart', '--customer', 'c9', '--step', '1', '--text');
+    const run = await preview('abandoned-cart', '--customer', 'c9', '--step', '2', '--text');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Hi Bo, your cart is still waiting.');
     expect(run.stdout).toContain('Teapot');
@@ -112,7 +112,10 @@ describe('rekindle preview', () => {
     await expect(preview('nope')).rejects.toThrow(
       /no campaign 'nope' \(known: abandoned-cart, back-in-stock, winback\)/,
     );
-    await expect(preview('winback', '--step', '1')).rejects.toThrow(/has steps 0-0/);
+    await expect(preview('winback', '--step', '2')).rejects.toThrow(
+      "campaign 'winback' has one step (--step 1), not 2",
+    );
+    await expect(preview('abandoned-cart', '--step', '4')).rejects.toThrow(/has steps 1-3, not 4/);
     await expect(preview('winback', '--step', 'x')).rejects.toThrow(UsageError);
     await expect(preview('winback', '--customer', 'ghost')).rejects.toThrow(/no customer 'ghost'/);
     await expect(preview('winback', '--customer', 'c', '--sample')).rejects.toThrow(/exclude each other/);

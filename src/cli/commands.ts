@@ -1,0 +1,291 @@
+// Every `rekindle` command: its one-line summary, its help text and how to
+// load it. The help lives here, apart from the code that acts, so that
+// `rekindle <command> --help` prints it without even importing the command:
+// asking for help can never open a database, listen on a port or send mail.
+// The list is in the order a shop meets the commands; `rekindle --help`
+// prints it in that order. Steps are numbered from 1, as in the reports.
+import { defaultBatchSize } from '../adapters/import/import-file.ts';
+import { triggerTypes } from '../core/campaigns/trigger-block.ts';
+import { demoDefaults } from '../demo/shop.ts';
+import type { Command } from './io.ts';
+
+export interface CommandEntry {
+  name: string;
+  /** One line for `rekindle --help`. */
+  summary: string;
+  /** The whole of `rekindle <name> --help`: usage, what it does, each option. */
+  help: string;
+  load(): Promise<Command>;
+}
+
+const environment = `environment: DATABASE_URL (default file:./data/rekindle.db), CAMPAIGNS_DIR, EMAILS_DIR;
+see the README for the rest.`;
+
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'validate',
+    summary: 'check the campaign files and templates; errors name file, line and field',
+    help: `usage: rekindle validate [--dir DIR] [--emails DIR] [--json] [--reference]
+
+Loads every campaign file and template the way a sweep would, renders each
+template with a sample, and lists every problem with its file and line. Writes
+nothing. Exit code: 0 valid, 1 problems found, 2 usage error.
+
+options:
+  --dir DIR        the campaigns folder (default CAMPAIGNS_DIR, ./campaigns)
+  --emails DIR     the templates folder (default EMAILS_DIR, ./emails)
+  --json           print the result as JSON
+  --reference      print every field a campaign file may hold, and stop
+  -h, --help       show this help
+`,
+    load: async () => (await import('./validate.ts')).validateCommand,
+  },
+  {
+    name: 'preview',
+    summary: "render one campaign step's email for a sample or a real customer",
+    help: `usage: rekindle preview CAMPAIGN [--step N] [--customer ID | --sample] [--out FILE] [--text] [--json]
+
+Renders the email a campaign step would send, without sending or recording
+anything: for a sample customer, or for a real one from the database (their
+cart, their waitlist; the coupon is a sample and is never issued).
+
+options:
+  --step N         the campaign step, 1 for the first (default 1)
+  --customer ID    render for this customer from the database
+  --sample         render for the made-up sample customer (the default)
+  --out FILE       write the HTML to FILE instead of standard output
+  --text           print the plain-text part instead of the HTML
+  --json           print subject, HTML and text as JSON
+  -h, --help       show this help
+`,
+    load: async () => (await import('./preview.ts')).previewCommand,
+  },
+  {
+    name: 'send-test',
+    summary: 'send one campaign step to a test address through the configured mailer',
+    help: `usage: rekindle send-test CAMPAIGN --to ADDRESS [--step N] [--json]
+
+Renders a campaign step for the sample customer and sends it to ADDRESS the way
+a real message goes (headers, tracked links, DKIM), so you can see it in a real
+mailbox. Records nothing in the outbox or the reports.
+
+options:
+  --to ADDRESS     where to send it (required)
+  --step N         the campaign step, 1 for the first (default 1)
+  --json           print what was sent as JSON
+  -h, --help       show this help
+`,
+    load: async () => (await import('./send-test.ts')).sendTestCommand,
+  },
+  {
+    name: 'import',
+    summary: 'load customers, orders, carts or products from a CSV or JSON Lines export',
+    help: `usage: rekindle import customers|orders|carts|products FILE [options]
+
+Reads CSV (.csv) or JSON Lines (.jsonl, .ndjson) and stores it like the HTTP API would.
+
+options:
+  --format csv|jsonl     when the file name does not say
+  --map FIELD=COLUMN     read FIELD from COLUMN (repeatable), e.g.
+                         --map customer_id="Customer ID" --map placed_at="Created at"
+  --timezone ZONE        read times without a UTC offset, and bare dates, as local
+                         time in ZONE (e.g. Europe/London); without it they are rejected
+  --strict               stop at the first bad row and store nothing
+  --batch-size N         records per atomic write (default ${defaultBatchSize})
+  --json                 print the summary as JSON
+  -h, --help             show this help
+
+Columns are the API field names; header case, spaces and dashes do not matter.
+Also understood (Shopify export headers among them):
+  orders     id: Name, Order ID   placed_at: Created at, Processed at
+             status: Financial Status   total: Total Price   discount_codes: Discount Code
+             cancelled_at: Cancelled at (a non-blank value marks the order cancelled)
+             email, first_name, last_name: stored as the customer if not known yet
+  line items product_id: Lineitem sku, SKU   title: Lineitem name   quantity: Lineitem quantity
+             unit_price: Lineitem price, Price
+  carts      id: Cart ID, Token   value: Total   recovery_url: Abandoned Checkout URL
+             last_activity_at: Updated at
+  customers  id: Customer ID   marketing_consent: Accepts Email Marketing   country: Country Code
+  products   id: Product ID, Variant SKU   price: Variant Price   stock: Variant Inventory Qty
+             image_url: Image Src   category: Product Type, Type
+JSON Lines keys are the API field names; items may be inline ("items": [...]).
+
+Orders and carts: consecutive rows with the same id are one record, one line item
+per row. A negative quantity is a returned line. Order status words:
+  paid, partially_paid, partially_refunded, pending, authorized, fulfilled -> paid
+  refunded -> refunded    cancelled, canceled, voided, failed, declined, expired -> cancelled
+  test -> test            (blank -> paid)
+Times: ISO 8601 with offset, or "2024-01-02 10:00:00 +0100".
+Exit code: 0 done (even with rejected rows), 1 --strict found a bad row, 2 usage error.
+`,
+    load: async () => (await import('./import.ts')).importCommand,
+  },
+  {
+    name: 'sweep',
+    summary: 'run the campaigns once: find who qualifies and schedule their messages',
+    help: `usage: rekindle sweep [--dry-run] [--now ISO] [--campaign ID] [--only TRIGGER] [--explain CUSTOMER_ID] [--json]
+
+Runs every enabled campaign once over the database and prints, per campaign,
+how many customers each rule excluded and how many were held out, scheduled or
+deferred. Safe to run twice: a message is never scheduled twice for one reason.
+
+options:
+  --dry-run              show what would be scheduled; write nothing
+  --now ISO              sweep as if it were this instant (default: now)
+  --campaign ID          only this campaign
+  --only TRIGGER         only campaigns with this trigger (repeatable): ${triggerTypes.join(', ')}
+  --explain CUSTOMER_ID  say, campaign by campaign, why this customer would or would not
+                         get a message (implies --dry-run)
+  --json                 print the result as JSON
+  -h, --help             show this help
+
+${environment}
+`,
+    load: async () => (await import('./sweep.ts')).sweepCommand,
+  },
+  {
+    name: 'send',
+    summary: 'deliver the messages that are due, once, and print the counts',
+    help: `usage: rekindle send [--limit N] [--json]
+
+Drains the outbox once: claims the messages that are due, checks each is still
+wanted (consent, suppression, cart still open), renders and sends it through
+SMTP_URL, or writes .eml files to OUTBOX_DIR when SMTP_URL is unset.
+
+options:
+  --limit N        send at most N messages
+  --json           print the counts as JSON
+  -h, --help       show this help
+
+${environment}
+`,
+    load: async () => (await import('./send.ts')).sendCommand,
+  },
+  {
+    name: 'serve',
+    summary: 'run the HTTP API, the dashboard, the scheduled sweeps and delivery',
+    help: `usage: rekindle serve
+
+The long-running process: the HTTP API and dashboard on HOST:PORT (default
+127.0.0.1:3000), the sweeps on their schedules and the sender. Refuses to start
+when the campaign files are invalid; SIGHUP reloads them, keeping the last
+valid set when the new one is broken. Takes no options.
+
+options:
+  -h, --help       show this help
+
+${environment}
+`,
+    load: async () => (await import('./serve.ts')).serveCommand,
+  },
+  {
+    name: 'report',
+    summary: 'what each campaign brought back: sends, opens, clicks, revenue and lift',
+    help: `usage: rekindle report [--campaign ID] [--since ISO] [--daily] [--json]
+
+Per campaign and step: messages sent, opens, clicks, unsubscribes, redemptions,
+attributed revenue per currency, and the lift of mailed customers over the
+held-out ones with its 95% interval.
+
+options:
+  --campaign ID    only this campaign
+  --since ISO      only messages sent from this instant on
+  --daily          add a row per day
+  --json           print the report as JSON
+  -h, --help       show this help
+`,
+    load: async () => (await import('./report.ts')).reportCommand,
+  },
+  {
+    name: 'coupons',
+    summary: "export a campaign's coupon codes as CSV for the shop's checkout",
+    help: `usage: rekindle coupons export --campaign ID [--out FILE]
+
+Writes every code a campaign issued, with its terms, expiry and uses, as CSV,
+for a shop platform that must know each code before a shopper types it.
+
+options:
+  --campaign ID    the campaign (required)
+  --out FILE       write to FILE instead of standard output
+  -h, --help       show this help
+`,
+    load: async () => (await import('./coupons.ts')).couponsCommand,
+  },
+  {
+    name: 'keys',
+    summary: 'create, list and revoke API keys',
+    help: `usage: rekindle keys create --scopes SCOPES [--name NAME] [--json]
+       rekindle keys list [--json]
+       rekindle keys revoke KEY_ID
+
+create prints a new key once (it is stored hashed and never shown again);
+list shows every key without its secret; revoke stops a key at once.
+
+options:
+  --scopes SCOPES  create: comma-separated scopes, e.g. ingest,coupons
+  --name NAME      create: a label for the key (default "default")
+  --json           create, list: print JSON
+  -h, --help       show this help
+`,
+    load: async () => (await import('./keys.ts')).keysCommand,
+  },
+  {
+    name: 'migrate',
+    summary: 'apply pending database migrations',
+    help: `usage: rekindle migrate
+
+Applies the migrations the database has not had yet, to DATABASE_URL. Every
+other command does this itself before it reads; run it alone before a deploy.
+Takes no options.
+
+options:
+  -h, --help       show this help
+
+${environment}
+`,
+    load: async () => (await import('./migrate.ts')).migrateCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'the whole job on a made-up shop: load, sweep, send to .eml, report',
+    help: `usage: rekindle demo [--customers N] [--seed TEXT] [--now ISO] [--reset] [--json]
+
+Loads a believable, reproducible shop (products, customers, two years of
+orders, carts, waitlists) as it stood three weeks before now, sweeps it, sends
+what comes due into .eml files, simulates how customers respond through the
+same paths the API uses, and prints the report.
+
+options:
+  --customers N    how many customers the shop has (default ${demoDefaults.customers})
+  --seed TEXT      the random seed; the same seed gives the same shop (default ${demoDefaults.seed})
+  --now ISO        the instant the demo ends at (default: now)
+  --reset          start from an empty database file (deletes only DATABASE_URL's file)
+  --json           print the results as JSON
+  -h, --help       show this help
+`,
+    load: async () => (await import('./demo.ts')).demoCommand,
+  },
+];
+
+/** True when the arguments ask for help: --help or -h before any `--`. */
+export function asksForHelp(argv: readonly string[]): boolean {
+  for (const arg of argv) {
+    if (arg === '--') return false;
+    if (arg === '--help' || arg === '-h') return true;
+  }
+  return false;
+}
+
+/** `rekindle --help`: every command with its summary, in the fixed order. */
+export function commandList(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `usage: rekindle <command> [options]
+
+commands:
+${lines.join('\n')}
+
+rekindle <command> --help describes a command and its options; it runs nothing.
+rekindle --version prints the version.
+`;
+}
