@@ -17,8 +17,9 @@ export default defineProject({
         // A test-only binding: the setup file applies these to env.DB.
         bindings: { TEST_MIGRATIONS: await readD1Migrations(migrationsDir) },
         // The fuzz test's own database: its "a rejected request changed no
-        // table" check must not see other test files' writes to DB.
-        d1Databases: ['FUZZ_DB'],
+        // table" check must not see other test files' writes to DB. BARE_DB
+        // is never migrated: a new D1 before \`wrangler d1 migrations apply\`.
+        d1Databases: ['FUZZ_DB', 'BARE_DB'],
         // Every outbound fetch lands here, never on the network. The stand-in
         // mail provider at mail-standin.test accepts MIME and answers with an
         // id that says what it saw, so a test in workerd can check the post.

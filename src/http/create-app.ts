@@ -1,7 +1,7 @@
 // Builds the HTTP application from its dependencies. No side effects: the Node
 // and Worker entry points wire the dependencies and serve what this returns.
 import { Hono } from 'hono';
-import { pingStore } from '../db/repositories/health.ts';
+import { checkStore } from '../db/repositories/health.ts';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { limitBodySize } from './body-limit.ts';
 import { requireJsonBody } from './json-body.ts';
@@ -33,8 +33,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.get('/healthz', async (c) => {
-    const database = await pingStore(deps.store);
-    return c.json({ ok: database }, database ? 200 : 503);
+    const health = await checkStore(deps.store);
+    if (health.ok) return c.json({ ok: true }, 200);
+    const problem =
+      health.problem === 'unreachable'
+        ? 'the database does not answer'
+        : `the database has not had its migrations (missing tables: ${health.missingTables.join(', ')}): run \`rekindle migrate\`, or on the Worker \`wrangler d1 migrations apply DB\``;
+    return c.json({ ok: false, problem }, 503);
   });
   // The media type first: a body that will be refused is never counted or read.
   app.use('/v1/*', requireJsonBody());

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateLibsql, openLibsqlStore } from '../../src/db/libsql.ts';
 import { createApiKey, revokeApiKey } from '../../src/db/repositories/api-keys.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
@@ -336,6 +338,22 @@ describe('health', () => {
     const response = await app.request('/healthz');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it('GET /healthz answers 503 on a libSQL file that has not had its migrations, then 200 after them', async () => {
+    const bare = await openLibsqlStore({ url: `file:${join(temp.dir, 'bare.db')}` });
+    try {
+      const bareApp = createApp({ store: bare, now: () => clock });
+      const before = await bareApp.request('/healthz');
+      expect(before.status).toBe(503);
+      expect(((await before.json()) as { problem: string }).problem).toMatch(
+        /^the database has not had its migrations \(missing tables: api_keys, .*\): run `rekindle migrate`/,
+      );
+      await migrateLibsql(bare);
+      expect((await bareApp.request('/healthz')).status).toBe(200);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('unknown routes get a JSON 404', async () => {

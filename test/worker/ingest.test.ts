@@ -1,10 +1,12 @@
 // The ingestion API end to end in workerd: the Worker's own fetch handler, a
 // key stored in D1, a batch big enough that its statements must be split to
 // fit D1's 100-parameter limit, and the rows read back from D1.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { orderInput } from '../../src/core/ingest/records.ts';
 import { ingestStatements } from '../../src/db/repositories/ingest.ts';
+import worker from '../../src/entry/worker.ts';
 import {
   baseUrl,
   countRows,
@@ -26,6 +28,18 @@ describe('GET /healthz', () => {
     const response = await exports.default.fetch(`${baseUrl}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it('answers 503 on a D1 that has not had its migrations, saying how to apply them', async () => {
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(new Request(`${baseUrl}/healthz`), { ...env, DB: env.BARE_DB }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { ok: boolean; problem: string };
+    expect(body.ok).toBe(false);
+    expect(body.problem).toMatch(
+      /has not had its migrations \(missing tables: api_keys, .*\): .*wrangler d1 migrations apply DB/,
+    );
   });
 });
 
