@@ -10,13 +10,13 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseInstant } from '../core/time.ts';
-import { campaignReports } from '../db/repositories/reports.ts';
 import { type Aftermath, demoAftermath, demoWeeks } from '../demo/aftermath.ts';
 import { type LoadProgress, loadDemoShop } from '../demo/load.ts';
 import { demoDefaults } from '../demo/shop.ts';
 import { type ShopSummary, segmentRules, summarizeShop } from '../demo/summary.ts';
 import { type DemoSweep, sweepDemoShop } from '../demo/sweep.ts';
 import { sweepReportJson, sweepTableRow } from '../services/campaigns/sweep-report-json.ts';
+import { buildCampaignReports } from '../services/reports/build-campaign-report.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
 import { redactUrl } from './migrate.ts';
@@ -66,7 +66,7 @@ export const demoCommand: Command = async (argv, io) => {
       sweptAt,
       until: now,
     });
-    const reports = await campaignReports(store, { campaigns: set, now });
+    const reports = await buildCampaignReports({ store }, { campaigns: set, now });
     const seconds = (performance.now() - started) / 1000;
     const outbox = resolve(io.config.OUTBOX_DIR);
     const dashboard = `${io.config.PUBLIC_BASE_URL}/dashboard`;

@@ -5,7 +5,7 @@
 import { liftText, moneyText, percent } from '../core/reports/format.ts';
 import type { CampaignReport, Outcomes } from '../core/reports/types.ts';
 import { formatInstant, parseInstant } from '../core/time.ts';
-import { campaignReports } from '../db/repositories/reports.ts';
+import { buildCampaignReports } from '../services/reports/build-campaign-report.ts';
 import { parseCommandLine } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
@@ -30,7 +30,7 @@ export const reportCommand: Command = async (argv, io) => {
   const store = await io.openStore();
   let reports: CampaignReport[];
   try {
-    reports = await campaignReports(store, { campaigns, campaignId: values.campaign, since, now });
+    reports = await buildCampaignReports({ store }, { campaigns, campaignId: values.campaign, since, now });
   } finally {
     await store.close();
   }

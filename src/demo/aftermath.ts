@@ -3,8 +3,9 @@
 // sweep runs (later cart reminders, back-in-stock mail) and the sender drains
 // what has come due into the outbox folder (real rendering, tracked links,
 // .eml files); then customers behave (opens, clicks, coupon orders, a
-// holdout that buys less) up to the demo's end, so the report has something
-// to measure. A rerun over the same database sends nothing new and, finding
+// holdout that buys less) up to the demo's end, through the same verbs the
+// API and the tracking routes call (simulate.ts), so the report has something
+// to measure and measures it as it would for a real shop. A rerun over the same database sends nothing new and, finding
 // behaviour already recorded, does not simulate it twice.
 import { and, eq, sql } from 'drizzle-orm';
 import type { NodeConfig } from '../config/env.ts';

@@ -3,16 +3,24 @@
 // few unsubscribes and complaints, orders with the campaigns' coupons, orders
 // without them inside the attribution window, and a holdout that buys less.
 // Deterministic: every draw comes from the seed and the message's dedupe key,
-// never from Math.random or the clock. Orders go through the same ingest
-// statements as the API, so the attribution hook runs on them. Demo only: it
-// writes tracking events directly and must never run against a real shop.
-import { inArray, sql } from 'drizzle-orm';
+// never from Math.random or the clock. Customers act through the product's
+// own verbs, the ones the API and the tracking routes call: the provider
+// webhook's events, the open pixel's and click redirect's recorder (caps,
+// proxy detection, safe links), the one-click unsubscribe (suppression hash,
+// consent withdrawn, pending mail cancelled) and the ingest of orders (with
+// its coupon redemptions). So the demo's figures are the product's. Demo
+// only: it invents behaviour and must never run against a real shop.
+import { sql } from 'drizzle-orm';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { OrderRecord } from '../core/ingest/records.ts';
-import { ingestStatements } from '../db/repositories/ingest.ts';
-import { chunkForParams, columnCount } from '../db/repositories/upsert-helpers.ts';
-import { customers, trackingEvents } from '../db/schema/index.ts';
-import type { Statement, Store } from '../db/store.ts';
+import type { ProviderEvent } from '../core/tracking/provider-events.ts';
+import { storeRecords } from '../db/repositories/ingest.ts';
+import type { RequestFacts } from '../db/repositories/tracking.ts';
+import type { Store } from '../db/store.ts';
+import { applyProviderEvents } from '../services/tracking/apply-provider-events.ts';
+import { writeEngagementBehind } from '../services/tracking/engagement-recorder.ts';
+import { type EngagementInput, recordEngagement } from '../services/tracking/record-engagement.ts';
+import { unsubscribe } from '../services/tracking/unsubscribe.ts';
 import { deriveSeed, hashSeed, Rng } from './random.ts';
 
 const minuteMs = 60_000;
@@ -23,6 +31,8 @@ export interface SimulateOptions {
   until: number;
   campaigns: CampaignSet;
   seed?: string;
+  /** Chances to use instead of `behaviour`'s (tests make an unlikely act certain). */
+  chances?: Partial<Behaviour>;
 }
 
 export interface SimulationSummary {
@@ -56,6 +66,22 @@ export const behaviour = {
   useCouponGivenBuy: 0.75,
   heldOutBuy: 0.025,
 } as const;
+
+export type Behaviour = { [K in keyof typeof behaviour]: number };
+
+// What the fetches look like, so the product's proxy detection tells them
+// apart as it would for real mail: Apple's and Gmail's image proxies, and a
+// few mail clients people open and click in.
+const proxyAgents = [
+  'Mozilla/5.0',
+  'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)',
+];
+const personAgents = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko)',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
+];
 
 /**
  * Marks scheduled messages due by `until` as sent at their due time, for a
@@ -99,6 +125,7 @@ export async function simulateBehaviour(store: Store, options: SimulateOptions):
     heldOutOrders: 0,
   };
   const seed = hashSeed(options.seed ?? 'rekindle-behaviour');
+  const chances: Behaviour = { ...behaviour, ...options.chances };
   const windowDays = new Map(options.campaigns.campaigns.map((c) => [c.id, c.attributionDays]));
   let after = '';
   for (;;) {
@@ -116,87 +143,114 @@ export async function simulateBehaviour(store: Store, options: SimulateOptions):
       order by m.dedupe_key limit 1000`);
     if (page.length === 0) break;
     after = page.at(-1)!.dedupe_key;
-    const events: (typeof trackingEvents.$inferInsert)[] = [];
-    const orders: OrderRecord[] = [];
-    const unsubscribed: string[] = [];
+    const acts: Acts = { provider: [], engagements: [], unsubscribes: [], orders: [] };
     for (const message of page) {
       const rng = new Rng(deriveSeed(seed, hashSeed(message.dedupe_key)));
       const days = windowDays.get(message.campaign_id) ?? 7;
       if (message.status === 'held_out') {
         summary.heldOut++;
-        const order = rng.chance(behaviour.heldOutBuy)
-          ? purchase(message, rng, message.at, days, until)
-          : null;
+        const order = rng.chance(chances.heldOutBuy) ? purchase(message, rng, message.at, days, until) : null;
         if (order) {
-          orders.push(order);
+          acts.orders.push(order);
           summary.heldOutOrders++;
         }
         continue;
       }
       summary.mailed++;
-      simulateMessage(message, rng, days, until, { events, orders, unsubscribed, summary });
+      simulateMessage(message, rng, days, until, chances, acts, summary);
     }
-    await store.batch(writeStatements(store, events, orders, unsubscribed, until));
+    await act(store, acts, until, summary);
   }
   return summary;
 }
 
-interface Sink {
-  events: (typeof trackingEvents.$inferInsert)[];
+/** What one page of messages' recipients do, before it is done through the product. */
+interface Acts {
+  provider: ProviderEvent[];
+  engagements: EngagementInput[];
+  unsubscribes: { messageId: string; facts: RequestFacts }[];
   orders: OrderRecord[];
-  unsubscribed: string[];
-  summary: SimulationSummary;
 }
 
-function simulateMessage(message: MessageRow, rng: Rng, days: number, until: number, sink: Sink): void {
-  const { summary } = sink;
-  const event = (kind: (typeof trackingEvents.$inferInsert)['kind'], at: number, extra: object = {}) => {
-    if (at <= until) sink.events.push({ messageId: message.id, kind, at: Math.round(at), ...extra });
+// Draws what happens to one message, in a fixed order of draws so a seed
+// always gives the same story. Counts that depend on what the product
+// accepts (opens, clicks, unsubscribes) are counted once it has acted.
+function simulateMessage(
+  message: MessageRow,
+  rng: Rng,
+  days: number,
+  until: number,
+  chances: Behaviour,
+  acts: Acts,
+  summary: SimulationSummary,
+): void {
+  const agentPick = hashSeed(message.id);
+  const person = (at: number): RequestFacts => ({
+    at: Math.round(at),
+    userAgent: personAgents[agentPick % personAgents.length]!,
+    ip: null,
+  });
+  const provider = (kind: ProviderEvent['kind'], at: number, detail: ProviderEvent['detail'] = null) => {
+    if (at <= until) acts.provider.push({ kind, detail, messageRef: message.id, at: Math.round(at) });
     return at <= until;
   };
   const sentAt = message.at;
-  if (!rng.chance(behaviour.delivered)) {
-    if (event('bounce', sentAt + minuteMs, { detail: 'soft' })) summary.bounced++;
+  if (!rng.chance(chances.delivered)) {
+    if (provider('bounce', sentAt + minuteMs, 'soft')) summary.bounced++;
     return;
   }
-  if (event('delivered', sentAt + 20_000)) summary.delivered++;
-  if (
-    rng.chance(behaviour.proxyOpen) &&
-    event('open', sentAt + rng.between(1, 15) * minuteMs, { isProxy: true })
-  ) {
-    summary.proxyOpens++;
+  if (provider('delivered', sentAt + 20_000)) summary.delivered++;
+  if (rng.chance(chances.proxyOpen)) {
+    const at = sentAt + rng.between(1, 15) * minuteMs;
+    const userAgent = proxyAgents[agentPick % proxyAgents.length]!;
+    if (at <= until) {
+      acts.engagements.push({
+        kind: 'open',
+        messageId: message.id,
+        facts: { at: Math.round(at), userAgent, ip: null },
+        count: true,
+      });
+    }
   }
-  if (rng.chance(behaviour.complaint) && event('complaint', sentAt + rng.between(1, 48) * 60 * minuteMs)) {
+  if (rng.chance(chances.complaint) && provider('complaint', sentAt + rng.between(1, 48) * 60 * minuteMs)) {
     summary.complaints++;
     return;
   }
   // Most people who open do so within a day; a few days later at most.
-  const openedAt = rng.chance(behaviour.open) ? sentAt + rng.next() ** 2 * 3 * dayMs + 5 * minuteMs : null;
-  const opened = openedAt !== null && event('open', openedAt);
-  if (opened) summary.opens++;
+  const openedAt = rng.chance(chances.open) ? sentAt + rng.next() ** 2 * 3 * dayMs + 5 * minuteMs : null;
+  const opened = openedAt !== null && openedAt <= until;
+  if (opened)
+    acts.engagements.push({ kind: 'open', messageId: message.id, facts: person(openedAt), count: true });
   const clickedAt =
-    opened && rng.chance(behaviour.clickGivenOpen) ? openedAt + rng.between(0.5, 20) * minuteMs : null;
-  const clicked = clickedAt !== null && event('click', clickedAt, { linkIndex: 0 });
-  if (clicked) summary.clicks++;
-  if (opened && rng.chance(behaviour.unsubscribeGivenOpen) && event('unsubscribe', openedAt + 2 * minuteMs)) {
-    summary.unsubscribes++;
-    sink.unsubscribed.push(message.customer_id!);
+    opened && rng.chance(chances.clickGivenOpen) ? openedAt + rng.between(0.5, 20) * minuteMs : null;
+  const clicked = clickedAt !== null && clickedAt <= until;
+  if (clicked) {
+    acts.engagements.push({
+      kind: 'click',
+      messageId: message.id,
+      linkIndex: 0,
+      facts: person(clickedAt),
+      count: true,
+    });
+  }
+  if (opened && rng.chance(chances.unsubscribeGivenOpen) && openedAt + 2 * minuteMs <= until) {
+    acts.unsubscribes.push({ messageId: message.id, facts: person(openedAt + 2 * minuteMs) });
     return;
   }
   const buys = rng.chance(
-    clicked ? behaviour.buyGivenClick : opened ? behaviour.buyGivenOpen : behaviour.buyUnopened,
+    clicked ? chances.buyGivenClick : opened ? chances.buyGivenOpen : chances.buyUnopened,
   );
   if (!buys) return;
   const from = clicked ? clickedAt : opened ? openedAt : sentAt;
   const order = purchase(message, rng, from, days, until);
   if (!order) return;
-  if (message.coupon_code && rng.chance(behaviour.useCouponGivenBuy)) {
+  if (message.coupon_code && rng.chance(chances.useCouponGivenBuy)) {
     order.discountCodes = [message.coupon_code];
     summary.couponOrders++;
   } else {
     summary.influencedOrders++;
   }
-  sink.orders.push(order);
+  acts.orders.push(order);
 }
 
 /** An order inside the attribution window after `from`, or null if it would fall after `until`. */
@@ -223,25 +277,38 @@ function purchase(
   };
 }
 
-function writeStatements(
-  store: Store,
-  events: (typeof trackingEvents.$inferInsert)[],
-  orders: OrderRecord[],
-  unsubscribed: string[],
-  now: number,
-): Statement[] {
-  const statements: Statement[] = [];
-  for (const chunk of chunkForParams(events, columnCount(trackingEvents), store.limits)) {
-    statements.push(store.db.insert(trackingEvents).values(chunk));
+/**
+ * Does a page's acts through the verbs the API calls: the provider webhook's
+ * events (a complaint suppresses at its own time), opens and clicks queued
+ * and written in batches as `rekindle serve` does, unsubscribes one by one as
+ * people click, then the orders through ingest.
+ */
+async function act(store: Store, acts: Acts, until: number, summary: SimulationSummary): Promise<void> {
+  const complaints = acts.provider.filter((event) => event.kind === 'complaint');
+  const others = acts.provider.filter((event) => event.kind !== 'complaint');
+  if (others.length > 0) await applyProviderEvents({ store }, { events: others, now: until });
+  for (const complaint of complaints) {
+    await applyProviderEvents({ store }, { events: [complaint], now: complaint.at });
   }
-  if (orders.length > 0) statements.push(...ingestStatements(store, 'orders', orders, now));
-  for (const ids of chunkForParams(unsubscribed, 1, store.limits)) {
-    statements.push(
-      store.db
-        .update(customers)
-        .set({ suppressedAt: now, suppressionReason: 'unsubscribed', updatedAt: now })
-        .where(inArray(customers.id, ids)),
-    );
+
+  const lost: string[] = [];
+  const recorder = writeEngagementBehind(store, {
+    maxDelayMs: 60_000,
+    maxQueued: 1000,
+    log: (line) => lost.push(line),
+  });
+  for (const input of acts.engagements) {
+    const outcome = await recordEngagement({ store, recorder }, input);
+    if (!outcome.found) continue;
+    if (outcome.kind === 'open') summary[outcome.isProxy ? 'proxyOpens' : 'opens']++;
+    else if (outcome.kind === 'click') summary.clicks++;
   }
-  return statements;
+  await recorder.flush();
+  if (lost.length > 0) throw new Error(lost.join('; '));
+
+  for (const input of acts.unsubscribes) {
+    const outcome = await unsubscribe({ store }, input);
+    if (outcome.found && !outcome.alreadyDone) summary.unsubscribes++;
+  }
+  if (acts.orders.length > 0) await storeRecords(store, 'orders', acts.orders, until);
 }

@@ -8,8 +8,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { campaignReports } from '../../src/db/repositories/reports.ts';
 import { messages } from '../../src/db/schema/index.ts';
+import { buildCampaignReports } from '../../src/services/reports/build-campaign-report.ts';
 import { seedCustomers, seedMessages } from './support/delivery-fixtures.ts';
 import { messageIdOf, type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
@@ -94,7 +94,7 @@ describe('a sender killed mid-send', { timeout: 60_000 }, () => {
     // The message each kill struck was accepted and never recorded: resent, so delivered twice.
     expect(duplicates).toBeGreaterThanOrEqual(killAfter.length);
 
-    const [report] = await campaignReports(temp.store, { now: Date.now() });
+    const [report] = await buildCampaignReports({ store: temp.store }, { now: Date.now() });
     expect(report!.totals.resent).toBeGreaterThanOrEqual(duplicates);
     expect(report!.totals.resent).toBeLessThanOrEqual(killAfter.length * poolSize);
     expect(report!.totals.sent).toBe(count);

@@ -9,8 +9,8 @@ import { importFile } from '../../src/adapters/import/import-file.ts';
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import { maxAmountMinor, maxLineQuantity } from '../../src/core/money-bounds.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
-import { campaignReports } from '../../src/db/repositories/reports.ts';
 import { createApp } from '../../src/http/create-app.ts';
+import { buildCampaignReports } from '../../src/services/reports/build-campaign-report.ts';
 import { dormantCampaign, shopSettings } from './support/campaign-fixtures.ts';
 import { day, seedCustomers, seedMessage } from './support/report-seed.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
@@ -288,7 +288,7 @@ describe('sums and the export at the bounds', () => {
       settings: shopSettings(),
       campaigns: [dormantCampaign({ attributionDays: 7 })],
     };
-    const [report] = await campaignReports(temp.store, { campaigns, now });
+    const [report] = await buildCampaignReports({ store: temp.store }, { campaigns, now });
     // One redeemed, two influenced: all three to the one message.
     expect(report?.totals.revenue).toEqual([
       { currency: 'GBP', minor: 3 * maxAmountMinor, amount: '30000000000.00' },

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
-import { campaignReports } from '../../src/db/repositories/reports.ts';
 import { createApp } from '../../src/http/create-app.ts';
+import { buildCampaignReports } from '../../src/services/reports/build-campaign-report.ts';
 import { dormantCampaign, shopSettings } from './support/campaign-fixtures.ts';
 import { runRekindle } from './support/cli.ts';
 import {
@@ -31,7 +31,7 @@ afterEach(() => temp.cleanup());
 
 describe('campaign report figures', () => {
   it('counts statuses, events, redemptions, revenue and conversion as worked out by hand', async () => {
-    const reports = await campaignReports(temp.store, { campaigns, now });
+    const reports = await buildCampaignReports({ store: temp.store }, { campaigns, now });
     expect(reports.map((r) => [r.id, r.name])).toEqual([
       ['cart', null],
       ['winback', 'We miss you'],
@@ -96,7 +96,7 @@ describe('campaign report figures', () => {
   });
 
   it('reports a series per step and counts a customer once per trigger instance in the totals', async () => {
-    const [cart] = await campaignReports(temp.store, { campaignId: 'cart', now });
+    const [cart] = await buildCampaignReports({ store: temp.store }, { campaignId: 'cart', now });
     expect(cart!.attributionDays).toBe(7);
     expect(cart!.steps.map((s) => [s.step, s.sent, s.conversion.mailed.converted, s.influenced])).toEqual([
       [0, 2, 0, 0],
@@ -107,7 +107,10 @@ describe('campaign report figures', () => {
   });
 
   it('--since keeps messages sent from then on and what followed them', async () => {
-    const reports = await campaignReports(temp.store, { campaigns, now, since: scenarioStart + day });
+    const reports = await buildCampaignReports(
+      { store: temp.store },
+      { campaigns, now, since: scenarioStart + day },
+    );
     const winback = reports.find((r) => r.id === 'winback')!;
     expect(winback.totals).toMatchObject({
       sent: 2,
@@ -140,7 +143,10 @@ describe('campaign report figures', () => {
       buyers.map((id) => order(`o-${id}`, id, t + day, 1500)),
       t + day,
     );
-    const [lift] = await campaignReports(temp.store, { campaignId: 'lift', now: t + 10 * day });
+    const [lift] = await buildCampaignReports(
+      { store: temp.store },
+      { campaignId: 'lift', now: t + 10 * day },
+    );
     const result = lift!.totals.conversion.lift;
     expect(result.enough).toBe(true);
     if (!result.enough) return;
@@ -173,7 +179,10 @@ describe('GET /v1/reports/campaigns', () => {
     expect(one.status).toBe(200);
     const oneBody = (await one.json()) as { since: string; campaign: Record<string, unknown> };
     expect(oneBody.since).toBe('2026-05-01T00:00:00.000Z');
-    const direct = await campaignReports(temp.store, { campaigns, campaignId: 'winback', now });
+    const direct = await buildCampaignReports(
+      { store: temp.store },
+      { campaigns, campaignId: 'winback', now },
+    );
     expect(oneBody.campaign).toEqual(JSON.parse(JSON.stringify(direct[0])));
 
     const missing = await get('/v1/reports/campaigns/nope', reports);

@@ -4,8 +4,8 @@
 import { exports } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { campaignReports } from '../../src/db/repositories/reports.ts';
 import { coupons, customers, messages } from '../../src/db/schema/index.ts';
+import { buildCampaignReports } from '../../src/services/reports/build-campaign-report.ts';
 import { baseUrl, createKey, testStore, uniquePrefix } from './support/worker-client.ts';
 
 const day = 86_400_000;
@@ -70,7 +70,7 @@ describe('attribution on D1', () => {
       });
       expect(response.status).toBe(200);
     }
-    const [report] = await campaignReports(store, { campaignId, now: t0 + 10 * day });
+    const [report] = await buildCampaignReports({ store }, { campaignId, now: t0 + 10 * day });
     expect(report?.totals).toMatchObject({
       sent: 2,
       redeemed: 1,

@@ -2,6 +2,7 @@
 // cryptographic source over an alphabet without look-alikes, in groups of four
 // (BACK-7KQ9-M2XF-H4TP). Never use Math.random here: a guessable code is a
 // free discount.
+import { cryptoRandom, type RandomSource, randomSymbols } from '../random.ts';
 
 /** No 0/O, 1/I/L: nothing a shopper could misread or mistype. 31 symbols. */
 export const codeAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -17,16 +18,13 @@ export const randomLength = 12;
 
 export const codeEntropyBits = randomLength * Math.log2(codeAlphabet.length);
 
-/** Fills the array with cryptographically strong random bytes (crypto.getRandomValues). */
-export type RandomSource = (bytes: Uint8Array) => Uint8Array;
-
-export const cryptoRandom: RandomSource = (bytes) => crypto.getRandomValues(bytes);
+export { cryptoRandom, type RandomSource } from '../random.ts';
 
 const prefixPattern = /^[A-Z0-9]{2,10}$/;
 
 export function generateCode(prefix: string, random: RandomSource = cryptoRandom): string {
   if (!prefixPattern.test(prefix)) throw new Error(`coupon prefix must be 2-10 of A-Z 0-9, got '${prefix}'`);
-  return formatCode(prefix, randomSymbols(randomLength, random));
+  return formatCode(prefix, randomSymbols(codeAlphabet, randomLength, random));
 }
 
 /**
@@ -47,17 +45,4 @@ function formatCode(prefix: string, random: string): string {
   const groups: string[] = [];
   for (let i = 0; i < random.length; i += groupLength) groups.push(random.slice(i, i + groupLength));
   return [prefix, ...groups].join('-');
-}
-
-function randomSymbols(count: number, random: RandomSource): string {
-  // Rejection sampling: 256 is not a multiple of 31, and taking byte % 31 of
-  // every byte would make the first symbols more likely than the rest.
-  const limit = 256 - (256 % codeAlphabet.length);
-  const out: string[] = [];
-  while (out.length < count) {
-    for (const byte of random(new Uint8Array(count * 2))) {
-      if (byte < limit && out.length < count) out.push(codeAlphabet[byte % codeAlphabet.length]!);
-    }
-  }
-  return out.join('');
 }

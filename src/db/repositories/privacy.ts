@@ -1,6 +1,7 @@
-// Data-subject requests: export everything stored about a customer, and erase
-// their personal data while the rows that counts are made of (orders,
-// messages, events, redemptions) stay, anonymous. What counts as theirs: rows
+// Data-subject requests: export everything stored about a customer, and the
+// writes that erase their personal data while the rows that counts are made
+// of (orders, messages, events, redemptions) stay, anonymous (the erasure
+// itself is services/privacy/erase-customer.ts). What counts as theirs: rows
 // with their customer id, plus guest rows (no customer id) with their address.
 // An erased address stays in `suppressions` as a hash, so it is never mailed
 // again. Never logs an address.
@@ -10,7 +11,6 @@ import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
 import * as tables from '../schema/index.ts';
 import { carts, customers, messages, trackingEvents, waitlistEntries } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
-import { suppressAddressStatements } from './suppress-address.ts';
 
 type Row = Record<string, unknown>;
 
@@ -26,12 +26,16 @@ export interface CustomerExport {
   address_suppressed: boolean;
 }
 
-interface Owner {
+/** A customer, by id, and the normalized address their guest rows may carry. */
+export interface CustomerOwner {
   id: string;
   email: string | null;
 }
 
-async function findOwner(store: Store, customerId: string): Promise<(Owner & { row: Row }) | null> {
+export async function findOwner(
+  store: Store,
+  customerId: string,
+): Promise<(CustomerOwner & { row: Row }) | null> {
   const [row] = await store.db.all<Row>(
     sql`SELECT ${columnsOf(tables.customers, 'customers')} FROM customers WHERE id = ${customerId}`,
   );
@@ -58,7 +62,7 @@ function columnsOf(table: SQLiteTable, alias: string): SQL {
 }
 
 /** Rows of `alias` that belong to the owner: theirs by id, or a guest's with their address. */
-function owned(alias: string, owner: Owner): SQL {
+function owned(alias: string, owner: CustomerOwner): SQL {
   const a = sql.raw(alias);
   if (owner.email === null) return sql`${a}.customer_id = ${owner.id}`;
   return sql`(${a}.customer_id = ${owner.id} OR (${a}.customer_id IS NULL AND ${a}.email = ${owner.email}))`;
@@ -119,29 +123,20 @@ export async function exportCustomer(store: Store, customerId: string): Promise<
   };
 }
 
-export type EraseResult = { erasedAt: number } | null;
-
 /**
- * Erases the customer's personal data in one atomic batch. Kept: the row ids
- * and every count (orders, messages, events, redemptions), country (coarse,
- * for per-country figures), coupon codes. Idempotent: a second call changes
- * nothing and returns the first erasure's time.
+ * The updates that erase the customer's personal data (besides suppressing
+ * the address, which the caller adds first, while the address is still there
+ * to match on). Kept: the row ids and every count (orders, messages, events,
+ * redemptions), country (coarse, for per-country figures), coupon codes.
+ * Each statement changes nothing on a second run.
  */
-export async function eraseCustomer(store: Store, customerId: string, now: number): Promise<EraseResult> {
-  const owner = await findOwner(store, customerId);
-  if (!owner) return null;
+export function erasureStatements(
+  store: Store,
+  owner: CustomerOwner,
+  options: { emailHash: string | null; now: number },
+): Statement[] {
+  const { emailHash, now } = options;
   const statements: Statement[] = [];
-  const emailHash = owner.email ? await hashEmail(owner.email) : null;
-
-  // First, while the address is still there to match on: suppress it, keep its
-  // hash, cancel whatever is waiting in the outbox.
-  statements.push(
-    ...suppressAddressStatements(store, [{ customerId: owner.id, email: owner.email, emailHash }], {
-      reason: 'erased',
-      now,
-      withdrawConsent: true,
-    }),
-  );
   // Builders, not db.run(sql): drizzle's D1 batch binds parameters only for
   // builder queries.
   statements.push(
@@ -205,11 +200,15 @@ export async function eraseCustomer(store: Store, customerId: string, now: numbe
       })
       .where(eq(customers.id, owner.id)),
   );
-  await store.batch(statements);
-  const [row] = await store.db.all<{ erased_at: number }>(
-    sql`SELECT erased_at FROM customers WHERE id = ${owner.id}`,
+  return statements;
+}
+
+/** When the customer was first erased, or null if never. */
+export async function findErasedAt(store: Store, customerId: string): Promise<number | null> {
+  const [row] = await store.db.all<{ erased_at: number | null }>(
+    sql`SELECT erased_at FROM customers WHERE id = ${customerId}`,
   );
-  return { erasedAt: row?.erased_at ?? now };
+  return row?.erased_at ?? null;
 }
 
 const jsonColumns = new Set(['tags', 'discount_codes', 'links']);

@@ -1,15 +1,13 @@
 // The SQL aggregates behind campaign reports: message and event counts per
 // campaign step, trigger instances per group, a per-day series, and the
 // attributed orders. Everything is grouped in SQL except attributed orders,
-// which are few (only purchases near a message) and are summed in the core.
+// which are few (only purchases near a message) and are summed in the core
+// (services/reports/build-campaign-report.ts puts the two together).
 // Read-only: never writes.
 import { type SQL, sql } from 'drizzle-orm';
 import type { CampaignSet } from '../../core/campaigns/types.ts';
-import { buildReports } from '../../core/reports/build.ts';
 import type {
   AttributedFact,
-  CampaignInfo,
-  CampaignReport,
   DailyFacts,
   InstanceFacts,
   ReportFacts,
@@ -28,25 +26,6 @@ export interface ReportOptions {
   /** Only messages sent (or, unsent, due) at or after this time, and what followed them. */
   since?: number | undefined;
   now: number;
-}
-
-export async function campaignReports(store: Store, options: ReportOptions): Promise<CampaignReport[]> {
-  const known = new Map((options.campaigns?.campaigns ?? []).map((c) => [c.id, c]));
-  const attributionDays = Object.fromEntries([...known.values()].map((c) => [c.id, c.attributionDays]));
-  const facts = await loadReportFacts(store, { ...options, attributionDays });
-  const ids = new Set(facts.steps.map((row) => row.campaignId));
-  for (const campaign of known.values()) {
-    // A campaign that mailed nobody yet still belongs in the list while it is enabled.
-    if (campaign.enabled && (options.campaignId === undefined || options.campaignId === campaign.id)) {
-      ids.add(campaign.id);
-    }
-  }
-  const infos: CampaignInfo[] = [...ids].sort().map((id) => ({
-    id,
-    name: known.get(id)?.name ?? null,
-    attributionDays: known.get(id)?.attributionDays ?? fallbackAttributionDays,
-  }));
-  return buildReports(facts, infos);
 }
 
 export async function loadReportFacts(

@@ -1,14 +1,13 @@
 // Reads and writes behind the public tracking routes: the message a verified
-// token names, open and click events, and the one-click unsubscribe. A token
-// is checked before anything here runs; these functions trust the message id
+// token names, open and click events, and the unsubscribe event. A token is
+// checked before anything here runs; these functions trust the message id
 // they are given but never the URL or address, which come from the message.
+// What an open, click or unsubscribe means is decided in services/tracking.
 import { eq, sql } from 'drizzle-orm';
-import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
 import { customers, messages, trackingEvents } from '../schema/index.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
 import { preparedPerStore } from './prepared.ts';
-import { suppressAddressStatements } from './suppress-address.ts';
 
 export interface TrackedMessage {
   id: string;
@@ -95,7 +94,7 @@ export type EngagementEvent =
  * each unless its message (for a click: its link) already has its cap of
  * them. Events for the same message and link within the list count towards
  * the cap in list order, so a batch cannot overshoot it either. A builder,
- * not db.run(sql), for the reason given at unsubscribeRecipient.
+ * not db.run(sql), for the reason given at unsubscribeEventStatement.
  */
 export function engagementStatement(store: Store, events: readonly EngagementEvent[]): Statement {
   const rows = events.map((event) => [
@@ -122,33 +121,17 @@ export function engagementStatement(store: Store, events: readonly EngagementEve
 }
 
 /**
- * Unsubscribes the message's recipient from all marketing mail, at once and
- * atomically: one `unsubscribe` event (a replay adds none), the address
- * suppressed and its consent withdrawn, its hash kept, pending mail cancelled.
- * Returns false when it had already been done for this message.
+ * The `unsubscribe` event for a message, unless it already has one (a replay
+ * adds none, and the statement's rowsAffected says which it was). A builder,
+ * not db.run(sql): drizzle's D1 batch binds parameters only for builder
+ * queries. Columns in table order: id, message_id, kind, at, link_index,
+ * is_proxy, detail, user_agent, ip.
  */
-export async function unsubscribeRecipient(
-  store: Store,
-  message: TrackedMessage,
-  facts: RequestFacts,
-): Promise<boolean> {
-  const email = message.email ? normalizeEmail(message.email) : null;
-  // A builder, not db.run(sql): drizzle's D1 batch binds parameters only for
-  // builder queries. Columns in table order: id, message_id, kind, at,
-  // link_index, is_proxy, detail, user_agent, ip.
-  const event: Statement = store.db.insert(trackingEvents).select(sql`
-    SELECT NULL, ${message.id}, 'unsubscribe', ${facts.at}, NULL, 0, NULL,
+export function unsubscribeEventStatement(store: Store, messageId: string, facts: RequestFacts): Statement {
+  return store.db.insert(trackingEvents).select(sql`
+    SELECT NULL, ${messageId}, 'unsubscribe', ${facts.at}, NULL, 0, NULL,
       ${clip(facts.userAgent, 512)}, ${clip(facts.ip, 64)}
-    WHERE NOT EXISTS (SELECT 1 FROM tracking_events WHERE message_id = ${message.id} AND kind = 'unsubscribe')`);
-  const suppress = suppressAddressStatements(
-    store,
-    [{ customerId: message.customerId, email, emailHash: email ? await hashEmail(email) : null }],
-    { reason: 'unsubscribed', now: facts.at, withdrawConsent: true },
-  );
-  const [inserted] = (await store.batch([event, ...suppress])) as [
-    { rowsAffected?: number; changes?: number },
-  ];
-  return affectedRows(inserted) > 0;
+    WHERE NOT EXISTS (SELECT 1 FROM tracking_events WHERE message_id = ${messageId} AND kind = 'unsubscribe')`);
 }
 
 /** Rows a run() statement changed: libSQL says rowsAffected, D1 says meta.changes. */

@@ -13,7 +13,7 @@ import { AppError } from '../../core/errors.ts';
 import { formatInstant } from '../../core/time.ts';
 import { findActiveKeyById, type SessionKey } from '../../db/repositories/api-key-sessions.ts';
 import { findActiveKey } from '../../db/repositories/api-keys.ts';
-import { campaignReports } from '../../db/repositories/reports.ts';
+import { buildCampaignReports } from '../../services/reports/build-campaign-report.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 import { campaignPage } from '../pages/dashboard/campaign-page.ts';
@@ -76,7 +76,7 @@ export function dashboardRoutes(): Hono<AppEnv> {
 
   app.get('/', requireDashboardAccess(), async (c) => {
     const deps = c.var.deps;
-    const reports = await campaignReports(deps.store, {
+    const reports = await buildCampaignReports(deps, {
       campaigns: campaignSetOf(deps),
       now: deps.now(),
     });

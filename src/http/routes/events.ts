@@ -5,7 +5,7 @@
 // the provider retry the whole batch.
 import { Hono } from 'hono';
 import { providerEventSchema, toProviderEvent } from '../../core/tracking/provider-events.ts';
-import { applyProviderEvents } from '../../db/repositories/provider-events.ts';
+import { applyProviderEvents } from '../../services/tracking/apply-provider-events.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 import { parseRecordList, readJson } from '../json-body.ts';
@@ -21,11 +21,10 @@ export function eventRoutes(): Hono<AppEnv> {
       label: 'events',
     });
     const now = c.var.deps.now();
-    const result = await applyProviderEvents(
-      c.var.deps.store,
-      records.map((row) => toProviderEvent(row, now)),
+    const result = await applyProviderEvents(c.var.deps, {
+      events: records.map((row) => toProviderEvent(row, now)),
       now,
-    );
+    });
     return c.json({ received: records.length, ...result });
   });
   return app;

@@ -6,7 +6,8 @@
 import { Hono } from 'hono';
 import { AppError } from '../../core/errors.ts';
 import { formatInstant } from '../../core/time.ts';
-import { eraseCustomer, exportCustomer } from '../../db/repositories/privacy.ts';
+import { exportCustomer } from '../../db/repositories/privacy.ts';
+import { eraseCustomer } from '../../services/privacy/erase-customer.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 
@@ -22,7 +23,7 @@ export function privacyRoutes(): Hono<AppEnv> {
 
   app.delete('/customers/:id', requireScope('privacy'), async (c) => {
     const id = c.req.param('id');
-    const erased = await eraseCustomer(c.var.deps.store, id, c.var.deps.now());
+    const erased = await eraseCustomer(c.var.deps, { customerId: id, now: c.var.deps.now() });
     if (!erased) throw unknownCustomer();
     return c.json({ id, erased: true, erased_at: formatInstant(erased.erasedAt) });
   });

@@ -5,7 +5,7 @@ import type { CampaignSet } from '../../core/campaigns/types.ts';
 import { AppError } from '../../core/errors.ts';
 import type { CampaignReport } from '../../core/reports/types.ts';
 import { formatInstant, parseInstant } from '../../core/time.ts';
-import { campaignReports } from '../../db/repositories/reports.ts';
+import { buildCampaignReports } from '../../services/reports/build-campaign-report.ts';
 import type { AppDeps, AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 
@@ -16,7 +16,7 @@ export function reportRoutes(): Hono<AppEnv> {
   app.get('/reports/campaigns', async (c) => {
     const since = parseSince(c.req.query('since'));
     const now = c.var.deps.now();
-    const reports = await campaignReports(c.var.deps.store, {
+    const reports = await buildCampaignReports(c.var.deps, {
       campaigns: campaignSetOf(c.var.deps),
       since,
       now,
@@ -42,7 +42,7 @@ export async function oneCampaignReport(
   id: string,
   since: number | undefined,
 ): Promise<CampaignReport> {
-  const [report] = await campaignReports(deps.store, {
+  const [report] = await buildCampaignReports(deps, {
     campaigns: campaignSetOf(deps),
     campaignId: id,
     since,

@@ -8,18 +8,11 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { AppError } from '../../core/errors.ts';
-import { safeLink } from '../../core/safe-link.ts';
-import { proxyOpenReason } from '../../core/tracking/proxy-opens.ts';
 import type { TokenPurpose, TrackingClaim } from '../../core/tracking/tokens.ts';
-import {
-  type EngagementEvent,
-  findEngagedMessage,
-  findTrackedMessage,
-  type RequestFacts,
-  unsubscribeRecipient,
-} from '../../db/repositories/tracking.ts';
-import type { Store } from '../../db/store.ts';
+import { findTrackedMessage, type RequestFacts } from '../../db/repositories/tracking.ts';
 import { writeEngagementNow } from '../../services/tracking/engagement-recorder.ts';
+import { type EngagementInput, recordEngagement } from '../../services/tracking/record-engagement.ts';
+import { unsubscribe } from '../../services/tracking/unsubscribe.ts';
 import type { AppEnv } from '../app-env.ts';
 import { confirmUnsubscribePage, unsubscribedPage } from '../pages/unsubscribe-page.ts';
 
@@ -42,10 +35,13 @@ export function trackingRoutes(): Hono<AppEnv> {
   app.get('/t/o/:file', async (c) => {
     const file = c.req.param('file');
     if (!file.endsWith('.gif')) throw notFound();
-    const { message } = await messageFor(c, file.slice(0, -'.gif'.length), 'open', findEngagedMessage);
-    const facts = requestFacts(c);
-    const isProxy = proxyOpenReason({ ...facts, sentAt: message.sentAt }) !== null;
-    if (countable(c)) await record(c, { kind: 'open', messageId: message.id, isProxy, facts });
+    const claim = await verifiedClaim(c, file.slice(0, -'.gif'.length), 'open');
+    await engage(c, {
+      kind: 'open',
+      messageId: claim.messageId,
+      facts: requestFacts(c),
+      count: countable(c),
+    });
     return c.body(pixel, 200, {
       ...privateHeaders,
       'Content-Type': 'image/gif',
@@ -56,20 +52,22 @@ export function trackingRoutes(): Hono<AppEnv> {
   });
 
   app.get('/t/c/:token', async (c) => {
-    const { claim, message } = await messageFor(c, c.req.param('token'), 'click', findEngagedMessage);
-    const index = claim.linkIndex ?? -1;
-    // Stored links were checked when the email was built; a row from an older
-    // version, or written by hand, is checked again: only a safe link is followed.
-    const target = safeLink(message.links[index]);
-    if (!target) throw notFound();
-    if (countable(c)) {
-      await record(c, { kind: 'click', messageId: message.id, linkIndex: index, facts: requestFacts(c) });
-    }
-    return c.body(null, 302, { ...privateHeaders, Location: target });
+    const claim = await verifiedClaim(c, c.req.param('token'), 'click');
+    const outcome = await engage(c, {
+      kind: 'click',
+      messageId: claim.messageId,
+      linkIndex: claim.linkIndex ?? -1,
+      facts: requestFacts(c),
+      count: countable(c),
+    });
+    if (outcome.kind !== 'click') throw notFound();
+    return c.body(null, 302, { ...privateHeaders, Location: outcome.target });
   });
 
   app.get('/u/:token', async (c) => {
-    const { message } = await messageFor(c, c.req.param('token'), 'unsubscribe', findTrackedMessage);
+    const claim = await verifiedClaim(c, c.req.param('token'), 'unsubscribe');
+    const message = await findTrackedMessage(c.var.deps.store, claim.messageId);
+    if (!message) throw notFound();
     return c.html(confirmUnsubscribePage(message.unsubscribed), 200, privateHeaders);
   });
 
@@ -77,9 +75,10 @@ export function trackingRoutes(): Hono<AppEnv> {
   // person on a page; the confirmation form posts the same. The signed token
   // is the only credential either needs, so the body is not required.
   app.post('/u/:token', async (c) => {
-    const { message } = await messageFor(c, c.req.param('token'), 'unsubscribe', findTrackedMessage);
-    const done = await unsubscribeRecipient(c.var.deps.store, message, requestFacts(c));
-    return c.html(unsubscribedPage(!done), 200, privateHeaders);
+    const claim = await verifiedClaim(c, c.req.param('token'), 'unsubscribe');
+    const outcome = await unsubscribe(c.var.deps, { messageId: claim.messageId, facts: requestFacts(c) });
+    if (!outcome.found) throw notFound();
+    return c.html(unsubscribedPage(outcome.alreadyDone), 200, privateHeaders);
   });
 
   return app;
@@ -90,9 +89,12 @@ function countable(c: Context<AppEnv>): boolean {
   return c.req.method !== 'HEAD';
 }
 
-function record(c: Context<AppEnv>, event: EngagementEvent): Promise<void> {
+/** Records an open or click through the app's recorder; 404 for an unknown message or link. */
+async function engage(c: Context<AppEnv>, input: EngagementInput) {
   const { engagement, store } = c.var.deps;
-  return (engagement ?? writeEngagementNow(store)).record(event);
+  const outcome = await recordEngagement({ store, recorder: engagement ?? writeEngagementNow(store) }, input);
+  if (!outcome.found) throw notFound();
+  return outcome;
 }
 
 function notFound(): AppError {
@@ -110,19 +112,6 @@ async function verifiedClaim(
   const claim = await tracking.signer.verify(token);
   if (!claim || claim.purpose !== purpose) throw notFound();
   return claim;
-}
-
-/** The verified claim and the message it names (read by `find`), else 404. */
-async function messageFor<Message>(
-  c: Context<AppEnv>,
-  token: string,
-  purpose: TokenPurpose,
-  find: (store: Store, id: string) => Promise<Message | null>,
-): Promise<{ claim: TrackingClaim; message: Message }> {
-  const claim = await verifiedClaim(c, token, purpose);
-  const message = await find(c.var.deps.store, claim.messageId);
-  if (!message) throw notFound();
-  return { claim, message };
 }
 
 function requestFacts(c: Context<AppEnv>): RequestFacts {
