@@ -9,10 +9,10 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { OrderRecord } from '../core/ingest/records.ts';
-import { ingestStatements } from '../db/repositories/ingest.ts';
 import { chunkForParams, columnCount } from '../db/repositories/upsert-helpers.ts';
 import { customers, trackingEvents } from '../db/schema/index.ts';
 import type { Statement, Store } from '../db/store.ts';
+import { ingestStatements } from '../services/ingest/ingest-records.ts';
 import { deriveSeed, hashSeed, Rng } from './random.ts';
 
 const minuteMs = 60_000;
@@ -234,7 +234,8 @@ function writeStatements(
   for (const chunk of chunkForParams(events, columnCount(trackingEvents), store.limits)) {
     statements.push(store.db.insert(trackingEvents).values(chunk));
   }
-  if (orders.length > 0) statements.push(...ingestStatements(store, 'orders', orders, now));
+  if (orders.length > 0)
+    statements.push(...ingestStatements({ store }, { kind: 'orders', records: orders, now }));
   for (const ids of chunkForParams(unsubscribed, 1, store.limits)) {
     statements.push(
       store.db
