@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/adapters/import/import-file.ts';
+import type { CliIO } from '../../src/cli/io.ts';
+import { printReports } from '../../src/cli/report.ts';
 import type { Campaign, Offer } from '../../src/core/campaigns/types.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
 import { issueCoupons } from '../../src/db/repositories/coupons.ts';
@@ -17,6 +19,7 @@ import { writeMessages } from '../../src/db/repositories/messages.ts';
 import { campaignReports } from '../../src/db/repositories/reports.ts';
 import type { Store } from '../../src/db/store.ts';
 import { createApp } from '../../src/http/create-app.ts';
+import { campaignPage } from '../../src/http/pages/dashboard/campaign-page.ts';
 import { dormantCampaign, winbackOffer } from './support/campaign-fixtures.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
 
@@ -232,6 +235,16 @@ describe('POST /v1/orders with a coupon code', () => {
     );
     const body = (await api.json()) as { campaigns: { rejectedCodes: unknown }[] };
     expect(body.campaigns[0]!.rejectedCodes).toEqual(report!.rejectedCodes);
+    // rekindle report prints them under the campaign; the dashboard page shows them.
+    let printed = '';
+    const stdout = { write: (text: string) => ((printed += text), true) } as unknown as NodeJS.WritableStream;
+    printReports({ stdout } as CliIO, [report!], false);
+    expect(printed).toContain(
+      'coupon codes used by orders but invalid (not counted as redemptions): 4 (wrong customer 2, expired 1, used 1)',
+    );
+    const page = String(await campaignPage(report!, 'now', []));
+    expect(page).toContain('data-rejected="4"');
+    expect(page).toContain('4 (wrong customer 2, expired 1, used 1)');
   });
 });
 
