@@ -16,6 +16,7 @@ import type { Campaign, Offer } from '../../src/core/campaigns/types.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
 import { issueCoupons } from '../../src/db/repositories/coupons.ts';
 import { writeMessages } from '../../src/db/repositories/messages.ts';
+import { exportCustomer } from '../../src/db/repositories/privacy.ts';
 import { campaignReports } from '../../src/db/repositories/reports.ts';
 import type { Store } from '../../src/db/store.ts';
 import { createApp } from '../../src/http/create-app.ts';
@@ -215,6 +216,14 @@ describe('POST /v1/orders with a coupon code', () => {
       ['BACK-2222-3333-4444', 'unknown', null],
       [bound, 'wrong_customer', 'winback'],
     ]);
+  });
+
+  it("a customer's data export holds the codes refused on their orders", async () => {
+    const code = await coupon();
+    expect((await post('/v1/customers', { id: 'c2', email: 'c2@example.com' })).status).toBe(200);
+    await post('/v1/orders', order('o1', [code], { customer_id: 'c2' }));
+    const exported = await exportCustomer(temp.store, 'c2');
+    expect(exported?.coupon_rejections).toMatchObject([{ order_id: 'o1', code, reason: 'wrong_customer' }]);
   });
 
   it('the campaign report counts rejected codes by reason', async () => {
