@@ -246,7 +246,11 @@ describe('POST /v1/orders with a coupon code', () => {
     expect(body.campaigns[0]!.rejectedCodes).toEqual(report!.rejectedCodes);
     // rekindle report prints them under the campaign; the dashboard page shows them.
     let printed = '';
-    const stdout = { write: (text: string) => ((printed += text), true) } as unknown as NodeJS.WritableStream;
+    const write = (text: string) => {
+      printed += text;
+      return true;
+    };
+    const stdout = { write } as unknown as NodeJS.WritableStream;
     printReports({ stdout } as CliIO, [report!], false);
     expect(printed).toContain(
       'coupon codes used by orders but invalid (not counted as redemptions): 4 (wrong customer 2, expired 1, used 1)',
