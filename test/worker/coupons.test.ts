@@ -111,8 +111,9 @@ describe('redemptions on D1', () => {
   });
 });
 
-const insertsRedemptions = (statement: unknown) =>
-  (statement as { toSQL(): { sql: string } }).toSQL().sql.startsWith('insert into "redemptions"');
+const sqlOf = (statement: unknown) => (statement as { toSQL(): { sql: string } }).toSQL().sql;
+const insertsRedemptions = (statement: unknown) => sqlOf(statement).startsWith('insert into "redemptions"');
+const insertsOrders = (statement: unknown) => sqlOf(statement).startsWith('insert into "orders"');
 
 describe('orders and redemptions racing on D1', () => {
   it('a code allowing 3 uses gives exactly 3, whichever path writes first', async () => {
@@ -120,14 +121,17 @@ describe('orders and redemptions racing on D1', () => {
     const base = testStore();
     const key = await createKey(['coupons', 'ingest']);
     const code = await sentCoupon(base, prefix, 3);
-    // Every write that may redeem waits until all 40 requests have read, then
-    // they are let go in a scrambled order.
+    // Every write that may redeem waits until all 40 requests have read the
+    // coupon as unused, then they are let go.
     let writers = 0;
+    let orderTurns = 0;
+    let redemptionTurns = 0;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const timer = setTimeout(release, 5000);
+    // Only a safety net should a request never reach its write; the gate opens at 40.
+    const timer = setTimeout(release, 20_000);
     const store: Store = {
       ...base,
       async batch(statements) {
@@ -135,7 +139,10 @@ describe('orders and redemptions racing on D1', () => {
         const n = ++writers;
         if (n === 40) release();
         await gate;
-        await new Promise((resolve) => setTimeout(resolve, (n * 13) % 20));
+        // Let go spaced out, redemptions and orders interleaved.
+        const isOrder = statements.some(insertsOrders);
+        const turn = isOrder ? orderTurns++ : redemptionTurns++;
+        await new Promise((resolve) => setTimeout(resolve, 6 * turn + (isOrder ? 3 : 0)));
         return base.batch(statements);
       },
     };
