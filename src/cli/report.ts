@@ -2,7 +2,7 @@
 // (sends, opens, clicks, redemptions, revenue, mailed-versus-holdout lift),
 // optionally per day. Names and attribution windows come from the campaign
 // files; if they do not load, the report still runs on ids and says so.
-import { liftText, moneyText, percent } from '../core/reports/format.ts';
+import { liftText, moneyText, percent, rejectedText } from '../core/reports/format.ts';
 import type { CampaignReport, Outcomes } from '../core/reports/types.ts';
 import { formatInstant, parseInstant } from '../core/time.ts';
 import { buildCampaignReports } from '../services/reports/build-campaign-report.ts';
@@ -65,6 +65,11 @@ export function printReports(io: CliIO, reports: readonly CampaignReport[], dail
     io.stdout.write(
       `\n${r.id}${r.name ? ` (${r.name})` : ''}: lift ${lift.enough ? liftText(lift) : `- ${lift.reason}`}\n`,
     );
+    if (r.rejectedCodes.total > 0) {
+      io.stdout.write(
+        `  coupon codes used by orders but invalid (not counted as redemptions): ${rejectedText(r.rejectedCodes)}\n`,
+      );
+    }
     if (!daily) continue;
     printTable(
       io,

@@ -11,12 +11,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { NodeConfig } from '../config/env.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { ProductRecord } from '../core/ingest/records.ts';
-import { storeRecords } from '../db/repositories/ingest.ts';
 import { products } from '../db/schema/index.ts';
 import type { Store } from '../db/store.ts';
 import { drainOutbox } from '../services/delivery/drain-outbox.ts';
 import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
 import type { DrainCounts } from '../services/delivery/ports.ts';
+import { ingestRecords } from '../services/ingest/ingest-records.ts';
 import { runSweep } from '../services/sweep/run-sweep.ts';
 import { type SimulationSummary, simulateBehaviour } from './simulate.ts';
 
@@ -98,6 +98,6 @@ async function restockAwaitedProducts(store: Store, now: number): Promise<number
     stockQuantity: 2 + (i % 4) * 3,
     inStock: true,
   }));
-  if (records.length > 0) await storeRecords(store, 'products', records, now);
+  if (records.length > 0) await ingestRecords({ store }, { kind: 'products', records, now });
   return records.length;
 }

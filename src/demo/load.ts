@@ -2,8 +2,8 @@
 // uses, one generated batch per atomic write. Safe to run again: every record
 // has a stable id, so a second load with the same seed and `now` changes nothing.
 import type { IngestKind } from '../core/ingest/records.ts';
-import { ingestStatements } from '../db/repositories/ingest.ts';
 import type { Statement, Store } from '../db/store.ts';
+import { ingestStatements } from '../services/ingest/ingest-records.ts';
 import { type DemoShopOptions, demoDefaults, generateShop, type ShopBatch } from './shop.ts';
 
 export interface LoadProgress {
@@ -35,15 +35,15 @@ export async function loadDemoShop(
 function statementsFor(store: Store, batch: ShopBatch, now: number): Statement[] {
   switch (batch.kind) {
     case 'products':
-      return ingestStatements(store, 'products', batch.records, now);
+      return ingestStatements({ store }, { kind: 'products', records: batch.records, now });
     case 'customers':
-      return ingestStatements(store, 'customers', batch.records, now);
+      return ingestStatements({ store }, { kind: 'customers', records: batch.records, now });
     case 'orders':
-      return ingestStatements(store, 'orders', batch.records, now);
+      return ingestStatements({ store }, { kind: 'orders', records: batch.records, now });
     case 'carts':
-      return ingestStatements(store, 'carts', batch.records, now);
+      return ingestStatements({ store }, { kind: 'carts', records: batch.records, now });
     case 'waitlist':
-      return ingestStatements(store, 'waitlist', batch.records, now);
+      return ingestStatements({ store }, { kind: 'waitlist', records: batch.records, now });
   }
 }
 

@@ -14,9 +14,9 @@ import { sql } from 'drizzle-orm';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { OrderRecord } from '../core/ingest/records.ts';
 import type { ProviderEvent } from '../core/tracking/provider-events.ts';
-import { storeRecords } from '../db/repositories/ingest.ts';
 import type { RequestFacts } from '../db/repositories/tracking.ts';
 import type { Store } from '../db/store.ts';
+import { ingestRecords } from '../services/ingest/ingest-records.ts';
 import { applyProviderEvents } from '../services/tracking/apply-provider-events.ts';
 import { writeEngagementBehind } from '../services/tracking/engagement-recorder.ts';
 import { type EngagementInput, recordEngagement } from '../services/tracking/record-engagement.ts';
@@ -310,5 +310,6 @@ async function act(store: Store, acts: Acts, until: number, summary: SimulationS
     const outcome = await unsubscribe({ store }, input);
     if (outcome.found && !outcome.alreadyDone) summary.unsubscribes++;
   }
-  if (acts.orders.length > 0) await storeRecords(store, 'orders', acts.orders, until);
+  if (acts.orders.length > 0)
+    await ingestRecords({ store }, { kind: 'orders', records: acts.orders, now: until });
 }

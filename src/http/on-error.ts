@@ -14,10 +14,10 @@ export function onError(error: Error, c: Context): Response {
     return c.json(errorBody(error.code, error.message, error.details), error.status);
   }
   if (error instanceof z.ZodError) {
-    return c.json(
-      errorBody('invalid_input', 'the request is not valid', describeIssues(error.issues, false)),
-      400,
-    );
+    // Routes `.parse` their input and leave the answer to this: the message names the fields.
+    const details = describeIssues(error.issues, false);
+    const fields = details.map((d) => d.field ?? d.message).join(', ');
+    return c.json(errorBody('invalid_input', `invalid request: ${fields}`, details), 400);
   }
   if (error instanceof HTTPException) {
     const status = error.status;

@@ -8,10 +8,10 @@ import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import { type IngestKind, ingestSchemas } from '../../src/core/ingest/records.ts';
 import type { TokenSigner } from '../../src/core/tracking/tokens.ts';
 import { createApiKey, revokeApiKey } from '../../src/db/repositories/api-keys.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import { coupons, messages } from '../../src/db/schema/index.ts';
 import type { Store } from '../../src/db/store.ts';
 import { sessionTtlMs, signSession } from '../../src/http/pages/dashboard/session.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import type { FuzzContext } from './fuzz-case.ts';
 
@@ -22,7 +22,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 async function put(store: Store, kind: IngestKind, rows: unknown[], at = fuzzNow) {
   const schema = ingestSchemas[kind];
-  await storeRecords(store, kind, rows.map((row) => schema.parse(row)) as never[], at);
+  await ingestRecords({ store }, { kind, records: rows.map((row) => schema.parse(row)) as never[], now: at });
 }
 
 export async function seedFuzzStore(

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attributeOrder, type Touch } from '../../src/core/attribution/rules.ts';
 import { type AttributedOrder, listAttributedOrders } from '../../src/db/repositories/attribution.ts';
-import { redeemCoupon } from '../../src/db/repositories/coupons.ts';
+import { writeRedemption } from '../../src/db/repositories/coupons.ts';
 import { day, ingestOrders, order, seedCustomers, seedEvent, seedMessage } from './support/report-seed.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
 
@@ -55,7 +55,7 @@ describe('coupon orders become redemptions', () => {
     // The platform re-sends the order, then also redeems it explicitly: still one redemption.
     await ingestOrders(temp.store, [o], t0 + 3 * day);
     await ingestOrders(temp.store, [{ ...o, totalMinor: 3500 }], t0 + 3 * day);
-    const again = await redeemCoupon(temp.store, {
+    const again = await writeRedemption(temp.store, {
       code: 'BACK-AAAA-AAAA-AAAA',
       orderId: 'o1',
       customerId: 'c1',
@@ -91,7 +91,7 @@ describe('coupon orders become redemptions', () => {
       dueAt: t0,
       couponCode: 'BACK-BBBB-BBBB-BBBB',
     });
-    const explicit = await redeemCoupon(temp.store, {
+    const explicit = await writeRedemption(temp.store, {
       code: 'BACK-BBBB-BBBB-BBBB',
       orderId: 'o1',
       customerId: 'c1',

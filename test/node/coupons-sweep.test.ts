@@ -6,10 +6,10 @@ import type { Campaign } from '../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
 import { openLibsqlStore } from '../../src/db/libsql.ts';
 import { issueCoupons } from '../../src/db/repositories/coupons.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import { type NewMessage, writeMessages } from '../../src/db/repositories/messages.ts';
 import { jsonRowsPerStatement } from '../../src/db/repositories/upsert-helpers.ts';
 import type { Store } from '../../src/db/store.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings, winbackOffer } from './support/campaign-fixtures.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
@@ -30,7 +30,7 @@ beforeEach(async () => {
   const customers = Array.from({ length: 60 }, (_, i) =>
     ingestSchemas.customers.parse({ id: `c${i}`, email: `c${i}@example.com`, marketing_consent: true }),
   );
-  await storeRecords(temp.store, 'customers', customers, now);
+  await ingestRecords({ store: temp.store }, { kind: 'customers', records: customers, now });
   const orders = customers.map((c, i) =>
     ingestSchemas.orders.parse({
       id: `o${i}`,
@@ -40,7 +40,7 @@ beforeEach(async () => {
       total: '50.00',
     }),
   );
-  await storeRecords(temp.store, 'orders', orders, now);
+  await ingestRecords({ store: temp.store }, { kind: 'orders', records: orders, now });
 });
 afterEach(() => temp.cleanup());
 

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../src/core/campaigns/types.ts';
 import { hashEmail } from '../../src/core/email-hash.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import { coupons, redemptions, trackingEvents } from '../../src/db/schema/index.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings } from './support/campaign-fixtures.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
@@ -28,7 +28,10 @@ let t: TrackingApp;
 let privacyKey: string;
 
 async function ingest(kind: keyof typeof ingestSchemas, record: Record<string, unknown>, at = t0) {
-  await storeRecords(temp.store, kind, [ingestSchemas[kind].parse(record) as never], at);
+  await ingestRecords(
+    { store: temp.store },
+    { kind, records: [ingestSchemas[kind].parse(record) as never], now: at },
+  );
 }
 
 beforeEach(async () => {

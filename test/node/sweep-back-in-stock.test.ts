@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackInStockTrigger, Campaign, ShopSettings } from '../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
 import { openLibsqlStore } from '../../src/db/libsql.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import type { Store } from '../../src/db/store.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { noAudience, shopSettings } from './support/campaign-fixtures.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
@@ -65,7 +65,7 @@ async function customer(id: string, extra: Record<string, unknown> = {}) {
     marketing_consent: true,
     ...extra,
   });
-  await storeRecords(temp.store, 'customers', [record], tick());
+  await ingestRecords({ store: temp.store }, { kind: 'customers', records: [record], now: tick() });
 }
 
 /** Sets the stock as the platform would push it; a 0 -> n change records a restock. */
@@ -77,7 +77,7 @@ async function stock(quantity: number, productId = 'p1') {
     price: '12.00',
     stock: quantity,
   });
-  await storeRecords(temp.store, 'products', [record], tick());
+  await ingestRecords({ store: temp.store }, { kind: 'products', records: [record], now: tick() });
 }
 
 async function waitFor(entry: { id?: string; customer_id?: string; email: string }, productId = 'p1') {
@@ -86,7 +86,7 @@ async function waitFor(entry: { id?: string; customer_id?: string; email: string
     created_at: new Date(tick()).toISOString(),
     ...entry,
   });
-  await storeRecords(temp.store, 'waitlist', [record], clock);
+  await ingestRecords({ store: temp.store }, { kind: 'waitlist', records: [record], now: clock });
 }
 
 async function cart(id: string, customerId: string | null, extra: Record<string, unknown> = {}) {
@@ -98,7 +98,7 @@ async function cart(id: string, customerId: string | null, extra: Record<string,
     items: [{ product_id: 'p1', quantity: 1, unit_price: '12.00' }],
     ...extra,
   });
-  await storeRecords(temp.store, 'carts', [record], clock);
+  await ingestRecords({ store: temp.store }, { kind: 'carts', records: [record], now: clock });
 }
 
 function sweep(
@@ -146,7 +146,7 @@ describe('back-in-stock sweep', () => {
         email: `${id}@example.com`,
         created_at: new Date(times[i]!).toISOString(),
       });
-      await storeRecords(temp.store, 'waitlist', [record], tick());
+      await ingestRecords({ store: temp.store }, { kind: 'waitlist', records: [record], now: tick() });
     }
   }
 

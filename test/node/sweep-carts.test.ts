@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Campaign, ShopSettings } from '../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
 import { openLibsqlStore } from '../../src/db/libsql.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import type { Store } from '../../src/db/store.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { noAudience, shopSettings } from './support/campaign-fixtures.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
@@ -54,7 +54,7 @@ async function customer(id: string, extra: Record<string, unknown> = {}) {
     marketing_consent: true,
     ...extra,
   });
-  await storeRecords(temp.store, 'customers', [record], t0);
+  await ingestRecords({ store: temp.store }, { kind: 'customers', records: [record], now: t0 });
 }
 
 async function cart(
@@ -71,7 +71,7 @@ async function cart(
     items: [{ product_id: 'p1', quantity: 1, unit_price: '20.00' }],
     ...extra,
   });
-  await storeRecords(temp.store, 'carts', [record], receivedAt);
+  await ingestRecords({ store: temp.store }, { kind: 'carts', records: [record], now: receivedAt });
 }
 
 async function order(id: string, customerId: string, placedAt: number, status = 'paid') {
@@ -83,7 +83,7 @@ async function order(id: string, customerId: string, placedAt: number, status = 
     currency: 'GBP',
     total: '20.00',
   });
-  await storeRecords(temp.store, 'orders', [record], placedAt);
+  await ingestRecords({ store: temp.store }, { kind: 'orders', records: [record], now: placedAt });
 }
 
 function sweep(

@@ -4,7 +4,7 @@ import type { Campaign } from '../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
 import { matchDormant } from '../../src/core/triggers/dormant.ts';
 import { openLibsqlStore } from '../../src/db/libsql.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, noAudience, shopSettings } from './support/campaign-fixtures.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
@@ -26,7 +26,7 @@ async function customer(id: string, extra: Record<string, unknown> = {}) {
     timezone: 'Europe/London',
     ...extra,
   });
-  await storeRecords(temp.store, 'customers', [record], now);
+  await ingestRecords({ store: temp.store }, { kind: 'customers', records: [record], now });
 }
 
 async function order(id: string, customerId: string, daysAgo: number, status = 'paid', total = '50.00') {
@@ -38,7 +38,7 @@ async function order(id: string, customerId: string, daysAgo: number, status = '
     currency: 'GBP',
     total,
   });
-  await storeRecords(temp.store, 'orders', [record], now);
+  await ingestRecords({ store: temp.store }, { kind: 'orders', records: [record], now });
 }
 
 function sweep(campaigns: Campaign[], options: { dryRun?: boolean; at?: number; explain?: string } = {}) {

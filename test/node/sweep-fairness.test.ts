@@ -8,7 +8,7 @@ import type { Campaign, ShopSettings } from '../../src/core/campaigns/types.ts';
 import { hashEmail } from '../../src/core/email-hash.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
 import { isHeldOut } from '../../src/core/selection/holdout.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, noAudience, shopSettings } from './support/campaign-fixtures.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
@@ -84,7 +84,7 @@ async function customer(id: string, extra: Record<string, unknown> = {}) {
     marketing_consent: true,
     ...extra,
   });
-  await storeRecords(temp.store, 'customers', [record], tick());
+  await ingestRecords({ store: temp.store }, { kind: 'customers', records: [record], now: tick() });
 }
 
 async function cart(id: string, customerId: string | null, lastActivityAt: number, extra = {}) {
@@ -96,7 +96,7 @@ async function cart(id: string, customerId: string | null, lastActivityAt: numbe
     items: [{ product_id: 'p1', quantity: 1, unit_price: '20.00' }],
     ...extra,
   });
-  await storeRecords(temp.store, 'carts', [record], lastActivityAt);
+  await ingestRecords({ store: temp.store }, { kind: 'carts', records: [record], now: lastActivityAt });
 }
 
 async function stock(quantity: number, productId = 'p1') {
@@ -107,7 +107,7 @@ async function stock(quantity: number, productId = 'p1') {
     price: '12.00',
     stock: quantity,
   });
-  await storeRecords(temp.store, 'products', [record], tick());
+  await ingestRecords({ store: temp.store }, { kind: 'products', records: [record], now: tick() });
 }
 
 async function waitFor(entry: { customer_id?: string; email: string }, productId = 'p1') {
@@ -116,7 +116,7 @@ async function waitFor(entry: { customer_id?: string; email: string }, productId
     created_at: new Date(tick()).toISOString(),
     ...entry,
   });
-  await storeRecords(temp.store, 'waitlist', [record], clock);
+  await ingestRecords({ store: temp.store }, { kind: 'waitlist', records: [record], now: clock });
 }
 
 async function suppress(email: string) {

@@ -13,8 +13,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/adapters/import/import-file.ts';
 import { migrateLibsql, migrationsFolder, openLibsqlStore } from '../../src/db/libsql.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import { createApp } from '../../src/http/create-app.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
 import { readEveryValueAsText } from './support/text-reader.ts';
 
@@ -124,24 +124,26 @@ describe('a lone surrogate in a request', () => {
 
 describe('the JSON serialiser for SQL, should validation be missed', () => {
   it('stores U+FFFD for a lone surrogate in any JSON-bound value, and keeps pairs', async () => {
-    await storeRecords(
-      temp.store,
-      'customers',
-      [
-        {
-          id: `c${lone}`,
-          email: null,
-          firstName: `A${lone}\ud83d\ude00\\ud800`,
-          lastName: null,
-          locale: null,
-          timezone: null,
-          country: null,
-          tags: [`t${lone}`],
-          marketingConsent: false,
-          createdAt: null,
-        },
-      ],
-      now,
+    await ingestRecords(
+      { store: temp.store },
+      {
+        kind: 'customers',
+        records: [
+          {
+            id: `c${lone}`,
+            email: null,
+            firstName: `A${lone}\ud83d\ude00\\ud800`,
+            lastName: null,
+            locale: null,
+            timezone: null,
+            country: null,
+            tags: [`t${lone}`],
+            marketingConsent: false,
+            createdAt: null,
+          },
+        ],
+        now,
+      },
     );
     const rows = await temp.store.db.all<{ id: string; first: string; tags: string }>(
       sql`select hex(id) as id, hex(first_name) as first, hex(tags) as tags from customers`,

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Campaign } from '../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, noAudience, shopSettings } from './support/campaign-fixtures.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
@@ -42,7 +42,7 @@ beforeEach(async () => {
       currency: 'GBP',
       total: '50.00',
     });
-    await storeRecords(temp.store, 'orders', [order], t0 - 100 * day);
+    await ingestRecords({ store: temp.store }, { kind: 'orders', records: [order], now: t0 - 100 * day });
     const cart = ingestSchemas.carts.parse({
       id: `k-${id}`,
       customer_id: id,
@@ -50,7 +50,7 @@ beforeEach(async () => {
       last_activity_at: new Date(t0 - 2 * hour).toISOString(),
       items: [{ product_id: 'p1', quantity: 1, unit_price: '20.00' }],
     });
-    await storeRecords(temp.store, 'carts', [cart], t0 - 2 * hour);
+    await ingestRecords({ store: temp.store }, { kind: 'carts', records: [cart], now: t0 - 2 * hour });
   }
 });
 afterEach(() => temp.cleanup());

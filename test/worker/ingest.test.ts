@@ -5,8 +5,8 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { orderInput } from '../../src/core/ingest/records.ts';
-import { ingestStatements } from '../../src/db/repositories/ingest.ts';
 import worker from '../../src/entry/worker.ts';
+import { ingestStatements } from '../../src/services/ingest/ingest-records.ts';
 import {
   baseUrl,
   countRows,
@@ -84,7 +84,7 @@ describe('POST /v1/orders on D1', () => {
     const store = testStore();
 
     // 60 orders x 8 columns and 180 items x 6 would be 1,560 bound values as VALUES lists.
-    const statements = ingestStatements(store, 'orders', records, Date.now());
+    const statements = ingestStatements({ store }, { kind: 'orders', records, now: Date.now() });
 
     expect(statements).toHaveLength(3); // orders, their old items out, their items in
     await store.batch(statements);
@@ -120,10 +120,13 @@ describe('POST /v1/orders on D1', () => {
     const prefix = uniquePrefix();
     const records = orderInput.array().parse(orderBatch(prefix, 60, 3));
     const store = testStore();
-    const statements = ingestStatements(store, 'orders', records, Date.now());
+    const statements = ingestStatements({ store }, { kind: 'orders', records, now: Date.now() });
     // The same line twice violates order_items' primary key, after every order
     // row has already been written inside the batch.
-    const clash = ingestStatements(store, 'orders', records.slice(0, 1), Date.now()).at(-1)!;
+    const clash = ingestStatements(
+      { store },
+      { kind: 'orders', records: records.slice(0, 1), now: Date.now() },
+    ).at(-1)!;
 
     await expect(store.batch([...statements, clash])).rejects.toThrow(/UNIQUE constraint failed/);
 

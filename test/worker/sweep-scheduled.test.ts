@@ -10,10 +10,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseBundledCampaigns } from '../../src/config/bundled-campaigns.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
 import { openD1Store } from '../../src/db/d1.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import type { Store } from '../../src/db/store.ts';
 import worker from '../../src/entry/worker.ts';
 import { campaignFiles } from '../../src/generated/campaign-files.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { testStore, uniquePrefix } from './support/worker-client.ts';
 
@@ -29,57 +29,67 @@ afterEach(() => {
 async function seedDormant(prefix: string, count: number): Promise<void> {
   const store = testStore();
   const ids = Array.from({ length: count }, (_, i) => `${prefix}-c${String(i).padStart(3, '0')}`);
-  await storeRecords(
-    store,
-    'customers',
-    ids.map((id) =>
-      ingestSchemas.customers.parse({
-        id,
-        email: `${id}@example.com`,
-        marketing_consent: true,
-        timezone: 'UTC',
-      }),
-    ),
-    firedAt,
+  await ingestRecords(
+    { store },
+    {
+      kind: 'customers',
+      records: ids.map((id) =>
+        ingestSchemas.customers.parse({
+          id,
+          email: `${id}@example.com`,
+          marketing_consent: true,
+          timezone: 'UTC',
+        }),
+      ),
+      now: firedAt,
+    },
   );
-  await storeRecords(
-    store,
-    'orders',
-    ids.map((id, i) =>
-      ingestSchemas.orders.parse({
-        id: `${id}-o`,
-        customer_id: id,
-        placed_at: new Date(firedAt - (100 + i) * day).toISOString(),
-        currency: 'GBP',
-        total: '45.00',
-      }),
-    ),
-    firedAt,
+  await ingestRecords(
+    { store },
+    {
+      kind: 'orders',
+      records: ids.map((id, i) =>
+        ingestSchemas.orders.parse({
+          id: `${id}-o`,
+          customer_id: id,
+          placed_at: new Date(firedAt - (100 + i) * day).toISOString(),
+          currency: 'GBP',
+          total: '45.00',
+        }),
+      ),
+      now: firedAt,
+    },
   );
 }
 
 async function seedCart(prefix: string): Promise<void> {
   const owner = `${prefix}-shopper`;
-  await storeRecords(
-    testStore(),
-    'customers',
-    [ingestSchemas.customers.parse({ id: owner, email: `${owner}@example.com`, marketing_consent: true })],
-    firedAt,
+  await ingestRecords(
+    { store: testStore() },
+    {
+      kind: 'customers',
+      records: [
+        ingestSchemas.customers.parse({ id: owner, email: `${owner}@example.com`, marketing_consent: true }),
+      ],
+      now: firedAt,
+    },
   );
-  await storeRecords(
-    testStore(),
-    'carts',
-    [
-      ingestSchemas.carts.parse({
-        id: `${prefix}-cart`,
-        customer_id: owner,
-        email: `${owner}@example.com`,
-        currency: 'GBP',
-        last_activity_at: new Date(firedAt - 2 * 3_600_000).toISOString(),
-        items: [{ product_id: `${prefix}-p`, title: 'Mug', quantity: 2, unit_price: '12.50' }],
-      }),
-    ],
-    firedAt,
+  await ingestRecords(
+    { store: testStore() },
+    {
+      kind: 'carts',
+      records: [
+        ingestSchemas.carts.parse({
+          id: `${prefix}-cart`,
+          customer_id: owner,
+          email: `${owner}@example.com`,
+          currency: 'GBP',
+          last_activity_at: new Date(firedAt - 2 * 3_600_000).toISOString(),
+          items: [{ product_id: `${prefix}-p`, title: 'Mug', quantity: 2, unit_price: '12.50' }],
+        }),
+      ],
+      now: firedAt,
+    },
   );
 }
 

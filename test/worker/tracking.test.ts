@@ -7,9 +7,9 @@ import { hashEmail } from '../../src/core/email-hash.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
 import { lazyTokenSigner } from '../../src/core/tracking/lazy-signer.ts';
 import { trackingPaths } from '../../src/core/tracking/tokens.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import { messages } from '../../src/db/schema/index.ts';
 import { createApp } from '../../src/http/create-app.ts';
+import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { createKey, testStore, uniquePrefix } from './support/worker-client.ts';
 
 const now = Date.parse('2026-11-01T12:00:00Z');
@@ -20,11 +20,15 @@ async function setUp() {
   const store = testStore();
   const app = createApp({ store, now: () => now, tracking: { signer, baseUrl: 'https://rekindle.test' } });
   const email = `${p}@example.com`;
-  await storeRecords(
-    store,
-    'customers',
-    [ingestSchemas.customers.parse({ id: `${p}-c`, email, first_name: 'Ada', marketing_consent: true })],
-    now,
+  await ingestRecords(
+    { store },
+    {
+      kind: 'customers',
+      records: [
+        ingestSchemas.customers.parse({ id: `${p}-c`, email, first_name: 'Ada', marketing_consent: true }),
+      ],
+      now,
+    },
   );
   const row = (id: string, status: 'sent' | 'scheduled') => ({
     id: `${p}-${id}`,

@@ -3,8 +3,9 @@
 // Statements come from the repositories (multi-row, set-based); it never
 // builds a statement per record.
 import { type CustomerStub, insertCustomerStubs } from '../../db/repositories/customers.ts';
-import { ingestStatements, type RecordsByKind } from '../../db/repositories/ingest.ts';
+import type { RecordsByKind } from '../../db/repositories/ingest.ts';
 import type { Store } from '../../db/store.ts';
+import { ingestStatements } from '../../services/ingest/ingest-records.ts';
 import type { ImportKind } from './import-file.ts';
 import { type Chunk, ChunkCollector, type PreparedChunk, type RecordSink } from './parse-pass.ts';
 
@@ -49,7 +50,10 @@ export class ChunkWriter<K extends ImportKind> implements RecordSink {
     const stubStatements = insertCustomerStubs(this.store, chunk.stubs, this.now);
     const results = await this.store.batch([
       ...stubStatements,
-      ...ingestStatements(this.store, this.kind, chunk.records as RecordsByKind[K][], this.now),
+      ...ingestStatements(
+        { store: this.store },
+        { kind: this.kind, records: chunk.records as RecordsByKind[K][], now: this.now },
+      ),
     ]);
     for (const result of results.slice(0, stubStatements.length)) this.stored.customers += changes(result);
     this.stored[this.kind] += chunk.records.length;

@@ -6,9 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { drizzle } from 'drizzle-orm/libsql';
 import { AppError } from '../../core/errors.ts';
 import { insertCustomerStubs } from '../../db/repositories/customers.ts';
-import { ingestStatements } from '../../db/repositories/ingest.ts';
 import * as schema from '../../db/schema/index.ts';
 import type { DbLimits, Statement, Store } from '../../db/store.ts';
+import { ingestStatements } from '../../services/ingest/ingest-records.ts';
 import {
   type Chunk,
   ChunkCollector,
@@ -92,7 +92,10 @@ function prepare(chunk: Chunk, limits: DbLimits, now: number): PreparedChunk {
     return { sql: query.sql, args: query.params };
   };
   const stubs = insertCustomerStubs(store, chunk.stubs, now).map(toQuery);
-  const records = ingestStatements(store, input.job.kind, chunk.records as never[], now).map(toQuery);
+  const records = ingestStatements(
+    { store },
+    { kind: input.job.kind, records: chunk.records as never[], now },
+  ).map(toQuery);
   return {
     statements: [...stubs, ...records],
     stubStatements: stubs.length,

@@ -46,24 +46,52 @@ export type Verdict =
   | { valid: true; coupon: StoredCoupon; discountMinor: number }
   | { valid: false; reason: InvalidReason };
 
-export function evaluateCoupon(coupon: StoredCoupon | undefined, basket: Basket, now: number): Verdict {
-  const invalid = (reason: InvalidReason): Verdict => ({ valid: false, reason });
-  if (!coupon) return invalid('unknown');
+/**
+ * The rule itself: one check per reason, each true when the coupon fails it.
+ * evaluateCoupon applies them in `invalidReasons` order (the first failing one
+ * is the answer); src/db/repositories/coupon-rule-sql.ts writes each as a SQL
+ * condition under the same keys, so a conditional INSERT decides exactly as
+ * this does (test/node/coupon-rule-sql.test.ts holds them equal).
+ */
+export const couponChecks: {
+  readonly [R in Exclude<InvalidReason, 'unknown'>]: (
+    coupon: StoredCoupon,
+    basket: Basket,
+    now: number,
+  ) => boolean;
+} = {
   // Held-out, suppressed, failed, still-scheduled: the shopper was never given this code.
-  if (coupon.messageStatus !== 'sent') return invalid('not_sent');
-  if (coupon.customerId !== null && coupon.customerId !== basket.customerId) return invalid('wrong_customer');
-  if (coupon.expiresAt !== null && now >= coupon.expiresAt) return invalid('expired');
-  if (coupon.uses >= coupon.usesAllowed) return invalid('used');
-  const amountsMatter = coupon.terms.kind === 'amount_off' || coupon.minSubtotalMinor !== null;
-  if (amountsMatter && coupon.currency !== null && coupon.currency !== basket.currency.toUpperCase()) {
-    return invalid('wrong_currency');
-  }
-  if (
+  not_sent: (coupon) => coupon.messageStatus !== 'sent',
+  wrong_customer: (coupon, basket) => coupon.customerId !== null && coupon.customerId !== basket.customerId,
+  expired: (coupon, _basket, now) => coupon.expiresAt !== null && now >= coupon.expiresAt,
+  used: (coupon) => coupon.uses >= coupon.usesAllowed,
+  wrong_currency: (coupon, basket) =>
+    (coupon.terms.kind === 'amount_off' || coupon.minSubtotalMinor !== null) &&
+    coupon.currency !== null &&
+    coupon.currency !== basket.currency.toUpperCase(),
+  below_minimum: (coupon, basket) =>
     basket.enforceMinimum !== false &&
     coupon.minSubtotalMinor !== null &&
-    basket.subtotalMinor < coupon.minSubtotalMinor
-  ) {
-    return invalid('below_minimum');
-  }
+    basket.subtotalMinor < coupon.minSubtotalMinor,
+};
+
+/** The checks after `unknown`, in the order that decides which reason is given. */
+export const checkedReasons = invalidReasons.filter(
+  (reason): reason is Exclude<InvalidReason, 'unknown'> => reason !== 'unknown',
+);
+
+/** The first reason the coupon fails for this basket, or null when it applies. */
+export function couponProblem(
+  coupon: StoredCoupon | undefined,
+  basket: Basket,
+  now: number,
+): InvalidReason | null {
+  if (!coupon) return 'unknown';
+  return checkedReasons.find((reason) => couponChecks[reason](coupon, basket, now)) ?? null;
+}
+
+export function evaluateCoupon(coupon: StoredCoupon | undefined, basket: Basket, now: number): Verdict {
+  const reason = couponProblem(coupon, basket, now);
+  if (reason !== null || !coupon) return { valid: false, reason: reason ?? 'unknown' };
   return { valid: true, coupon, discountMinor: discountMinor(coupon.terms, basket.subtotalMinor) };
 }

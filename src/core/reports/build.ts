@@ -12,6 +12,8 @@ import type {
   DayReport,
   Money,
   Outcomes,
+  RejectedCodes,
+  RejectionFacts,
   ReportFacts,
   StepCounts,
 } from './types.ts';
@@ -78,7 +80,18 @@ function buildReport(facts: ReportFacts, campaign: CampaignInfo): CampaignReport
     totals,
     steps,
     daily: daily(facts, campaign.id, attributed),
+    rejectedCodes: rejectedCodes(mine(facts.rejections)),
   };
+}
+
+function rejectedCodes(rows: readonly RejectionFacts[]): RejectedCodes {
+  const byReason: RejectedCodes['byReason'] = {};
+  let total = 0;
+  for (const row of rows) {
+    byReason[row.reason] = (byReason[row.reason] ?? 0) + row.count;
+    total += row.count;
+  }
+  return { total, byReason };
 }
 
 function pickCounts(row: StepCounts): StepCounts {

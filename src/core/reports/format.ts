@@ -1,7 +1,8 @@
 // Short text forms of report figures for tables and pages: rates as percents,
 // lift in percentage points with its interval, money lists. Pure.
+import { invalidReasons } from '../offers/evaluate.ts';
 import type { Lift } from './stats.ts';
-import type { Money } from './types.ts';
+import type { Money, RejectedCodes } from './types.ts';
 
 export function percent(rate: number | null, digits = 1): string {
   return rate === null ? '-' : `${(rate * 100).toFixed(digits)}%`;
@@ -17,4 +18,13 @@ export function liftText(lift: Lift): string {
 /** "GBP 120.50, EUR 30.00"; "-" when empty. Never adds across currencies. */
 export function moneyText(money: readonly Money[]): string {
   return money.length === 0 ? '-' : money.map((m) => `${m.currency} ${m.amount}`).join(', ');
+}
+
+/** "3 (expired 2, used 1)", reasons in the rule's order; "0" when none. */
+export function rejectedText(rejected: RejectedCodes): string {
+  const parts = invalidReasons.flatMap((reason) => {
+    const n = rejected.byReason[reason];
+    return n ? [`${reason.replace('_', ' ')} ${n}`] : [];
+  });
+  return parts.length === 0 ? String(rejected.total) : `${rejected.total} (${parts.join(', ')})`;
 }

@@ -1,6 +1,7 @@
 // The shapes of a campaign report: the facts the database aggregates hand in,
 // and the report built from them (what the CLI, the API and the dashboard
 // show). Types only.
+import type { InvalidReason } from '../offers/evaluate.ts';
 import type { Lift } from './stats.ts';
 
 /** Message and event counts of one campaign step, as SQL aggregates them. */
@@ -68,6 +69,13 @@ export interface AttributedFact {
   placedAt: number;
 }
 
+/** Per campaign and reason, the coupon codes ingested orders carried that the redemption rule refused. */
+export interface RejectionFacts {
+  campaignId: string;
+  reason: InvalidReason;
+  count: number;
+}
+
 export interface CampaignInfo {
   id: string;
   name: string | null;
@@ -79,6 +87,7 @@ export interface ReportFacts {
   instances: InstanceFacts[];
   daily: DailyFacts[];
   attributed: AttributedFact[];
+  rejections: RejectionFacts[];
 }
 
 export interface Money {
@@ -130,4 +139,16 @@ export interface CampaignReport {
   totals: Outcomes;
   steps: StepReport[];
   daily: DayReport[];
+  /**
+   * Codes of the campaign's coupons that ingested orders used although the
+   * rule refused them (expired, used up, another customer's...): the shop's
+   * checkout accepted a code Rekindle holds invalid. Never counted as
+   * redemptions.
+   */
+  rejectedCodes: RejectedCodes;
+}
+
+export interface RejectedCodes {
+  total: number;
+  byReason: Partial<Record<InvalidReason, number>>;
 }

@@ -10,9 +10,10 @@ import type { RandomSource } from '../../core/offers/code.ts';
 import { termsOf } from '../../core/offers/discount.ts';
 import type { StoredCoupon } from '../../core/offers/evaluate.ts';
 import { planCoupons, validForMs } from '../../core/offers/issue.ts';
-import { coupons, messages, redemptions } from '../schema/index.ts';
+import { couponRejections, coupons, messages, redemptions } from '../schema/index.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
+import { couponCheckSql, couponProblemSql, redemptionDiscountSql } from './coupon-rule-sql.ts';
 import type { NewMessage } from './messages.ts';
 import { preparedPerStore } from './prepared.ts';
 import { jsonRowChunks } from './upsert-helpers.ts';
@@ -93,7 +94,11 @@ const couponByCode = preparedPerStore((store) =>
     .prepare(),
 );
 
-export async function findCoupon(store: Store, code: string): Promise<StoredCoupon | undefined> {
+/** A coupon as the redemption rule reads it: its row and the status of the message that carried it. */
+export async function findCouponWithMessageStatus(
+  store: Store,
+  code: string,
+): Promise<StoredCoupon | undefined> {
   const [row] = await couponByCode(store).all({ code });
   if (!row) return undefined;
   const { kind, value, ...rest } = row;
@@ -103,7 +108,7 @@ export async function findCoupon(store: Store, code: string): Promise<StoredCoup
 
 export type Redemption = typeof redemptions.$inferSelect;
 
-export interface RedeemInput {
+export interface RedemptionWrite {
   code: string;
   orderId: string;
   customerId: string | null;
@@ -114,13 +119,14 @@ export interface RedeemInput {
 }
 
 /**
- * Redeems in one atomic batch: the INSERT happens only while the coupon still
- * has a use left (and is sent, unexpired and the customer's), checked inside
- * the statement itself; then the use count is recomputed from redemptions, so
- * it can never drift from them. Returns undefined when nothing was written:
- * the order was already redeemed or the coupon is not redeemable now.
+ * Writes a redemption in one atomic batch: the INSERT happens only while the
+ * redemption rule holds (couponProblemSql: sent, the customer's, unexpired,
+ * a use left, the currency), checked inside the statement itself; then the
+ * use count is recomputed from redemptions, so it can never drift from them.
+ * Returns undefined when nothing was written: the order was already redeemed
+ * or the coupon is not redeemable now.
  */
-export async function redeemCoupon(store: Store, input: RedeemInput): Promise<Redemption | undefined> {
+export async function writeRedemption(store: Store, input: RedemptionWrite): Promise<Redemption | undefined> {
   // The API's input schema holds both to the bounds; past them a sum over
   // redemptions (reports, the privacy export) would stop being exact.
   for (const [field, minor] of [
@@ -128,27 +134,120 @@ export async function redeemCoupon(store: Store, input: RedeemInput): Promise<Re
     ['discountMinor', input.discountMinor],
   ] as const) {
     const problem = amountProblem(minor, input.currency);
-    if (problem) throw new Error(`redeemCoupon: ${field} ${problem}, got ${minor}`);
+    if (problem) throw new Error(`writeRedemption: ${field} ${problem}, got ${minor}`);
   }
+  const problem = couponProblemSql({
+    customerId: sql`${input.customerId}`,
+    currency: sql`${input.currency}`,
+    now: int(input.now),
+    enforceMinimum: false,
+  });
   const insert = store.db
     .insert(redemptions)
     .select(sql`
       select null, c.code, ${input.orderId}, ${input.currency.toUpperCase()}, ${int(input.orderTotalMinor)},
         ${int(input.discountMinor)}, ${int(input.now)}
-      from coupons c
-      where c.code = ${input.code}
-        and c.uses < c.uses_allowed
-        and (c.expires_at is null or c.expires_at > ${int(input.now)})
-        and (c.customer_id is null or c.customer_id = ${input.customerId})
-        and exists (select 1 from messages m where m.id = c.message_id and m.status = 'sent')`)
+      from coupons c left join messages m on m.id = c.message_id
+      where c.code = ${input.code} and ${problem} is null`)
     .onConflictDoNothing({ target: redemptions.orderId })
     .returning();
-  const recount = store.db
+  const [inserted] = (await store.batch([insert, recountUses(store, sql`${input.code}`)])) as [
+    Redemption[],
+    unknown,
+  ];
+  return inserted[0];
+}
+
+/** Sets `uses` of the coupons whose code is in `codes` (a SQL list or subquery) to their redemptions. */
+function recountUses(store: Store, codes: SQL): Statement {
+  return store.db
     .update(coupons)
     .set({ uses: sql`(select count(*) from redemptions r where r.coupon_code = coupons.code)` })
-    .where(eq(coupons.code, input.code));
-  const [inserted] = (await store.batch([insert, recount])) as [Redemption[], unknown];
-  return inserted[0];
+    .where(sql`coupons.code in (${codes})`);
+}
+
+/** A coupon code as one order listed it, in its stored form (normalizeCode). */
+export interface OrderCode {
+  orderId: string;
+  code: string;
+}
+
+/**
+ * The statements that apply the redemption rule to the codes of ingested paid
+ * orders, to run after the order rows in the same atomic batch. Each order is
+ * judged as it was placed: its customer, its currency, its placed_at; the
+ * minimum is not enforced (the order is a fact). An order redeems the first
+ * listed code that passes; uses are handed out in the order the pairs come,
+ * so a batch never takes a coupon past uses_allowed either. Every code that
+ * fails is written to coupon_rejections with its reason. An order that
+ * already has a redemption (re-sent, or redeemed through POST /v1/redemptions)
+ * is left as it is. Rejections are written before the redemptions, so both
+ * judge the same state.
+ */
+export function orderRedemptionStatements(store: Store, pairs: readonly OrderCode[]): Statement[] {
+  if (pairs.length === 0) return [];
+  // One bound JSON value per statement, whatever the batch size (D1 allows 100 parameters).
+  const json = sqlJson(pairs.map((p) => [p.orderId, p.code]));
+  const problem = couponProblemSql({
+    customerId: sql`o.customer_id`,
+    currency: sql`o.currency`,
+    now: sql`o.placed_at`,
+    enforceMinimum: false,
+  });
+  const usedInBatch = couponCheckSql('used', {
+    customerId: sql`customer_id`,
+    currency: sql`currency`,
+    now: sql`placed_at`,
+    enforceMinimum: false,
+    earlierUses: sql`ordinal - 1`,
+  });
+  const judged = sql`
+    with judged as (
+      select p.key as pos, o.id as order_id, json_extract(p.value, '$[1]') as code, c.campaign_id,
+        o.customer_id, o.currency, o.total_minor, o.placed_at, c.kind, c.value, c.uses, c.uses_allowed,
+        (select sum(i.quantity * i.unit_price_minor) from order_items i where i.order_id = o.id)
+          as items_subtotal,
+        ${problem} as reason
+      from json_each(${json}) p
+      join orders o on o.id = json_extract(p.value, '$[0]')
+      left join coupons c on c.code = json_extract(p.value, '$[1]')
+      left join messages m on m.id = c.message_id
+      where o.status = 'paid' and not exists (select 1 from redemptions r where r.order_id = o.id)
+    ),
+    firsts as (
+      select *, row_number() over (partition by order_id order by pos) as nth
+      from judged where reason is null
+    ),
+    chosen as (
+      select *, row_number() over (partition by code order by pos) as ordinal from firsts where nth = 1
+    ),
+    outcome as (
+      select pos, order_id, code, campaign_id, placed_at, reason from judged where reason is not null
+      union all
+      select pos, order_id, code, campaign_id, placed_at, case when ${usedInBatch} then 'used' end
+      from chosen c
+    )`;
+  const discount = redemptionDiscountSql(
+    { kind: sql`c.kind`, value: sql`c.value` },
+    sql`c.items_subtotal`,
+    sql`c.total_minor`,
+  );
+  return [
+    // Query builders, not db.run(sql): drizzle's D1 batch cannot bind raw SQL statements.
+    store.db
+      .insert(couponRejections)
+      .select(sql`${judged}
+        select null, order_id, code, reason, campaign_id, placed_at from outcome
+        where reason is not null order by pos`)
+      .onConflictDoNothing({ target: [couponRejections.orderId, couponRejections.code] }),
+    store.db
+      .insert(redemptions)
+      .select(sql`${judged}
+        select null, c.code, c.order_id, c.currency, c.total_minor, ${discount}, c.placed_at
+        from chosen c where not (${usedInBatch}) order by c.pos`)
+      .onConflictDoNothing({ target: redemptions.orderId }),
+    recountUses(store, sql`select json_extract(value, '$[1]') from json_each(${json})`),
+  ];
 }
 
 export async function findRedemptionByOrder(store: Store, orderId: string): Promise<Redemption | undefined> {

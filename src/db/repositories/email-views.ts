@@ -15,7 +15,7 @@ export async function findCustomer(store: Store, id: string): Promise<CustomerRo
   return rows[0] ?? null;
 }
 
-export async function findCoupon(store: Store, code: string): Promise<CouponRow | null> {
+export async function findCouponRow(store: Store, code: string): Promise<CouponRow | null> {
   const rows = await store.db.select().from(coupons).where(eq(coupons.code, code)).limit(1);
   return rows[0] ?? null;
 }

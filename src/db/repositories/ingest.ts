@@ -1,5 +1,6 @@
-// One entry point for storing validated records of any kind in one atomic
-// batch, used by the HTTP API and the file importer alike.
+// The upserts of validated records of any kind, as statements for one atomic
+// batch. Writes the records only: what an order's coupon codes mean is
+// src/services/ingest/ingest-records.ts's business.
 import type {
   CartRecord,
   CustomerRecord,
@@ -9,7 +10,6 @@ import type {
   WaitlistRecord,
 } from '../../core/ingest/records.ts';
 import type { Statement, Store } from '../store.ts';
-import { redemptionStatementsForOrders } from './attribution.ts';
 import { upsertCarts } from './carts.ts';
 import { upsertCustomers } from './customers.ts';
 import { upsertOrders } from './orders.ts';
@@ -27,30 +27,17 @@ const builders: {
   [K in IngestKind]: (store: Store, records: readonly RecordsByKind[K][], now: number) => Statement[];
 } = {
   customers: upsertCustomers,
-  // Coupon codes on paid orders become redemptions in the same atomic batch.
-  orders: (store, records, now) => [
-    ...upsertOrders(store, records, now),
-    ...redemptionStatementsForOrders(store, records),
-  ],
+  orders: upsertOrders,
   carts: upsertCarts,
   products: upsertProducts,
   waitlist: upsertWaitlist,
 };
 
-export function ingestStatements<K extends IngestKind>(
+export function upsertStatements<K extends IngestKind>(
   store: Store,
   kind: K,
   records: readonly RecordsByKind[K][],
   now: number,
 ): Statement[] {
   return builders[kind](store, records, now);
-}
-
-export async function storeRecords<K extends IngestKind>(
-  store: Store,
-  kind: K,
-  records: readonly RecordsByKind[K][],
-  now: number,
-): Promise<void> {
-  await store.batch(ingestStatements(store, kind, records, now));
 }

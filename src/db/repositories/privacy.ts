@@ -22,6 +22,8 @@ export interface CustomerExport {
   messages: Row[];
   coupons: Row[];
   redemptions: Row[];
+  /** Codes on their orders (or their coupons' codes) the redemption rule refused. */
+  coupon_rejections: Row[];
   /** Whether the address is on the never-mail list (kept as a hash). */
   address_suppressed: boolean;
 }
@@ -77,7 +79,7 @@ export async function exportCustomer(store: Store, customerId: string): Promise<
   const ownedCoupons = sql`SELECT k.code FROM coupons k
     WHERE k.customer_id = ${owner.id} OR k.message_id IN (${ownedMessages})`;
 
-  const [orders, orderItems, carts, cartItems, waitlist, messages, events, coupons, redemptions] =
+  const [orders, orderItems, carts, cartItems, waitlist, messages, events, coupons, redemptions, rejections] =
     await Promise.all([
       all(
         sql`SELECT ${columnsOf(tables.orders, 'o')} FROM orders o WHERE o.customer_id = ${owner.id} ORDER BY o.placed_at, o.id`,
@@ -104,6 +106,8 @@ export async function exportCustomer(store: Store, customerId: string): Promise<
       ),
       all(sql`SELECT ${columnsOf(tables.redemptions, 'r')} FROM redemptions r
         WHERE r.order_id IN (${ownedOrders}) OR r.coupon_code IN (${ownedCoupons}) ORDER BY r.at, r.id`),
+      all(sql`SELECT ${columnsOf(tables.couponRejections, 'j')} FROM coupon_rejections j
+        WHERE j.order_id IN (${ownedOrders}) OR j.code IN (${ownedCoupons}) ORDER BY j.at, j.id`),
     ]);
   const [suppressed] = owner.email
     ? await store.db.all<{ found: number }>(
@@ -119,6 +123,7 @@ export async function exportCustomer(store: Store, customerId: string): Promise<
     messages: nest(messages, events, 'id', 'message_id', 'events'),
     coupons,
     redemptions,
+    coupon_rejections: rejections,
     address_suppressed: Boolean(suppressed?.found),
   };
 }

@@ -10,6 +10,7 @@ import type {
   AttributedFact,
   DailyFacts,
   InstanceFacts,
+  RejectionFacts,
   ReportFacts,
   StepFacts,
 } from '../../core/reports/types.ts';
@@ -33,13 +34,14 @@ export async function loadReportFacts(
   options: ReportOptions & { attributionDays: Record<string, number> },
 ): Promise<ReportFacts> {
   const cohort = cohortFilter(options);
-  const [steps, instances, daily, attributed] = await Promise.all([
+  const [steps, instances, daily, attributed, rejections] = await Promise.all([
     stepFacts(store, cohort, options.now),
     instanceFacts(store, cohort, options.now),
     dailyFacts(store, cohort),
     attributedFacts(store, cohort, options),
+    rejectionFacts(store, cohort),
   ]);
-  return { steps, instances, daily, attributed };
+  return { steps, instances, daily, attributed, rejections };
 }
 
 function cohortFilter(options: ReportOptions): SQL {
@@ -140,6 +142,19 @@ async function attributedFacts(
   return rows.map((row) =>
     numbers(row, ['campaignId', 'instanceKey', 'messageId', 'kind', 'group', 'currency']),
   );
+}
+
+// Rejected codes of the cohort's coupons (those of its messages), per reason.
+async function rejectionFacts(store: Store, cohort: SQL): Promise<RejectionFacts[]> {
+  const rows = await store.db.all<RejectionFacts>(sql`
+    select m.campaign_id as "campaignId", j.reason as "reason", count(*) as "count"
+    from coupon_rejections j
+    join coupons c on c.code = j.code
+    join messages m on m.id = c.message_id
+    where ${cohort}
+    group by m.campaign_id, j.reason
+    order by 1, 2`);
+  return rows.map((row) => numbers(row, ['campaignId', 'reason']));
 }
 
 // SQLite sums come back as numbers on libSQL but may be null on empty groups

@@ -41,3 +41,28 @@ export const redemptions = sqliteTable(
     index('redemptions_coupon_idx').on(t.couponCode),
   ],
 );
+
+/**
+ * A coupon code an ingested order carried that the redemption rule refused
+ * (src/core/offers/evaluate.ts): the order is stored in full, the code is not
+ * counted as a use, and the reason is kept so the campaign report can show
+ * that the shop's checkout accepted a code Rekindle holds invalid. One row per
+ * order and code, so a re-sent order adds nothing. campaign_id is null for a
+ * code-shaped code no coupon has.
+ */
+export const couponRejections = sqliteTable(
+  'coupon_rejections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: text('order_id').notNull(),
+    code: text('code').notNull(),
+    reason: text('reason').notNull(),
+    campaignId: text('campaign_id'),
+    /** When the order was placed: the moment the code was used. */
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('coupon_rejections_order_code_uq').on(t.orderId, t.code),
+    index('coupon_rejections_campaign_idx').on(t.campaignId),
+  ],
+);

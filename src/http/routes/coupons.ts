@@ -10,19 +10,15 @@
 // Redemption does not re-check the minimum subtotal: the checkout validated it,
 // and an order total (after discounts, with shipping) is not the subtotal.
 import { Hono } from 'hono';
-import type { z } from 'zod';
-import { AppError, describeIssues } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { fromMinorUnits } from '../../core/money.ts';
 import { redeemCouponInput, validateCouponInput } from '../../core/offers/api-input.ts';
 import { normalizeCode } from '../../core/offers/code.ts';
-import { evaluateCoupon, type StoredCoupon } from '../../core/offers/evaluate.ts';
+import type { StoredCoupon } from '../../core/offers/evaluate.ts';
 import { formatInstant } from '../../core/time.ts';
-import {
-  findCoupon,
-  findRedemptionByOrder,
-  type Redemption,
-  redeemCoupon,
-} from '../../db/repositories/coupons.ts';
+import type { Redemption } from '../../db/repositories/coupons.ts';
+import { redeemCoupon } from '../../services/coupons/redeem-coupon.ts';
+import { validateCoupon } from '../../services/coupons/validate-coupon.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 import { readJson } from '../json-body.ts';
@@ -33,12 +29,10 @@ export function couponRoutes(): Hono<AppEnv> {
   const limit = couponRateLimit();
 
   app.post('/coupons/validate', requireScope('coupons'), async (c) => {
-    const input = parse(validateCouponInput, await readJson(c.req.raw));
-    const code = normalizeCode(input.code);
-    await limit(c, code ?? input.code.toUpperCase());
+    const input = validateCouponInput.parse(await readJson(c.req.raw));
+    await limit(c, normalizeCode(input.code) ?? input.code.toUpperCase());
     const { store, now } = c.var.deps;
-    const coupon = code === null ? undefined : await findCoupon(store, code);
-    const verdict = evaluateCoupon(coupon, input, now());
+    const verdict = await validateCoupon({ store }, { ...input, now: now() });
     if (!verdict.valid) return c.json({ valid: false, reason: verdict.reason });
     return c.json({
       valid: true,
@@ -49,48 +43,25 @@ export function couponRoutes(): Hono<AppEnv> {
   });
 
   app.post('/redemptions', requireScope('coupons'), async (c) => {
-    const input = parse(redeemCouponInput, await readJson(c.req.raw));
-    const code = normalizeCode(input.code);
-    await limit(c, code ?? input.code.toUpperCase());
+    const input = redeemCouponInput.parse(await readJson(c.req.raw));
+    await limit(c, normalizeCode(input.code) ?? input.code.toUpperCase());
     const { store, now } = c.var.deps;
-    const at = now();
-
-    const earlier = await findRedemptionByOrder(store, input.orderId);
-    if (earlier) return c.json(sameOrder(earlier, code), 200);
-
-    const coupon = code === null ? undefined : await findCoupon(store, code);
-    const basket = { ...input, subtotalMinor: input.orderTotalMinor, enforceMinimum: false };
-    const verdict = evaluateCoupon(coupon, basket, at);
-    if (!verdict.valid) throw notRedeemable(verdict.reason);
-
-    const redemption = await redeemCoupon(store, {
-      code: verdict.coupon.code,
-      orderId: input.orderId,
-      customerId: input.customerId,
-      currency: input.currency,
-      orderTotalMinor: input.orderTotalMinor,
-      discountMinor: input.discountMinor ?? verdict.discountMinor,
-      now: at,
-    });
-    if (redemption) return c.json(redemptionBody(redemption), 201);
-
-    // Nothing written: another request got there first. Say which way it lost.
-    const raced = await findRedemptionByOrder(store, input.orderId);
-    if (raced) return c.json(sameOrder(raced, code), 200);
-    const again = evaluateCoupon(await findCoupon(store, verdict.coupon.code), basket, at);
-    throw notRedeemable(again.valid ? 'used' : again.reason);
+    const result = await redeemCoupon({ store }, { ...input, now: now() });
+    switch (result.outcome) {
+      case 'redeemed':
+        return c.json(redemptionBody(result.redemption), 201);
+      case 'already_redeemed':
+        return c.json(redemptionBody(result.redemption), 200);
+      case 'order_redeemed_other_code':
+        throw new AppError(409, 'order_already_redeemed', 'this order already redeemed a different code', [
+          { field: 'order_id', message: 'one redemption per order' },
+        ]);
+      case 'refused':
+        throw notRedeemable(result.reason);
+    }
   });
 
   return app;
-}
-
-function sameOrder(redemption: Redemption, code: string | null) {
-  if (redemption.couponCode !== code) {
-    throw new AppError(409, 'order_already_redeemed', 'this order already redeemed a different code', [
-      { field: 'order_id', message: 'one redemption per order' },
-    ]);
-  }
-  return redemptionBody(redemption);
 }
 
 function notRedeemable(reason: string): AppError {
@@ -128,12 +99,4 @@ function redemptionBody(r: Redemption) {
     discount: fromMinorUnits(r.discountMinor, r.currency),
     redeemed_at: formatInstant(r.at),
   };
-}
-
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const details = describeIssues(parsed.error.issues, false);
-  const fields = details.map((d) => d.field ?? d.message).join(', ');
-  throw new AppError(400, 'invalid_input', `invalid request: ${fields}`, details);
 }

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { AppError } from '../../core/errors.ts';
 import { type IngestKind, ingestSchemas } from '../../core/ingest/records.ts';
-import { storeRecords } from '../../db/repositories/ingest.ts';
+import { ingestRecords } from '../../services/ingest/ingest-records.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 import { parseRecordList, readJson } from '../json-body.ts';
@@ -21,7 +21,7 @@ export function ingestRoutes(): Hono<AppEnv> {
         label: kind,
       });
       rejectDuplicateIds(records, inBatch);
-      await storeRecords(c.var.deps.store, kind, records, c.var.deps.now());
+      await ingestRecords({ store: c.var.deps.store }, { kind, records, now: c.var.deps.now() });
       return c.json({ stored: records.length });
     });
   }

@@ -16,7 +16,7 @@ import {
   type CustomerRow,
   findAnyProductUrl,
   findCart,
-  findCoupon,
+  findCouponRow,
   findCustomer,
   findLatestOpenCartId,
   findProduct,
@@ -142,7 +142,7 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
       const campaign = deps.campaigns.campaigns.find((c) => c.id === message.campaignId);
       const customer = message.customerId ? await findCustomer(store, message.customerId) : null;
       const zone = zoneOf(customer, settings);
-      const coupon = message.couponCode ? await findCoupon(store, message.couponCode) : null;
+      const coupon = message.couponCode ? await findCouponRow(store, message.couponCode) : null;
       const offer: OfferView | null = coupon
         ? offerView({ ...coupon, currency: coupon.currency ?? settings.currency }, zone)
         : null;

@@ -2,9 +2,9 @@
 // report and dashboard tests: each test states exactly the history it needs.
 // Orders go through the real ingest path so the redemption hook runs.
 import type { OrderRecord } from '../../../src/core/ingest/records.ts';
-import { storeRecords } from '../../../src/db/repositories/ingest.ts';
 import { coupons, customers, messages, trackingEvents } from '../../../src/db/schema/index.ts';
 import type { Store } from '../../../src/db/store.ts';
+import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 
 export const day = 86_400_000;
 
@@ -99,7 +99,7 @@ export function order(
 }
 
 export async function ingestOrders(store: Store, records: OrderRecord[], now: number): Promise<void> {
-  await storeRecords(store, 'orders', records, now);
+  await ingestRecords({ store }, { kind: 'orders', records, now });
 }
 
 export const scenarioStart = Date.parse('2026-05-04T09:00:00Z');

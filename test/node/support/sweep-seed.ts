@@ -1,8 +1,8 @@
 // A tiny shop for sweep wiring tests (CLI, API, scheduler): one dormant
 // customer, one recent buyer, one idle cart, through the ingestion repositories.
 import { ingestSchemas } from '../../../src/core/ingest/records.ts';
-import { storeRecords } from '../../../src/db/repositories/ingest.ts';
 import type { Store } from '../../../src/db/store.ts';
+import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 
 const day = 86_400_000;
 export const seedNow = Date.parse('2026-11-23T12:00:00Z');
@@ -16,7 +16,7 @@ export async function seedSmallShop(store: Store, now = seedNow): Promise<void> 
       timezone: 'Europe/London',
     }),
   );
-  await storeRecords(store, 'customers', customers, now);
+  await ingestRecords({ store }, { kind: 'customers', records: customers, now });
   const order = (id: string, customer: string, daysAgo: number) =>
     ingestSchemas.orders.parse({
       id,
@@ -26,11 +26,13 @@ export async function seedSmallShop(store: Store, now = seedNow): Promise<void> 
       currency: 'GBP',
       total: '60.00',
     });
-  await storeRecords(
-    store,
-    'orders',
-    [order('o1', 'dormant-1', 120), order('o2', 'dormant-2', 200), order('o3', 'recent', 3)],
-    now,
+  await ingestRecords(
+    { store },
+    {
+      kind: 'orders',
+      records: [order('o1', 'dormant-1', 120), order('o2', 'dormant-2', 200), order('o3', 'recent', 3)],
+      now,
+    },
   );
   const cart = ingestSchemas.carts.parse({
     id: 'cart-1',
@@ -41,5 +43,5 @@ export async function seedSmallShop(store: Store, now = seedNow): Promise<void> 
     last_activity_at: new Date(now - 2 * 3_600_000).toISOString(),
     items: [{ product_id: 'p1', title: 'Mug', quantity: 2, unit_price: '12.50' }],
   });
-  await storeRecords(store, 'carts', [cart], now);
+  await ingestRecords({ store }, { kind: 'carts', records: [cart], now });
 }

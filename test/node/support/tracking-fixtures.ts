@@ -5,10 +5,10 @@ import { sql } from 'drizzle-orm';
 import { ingestSchemas } from '../../../src/core/ingest/records.ts';
 import { createTokenSigner, type TokenSigner, trackingPaths } from '../../../src/core/tracking/tokens.ts';
 import { createApiKey } from '../../../src/db/repositories/api-keys.ts';
-import { storeRecords } from '../../../src/db/repositories/ingest.ts';
 import { messages } from '../../../src/db/schema/index.ts';
 import type { Store } from '../../../src/db/store.ts';
 import { createApp } from '../../../src/http/create-app.ts';
+import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 
 export const baseUrl = 'https://mail.shop.example';
 export const signingSecret = 'test-signing-secret-0123456789';
@@ -44,7 +44,7 @@ export async function seedCustomer(
     marketing_consent: true,
     ...extra,
   });
-  await storeRecords(store, 'customers', [record], now);
+  await ingestRecords({ store }, { kind: 'customers', records: [record], now });
 }
 
 export interface SeedMessage {

@@ -4,7 +4,7 @@
 // preview of each step's email from the preview route.
 import { html } from 'hono/html';
 import { currencyExponent } from '../../../core/money.ts';
-import { liftText, moneyText, percent } from '../../../core/reports/format.ts';
+import { liftText, moneyText, percent, rejectedText } from '../../../core/reports/format.ts';
 import type { CampaignReport, Conversion, DayReport } from '../../../core/reports/types.ts';
 import { barChart, type Point } from './charts.ts';
 import { count, figureList, keyFigures } from './figures.ts';
@@ -41,6 +41,12 @@ ${funnel([
   ['Clicked', t.clicked],
   ['Redeemed', t.redeemed],
 ])}
+${
+  report.rejectedCodes.total > 0
+    ? html`<h2>Rejected coupon codes</h2>
+<p data-rejected="${report.rejectedCodes.total}">Codes used by orders although Rekindle holds them invalid: ${rejectedText(report.rejectedCodes)}. The shop's checkout accepted them; they are not counted as redemptions.</p>`
+    : ''
+}
 <h2>Per day</h2>
 ${dailyCharts(report.daily)}
 <h2>Mailed versus held out</h2>
