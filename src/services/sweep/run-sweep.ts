@@ -115,7 +115,7 @@ function messageRow(
 ): NewMessage & { dedupeKey: string } {
   const hit: Hit = decision.hit;
   return {
-    id: newMessageId(),
+    id: newMessageId(now),
     dedupeKey: dedupeKey(hit),
     campaignId: hit.campaignId,
     step: hit.step,
