@@ -6,8 +6,8 @@
 // src/services/sweep/resumable-sweeps.ts.
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { Store } from '../db/store.ts';
-import { runSweepInvocation } from '../services/campaigns/resumable-sweeps.ts';
-import { sweepJobForCron } from '../services/campaigns/sweep-jobs.ts';
+import { runSweepInvocation } from '../services/sweep/resumable-sweeps.ts';
+import { sweepJobForCron } from '../services/sweep/sweep-jobs.ts';
 
 export interface WorkerSweepOptions {
   /** The store on the invocation's metered D1 binding. */

@@ -7,7 +7,7 @@ import { and, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import { waitlistEntries } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
-import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-facts.ts';
+import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-fact-columns.ts';
 
 export interface BackInStockQuery {
   campaignId: string;

@@ -7,7 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import type { Store } from '../store.ts';
-import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-facts.ts';
+import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-fact-columns.ts';
 
 const hourMs = 3_600_000;
 

@@ -14,7 +14,7 @@ import {
   historyColumnList,
   packedRow,
   unpackRows,
-} from './customer-facts.ts';
+} from './customer-fact-columns.ts';
 
 const dayMs = 86_400_000;
 

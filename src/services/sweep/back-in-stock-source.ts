@@ -21,7 +21,7 @@ import {
   type WaitlistCursor,
   waitlistPage,
 } from '../../db/sweeps/back-in-stock-hits.ts';
-import { customerPart } from './customer-facts.ts';
+import { customerPart } from './customer-part.ts';
 import { capSince, type HitSource, type SourceContext, type SourcePage } from './source.ts';
 
 export const backInStockSource: HitSource = async function* (context) {

@@ -3,7 +3,7 @@
 import { audienceNeeds } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
 import { dormantPage } from '../../db/sweeps/dormant-hits.ts';
-import { customerPart } from './customer-facts.ts';
+import { customerPart } from './customer-part.ts';
 import { capSince, type HitSource } from './source.ts';
 
 export const dormantSource: HitSource = async function* (context) {

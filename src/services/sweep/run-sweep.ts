@@ -15,8 +15,8 @@ import { backInStockSource } from './back-in-stock-source.ts';
 import { cartSource } from './cart-source.ts';
 import { dormantSource } from './dormant-source.ts';
 import { newMessageId } from './message-id.ts';
-import { type CampaignReport, count, emptyReport } from './report.ts';
 import type { HitSource } from './source.ts';
+import { countDecision, emptySweepCounts, type SweepCounts } from './sweep-counts.ts';
 
 export interface SweepOptions {
   store: Store;
@@ -29,13 +29,13 @@ export interface SweepOptions {
   /** Collect every decision about this customer, for --explain. */
   explainCustomer?: string | undefined;
   pageSize?: number | undefined;
-  onProgress?: ((campaignId: string, report: CampaignReport) => void) | undefined;
+  onProgress?: ((campaignId: string, report: SweepCounts) => void) | undefined;
 }
 
 export interface SweepResult {
   now: number;
   dryRun: boolean;
-  campaigns: CampaignReport[];
+  campaigns: SweepCounts[];
   explanations: Decision[];
 }
 
@@ -56,7 +56,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const suppression = addressSuppression(store);
   const result: SweepResult = { now, dryRun, campaigns: [], explanations: [] };
   for (const campaign of campaignsToRun(options)) {
-    const report = emptyReport(campaign.id);
+    const report = emptySweepCounts(campaign.id);
     result.campaigns.push(report);
     const source = sources[campaign.trigger.type];
     if (!source) continue;
@@ -75,7 +75,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const hits = await suppression.apply(page.hits);
       const decisions = hits.map((hit) => decide(hit, campaign, settings, state, now));
       page.decided?.(decisions);
-      for (const decision of decisions) count(report, decision, now);
+      for (const decision of decisions) countDecision(report, decision, now);
       if (options.explainCustomer) result.explanations.push(...decisions);
       const chosen = decisions.filter((d) => d.outcome !== 'excluded');
       if (!dryRun && chosen.length > 0) {
