@@ -4,7 +4,6 @@
 // rules belong here, and nothing below it may read `env`.
 import type { ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
 import type { Hono } from 'hono';
-import { meterD1 } from '../adapters/scheduler/d1-query-meter.ts';
 import { createPrecompiledRenderer } from '../adapters/templates/precompiled-renderer.ts';
 import { bundledCampaignsLabel, parseBundledCampaigns } from '../config/bundled-campaigns.ts';
 import { parseWorkerEnv, type WorkerConfig } from '../config/worker-env.ts';
@@ -13,6 +12,7 @@ import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { MessageRenderer } from '../core/rendering/contract.ts';
 import { lazyTokenSigner } from '../core/tracking/lazy-signer.ts';
 import { openD1Store } from '../db/d1.ts';
+import { meterD1 } from '../db/d1-query-meter.ts';
 import { campaignFiles } from '../generated/campaign-files.ts';
 import { emailTemplates } from '../generated/email-templates.ts';
 import type { AppDeps, AppEnv, TrackingDeps } from '../http/app-env.ts';

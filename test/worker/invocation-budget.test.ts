@@ -9,8 +9,8 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { meterD1 } from '../../src/adapters/scheduler/d1-query-meter.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
+import { meterD1 } from '../../src/db/d1-query-meter.ts';
 import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import { customers, messages } from '../../src/db/schema/index.ts';
 import worker from '../../src/entry/worker.ts';

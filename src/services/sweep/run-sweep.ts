@@ -5,8 +5,9 @@
 // `suppressions` table are marked suppressed here, for every source alike.
 import { compareIds } from '../../core/campaigns/campaign.ts';
 import type { Campaign, CampaignSet } from '../../core/campaigns/types.ts';
+import { dedupeKey } from '../../core/selection/dedupe-key.ts';
 import { decide, newSelectionState } from '../../core/selection/select.ts';
-import { type Decision, dedupeKey, type Hit } from '../../core/selection/types.ts';
+import type { Decision, Hit } from '../../core/selection/types.ts';
 import { issueCoupons } from '../../db/repositories/coupons.ts';
 import { type NewMessage, writeMessages } from '../../db/repositories/messages.ts';
 import type { Store } from '../../db/store.ts';
