@@ -9,11 +9,10 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ingestSchemas } from '../../src/core/ingest/records.ts';
 import { meterD1 } from '../../src/db/d1-query-meter.ts';
-import { storeRecords } from '../../src/db/repositories/ingest.ts';
 import { customers, messages } from '../../src/db/schema/index.ts';
 import worker from '../../src/entry/worker.ts';
+import { seedDormant } from './support/sweep-seed.ts';
 import { testStore, uniquePrefix } from './support/worker-client.ts';
 
 const day = 86_400_000;
@@ -57,33 +56,6 @@ async function seedDue(prefix: string, count: number, dueAt: number): Promise<vo
   }
 }
 
-/** Dormant customers for the nightly sweep to find: it has work too. */
-async function seedDormant(prefix: string, count: number): Promise<void> {
-  const ids = Array.from({ length: count }, (_, i) => `${prefix}-dormant${String(i).padStart(3, '0')}`);
-  await storeRecords(
-    testStore(),
-    'customers',
-    ids.map((id) =>
-      ingestSchemas.customers.parse({ id, email: `${id}@example.com`, marketing_consent: true }),
-    ),
-    firedAt - 200 * day,
-  );
-  await storeRecords(
-    testStore(),
-    'orders',
-    ids.map((id, i) =>
-      ingestSchemas.orders.parse({
-        id: `${id}-o`,
-        customer_id: id,
-        placed_at: new Date(firedAt - (100 + i) * day).toISOString(),
-        currency: 'GBP',
-        total: '45.00',
-      }),
-    ),
-    firedAt - 200 * day,
-  );
-}
-
 /** Fires one cron invocation on a counting wrapper of DB; answers the queries it made. */
 async function fire(cron: string, scheduledTime: number, vars: Record<string, string>): Promise<number> {
   vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -111,7 +83,8 @@ describe('one invocation, one query budget', () => {
   it('sweeps and delivery together never pass the budget; the rest is sent on later ticks', async () => {
     const prefix = uniquePrefix();
     await seedDue(prefix, 30, firedAt - 60_000);
-    await seedDormant(prefix, 12);
+    // The nightly sweep has work too.
+    await seedDormant(prefix, 12, firedAt);
     const budget = { QUERY_BUDGET: '60', SWEEP_QUERY_BUDGET: '30', SWEEP_PAGE_SIZE: '4' };
 
     const used = [await fire('0 3 * * *', firedAt, budget)];
