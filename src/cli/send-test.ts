@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { TemplateError } from '../adapters/templates/mjml-renderer.ts';
 import { sampleView } from '../core/rendering/sample-view.ts';
-import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
+import { createNodeDelivery } from '../entry/node-delivery.ts';
 import { prepareMail } from '../services/delivery/prepare-mail.ts';
 import { parseCommandLine, parseStepNumber } from './args.ts';
 import { findCampaignStep, loadCampaignSetFor } from './campaign-set.ts';

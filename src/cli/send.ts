@@ -1,8 +1,8 @@
 // rekindle send: drains the outbox once (claim due messages, recheck, render,
 // send through the configured transport, record) and prints the counts.
 import { resolve } from 'node:path';
+import { createNodeDelivery } from '../entry/node-delivery.ts';
 import { drainOutbox } from '../services/delivery/drain-outbox.ts';
-import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
 import { parseCommandLine } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type Command, printJson, printTable, UsageError } from './io.ts';

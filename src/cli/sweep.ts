@@ -5,10 +5,10 @@
 import { type TriggerType, triggerTypes } from '../core/campaigns/trigger-block.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import { parseInstant } from '../core/time.ts';
-import { explainCustomer } from '../services/campaigns/explain-sweep.ts';
-import { sweepReportJson, sweepTableRow } from '../services/campaigns/sweep-report-json.ts';
-import type { CampaignReport } from '../services/sweep/report.ts';
+import { explainCustomer } from '../services/sweep/explain-sweep.ts';
 import { runSweep, type SweepResult } from '../services/sweep/run-sweep.ts';
+import type { SweepCounts } from '../services/sweep/sweep-counts.ts';
+import { sweepReportJson, sweepTableRow } from '../services/sweep/sweep-report-json.ts';
 import { parseCommandLine } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
@@ -97,7 +97,7 @@ function checkCampaign(set: CampaignSet, id: string | undefined): void {
   if (!campaign.enabled) throw new UsageError(`--campaign: '${id}' is disabled (enabled: false in its file)`);
 }
 
-function drawProgress(io: CliIO): (campaignId: string, report: CampaignReport) => void {
+function drawProgress(io: CliIO): (campaignId: string, report: SweepCounts) => void {
   return (campaignId, r) => {
     io.stderr.write(
       `\rsweeping ${campaignId}: ${r.eligible.toLocaleString('en')} eligible, ${r.scheduled.toLocaleString('en')} scheduled   `,

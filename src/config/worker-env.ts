@@ -29,8 +29,14 @@ const workerEnvSchema = z.object({
   MAIL_HTTP_FORMAT: z.enum(['mime', 'json']).default('mime'),
   UNSUBSCRIBE_MAILTO: z.string().min(3).optional(),
   /**
-   * D1 queries a scheduled sweep may use per invocation (the platform allows
-   * 1000); the rest of the invocation (delivery, bookkeeping) keeps the remainder.
+   * D1 queries one Cron Trigger invocation may make in all, sweeps and
+   * delivery together, counted by one meter (the platform allows 1000 on the
+   * paid plan, 50 on the free one).
+   */
+  QUERY_BUDGET: z.coerce.number().int().min(10).max(1000).default(1000),
+  /**
+   * The sweeps' share of QUERY_BUDGET (capped at it): delivery always keeps
+   * the rest, and gets whatever the sweeps leave unused.
    */
   SWEEP_QUERY_BUDGET: z.coerce.number().int().min(10).max(1000).default(800),
   /** Hits per sweep page on D1: a page is a few queries, however many rows it holds. */

@@ -8,7 +8,7 @@ import type { CampaignSet } from '../core/campaigns/types.ts';
 import { loggableReason } from '../core/errors.ts';
 import type { Store } from '../db/store.ts';
 import { runDeliveryLoop } from '../services/delivery/delivery-loop.ts';
-import { createNodeDelivery } from '../services/delivery/node-delivery.ts';
+import { createNodeDelivery } from './node-delivery.ts';
 
 export interface DeliveryLoopHandle {
   /** Stops the current loop and starts one on this set. */

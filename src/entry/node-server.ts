@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { nodeTokenSigner } from '../adapters/crypto/node-signer.ts';
 import { type ScheduledJob, type Scheduler, startScheduler } from '../adapters/scheduler/cron-scheduler.ts';
-import { type SweepScheduleContext, sweepScheduleJobs } from '../adapters/scheduler/sweep-schedule.ts';
 import { createMjmlRenderer } from '../adapters/templates/mjml-renderer.ts';
 import { campaignFolderSource } from '../config/campaign-set-source.ts';
 import { ConfigError, type NodeConfig, resolveSigningSecret } from '../config/env.ts';
@@ -17,6 +16,7 @@ import { createApp } from '../http/create-app.ts';
 import { openCampaignRegistry, type ReloadOutcome } from '../services/campaigns/campaign-registry.ts';
 import { writeEngagementBehind } from '../services/tracking/engagement-recorder.ts';
 import { type DeliveryLoopHandle, startDeliveryLoop } from './node-delivery-loop.ts';
+import { type SweepScheduleContext, sweepScheduleJobs } from './sweep-schedule.ts';
 
 export interface RunningServer {
   port: number;

@@ -1,20 +1,22 @@
 // The sweeps of one Cron Trigger invocation on D1: the job the cron names
 // (wrangler.toml [triggers]: "*/5 * * * *" cart + back-in-stock, "0 3 * * *"
-// dormant) and any job an earlier invocation left unfinished, within a budget
-// of D1 queries counted at the binding. Wiring only; the rules live in
-// src/services/campaigns/resumable-sweeps.ts.
-import type { D1Database } from '@cloudflare/workers-types';
-import { meterD1 } from '../adapters/scheduler/d1-query-meter.ts';
+// dormant) and any job an earlier invocation left unfinished, within the
+// sweeps' share of the invocation's D1 queries, counted by the meter the
+// whole invocation shares. Wiring only; the rules live in
+// src/services/sweep/resumable-sweeps.ts.
 import type { CampaignSet } from '../core/campaigns/types.ts';
-import { openD1Store } from '../db/d1.ts';
-import { runSweepInvocation } from '../services/campaigns/resumable-sweeps.ts';
-import { sweepJobForCron } from '../services/campaigns/sweep-jobs.ts';
+import type { Store } from '../db/store.ts';
+import { runSweepInvocation } from '../services/sweep/resumable-sweeps.ts';
+import { sweepJobForCron } from '../services/sweep/sweep-jobs.ts';
 
 export interface WorkerSweepOptions {
-  db: D1Database;
+  /** The store on the invocation's metered D1 binding. */
+  store: Store;
   campaigns: CampaignSet;
-  /** D1 queries the sweeps may use in this invocation. */
+  /** Queries the sweeps may have used, counted from the start of the invocation. */
   budget: number;
+  /** Queries the invocation has used so far (the shared meter). */
+  spent(): number;
   pageSize: number;
 }
 
@@ -22,21 +24,19 @@ export async function runWorkerSweeps(
   event: { cron: string; scheduledTime: number },
   options: WorkerSweepOptions,
 ): Promise<void> {
-  const { db, meter } = meterD1(options.db);
   const fired = sweepJobForCron(event.cron, options.campaigns.settings);
   if (!fired) console.error(`rekindle: cron "${event.cron}" names no sweep; only unfinished sweeps run`);
   await runSweepInvocation({
-    store: openD1Store(db),
+    store: options.store,
     campaigns: options.campaigns,
     fired,
     // The time the trigger was due, not when the isolate got to it: replays and tests agree.
     now: event.scheduledTime,
     pageSize: options.pageSize,
     budget: options.budget,
-    spent: () => meter.count,
+    spent: options.spent,
     // Saving the cursor after a stop, plus slack for a source's reads between pages.
     margin: 5,
     log: (line) => console.log(`rekindle: ${line}`),
   });
-  console.log(`rekindle: cron "${event.cron}" used ${meter.count} D1 queries (budget ${options.budget})`);
 }

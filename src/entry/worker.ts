@@ -12,6 +12,7 @@ import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { MessageRenderer } from '../core/rendering/contract.ts';
 import { lazyTokenSigner } from '../core/tracking/lazy-signer.ts';
 import { openD1Store } from '../db/d1.ts';
+import { meterD1 } from '../db/d1-query-meter.ts';
 import { campaignFiles } from '../generated/campaign-files.ts';
 import { emailTemplates } from '../generated/email-templates.ts';
 import type { AppDeps, AppEnv, TrackingDeps } from '../http/app-env.ts';
@@ -19,7 +20,7 @@ import { createApp } from '../http/create-app.ts';
 import { errorBody } from '../http/on-error.ts';
 import { CampaignSetError } from '../services/campaigns/campaign-registry.ts';
 import { drainOutbox } from '../services/delivery/drain-outbox.ts';
-import { createWorkerDelivery, workerDrainLimit } from '../services/delivery/worker-delivery.ts';
+import { createWorkerDelivery } from './worker-delivery.ts';
 import { runWorkerSweeps } from './worker-sweeps.ts';
 
 /** What a scheduled job is handed: the app's dependencies plus the Worker config. */
@@ -75,7 +76,9 @@ function workerTracking(config: WorkerConfig): TrackingDeps | undefined {
 /**
  * Runs the jobs behind one Cron Trigger, keyed on `event.cron` as listed in
  * wrangler.toml [triggers]: the sweeps (cart + stock every 5 minutes, dormant
- * nightly, each resumable within a D1 query budget), then the delivery drain.
+ * nightly, each resumable), then the delivery drain, all on one D1 meter:
+ * the sweeps stop within their share of QUERY_BUDGET, delivery sizes its
+ * batches to what they left, and what does not fit waits for the next tick.
  * Not exported: a Worker module's named exports become
  * entrypoints. An invalid bundled campaign set fails the invocation, visibly.
  */
@@ -86,25 +89,31 @@ async function runScheduled(
   const { config } = wired.deps;
   const load = await wired.campaigns;
   if (!load.ok) throw new CampaignSetError(bundledCampaignsLabel, load.errors);
+  // One meter per invocation: every query of the sweeps and of delivery goes through it.
+  const { db, meter } = meterD1(config.DB);
+  const store = openD1Store(db);
+  const budget = config.QUERY_BUDGET;
   await runWorkerSweeps(event, {
-    db: config.DB,
+    store,
     campaigns: load.set,
-    budget: config.SWEEP_QUERY_BUDGET,
+    budget: Math.min(config.SWEEP_QUERY_BUDGET, budget),
+    spent: () => meter.count,
     pageSize: config.SWEEP_PAGE_SIZE,
   });
-  // Then send what is due, within what the sweeps left of the invocation's
-  // queries; the rest waits for the next tick. Skipped until mail is configured.
-  // Time runs from the trigger's scheduled time, as the sweeps' does, so a
-  // replayed or late trigger sends what was due then (the skew is ~0 live).
+  // Then send what is due. Skipped until mail is configured. Time runs from
+  // the trigger's scheduled time, as the sweeps' does, so a replayed or late
+  // trigger sends what was due then (the skew is ~0 live).
   const skew = event.scheduledTime - Date.now();
   const delivery = createWorkerDelivery({
     config,
-    store: wired.deps.store,
+    store,
     campaigns: load.set,
     renderer: wired.renderer,
     now: () => Date.now() + skew,
+    queries: { left: () => budget - meter.count },
   });
-  if (delivery) await drainOutbox({ ...delivery, limit: workerDrainLimit });
+  if (delivery) await drainOutbox(delivery);
+  console.log(`rekindle: cron "${event.cron}" used ${meter.count} D1 queries (budget ${budget})`);
 }
 
 export default {

@@ -6,7 +6,7 @@ import { parseBundledCampaigns } from '../../src/config/bundled-campaigns.ts';
 import { bundledCampaignsPath, renderCampaignBundle } from '../../src/config/campaign-bundle.ts';
 import { loadCampaigns } from '../../src/config/campaign-loader.ts';
 import { campaignFiles } from '../../src/generated/campaign-files.ts';
-import { sweepJobForCron, workerCronJobs } from '../../src/services/campaigns/sweep-jobs.ts';
+import { sweepJobForCron, workerCronJobs } from '../../src/services/sweep/sweep-jobs.ts';
 
 describe('bundled campaigns for the Worker', () => {
   it('the committed bundle matches campaigns/ (run npm run build:worker when this fails)', async () => {

@@ -14,9 +14,9 @@ import { parseNodeEnv } from '../../src/config/env.ts';
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
 import * as schema from '../../src/db/schema/index.ts';
+import { createNodeDelivery } from '../../src/entry/node-delivery.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { drainOutbox } from '../../src/services/delivery/drain-outbox.ts';
-import { createNodeDelivery } from '../../src/services/delivery/node-delivery.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
 
 const now = Date.parse('2026-11-01T12:00:00Z');

@@ -4,7 +4,7 @@ import { loadCampaigns } from '../../src/config/campaign-loader.ts';
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
 import { createApp } from '../../src/http/create-app.ts';
-import type { SweepReportJson } from '../../src/services/campaigns/sweep-report-json.ts';
+import type { SweepReportJson } from '../../src/services/sweep/sweep-report-json.ts';
 import { seedNow, seedSmallShop } from './support/sweep-seed.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
 

@@ -84,6 +84,20 @@ describe('dormant sweep', () => {
     expect((await messages()).map((m) => m.customer_id)).toEqual(['c', 'e']);
   });
 
+  it("gives each message an id carrying the sweep's now, not the wall clock", async () => {
+    // Swept as of 10 days ago: the UUIDv7 time field of every new id says so.
+    const at = now - 10 * day;
+    await sweep([dormantCampaign()], { at });
+    const rows = await temp.store.db.all<{ id: string; created_at: number }>(
+      sql`select id, created_at from messages order by id`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(Number.parseInt(row.id.replace('-', '').slice(0, 12), 16)).toBe(at);
+      expect(row.created_at).toBe(at);
+    }
+  });
+
   it('a dry run reports the same and writes nothing', async () => {
     const result = await sweep([dormantCampaign()], { dryRun: true });
     expect(result.campaigns[0]).toMatchObject({ eligible: 2, scheduled: 2 });

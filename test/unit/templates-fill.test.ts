@@ -7,7 +7,6 @@ import { htmlToText, tidyText } from '../../src/adapters/templates/html-to-text.
 import { resolvePartials, type SourceReader } from '../../src/adapters/templates/partials.ts';
 import { recoveryUrlWithCoupon } from '../../src/core/rendering/recovery-url.ts';
 import { sampleView } from '../../src/core/rendering/sample-view.ts';
-import { cartIdFromRef, restockIdFromRef } from '../../src/services/render/build-view.ts';
 import { dormantCampaign, shopSettings } from '../node/support/campaign-fixtures.ts';
 
 const script = '<script>alert(1)</script>';
@@ -131,13 +130,5 @@ describe('links and trigger refs', () => {
     expect(recoveryUrlWithCoupon('javascript:alert(document.cookie)', 'CART-1')).toBeNull();
     expect(recoveryUrlWithCoupon(' https://s.example/r', 'CART-1')).toBeNull();
     expect(recoveryUrlWithCoupon(null, 'CART-1')).toBeNull();
-  });
-
-  it('reads the cart id and restock id the sweeps put in trigger_ref', () => {
-    expect(cartIdFromRef('cartc-1@1767225600000')).toBe('c-1');
-    expect(cartIdFromRef('cartweird@id@1767225600000')).toBe('weird@id');
-    expect(cartIdFromRef('lp1767225600000')).toBeNull();
-    expect(restockIdFromRef('restock42')).toBe(42);
-    expect(restockIdFromRef('restockX')).toBeNull();
   });
 });

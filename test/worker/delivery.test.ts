@@ -5,9 +5,9 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createPrecompiledRenderer } from '../../src/adapters/templates/precompiled-renderer.ts';
 import { customers, messages } from '../../src/db/schema/index.ts';
+import { createWorkerDelivery } from '../../src/entry/worker-delivery.ts';
 import { emailTemplates } from '../../src/generated/email-templates.ts';
 import { drainOutbox } from '../../src/services/delivery/drain-outbox.ts';
-import { createWorkerDelivery } from '../../src/services/delivery/worker-delivery.ts';
 import { dormantCampaign, shopSettings } from '../node/support/campaign-fixtures.ts';
 import { testStore, uniquePrefix } from './support/worker-client.ts';
 
@@ -67,6 +67,7 @@ describe('delivery in workerd', () => {
       },
       renderer: createPrecompiledRenderer(emailTemplates),
       now: () => now,
+      queries: { left: () => 1000 },
       fetch: async (url, init) => {
         posted.push({ url: String(url), headers: new Headers(init?.headers), body: String(init?.body) });
         return Response.json({ id: 'provider-42' }, { status: 202 });

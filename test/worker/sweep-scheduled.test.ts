@@ -15,6 +15,7 @@ import worker from '../../src/entry/worker.ts';
 import { campaignFiles } from '../../src/generated/campaign-files.ts';
 import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
+import { seedDormant } from './support/sweep-seed.ts';
 import { testStore, uniquePrefix } from './support/worker-client.ts';
 
 const day = 86_400_000;
@@ -25,42 +26,6 @@ const firedAt = Date.parse('2027-06-01T03:00:00Z');
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-async function seedDormant(prefix: string, count: number): Promise<void> {
-  const store = testStore();
-  const ids = Array.from({ length: count }, (_, i) => `${prefix}-c${String(i).padStart(3, '0')}`);
-  await ingestRecords(
-    { store },
-    {
-      kind: 'customers',
-      records: ids.map((id) =>
-        ingestSchemas.customers.parse({
-          id,
-          email: `${id}@example.com`,
-          marketing_consent: true,
-          timezone: 'UTC',
-        }),
-      ),
-      now: firedAt,
-    },
-  );
-  await ingestRecords(
-    { store },
-    {
-      kind: 'orders',
-      records: ids.map((id, i) =>
-        ingestSchemas.orders.parse({
-          id: `${id}-o`,
-          customer_id: id,
-          placed_at: new Date(firedAt - (100 + i) * day).toISOString(),
-          currency: 'GBP',
-          total: '45.00',
-        }),
-      ),
-      now: firedAt,
-    },
-  );
-}
 
 async function seedCart(prefix: string): Promise<void> {
   const owner = `${prefix}-shopper`;
@@ -117,7 +82,7 @@ async function pendingJobs(): Promise<string[]> {
 describe('scheduled sweeps on D1', () => {
   it('the nightly cron schedules the dormant campaign; the 5-minute cron the cart reminders', async () => {
     const prefix = uniquePrefix();
-    await seedDormant(prefix, 5);
+    await seedDormant(prefix, 5, firedAt);
     await seedCart(prefix);
 
     const nightly = await fire('0 3 * * *', firedAt);
@@ -141,7 +106,7 @@ describe('scheduled sweeps on D1', () => {
   it('stops within its query budget and the next invocations carry on to the end', async () => {
     const prefix = uniquePrefix();
     // More customers than one invocation of this budget can page through.
-    await seedDormant(prefix, 200);
+    await seedDormant(prefix, 200, firedAt);
     const tight = { SWEEP_QUERY_BUDGET: '40', SWEEP_PAGE_SIZE: '10' };
 
     const first = await fire('0 3 * * *', firedAt, tight);
@@ -168,7 +133,7 @@ describe('scheduled sweeps on D1', () => {
 
   it('two sweeps at once on one D1 database write each message once', async () => {
     const prefix = uniquePrefix();
-    await seedDormant(prefix, 8);
+    await seedDormant(prefix, 8, firedAt);
     const load = await parseBundledCampaigns(campaignFiles);
     if (!load.ok) throw new Error('the bundled campaigns must be valid');
     // Both sweeps read their first page before either writes it: a real race.
@@ -213,7 +178,7 @@ describe('scheduled sweeps on D1', () => {
 
   it('then delivers: the cron renders the bundled templates and posts MIME to the mail provider', async () => {
     const prefix = uniquePrefix();
-    await seedDormant(prefix, 3);
+    await seedDormant(prefix, 3, firedAt);
     const mail = {
       MAIL_HTTP_URL: 'https://mail-standin.test/send',
       SIGNING_SECRET: 'worker-test-signing-secret-0123',

@@ -5,6 +5,7 @@
 // null to send it. Pure: the facts are read by the outbox repository.
 import { needsMarketingConsent } from '../campaigns/consent.ts';
 import type { Campaign, CampaignStep, ShopSettings } from '../campaigns/types.ts';
+import { parseCartRef, parseDormantRef } from '../triggers/trigger-ref.ts';
 
 export const cancelReasons = [
   'no_address',
@@ -84,23 +85,22 @@ export function recheck(
 }
 
 /**
- * What a message's trigger instance says about when it started, from the
- * sweep's instance formats: dormant `lp<last purchase ms>`, abandoned cart
- * `cart<cart id>@<last activity ms>`. Null when the ref has another shape.
+ * What a message's trigger ref says about when its trigger started, read by
+ * its owner (src/core/triggers/trigger-ref.ts): dormant `lp<last purchase
+ * ms>`, abandoned cart `cart<cart id>@<last activity ms>`. Null when the ref
+ * has another shape.
  */
 export function parseTriggerRef(
   triggerKind: string,
   triggerRef: string,
 ): { since: number; cartId?: string } | null {
   if (triggerKind === 'dormant') {
-    const match = /^lp(-?\d+)$/.exec(triggerRef);
-    return match ? { since: Number(match[1]) } : null;
+    const since = parseDormantRef(triggerRef);
+    return since === null ? null : { since };
   }
   if (triggerKind === 'abandoned_cart') {
-    const at = triggerRef.lastIndexOf('@');
-    if (!triggerRef.startsWith('cart') || at < 0) return null;
-    const since = Number(triggerRef.slice(at + 1));
-    return Number.isFinite(since) ? { since, cartId: triggerRef.slice('cart'.length, at) } : null;
+    const cart = parseCartRef(triggerRef);
+    return cart && { since: cart.lastActivityAt, cartId: cart.cartId };
   }
   return null;
 }

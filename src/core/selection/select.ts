@@ -17,10 +17,11 @@
 
 import { needsMarketingConsent } from '../campaigns/consent.ts';
 import type { Campaign, ShopSettings } from '../campaigns/types.ts';
+import { customerKey } from './dedupe-key.ts';
 import { nextFreeSlot } from './frequency-cap.ts';
 import { isHeldOut } from './holdout.ts';
 import { nextAllowedTime } from './send-window.ts';
-import { customerKey, type Decision, type Hit } from './types.ts';
+import type { Decision, Hit } from './types.ts';
 
 const dayMs = 86_400_000;
 

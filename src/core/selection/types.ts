@@ -44,14 +44,3 @@ export type Decision =
   | { hit: Hit; outcome: 'scheduled'; dueAt: number; note?: string }
   | { hit: Hit; outcome: 'held_out'; dueAt: number }
   | { hit: Hit; outcome: 'excluded'; rule: ExclusionRule; detail: string };
-
-export function customerKey(hit: Pick<Hit, 'customerId' | 'email'>): string {
-  return hit.customerId ?? `email:${hit.email}`;
-}
-
-/** campaign:step:customer:instance: unique in the database, so nothing is mailed twice. */
-export function dedupeKey(
-  hit: Pick<Hit, 'campaignId' | 'step' | 'customerId' | 'email' | 'instance'>,
-): string {
-  return `${hit.campaignId}:${hit.step}:${customerKey(hit)}:${hit.instance}`;
-}

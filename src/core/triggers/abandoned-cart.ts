@@ -1,6 +1,8 @@
 // The abandoned-cart series as a pure rule over one cart. A sweep schedules the
 // latest step that is due; earlier steps a late sweep missed are skipped, not
 // sent out of order.
+import { cartRef } from './trigger-ref.ts';
+
 const hourMs = 3_600_000;
 
 export interface CartStep {
@@ -41,5 +43,5 @@ export function matchAbandonedCart(
   if (step < 0) return { match: false, reason: `idle less than ${steps[0]?.delayHours ?? 0} h` };
   const dueAt = facts.lastActivityAt + steps[step]!.delayHours * hourMs;
   // The instance includes the activity time: a cart touched again is a new abandonment.
-  return { match: true, step, dueAt, instance: `cart${cartId}@${facts.lastActivityAt}` };
+  return { match: true, step, dueAt, instance: cartRef(cartId, facts.lastActivityAt) };
 }

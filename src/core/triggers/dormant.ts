@@ -4,6 +4,7 @@
 const dayMs = 86_400_000;
 
 import type { DormantTrigger } from '../campaigns/types.ts';
+import { dormantRef } from './trigger-ref.ts';
 
 export type { DormantTrigger };
 
@@ -44,7 +45,7 @@ export function matchDormant(trigger: DormantTrigger, facts: PurchaseFacts, now:
     }
   }
   // One dormancy episode per last purchase: buying again starts a new one.
-  return { match: true, instance: `lp${facts.lastPurchaseAt}` };
+  return { match: true, instance: dormantRef(facts.lastPurchaseAt) };
 }
 
 /**

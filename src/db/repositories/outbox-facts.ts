@@ -7,6 +7,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RecheckFacts } from '../../core/delivery/recheck.ts';
 import { parseTriggerRef } from '../../core/delivery/recheck.ts';
 import { hashEmail } from '../../core/email-hash.ts';
+import { parseRestockRef } from '../../core/triggers/trigger-ref.ts';
 import { carts, customers, orders, products, restocks, suppressions } from '../schema/index.ts';
 import type { Store } from '../store.ts';
 import type { ClaimedMessage } from './outbox.ts';
@@ -97,8 +98,8 @@ export async function loadRecheckFacts(
 }
 
 function restockId(triggerRef: string): string | null {
-  const match = /^restock(\d+)$/.exec(triggerRef);
-  return match ? match[1]! : null;
+  const id = parseRestockRef(triggerRef);
+  return id === null ? null : String(id);
 }
 
 function unique(values: readonly (string | null)[]): string[] {

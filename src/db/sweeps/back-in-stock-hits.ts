@@ -5,9 +5,12 @@
 // markNotified, which the runner batches with the messages it writes.
 import { and, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
+import { restockRef } from '../../core/triggers/trigger-ref.ts';
 import { waitlistEntries } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
-import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-facts.ts';
+import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-fact-columns.ts';
+import { customerKeySql, dedupeKeySql } from './dedupe-key-sql.ts';
+import { heldCartInstanceSql, restockRefSql, waitlistInstanceSql } from './trigger-ref-sql.ts';
 
 export interface BackInStockQuery {
   campaignId: string;
@@ -51,7 +54,7 @@ export async function restockPage(
       ${carts}
     )
     SELECT p.id AS product_id, r.id AS restock_id, r.quantity, r.at AS restocked_at,
-      ${sentColumn(query.campaignId, sql`'restock' || r.id`)}
+      ${sentColumn(query.campaignId, restockRefSql(sql.raw('r.id')))}
     FROM waited k
     JOIN products p ON p.id = k.product_id
     JOIN restocks r ON r.id = (
@@ -74,11 +77,6 @@ function sentColumn(campaignId: string, triggerRef: SQL): SQL {
   return sql`(SELECT count(*) FROM messages m
     WHERE m.trigger_kind = 'back_in_stock' AND m.campaign_id = ${campaignId} AND m.trigger_ref = ${triggerRef}
       AND m.status NOT IN ('cancelled', 'held_out')) AS sent`;
-}
-
-/** The trigger_ref of every message a restock allows. */
-export function restockRef(restock: Pick<RestockRow, 'restock_id'>): string {
-  return `restock${restock.restock_id}`;
 }
 
 export interface WaitlistCursor {
@@ -129,13 +127,9 @@ export async function waitlistPage(
       LIMIT ${limit}
     )
     SELECT e.entry_id, e.email, e.created_at, e.customer_id, c.timezone, c.country, c.tags, c.marketing_consent,
-      ${sentColumn(query.campaignId, sql`${restockRef(restock)}`)},
+      ${sentColumn(query.campaignId, sql`${restockRef(restock.restock_id)}`)},
       (c.suppressed_at IS NOT NULL OR ${addressSuppressed(sql.raw('e.email'))}) AS suppressed,
-      EXISTS (
-        SELECT 1 FROM messages m
-        WHERE m.dedupe_key = ${`${query.campaignId}:0:`} || coalesce(e.customer_id, 'email:' || e.email)
-          || ':wl' || e.entry_id
-      ) AS already_messaged
+      EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${waitlistKey(query.campaignId)}) AS already_messaged
       ${audienceColumns(customerId, query.audience)}
       ${messageHistoryColumns(customerId, query.campaignId, query.capSince, { email: sql.raw('e.email') })}
     FROM e LEFT JOIN customers c ON c.id = e.customer_id
@@ -159,7 +153,6 @@ export async function heldCartPage(
 ): Promise<HeldCartRow[]> {
   const onlyCustomer = query.customerId === undefined ? sql`` : sql`AND c.customer_id = ${query.customerId}`;
   const customerId = sql.raw('h.customer_id');
-  const instance = `:bis${restock.product_id}cart`;
   return store.db.all<HeldCartRow>(sql`
     WITH h AS (
       SELECT c.id AS cart_id, c.customer_id, coalesce(c.email, cu.email) AS email,
@@ -174,12 +167,10 @@ export async function heldCartPage(
       LIMIT ${limit}
     )
     SELECT h.cart_id, h.customer_id, h.email, h.timezone, h.country, h.tags, h.marketing_consent,
-      ${sentColumn(query.campaignId, sql`${restockRef(restock)}`)},
+      ${sentColumn(query.campaignId, sql`${restockRef(restock.restock_id)}`)},
       (h.suppressed_at IS NOT NULL OR ${addressSuppressed(sql.raw('h.email'))}) AS suppressed,
       EXISTS (
-        SELECT 1 FROM messages m
-        WHERE m.dedupe_key = ${`${query.campaignId}:0:`} || coalesce(h.customer_id, 'email:' || h.email)
-          || ${instance} || h.cart_id
+        SELECT 1 FROM messages m WHERE m.dedupe_key = ${heldCartKey(query.campaignId, restock.product_id)}
       ) AS already_messaged
       ${audienceColumns(customerId, query.audience)}
       ${messageHistoryColumns(customerId, query.campaignId, query.capSince, { email: sql.raw('h.email') })}
@@ -209,4 +200,24 @@ export function markNotified(store: Store, entryIds: readonly string[], now: num
 /** A suppressed address stays suppressed whichever customer row (or none) it arrives with. */
 function addressSuppressed(email: SQL): SQL {
   return sql`EXISTS (SELECT 1 FROM customers s WHERE s.email = ${email} AND s.suppressed_at IS NOT NULL)`;
+}
+
+/** The dedupe key of a waitlist page row (`e`): a back-in-stock campaign has one step. */
+export function waitlistKey(campaignId: string): SQL {
+  return dedupeKeySql(
+    campaignId,
+    0,
+    customerKeySql(sql.raw('e.customer_id'), sql.raw('e.email')),
+    waitlistInstanceSql(sql.raw('e.entry_id')),
+  );
+}
+
+/** The dedupe key of a held-cart page row (`h`) for one product. */
+export function heldCartKey(campaignId: string, productId: string): SQL {
+  return dedupeKeySql(
+    campaignId,
+    0,
+    customerKeySql(sql.raw('h.customer_id'), sql.raw('h.email')),
+    heldCartInstanceSql(sql`${productId}`, sql.raw('h.cart_id')),
+  );
 }

@@ -7,7 +7,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import type { Store } from '../store.ts';
-import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-facts.ts';
+import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-fact-columns.ts';
+import { customerKeySql, dedupeKeySql } from './dedupe-key-sql.ts';
+import { cartRefSql } from './trigger-ref-sql.ts';
 
 const hourMs = 3_600_000;
 
@@ -92,14 +94,10 @@ export async function cartPage(
         SELECT 1 FROM orders o
         WHERE o.customer_id = k.customer_id AND o.status = 'paid' AND o.placed_at > k.last_activity_at
       ) AS ordered_since,
-      EXISTS (
-        SELECT 1 FROM messages m
-        WHERE m.dedupe_key = ${query.campaignId} || ':' || k.step || ':'
-          || coalesce(k.customer_id, 'email:' || k.email) || ':cart' || k.cart_id || '@' || k.last_activity_at
-      ) AS already_messaged
+      EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${cartKey(query.campaignId)}) AS already_messaged
       ${audienceColumns(customerId, query.audience)}
       ${messageHistoryColumns(customerId, query.campaignId, query.capSince, {
-        seriesRef: sql`'cart' || k.cart_id || '@' || k.last_activity_at`,
+        seriesRef: cartSeriesRef,
         email: sql.raw('k.email'),
       })}
     FROM page k
@@ -114,4 +112,17 @@ function latestDueStep(delays: readonly number[], now: number): SQL {
     .map((delay, index) => sql`WHEN ${now} - c.last_activity_at >= ${delay} THEN ${sql.raw(String(index))}`)
     .reverse();
   return sql`CASE ${sql.join(branches, sql` `)} ELSE -1 END`;
+}
+
+/** A page row's trigger ref: the cart and its activity time (the series its steps share). */
+const cartSeriesRef = cartRefSql(sql.raw('k.cart_id'), sql.raw('k.last_activity_at'));
+
+/** The dedupe key of a page row's due step. */
+export function cartKey(campaignId: string): SQL {
+  return dedupeKeySql(
+    campaignId,
+    sql.raw('k.step'),
+    customerKeySql(sql.raw('k.customer_id'), sql.raw('k.email')),
+    cartSeriesRef,
+  );
 }

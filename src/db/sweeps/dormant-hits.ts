@@ -2,7 +2,7 @@
 // the partial index on paid orders in customer order, so each page costs what
 // its rows cost and the whole audience is never in memory at once. Mirrors
 // matchDormant in src/core/triggers/dormant.ts (tested against it).
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import type { DormantTrigger } from '../../core/triggers/dormant.ts';
 import type { Store } from '../store.ts';
@@ -14,7 +14,9 @@ import {
   historyColumnList,
   packedRow,
   unpackRows,
-} from './customer-facts.ts';
+} from './customer-fact-columns.ts';
+import { dedupeKeySql } from './dedupe-key-sql.ts';
+import { dormantRefSql } from './trigger-ref-sql.ts';
 
 const dayMs = 86_400_000;
 
@@ -61,7 +63,6 @@ export async function dormantPage(
   }
   const onlyCustomer = query.customerId === undefined ? sql`` : sql`AND customer_id = ${query.customerId}`;
   const customerId = sql.raw('p.customer_id');
-  const dedupePrefix = `${query.campaignId}:0:`;
   const columns: Column[] = [
     column('customer_id', sql`p.customer_id`),
     column('email', sql`c.email`),
@@ -75,7 +76,7 @@ export async function dormantPage(
     column('last_at', sql`p.last_at`),
     column(
       'already_messaged',
-      sql`EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${dedupePrefix} || p.customer_id || ':lp' || p.last_at)`,
+      sql`EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${dormantKey(query.campaignId)})`,
     ),
     ...audienceColumnList(customerId, { ...query.audience, purchases: false }),
     ...historyColumnList(customerId, query.campaignId, query.capSince),
@@ -95,4 +96,9 @@ export async function dormantPage(
     FROM purchases p LEFT JOIN customers c ON c.id = p.customer_id
     ORDER BY p.customer_id`);
   return unpackRows<DormantRow>(rows, columns);
+}
+
+/** The dedupe key of a page row's dormancy episode (a dormant campaign has one step). */
+export function dormantKey(campaignId: string): SQL {
+  return dedupeKeySql(campaignId, 0, sql`p.customer_id`, dormantRefSql(sql`p.last_at`));
 }

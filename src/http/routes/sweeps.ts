@@ -6,10 +6,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { triggerTypes } from '../../core/campaigns/trigger-block.ts';
-import { AppError, describeIssues } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { parseInstant } from '../../core/time.ts';
-import { sweepReportJson } from '../../services/campaigns/sweep-report-json.ts';
 import { runSweep } from '../../services/sweep/run-sweep.ts';
+import { sweepReportJson } from '../../services/sweep/sweep-report-json.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 import { parseJsonText } from '../json-body.ts';
@@ -57,17 +57,8 @@ export function sweepRoutes(): Hono<AppEnv> {
       );
     }
     const raw = await readJsonObject(c.req.raw);
-    const parsed = sweepBody.safeParse(raw);
-    if (!parsed.success) {
-      const details = describeIssues(parsed.error.issues, false);
-      throw new AppError(
-        400,
-        'invalid_input',
-        `invalid sweep request: ${details.length} problem(s)`,
-        details,
-      );
-    }
-    const body = parsed.data;
+    // A ZodError is a 400 naming each field (on-error.ts).
+    const body = sweepBody.parse(raw);
     if (body.campaign !== undefined && !set.campaigns.some((x) => x.id === body.campaign)) {
       const known = set.campaigns.map((x) => x.id).join(', ') || 'none';
       throw new AppError(400, 'invalid_input', `no campaign '${body.campaign}'`, [

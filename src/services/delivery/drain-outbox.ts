@@ -20,6 +20,10 @@
 // - A transport that is unavailable pauses the pass (send-pause.ts): no
 //   claims while paused, unsent claims go back as they were, and after the
 //   pause one message probes the transport before whole batches go again.
+// - A pass with a query allowance (the Worker's per-invocation D1 limit)
+//   claims each batch after the one before is recorded, sized to what is
+//   left (query-plan.ts), and ends when no message fits; what is due then
+//   waits for the next pass.
 import { createSendPause } from '../../core/delivery/send-pause.ts';
 import {
   type ClaimedMessage,
@@ -35,6 +39,8 @@ import {
   emptyDrainCounts,
 } from './ports.ts';
 import { prepareBatch, type Ready } from './prepare-batch.ts';
+import { queryPlan } from './query-plan.ts';
+import { maxOutcomeStatements } from './record-outcome.ts';
 import { releaseAll, type SendContext, sendBatch } from './send-batch.ts';
 
 export interface DrainOptions extends DeliveryDeps {
@@ -46,6 +52,9 @@ interface Claimed {
   ready: Ready[];
   /** The claim was full: more may be due. */
   more: boolean;
+  /** Messages claimed (ready, cancelled or failed), and the allowance left before the claim. */
+  claimed: number;
+  leftBefore: number;
 }
 
 export async function drainOutbox(options: DrainOptions): Promise<DrainCounts> {
@@ -54,18 +63,25 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainCounts> {
   const pause = options.pause ?? createSendPause();
   const clock = options.clock ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));
-  const context: SendContext = { settings, counts, pause, clock, sleep };
+  const plan = options.queries && queryPlan(options.queries, maxOutcomeStatements(options.store));
+  const context: SendContext = { settings, counts, pause, clock, sleep, plan };
   const stopped = () => Boolean(options.signal?.aborted);
+  // Not even one message fits the allowance: the pass does nothing at all.
+  if (plan && plan.claimable(0) < 1) return counts;
   counts.failed += await failInterruptedRetries(options.store, options.now());
   let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+  /** Messages the allowance lets a claim take, with `held` in hand; unlimited without one. */
+  const affordable = (held: number) => (plan ? plan.claimable(held) : Number.POSITIVE_INFINITY);
 
   const claimAndPrepare = async (): Promise<Claimed> => {
+    const leftBefore = plan?.left() ?? 0;
+    const none = { ready: [], more: false, claimed: 0, leftBefore };
     const wait = pause.waitMs(clock());
     if (wait > 0) {
-      if (options.stopWhenPaused) return { ready: [], more: false };
+      if (options.stopWhenPaused) return none;
       await sleep(wait);
     }
-    if (stopped()) return { ready: [], more: false };
+    if (stopped()) return none;
     // A transport that just came back from a pause is probed with one message.
     const wanted = Math.min(pause.failing ? 1 : settings.batchSize, remaining);
     const lease = { now: options.now(), leaseMs: settings.leaseMs };
@@ -78,21 +94,29 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainCounts> {
       if (batch.length > 0) ready.push(...(await prepareBatch(options, settings, batch, counts)));
     };
     let lapsed = true;
-    while (lapsed && claimed < wanted) {
+    while (lapsed && claimed < wanted && affordable(claimed) >= 1) {
       const one = await claimLapsed(options.store, lease);
       if (one) await take([one]);
       else lapsed = false;
     }
-    if (claimed < wanted) await take(await claimDue(options.store, { ...lease, limit: wanted - claimed }));
-    return { ready, more: claimed === wanted && remaining > 0 };
+    const due = Math.min(wanted - claimed, affordable(claimed));
+    if (due > 0) await take(await claimDue(options.store, { ...lease, limit: due }));
+    return { ready, more: claimed === wanted && remaining > 0, claimed, leftBefore };
   };
 
+  const goOn = (current: Claimed) => current.more && !stopped() && pause.waitMs(clock()) === 0;
   let next: Promise<Claimed> | undefined = remaining > 0 && !stopped() ? claimAndPrepare() : undefined;
   while (next) {
     const current = await next;
-    next = current.more && !stopped() && pause.waitMs(clock()) === 0 ? claimAndPrepare() : undefined;
+    // The next batch is claimed while this one is on the wire; with an
+    // allowance only once this one is recorded, so its size counts the cost.
+    next = !plan && goOn(current) ? claimAndPrepare() : undefined;
     const deferredBefore = counts.deferred;
     await sendBatch(options, current.ready, context);
+    if (plan) {
+      plan.learn(current.leftBefore - plan.left(), current.claimed);
+      if (goOn(current) && !pause.failing) next = claimAndPrepare();
+    }
     if (!pause.failing && !stopped()) continue;
     // Stopped, or the transport is down: what was claimed ahead goes back as it was.
     if (next) {

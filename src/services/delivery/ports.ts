@@ -56,6 +56,11 @@ export const defaultDeliverySettings: DeliverySettings = {
   maxClaims: 3,
 };
 
+/** What is left of a budget of database queries, counted where the queries go out (the Worker's D1 meter). */
+export interface QueryAllowance {
+  left(): number;
+}
+
 export interface DeliveryDeps {
   store: Store;
   campaigns: CampaignSet;
@@ -85,6 +90,12 @@ export interface DeliveryDeps {
   random?: (() => number) | undefined;
   /** Stops starting sends; claimed messages not yet sent go back to the queue as they were. */
   signal?: AbortSignal | undefined;
+  /**
+   * Queries the pass may still make (query-plan.ts): batches are sized to
+   * fit and claimed one after another, a send starts only while recording it
+   * fits, and the pass ends cleanly when nothing more does. Unlimited when absent.
+   */
+  queries?: QueryAllowance | undefined;
 }
 
 export interface DrainCounts {
@@ -99,7 +110,7 @@ export interface DrainCounts {
   suppressed: number;
   cancelled: number;
   cancelReasons: Record<string, number>;
-  /** Claimed but not sent (the pass stopped, or the lease ran short): back in the queue as they were. */
+  /** Claimed but not sent (the pass stopped, the lease or the query allowance ran short): back in the queue as they were. */
   abandoned: number;
   /** Claimed but not sent because the transport was unavailable: back in the queue, no attempt spent. */
   deferred: number;

@@ -18,6 +18,16 @@ import { suppressAddressStatements } from '../../db/repositories/suppress-addres
 import type { Statement, Store } from '../../db/store.ts';
 import type { DrainCounts } from './ports.ts';
 
+/** The most statements one outcome writes (a hard bounce with its suppression), for sizing a pass to a query allowance. */
+export function maxOutcomeStatements(store: Store): number {
+  const bounce = suppressAddressStatements(
+    store,
+    [{ customerId: 'bound', email: 'bound@example.invalid', emailHash: 'bound' }],
+    { reason: 'bounced', now: 0, withdrawConsent: false },
+  );
+  return 1 + bounce.length;
+}
+
 export async function recordOutcome(
   store: Store,
   message: ClaimedMessage,

@@ -14,6 +14,7 @@ import { markSendsStarted, releaseStatement, runStatements } from '../../db/repo
 import type { Store } from '../../db/store.ts';
 import type { DeliveryDeps, DeliverySettings, DrainCounts } from './ports.ts';
 import type { Ready } from './prepare-batch.ts';
+import type { QueryPlan } from './query-plan.ts';
 import { recordOutcome } from './record-outcome.ts';
 
 export interface SendContext {
@@ -22,6 +23,8 @@ export interface SendContext {
   pause: SendPause;
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** The pass's query allowance, when it has one: a send starts only while its record fits. */
+  plan?: QueryPlan | undefined;
 }
 
 export async function sendBatch(options: DeliveryDeps, ready: readonly Ready[], context: SendContext) {
@@ -32,23 +35,31 @@ export async function sendBatch(options: DeliveryDeps, ready: readonly Ready[], 
   const leaseMargin = Math.min(30_000, settings.leaseMs / 4);
   const letGo: Ready[] = [];
   let next = 0;
+  let inFlight = 0;
   const worker = async () => {
     // While paused nothing more starts; what is left goes back below.
     while (next < ready.length && pause.waitMs(clock()) === 0) {
       const item = ready[next++]!;
-      if (options.signal?.aborted || options.now() >= item.message.leaseUntil - leaseMargin) {
+      if (
+        options.signal?.aborted ||
+        options.now() >= item.message.leaseUntil - leaseMargin ||
+        (context.plan && !context.plan.mayStart(inFlight, letGo.length + ready.length - next))
+      ) {
         letGo.push(item);
         counts.abandoned++;
         continue;
       }
+      inFlight++;
       const permit = await takePermit(options, context);
       if (!permit) {
+        inFlight--;
         letGo.push(item);
         counts.abandoned++;
         continue;
       }
       if (!(await startSend(item))) {
         // Taken over by another sender: not ours to send or to put back.
+        inFlight--;
         permit.release(clock());
         counts.abandoned++;
         continue;
@@ -67,6 +78,7 @@ export async function sendBatch(options: DeliveryDeps, ready: readonly Ready[], 
         random,
         counts,
       });
+      inFlight--;
     }
   };
   await Promise.all(

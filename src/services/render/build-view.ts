@@ -11,6 +11,7 @@ import { recoveryUrlWithCoupon } from '../../core/rendering/recovery-url.ts';
 import { sampleCart, sampleCustomer, sampleOffer, sampleProduct } from '../../core/rendering/sample-view.ts';
 import { safeLink } from '../../core/safe-link.ts';
 import { isTimeZone } from '../../core/time.ts';
+import { parseCartRef, parseRestockRef } from '../../core/triggers/trigger-ref.ts';
 import {
   type CartWithItems,
   type CustomerRow,
@@ -46,18 +47,6 @@ export interface ViewBuilder {
   forMessage(message: MessageFacts, links: { unsubscribe: string }): Promise<EmailView>;
   /** A customer's view of a campaign step without a message: their cart, their waitlist, a sample coupon. */
   forPreview(request: PreviewRequest): Promise<EmailView | null>;
-}
-
-/** `cart<id>@<last activity>` -> the cart id (ids may hold '@'; the time never does). */
-export function cartIdFromRef(ref: string): string | null {
-  const at = ref.lastIndexOf('@');
-  return ref.startsWith('cart') && at > 4 ? ref.slice(4, at) : null;
-}
-
-/** `restock<id>` -> the restocks row id. */
-export function restockIdFromRef(ref: string): number | null {
-  const match = /^restock(\d+)$/.exec(ref);
-  return match ? Number(match[1]) : null;
 }
 
 export function productView(row: ProductRow): ProductView {
@@ -150,11 +139,11 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
       let cart: EmailView['cart'] = null;
       let product: ProductView | null = null;
       if (message.triggerKind === 'abandoned_cart') {
-        const cartId = cartIdFromRef(message.triggerRef);
+        const cartId = parseCartRef(message.triggerRef)?.cartId;
         const found = cartId ? await findCart(store, cartId) : null;
         cart = found ? cartView(found, offer?.code ?? null) : null;
       } else if (message.triggerKind === 'back_in_stock') {
-        const restockId = restockIdFromRef(message.triggerRef);
+        const restockId = parseRestockRef(message.triggerRef);
         const row = restockId === null ? null : await findRestockedProduct(store, restockId);
         product = row ? productView(row) : null;
       }

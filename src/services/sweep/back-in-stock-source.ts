@@ -9,6 +9,7 @@ import type { BackInStockTrigger } from '../../core/campaigns/types.ts';
 import { audienceNeeds } from '../../core/selection/audience.ts';
 import type { Decision, Hit } from '../../core/selection/types.ts';
 import { restockAllowance } from '../../core/triggers/back-in-stock.ts';
+import { heldCartInstance, restockRef, waitlistInstance } from '../../core/triggers/trigger-ref.ts';
 import {
   type BackInStockQuery,
   firstWaitlistCursor,
@@ -17,11 +18,10 @@ import {
   type RecipientFacts,
   type RestockRow,
   restockPage,
-  restockRef,
   type WaitlistCursor,
   waitlistPage,
 } from '../../db/sweeps/back-in-stock-hits.ts';
-import { customerPart } from './customer-facts.ts';
+import { customerPart } from './customer-part.ts';
 import { capSince, type HitSource, type SourceContext, type SourcePage } from './source.ts';
 
 export const backInStockSource: HitSource = async function* (context) {
@@ -59,7 +59,7 @@ async function* restockHits(
   trigger: BackInStockTrigger,
   restock: RestockRow,
 ): AsyncGenerator<SourcePage> {
-  const triggerRef = restockRef(restock);
+  const triggerRef = restockRef(restock.restock_id);
   let sent = restock.sent;
   let unwritten = 0;
   const allowance = () => restockAllowance(trigger.allocation, restock.quantity, sent + unwritten);
@@ -89,7 +89,7 @@ async function* restockHits(
         alreadyMessaged++;
         continue;
       }
-      const hit = recipientHit(context, `wl${row.entry_id}`, triggerRef, row);
+      const hit = recipientHit(context, waitlistInstance(row.entry_id), triggerRef, row);
       if (!hit) continue;
       entries.set(hit.instance, row.entry_id);
       hits.push(hit);
@@ -127,7 +127,7 @@ async function* restockHits(
       if (!row.email) noEmail++;
       else if (row.already_messaged) alreadyMessaged++;
       else {
-        const hit = recipientHit(context, `bis${restock.product_id}cart${row.cart_id}`, triggerRef, row);
+        const hit = recipientHit(context, heldCartInstance(restock.product_id, row.cart_id), triggerRef, row);
         if (hit) hits.push(hit);
       }
     }

@@ -5,7 +5,7 @@ import { audienceNeeds } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
 import { matchAbandonedCart } from '../../core/triggers/abandoned-cart.ts';
 import { type CartCursor, type CartRow, cartPage, firstCartCursor } from '../../db/sweeps/cart-hits.ts';
-import { customerPart } from './customer-facts.ts';
+import { customerPart } from './customer-part.ts';
 import { capSince, type HitSource, type SourceContext } from './source.ts';
 
 export const cartSource: HitSource = async function* (context) {

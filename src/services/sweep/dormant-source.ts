@@ -2,8 +2,9 @@
 // purchase is old enough, with the facts the selection rules need.
 import { audienceNeeds } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
+import { dormantRef } from '../../core/triggers/trigger-ref.ts';
 import { dormantPage } from '../../db/sweeps/dormant-hits.ts';
-import { customerPart } from './customer-facts.ts';
+import { customerPart } from './customer-part.ts';
 import { capSince, type HitSource } from './source.ts';
 
 export const dormantSource: HitSource = async function* (context) {
@@ -39,7 +40,7 @@ export const dormantSource: HitSource = async function* (context) {
         alreadyMessaged++;
         continue;
       }
-      const instance = `lp${row.last_at}`;
+      const instance = dormantRef(row.last_at);
       hits.push({
         campaignId: campaign.id,
         triggerKind: 'dormant',

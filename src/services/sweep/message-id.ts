@@ -20,7 +20,7 @@ function randomBytes16(): Uint8Array {
   return pool.slice(poolUsed - 16, poolUsed);
 }
 
-export function newMessageId(at: number = Date.now()): string {
+export function newMessageId(at: number): string {
   const bytes = randomBytes16();
   let time = Math.max(0, Math.floor(at));
   for (let i = 5; i >= 0; i--) {

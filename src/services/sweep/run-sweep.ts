@@ -5,8 +5,9 @@
 // `suppressions` table are marked suppressed here, for every source alike.
 import { compareIds } from '../../core/campaigns/campaign.ts';
 import type { Campaign, CampaignSet } from '../../core/campaigns/types.ts';
+import { dedupeKey } from '../../core/selection/dedupe-key.ts';
 import { decide, newSelectionState } from '../../core/selection/select.ts';
-import { type Decision, dedupeKey, type Hit } from '../../core/selection/types.ts';
+import type { Decision, Hit } from '../../core/selection/types.ts';
 import { issueCoupons } from '../../db/repositories/coupons.ts';
 import { type NewMessage, writeMessages } from '../../db/repositories/messages.ts';
 import type { Store } from '../../db/store.ts';
@@ -15,8 +16,8 @@ import { backInStockSource } from './back-in-stock-source.ts';
 import { cartSource } from './cart-source.ts';
 import { dormantSource } from './dormant-source.ts';
 import { newMessageId } from './message-id.ts';
-import { type CampaignReport, count, emptyReport } from './report.ts';
 import type { HitSource } from './source.ts';
+import { countDecision, emptySweepCounts, type SweepCounts } from './sweep-counts.ts';
 
 export interface SweepOptions {
   store: Store;
@@ -29,13 +30,13 @@ export interface SweepOptions {
   /** Collect every decision about this customer, for --explain. */
   explainCustomer?: string | undefined;
   pageSize?: number | undefined;
-  onProgress?: ((campaignId: string, report: CampaignReport) => void) | undefined;
+  onProgress?: ((campaignId: string, report: SweepCounts) => void) | undefined;
 }
 
 export interface SweepResult {
   now: number;
   dryRun: boolean;
-  campaigns: CampaignReport[];
+  campaigns: SweepCounts[];
   explanations: Decision[];
 }
 
@@ -56,7 +57,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const suppression = addressSuppression(store);
   const result: SweepResult = { now, dryRun, campaigns: [], explanations: [] };
   for (const campaign of campaignsToRun(options)) {
-    const report = emptyReport(campaign.id);
+    const report = emptySweepCounts(campaign.id);
     result.campaigns.push(report);
     const source = sources[campaign.trigger.type];
     if (!source) continue;
@@ -75,7 +76,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const hits = await suppression.apply(page.hits);
       const decisions = hits.map((hit) => decide(hit, campaign, settings, state, now));
       page.decided?.(decisions);
-      for (const decision of decisions) count(report, decision, now);
+      for (const decision of decisions) countDecision(report, decision, now);
       if (options.explainCustomer) result.explanations.push(...decisions);
       const chosen = decisions.filter((d) => d.outcome !== 'excluded');
       if (!dryRun && chosen.length > 0) {
@@ -115,7 +116,7 @@ function messageRow(
 ): NewMessage & { dedupeKey: string } {
   const hit: Hit = decision.hit;
   return {
-    id: newMessageId(),
+    id: newMessageId(now),
     dedupeKey: dedupeKey(hit),
     campaignId: hit.campaignId,
     step: hit.step,

@@ -2,17 +2,18 @@
 // sweep and the frequent cart + back-in-stock sweep, at the cron expressions of
 // the settings file. Each run first picks up changed campaign files (keeping the
 // last valid set when they are broken), then sweeps with the current set.
-import type { ShopSettings } from '../../core/campaigns/types.ts';
-import type { Store } from '../../db/store.ts';
-import type { CampaignRegistry } from '../../services/campaigns/campaign-registry.ts';
+
+import type { ScheduledJob } from '../adapters/scheduler/cron-scheduler.ts';
+import type { ShopSettings } from '../core/campaigns/types.ts';
+import type { Store } from '../db/store.ts';
+import type { CampaignRegistry } from '../services/campaigns/campaign-registry.ts';
 import {
   describeSweepJob,
   runSweepJob,
   type SweepJobName,
   sweepJobCron,
   sweepJobNames,
-} from '../../services/campaigns/sweep-jobs.ts';
-import type { ScheduledJob } from './cron-scheduler.ts';
+} from '../services/sweep/sweep-jobs.ts';
 
 export interface SweepScheduleContext {
   store: Store;

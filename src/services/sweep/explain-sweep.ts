@@ -4,7 +4,7 @@
 import type { CampaignSet } from '../../core/campaigns/types.ts';
 import type { Decision } from '../../core/selection/types.ts';
 import { formatInstant } from '../../core/time.ts';
-import type { SweepResult } from '../sweep/run-sweep.ts';
+import type { SweepResult } from './run-sweep.ts';
 
 export interface CampaignExplanation {
   campaign_id: string;

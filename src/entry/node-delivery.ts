@@ -3,18 +3,18 @@
 // config (SMTP or the .eml folder, DKIM when configured), one rate limiter
 // and one outage pause for the transport's lifetime, the MJML renderer, the database view builder,
 // the link tracker and the signed unsubscribe URLs. Config comes in parsed.
-import { nodeTokenSigner } from '../../adapters/crypto/node-signer.ts';
-import { createNodeTransport, createSendLimiter } from '../../adapters/mailer/node-transport.ts';
-import { createMjmlRenderer } from '../../adapters/templates/mjml-renderer.ts';
-import { ConfigError, type NodeConfig, resolveSigningSecret } from '../../config/env.ts';
-import type { CampaignSet } from '../../core/campaigns/types.ts';
-import { createSendPause } from '../../core/delivery/send-pause.ts';
-import type { MailTransport } from '../../core/delivery/transport.ts';
-import { unsubscribeUrls } from '../../core/delivery/unsubscribe-link.ts';
-import { trackLinks } from '../../core/tracking/track-links.ts';
-import type { Store } from '../../db/store.ts';
-import { databaseViews } from './db-views.ts';
-import type { DrainOptions } from './drain-outbox.ts';
+import { nodeTokenSigner } from '../adapters/crypto/node-signer.ts';
+import { createNodeTransport, createSendLimiter } from '../adapters/mailer/node-transport.ts';
+import { createMjmlRenderer } from '../adapters/templates/mjml-renderer.ts';
+import { ConfigError, type NodeConfig, resolveSigningSecret } from '../config/env.ts';
+import type { CampaignSet } from '../core/campaigns/types.ts';
+import { createSendPause } from '../core/delivery/send-pause.ts';
+import type { MailTransport } from '../core/delivery/transport.ts';
+import { unsubscribeUrls } from '../core/delivery/unsubscribe-link.ts';
+import { trackLinks } from '../core/tracking/track-links.ts';
+import type { Store } from '../db/store.ts';
+import { databaseViews } from '../services/delivery/db-views.ts';
+import type { DrainOptions } from '../services/delivery/drain-outbox.ts';
 
 export interface NodeDelivery {
   /** Everything drainOutbox / runDeliveryLoop need but `limit` and `signal`. */

@@ -1,23 +1,22 @@
-// The Worker home's delivery wiring, for the lead's cron handler to call as
-// `drainOutbox({ ...createWorkerDelivery(...), limit })`: the HTTP transport
-// to MAIL_HTTP_URL (MIME composed in core, no node:*), the bundled renderer
+// The Worker home's delivery wiring, for the cron handler to call as
+// `drainOutbox(createWorkerDelivery(...))`: the HTTP transport to
+// MAIL_HTTP_URL (MIME composed in core, no node:*), the bundled renderer
 // handed in, the database view builder, tracked links and signed unsubscribe
-// URLs. Undefined when the Worker is not configured to send (no endpoint,
-// secret or public URL), so the cron simply skips delivery.
+// URLs, and the invocation's query allowance. Undefined when the Worker is
+// not configured to send (no endpoint, secret or public URL), so the cron
+// simply skips delivery.
 
-import { createHttpTransport } from '../../adapters/mailer/http.ts';
-import type { WorkerConfig } from '../../config/worker-env.ts';
-import type { CampaignSet } from '../../core/campaigns/types.ts';
-import { unsubscribeUrls } from '../../core/delivery/unsubscribe-link.ts';
-import type { MessageRenderer } from '../../core/rendering/contract.ts';
-import { lazyTokenSigner } from '../../core/tracking/lazy-signer.ts';
-import { trackLinks } from '../../core/tracking/track-links.ts';
-import type { Store } from '../../db/store.ts';
-import { databaseViews } from './db-views.ts';
-import type { DrainOptions } from './drain-outbox.ts';
-
-/** A cron run's share of D1's 1,000 queries: about five per message plus the views' reads. */
-export const workerDrainLimit = 100;
+import { createHttpTransport } from '../adapters/mailer/http.ts';
+import type { WorkerConfig } from '../config/worker-env.ts';
+import type { CampaignSet } from '../core/campaigns/types.ts';
+import { unsubscribeUrls } from '../core/delivery/unsubscribe-link.ts';
+import type { MessageRenderer } from '../core/rendering/contract.ts';
+import { lazyTokenSigner } from '../core/tracking/lazy-signer.ts';
+import { trackLinks } from '../core/tracking/track-links.ts';
+import type { Store } from '../db/store.ts';
+import { databaseViews } from '../services/delivery/db-views.ts';
+import type { DrainOptions } from '../services/delivery/drain-outbox.ts';
+import type { QueryAllowance } from '../services/delivery/ports.ts';
 
 export function createWorkerDelivery(input: {
   config: Pick<
@@ -33,6 +32,8 @@ export function createWorkerDelivery(input: {
   campaigns: CampaignSet;
   renderer: MessageRenderer;
   now: () => number;
+  /** What the sweeps left of the invocation's D1 queries; delivery sizes its batches to it. */
+  queries: QueryAllowance;
   fetch?: typeof fetch | undefined;
 }): DrainOptions | undefined {
   const { config, store, campaigns } = input;
@@ -58,5 +59,6 @@ export function createWorkerDelivery(input: {
     // A cron run does not sleep through a provider outage; the next run tries again.
     stopWhenPaused: true,
     now: input.now,
+    queries: input.queries,
   };
 }

@@ -1,8 +1,8 @@
-// SQL fragments that gather, per candidate customer, the facts the selection
-// rules need: audience facts (only those a campaign's audience asks for, so a
-// plain sweep stays close to its bare aggregate), the customer's recent
-// marketing messages for the frequency cap, and this campaign's last message
-// for the cooldown.
+// The customer-fact columns of every sweep page: SQL that gathers, per
+// candidate customer, the facts the selection rules need: audience facts
+// (only those a campaign's audience asks for, so a plain sweep stays close to
+// its bare aggregate), the customer's recent marketing messages for the
+// frequency cap, and this campaign's last message for the cooldown.
 import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 

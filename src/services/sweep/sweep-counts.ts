@@ -1,8 +1,10 @@
-// The sweep report: per campaign, how many hits the trigger found and where
-// each one ended, in the order the rules ran.
+// A sweep's counts: per campaign, how many hits the trigger found and where
+// each one ended, in the order the rules ran. Not the campaign performance
+// report (src/core/reports), which counts what happened after sending.
 import type { Decision, ExclusionRule } from '../../core/selection/types.ts';
 
-export interface CampaignReport {
+/** One campaign's counts in one sweep. */
+export interface SweepCounts {
   campaignId: string;
   /** Trigger hits that could be mailed (have an address, not messaged for this instance yet). */
   eligible: number;
@@ -17,7 +19,7 @@ export interface CampaignReport {
   skipped: { noEmail: number; alreadyMessaged: number };
 }
 
-export function emptyReport(campaignId: string): CampaignReport {
+export function emptySweepCounts(campaignId: string): SweepCounts {
   return {
     campaignId,
     eligible: 0,
@@ -30,7 +32,7 @@ export function emptyReport(campaignId: string): CampaignReport {
   };
 }
 
-export function count(report: CampaignReport, decision: Decision, now: number): void {
+export function countDecision(report: SweepCounts, decision: Decision, now: number): void {
   report.eligible++;
   if (decision.outcome === 'excluded') {
     report.excluded[decision.rule] = (report.excluded[decision.rule] ?? 0) + 1;

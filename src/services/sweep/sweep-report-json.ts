@@ -3,10 +3,10 @@
 // Counts only; explanations are added by the CLI, never logged.
 import { exclusionRules } from '../../core/selection/types.ts';
 import { formatInstant } from '../../core/time.ts';
-import type { CampaignReport } from '../sweep/report.ts';
-import type { SweepResult } from '../sweep/run-sweep.ts';
+import type { SweepResult } from './run-sweep.ts';
+import type { SweepCounts } from './sweep-counts.ts';
 
-export interface CampaignReportJson {
+export interface SweepCountsJson {
   campaign_id: string;
   eligible: number;
   excluded: Record<string, number>;
@@ -20,10 +20,10 @@ export interface CampaignReportJson {
 export interface SweepReportJson {
   now: string;
   dry_run: boolean;
-  campaigns: CampaignReportJson[];
+  campaigns: SweepCountsJson[];
 }
 
-export function campaignReportJson(report: CampaignReport): CampaignReportJson {
+export function sweepCountsJson(report: SweepCounts): SweepCountsJson {
   return {
     campaign_id: report.campaignId,
     eligible: report.eligible,
@@ -40,12 +40,12 @@ export function sweepReportJson(result: Pick<SweepResult, 'now' | 'dryRun' | 'ca
   return {
     now: formatInstant(result.now),
     dry_run: result.dryRun,
-    campaigns: result.campaigns.map(campaignReportJson),
+    campaigns: result.campaigns.map(sweepCountsJson),
   };
 }
 
 /** Totals over campaigns, for one-line summaries. */
-export function sweepTotals(reports: readonly CampaignReport[]) {
+export function sweepTotals(reports: readonly SweepCounts[]) {
   const totals = {
     campaigns: reports.length,
     eligible: 0,
@@ -65,7 +65,7 @@ export function sweepTotals(reports: readonly CampaignReport[]) {
 }
 
 /** One table row per campaign for the CLI: every exclusion rule gets a column, in the order the rules run. */
-export function sweepTableRow(report: CampaignReport): Record<string, unknown> {
+export function sweepTableRow(report: SweepCounts): Record<string, unknown> {
   const excluded = Object.fromEntries(exclusionRules.map((rule) => [rule, report.excluded[rule] ?? 0]));
   return {
     campaign: report.campaignId,

@@ -6,8 +6,8 @@ import { compareIds } from '../../core/campaigns/campaign.ts';
 import type { TriggerType } from '../../core/campaigns/trigger-block.ts';
 import type { Campaign, CampaignSet, ShopSettings } from '../../core/campaigns/types.ts';
 import type { Store } from '../../db/store.ts';
-import type { CampaignReport } from '../sweep/report.ts';
-import { runSweep } from '../sweep/run-sweep.ts';
+import { runSweep } from './run-sweep.ts';
+import type { SweepCounts } from './sweep-counts.ts';
 import { sweepTotals } from './sweep-report-json.ts';
 
 export const sweepJobNames = ['dormant', 'cart_stock'] as const;
@@ -40,7 +40,7 @@ export interface SweepJobOutcome {
   /** False when shouldStop ended the job early; `stoppedIn` is where to resume. */
   complete: boolean;
   stoppedIn?: string | undefined;
-  campaigns: CampaignReport[];
+  campaigns: SweepCounts[];
   ms: number;
 }
 
@@ -59,7 +59,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobOut
   let campaigns = jobCampaigns(options.campaigns, options.job);
   const resumeIndex = campaigns.findIndex((c) => c.id === options.resumeAt);
   if (resumeIndex > 0) campaigns = campaigns.slice(resumeIndex);
-  const reports = new Map<string, CampaignReport>();
+  const reports = new Map<string, SweepCounts>();
   let current: string | undefined;
   try {
     const result = await runSweep({

@@ -1,7 +1,9 @@
 // Counts the queries one Worker invocation sends to D1 (each statement of a
-// batch counts, as the platform counts them), so a scheduled sweep can stop
-// between pages before it reaches the per-invocation limit. Wraps the binding
-// and changes nothing else: statements and results pass through untouched.
+// batch counts, as the platform counts them), so the sweeps of a Cron Trigger
+// can stop between pages and delivery can size its batches before the
+// invocation reaches its query limit; one meter serves the whole invocation
+// (src/entry/worker.ts). Wraps the binding and changes nothing else:
+// statements and results pass through untouched.
 import type { D1Database, D1PreparedStatement } from '@cloudflare/workers-types';
 
 export interface QueryMeter {

@@ -4,7 +4,7 @@
 import type { Campaign, ShopSettings } from '../../core/campaigns/types.ts';
 import { audienceFailure, parseTags } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
-import { type CustomerFactsRow, parseTimes } from '../../db/sweeps/customer-facts.ts';
+import { type CustomerFactsRow, parseTimes } from '../../db/sweeps/customer-fact-columns.ts';
 
 export type CustomerPart = Pick<
   Hit,

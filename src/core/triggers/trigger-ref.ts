@@ -1,0 +1,74 @@
+// The one owner of the trigger strings a sweep writes on a message and
+// delivery and rendering read back: trigger refs (`trigger_ref`, one per
+// trigger episode or shared budget) and trigger instances (the last part of
+// the dedupe key). Formats and parses them; the SQL that builds the same
+// strings (src/db/sweeps/trigger-ref-sql.ts) is made from the constants here,
+// and a test on a real libSQL file shows both forms agree.
+//
+//   dormant        ref = instance = lp<last purchase ms>
+//   abandoned cart ref = instance = cart<cart id>@<last activity ms>
+//   back in stock  ref = restock<restocks row id>;
+//                  instance = wl<waitlist entry id> | bis<product id>cart<cart id>
+
+/** Formats of the strings, for the SQL that must build the same ones. */
+export const triggerRefParts = {
+  dormant: 'lp',
+  cart: 'cart',
+  /** Between the cart id and its activity time: ids may hold '@', the time never does. */
+  cartAt: '@',
+  restock: 'restock',
+  waitlist: 'wl',
+  heldCart: 'bis',
+  /** Between the product id and the cart id of a held-cart instance. */
+  heldCartCart: 'cart',
+} as const;
+
+const p = triggerRefParts;
+
+/** One dormancy episode per last purchase: buying again starts a new one. */
+export function dormantRef(lastPurchaseAt: number): string {
+  return `${p.dormant}${lastPurchaseAt}`;
+}
+
+/** A cart touched again is a new abandonment: the activity time is part of the ref. */
+export function cartRef(cartId: string, lastActivityAt: number): string {
+  return `${p.cart}${cartId}${p.cartAt}${lastActivityAt}`;
+}
+
+/** Every message one restock allows shares this ref (and so the restock's allocation). */
+export function restockRef(restockId: number | string): string {
+  return `${p.restock}${restockId}`;
+}
+
+/** The instance of a back-in-stock message to a waitlist entry. */
+export function waitlistInstance(entryId: string): string {
+  return `${p.waitlist}${entryId}`;
+}
+
+/** The instance of a back-in-stock message to an open cart holding the product. */
+export function heldCartInstance(productId: string, cartId: string): string {
+  return `${p.heldCart}${productId}${p.heldCartCart}${cartId}`;
+}
+
+/** `lp<ms>` -> the last purchase time; null for another shape. */
+export function parseDormantRef(ref: string): number | null {
+  if (!ref.startsWith(p.dormant)) return null;
+  const digits = ref.slice(p.dormant.length);
+  return /^-?\d+$/.test(digits) ? Number(digits) : null;
+}
+
+/** `cart<id>@<ms>` -> the cart id and its activity time; null for another shape. */
+export function parseCartRef(ref: string): { cartId: string; lastActivityAt: number } | null {
+  const at = ref.lastIndexOf(p.cartAt);
+  if (!ref.startsWith(p.cart) || at <= p.cart.length) return null;
+  const time = ref.slice(at + p.cartAt.length);
+  if (!/^-?\d+$/.test(time)) return null;
+  return { cartId: ref.slice(p.cart.length, at), lastActivityAt: Number(time) };
+}
+
+/** `restock<id>` -> the restocks row id; null for another shape. */
+export function parseRestockRef(ref: string): number | null {
+  if (!ref.startsWith(p.restock)) return null;
+  const digits = ref.slice(p.restock.length);
+  return /^\d+$/.test(digits) ? Number(digits) : null;
+}

@@ -1,0 +1,106 @@
+// One Cron Trigger invocation stays inside its D1 query budget: the sweeps and
+// the delivery drain after them share one meter, delivery sizes its batches
+// to what the sweeps left, and what does not fit waits for the next tick.
+// The queries are counted here, independently of the Worker's own meter, by
+// handing the Worker a counting wrapper of the D1 binding. Storage is shared
+// between test files: this file's times are long before anything others
+// schedule, so its ticks see only its own due mail.
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { meterD1 } from '../../src/db/d1-query-meter.ts';
+import { customers, messages } from '../../src/db/schema/index.ts';
+import worker from '../../src/entry/worker.ts';
+import { seedDormant } from './support/sweep-seed.ts';
+import { testStore, uniquePrefix } from './support/worker-client.ts';
+
+const day = 86_400_000;
+// The nightly cron's time, in the shop's send window hours later.
+const firedAt = Date.parse('2000-03-01T03:00:00Z');
+const mail = {
+  MAIL_HTTP_URL: 'https://mail-standin.test/send',
+  SIGNING_SECRET: 'worker-test-signing-secret-0123',
+  PUBLIC_BASE_URL: 'https://mail.shop.example',
+};
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** `count` consenting customers, each with one win-back message due at `dueAt`. */
+async function seedDue(prefix: string, count: number, dueAt: number): Promise<void> {
+  const store = testStore();
+  for (let i = 0; i < count; i++) {
+    const id = `${prefix}-due${String(i).padStart(3, '0')}`;
+    await store.db.insert(customers).values({
+      id,
+      email: `${id}@example.com`,
+      marketingConsent: true,
+      createdAt: dueAt - day,
+      updatedAt: dueAt - day,
+    });
+    await store.db.insert(messages).values({
+      id: `${id}-m`,
+      dedupeKey: `winback:0:${id}:lp1`,
+      campaignId: 'winback',
+      customerId: id,
+      email: `${id}@example.com`,
+      triggerKind: 'dormant',
+      triggerRef: 'lp1',
+      status: 'scheduled',
+      dueAt,
+      createdAt: dueAt - day,
+      updatedAt: dueAt - day,
+    });
+  }
+}
+
+/** Fires one cron invocation on a counting wrapper of DB; answers the queries it made. */
+async function fire(cron: string, scheduledTime: number, vars: Record<string, string>): Promise<number> {
+  vi.spyOn(console, 'log').mockImplementation(() => {});
+  const counted = meterD1(env.DB);
+  const ctx = createExecutionContext();
+  await worker.scheduled(
+    createScheduledController({ cron, scheduledTime }),
+    { ...env, ...mail, ...vars, DB: counted.db },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  vi.restoreAllMocks();
+  return counted.meter.count;
+}
+
+async function statusesOf(prefix: string) {
+  const rows = await testStore().db.all<{ status: string; attempts: number; n: number }>(
+    sql`select status, attempts, count(*) as n from messages
+        where id like ${`${prefix}-due%`} group by status, attempts order by status`,
+  );
+  return rows.map((r) => ({ status: r.status, attempts: Number(r.attempts), n: Number(r.n) }));
+}
+
+describe('one invocation, one query budget', () => {
+  it('sweeps and delivery together never pass the budget; the rest is sent on later ticks', async () => {
+    const prefix = uniquePrefix();
+    await seedDue(prefix, 30, firedAt - 60_000);
+    // The nightly sweep has work too.
+    await seedDormant(prefix, 12, firedAt);
+    const budget = { QUERY_BUDGET: '60', SWEEP_QUERY_BUDGET: '30', SWEEP_PAGE_SIZE: '4' };
+
+    const used = [await fire('0 3 * * *', firedAt, budget)];
+    const afterFirst = await statusesOf(prefix);
+    // Something was sent, not everything, and nothing was left claimed.
+    expect(afterFirst.find((r) => r.status === 'sent')?.n ?? 0).toBeGreaterThan(0);
+    expect(afterFirst.find((r) => r.status === 'scheduled')?.n ?? 0).toBeGreaterThan(0);
+    for (let tick = 1; tick <= 40; tick++) {
+      const rows = await statusesOf(prefix);
+      expect(rows.map((r) => r.status)).not.toContain('sending');
+      if (rows.length === 1 && rows[0]!.status === 'sent') break;
+      used.push(await fire('*/5 * * * *', firedAt + tick * 5 * 60_000, budget));
+    }
+    // Every message went out once, over several invocations, none over budget.
+    expect(await statusesOf(prefix)).toEqual([{ status: 'sent', attempts: 1, n: 30 }]);
+    expect(used.length).toBeGreaterThan(2);
+    for (const n of used) expect(n).toBeLessThanOrEqual(60);
+  });
+});
