@@ -57,12 +57,11 @@ export async function runPass(
   const take = async (groups: ReturnType<RowGrouper['push']>) => {
     for (const group of groups) {
       const outcome = builder.build(group);
-      if (!outcome.ok) {
-        addRejections(summary, outcome.rejections);
-        continue;
+      if (!outcome.ok) addRejections(summary, outcome.rejections);
+      else {
+        summary.finerPrices += outcome.finerPrices;
+        if (sink?.add(outcome.record, outcome.items, outcome.stub)) await sink.flush();
       }
-      summary.finerPrices += outcome.finerPrices;
-      if (sink?.add(outcome.record, outcome.items, outcome.stub)) await sink.flush();
       if (checking && summary.rejected > 0) return;
     }
   };

@@ -49,8 +49,8 @@ export function formatSummary(summary: ImportSummary, file: string): string {
   }
   if (summary.finerPrices > 0) {
     lines.push(
-      `rounded: ${count(summary.finerPrices, 'line price')} finer than the currency allows (e.g. 0.001 GBP), ` +
-        'stored to the nearest minor unit (half to even); totals taken from the lines use the exact prices',
+      `rounded: ${count(summary.finerPrices, 'line price')} finer than the currency allows (like 0.001 GBP), ` +
+        'to the minor unit, half to even; totals added up from lines use the exact prices',
     );
   }
   lines.push(`rejected: ${count(summary.rejected, 'row')}`);
