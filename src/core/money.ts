@@ -137,7 +137,8 @@ export interface ExactLine {
  */
 export function exactLinesValue(lines: readonly ExactLine[], currency: string): number {
   let scale = -1;
-  for (const line of lines) if (line.price.fine && line.price.fine.scale > scale) scale = line.price.fine.scale;
+  for (const line of lines)
+    if (line.price.fine && line.price.fine.scale > scale) scale = line.price.fine.scale;
   if (scale < 0) return lines.reduce((sum, line) => sum + line.quantity * line.price.minor, 0);
   const exponent = currencyExponent(currency);
   let total = 0n;

@@ -342,7 +342,8 @@ describe('line prices finer than the currency, and orders without a total', () =
       { line: 7, reason: 'total: must not be blank without line items to add up' },
       {
         line: 8,
-        reason: 'items: the lines add up to -2.00 GBP, below 0 for a paid order; give the total, or status refunded',
+        reason:
+          'items: the lines add up to -2.00 GBP, below 0 for a paid order; give the total, or status refunded',
       },
     ]);
     expect(summary.reasons).toEqual({
@@ -417,7 +418,13 @@ describe('a UCI Online Retail-style export (test/fixtures/import/README.md)', ()
     await expect(importFile(store, 'orders', uci, {}, now)).rejects.toThrow(
       /has no column for currency .*--currency VALUE/,
     );
-    const noOrder = await importFile(store, 'orders', uci, { currency: 'GBP', timezone: 'Europe/London' }, now);
+    const noOrder = await importFile(
+      store,
+      'orders',
+      uci,
+      { currency: 'GBP', timezone: 'Europe/London' },
+      now,
+    );
     expect(noOrder.reasons['unparseable placed_at']).toBe(7);
     expect(noOrder.rejections[0]).toEqual({
       line: 2,

@@ -33,7 +33,13 @@ export function instantReader(timeZone: string | undefined, dateOrder?: DateOrde
     }
     const { year, month, day, hour, minute, second, millis } = parts;
     const probe = new Date(Date.UTC(year, month - 1, day));
-    if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+    if (
+      probe.getUTCMonth() !== month - 1 ||
+      probe.getUTCDate() !== day ||
+      hour > 23 ||
+      minute > 59 ||
+      second > 59
+    ) {
       throw new CellError(field, `'${text}' is not a real date and time`, 'unparseable');
     }
     return new Date(toUtc(Date.UTC(year, month - 1, day, hour, minute, second, millis))).toISOString();

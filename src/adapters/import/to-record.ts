@@ -244,7 +244,8 @@ function countFinerPrices(items: unknown, currency: string | undefined): number 
   let count = 0;
   for (const item of items) {
     const price = (item as { unit_price?: unknown }).unit_price;
-    if ((typeof price === 'string' || typeof price === 'number') && excessDecimals(price, currency) > 0) count++;
+    if ((typeof price === 'string' || typeof price === 'number') && excessDecimals(price, currency) > 0)
+      count++;
   }
   return count;
 }

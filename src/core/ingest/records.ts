@@ -64,7 +64,11 @@ function orderTotal(
     return { status: o.status ?? 'paid', totalMinor: minorUnits(o.total, o.currency, ctx, ['total']) };
   }
   if (lines.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'must not be blank without line items to add up', path: ['total'] });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must not be blank without line items to add up',
+      path: ['total'],
+    });
     return { status: o.status ?? 'paid', totalMinor: 0 };
   }
   const value = exactLinesValue(lines, o.currency);
@@ -172,7 +176,9 @@ export const cartInput = z
       status: c.status,
       currency: c.currency,
       valueMinor:
-        c.value === undefined ? exactLinesValue(lines, c.currency) : minorUnits(c.value, c.currency, ctx, ['value']),
+        c.value === undefined
+          ? exactLinesValue(lines, c.currency)
+          : minorUnits(c.value, c.currency, ctx, ['value']),
       recoveryUrl: c.recovery_url ?? null,
       lastActivityAt: c.last_activity_at,
       createdAt: c.created_at ?? c.last_activity_at,
