@@ -58,7 +58,7 @@ export function isDecimal(amount: unknown): boolean {
 }
 
 /** "0.001 has 3 decimals, GBP has 2": why an amount is finer than its currency allows. */
-export function precisionProblem(text: string, decimals: number, currency: string): string {
+function precisionProblem(text: string, decimals: number, currency: string): string {
   const exponent = currencyExponent(currency);
   const plural = (n: number) => `${n} decimal${n === 1 ? '' : 's'}`;
   return `${text} has ${plural(decimals)}, ${currency.toUpperCase()} has ${exponent}`;

@@ -435,7 +435,7 @@ describe('a UCI Online Retail-style export (test/fixtures/import/README.md)', ()
     expect(noZone.rejections[0]!.reason).toMatch(/'12\/1\/2010 8:26' has no UTC offset; pass --timezone/);
     await expect(
       importFile(store, 'orders', uci, { currency: 'pounds', dateOrder: 'mdy' }, now),
-    ).rejects.toThrow(/currency must be a 3-letter ISO 4217 code like GBP, got 'pounds'/);
+    ).rejects.toThrow(/--currency 'pounds': expected a 3-letter ISO 4217 currency code like EUR/);
   });
 });
 

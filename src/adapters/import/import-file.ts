@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { AppError } from '../../core/errors.ts';
+import { currency } from '../../core/ingest/fields.ts';
 import { isTimeZone } from '../../core/time.ts';
 import type { Store } from '../../db/store.ts';
 import { batchClientOf, ChunkWriter } from './chunk-writer.ts';
@@ -107,10 +108,9 @@ async function planImport(
   }
   const defaults: Record<string, string> = {};
   if (options.currency !== undefined) {
-    if (!/^[A-Za-z]{3}$/.test(options.currency)) {
-      throw invalid(`currency must be a 3-letter ISO 4217 code like GBP, got '${options.currency}'`);
-    }
-    defaults.currency = options.currency;
+    const code = currency.safeParse(options.currency);
+    if (!code.success) throw invalid(`--currency '${options.currency}': ${code.error.issues[0]!.message}`);
+    defaults.currency = code.data;
   }
   const format = options.format ?? formatOf(path);
   const size = await fileSize(path);
