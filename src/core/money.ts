@@ -66,8 +66,14 @@ function precisionProblem(text: string, decimals: number, currency: string): str
 
 /** How many decimals `amount` has past its currency's minor unit (0 when it fits or is not a decimal). */
 export function excessDecimals(amount: string | number, currency: string): number {
+  const exponent = currencyExponent(currency);
+  if (typeof amount === 'string') {
+    // Called for every imported line: most prices are decided without a regex.
+    const dot = amount.indexOf('.');
+    if (dot < 0 || amount.length - dot - 1 <= exponent) return 0;
+  }
   const parts = decimalParts(amount);
-  return parts ? Math.max(0, parts.fraction.length - currencyExponent(currency)) : 0;
+  return parts ? Math.max(0, parts.fraction.length - exponent) : 0;
 }
 
 function minorOf(parts: DecimalParts, exponent: number): ParseResult<number> {
