@@ -90,19 +90,24 @@ options:
                          --map customer_id="Customer ID" --map placed_at="Created at"
   --timezone ZONE        read times without a UTC offset, and bare dates, as local
                          time in ZONE (e.g. Europe/London); without it they are rejected
+  --date-order mdy|dmy   read dates like 12/1/2010 8:26 month first (mdy) or day
+                         first (dmy); without it they are rejected (never guessed)
+  --currency CODE        the currency of rows that give none (e.g. a file with no
+                         currency column, like the UCI Online Retail export: GBP)
   --strict               stop at the first bad row and store nothing
   --batch-size N         records per atomic write (default ${defaultBatchSize})
   --json                 print the summary as JSON
   -h, --help             show this help
 
-Columns are the API field names; header case, spaces and dashes do not matter.
-Also understood (Shopify export headers among them):
-  orders     id: Name, Order ID   placed_at: Created at, Processed at
+Columns are the API field names; header case, spaces, dashes and camelCase do not
+matter (CustomerID reads as customer_id). Also understood (Shopify and UCI Online
+Retail export headers among them):
+  orders     id: Name, Order ID, InvoiceNo   placed_at: Created at, Processed at, InvoiceDate
              status: Financial Status   total: Total Price   discount_codes: Discount Code
              cancelled_at: Cancelled at (a non-blank value marks the order cancelled)
              email, first_name, last_name: stored as the customer if not known yet
-  line items product_id: Lineitem sku, SKU   title: Lineitem name   quantity: Lineitem quantity
-             unit_price: Lineitem price, Price
+  line items product_id: Lineitem sku, SKU, StockCode   title: Lineitem name, Description
+             quantity: Lineitem quantity   unit_price: Lineitem price, Price, UnitPrice
   carts      id: Cart ID, Token   value: Total   recovery_url: Abandoned Checkout URL
              last_activity_at: Updated at
   customers  id: Customer ID   marketing_consent: Accepts Email Marketing   country: Country Code
@@ -111,10 +116,14 @@ Also understood (Shopify export headers among them):
 JSON Lines keys are the API field names; items may be inline ("items": [...]).
 
 Orders and carts: consecutive rows with the same id are one record, one line item
-per row. A negative quantity is a returned line. Order status words:
+per row. A negative quantity is a returned line. Without a total (no column, or
+blank in every row of an order) the total is the lines' value; lines adding up
+below 0 are then a refund. A line price finer than the currency (0.001 GBP) is
+stored rounded to the minor unit, half to even, and counted in the summary; the
+total is added up from the exact prices and rounded once. Order status words:
   paid, partially_paid, partially_refunded, pending, authorized, fulfilled -> paid
   refunded -> refunded    cancelled, canceled, voided, failed, declined, expired -> cancelled
-  test -> test            (blank -> paid)
+  test -> test            (blank -> paid, or refunded for lines below 0)
 Times: ISO 8601 with offset, or "2024-01-02 10:00:00 +0100".
 Exit code: 0 done (even with rejected rows), 1 --strict found a bad row, 2 usage error.
 `,

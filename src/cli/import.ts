@@ -22,6 +22,8 @@ export const importCommand: Command = async (argv, io) => {
       format: { type: 'string' },
       map: { type: 'string', multiple: true },
       timezone: { type: 'string' },
+      'date-order': { type: 'string' },
+      currency: { type: 'string' },
       strict: { type: 'boolean' },
       'batch-size': { type: 'string' },
       json: { type: 'boolean' },
@@ -44,6 +46,8 @@ export const importCommand: Command = async (argv, io) => {
     map: parseMap(values.map ?? []),
     strict: values.strict ?? false,
     timezone: values.timezone,
+    dateOrder: values['date-order']?.toLowerCase() as ImportOptions['dateOrder'],
+    currency: values.currency,
     batchSize: values['batch-size'] === undefined ? undefined : Number(values['batch-size']),
   };
   // Checked before the store is opened, so a typo does not create a database.

@@ -34,9 +34,9 @@ describe('products', () => {
       rows: 6,
       rejected: 2,
       stored: { products: 4 },
-      reasons: { 'unparseable price': 1, 'blank stock': 1 },
+      reasons: { 'invalid price': 1, 'blank stock': 1 },
       rejections: [
-        { line: 6, reason: "price: GBP has 2 decimal places, got '1.999'" },
+        { line: 6, reason: 'price: 1.999 has 3 decimals, GBP has 2' },
         { line: 7, reason: 'stock: give stock (a quantity) or in_stock (true/false)' },
       ],
     });

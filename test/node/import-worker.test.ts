@@ -87,6 +87,18 @@ describe('importing through the parse worker', () => {
     }
   });
 
+  it('rounds sub-minor prices and totals orders from their lines the same way (UCI layout)', async () => {
+    const { inProcess, inWorker } = await bothWays('orders', fixture('uci-online-retail.csv'), {
+      currency: 'GBP',
+      dateOrder: 'mdy',
+      timezone: 'Europe/London',
+      batchSize: 2,
+    });
+    expect(inWorker.summary).toMatchObject({ finerPrices: 3, rejected: 2, stored: { orders: 6, items: 11 } });
+    expect(inWorker.summary).toEqual(inProcess.summary);
+    expect(inWorker.rows).toEqual(inProcess.rows);
+  });
+
   it('raises a missing column as the same AppError from the worker', async () => {
     const temp = await openTempStore();
     try {

@@ -48,6 +48,7 @@ describe('importing a line-item orders CSV', () => {
       kind: 'orders',
       rows: 12,
       stored: { customers: 3, orders: 4, items: 6, carts: 0, products: 0 },
+      finerPrices: 0,
       rejected: 6,
       reasons: {
         'blank customer_id': 1,
@@ -61,7 +62,7 @@ describe('importing a line-item orders CSV', () => {
         {
           line: 8,
           reason:
-            "placed_at: expected an ISO 8601 time with offset like 2024-05-01T12:00:00Z, got '02/03/2024'",
+            "placed_at: '02/03/2024' could be month/day or day/month; pass --date-order mdy (12/31/2010) or dmy (31/12/2010)",
         },
         {
           line: 9,
@@ -282,6 +283,162 @@ describe('JSON Lines', () => {
   });
 });
 
+describe('line prices finer than the currency, and orders without a total', () => {
+  it('never rejects an order for a sub-minor line price; a missing total is the exact lines rounded once', async () => {
+    const file = join(dir, 'fine.csv');
+    await writeFile(
+      file,
+      [
+        'id,customer_id,placed_at,status,currency,total,product_id,quantity,unit_price',
+        // A given total is kept as it is; the 0.001 line is stored as 0.
+        'A1,c1,2024-01-01T00:00:00Z,,GBP,5.00,p1,3,0.001',
+        // A blank total: 2.555 + 10 x 0.0025 = 2.58 (the rounded lines would give 2.56).
+        'A2,c1,2024-01-02T00:00:00Z,,GBP,,p1,1,2.555',
+        'A2,,,,,,p2,10,0.0025',
+        // Only returns and no total: a refund of what the lines add up to.
+        'A3,c1,2024-01-03T00:00:00Z,,GBP,,p1,-2,1.005',
+      ].join('\n'),
+    );
+    const summary = await importFile(store, 'orders', file, {}, now);
+    expect(summary).toMatchObject({ rejected: 0, finerPrices: 4, stored: { orders: 3, items: 4 } });
+
+    const { orders: stored, items } = await snapshot();
+    expect(stored.map((o) => [o.id, o.status, o.totalMinor])).toEqual([
+      ['A1', 'paid', 500],
+      ['A2', 'paid', 258],
+      ['A3', 'refunded', 201],
+    ]);
+    expect(items.map((i) => [i.orderId, i.quantity, i.unitPriceMinor])).toEqual([
+      ['A1', 3, 0],
+      ['A2', 1, 256],
+      ['A2', 10, 0],
+      ['A3', -2, 100],
+    ]);
+  });
+
+  it('says what is wrong with a number that parsed, and calls only non-numbers unparseable', async () => {
+    const file = join(dir, 'wrong.csv');
+    await writeFile(
+      file,
+      [
+        'id,customer_id,placed_at,status,currency,total,product_id,quantity,unit_price',
+        'B1,c1,2024-01-01T00:00:00Z,,GBP,10.005,p1,1,10.00',
+        'B2,c1,2024-01-01T00:00:00Z,,GBP,,p1,1,-0.001',
+        'B3,c1,2024-01-01T00:00:00Z,,GBP,1.00,p1,0,1.00',
+        'B4,c1,2024-01-01T00:00:00Z,,GBP,1.00,p1,1.5,1.00',
+        'B5,c1,2024-01-01T00:00:00Z,,GBP,abc,p1,1,1.00',
+        'B6,c1,2024-01-01T00:00:00Z,,GBP,,,,',
+        'B7,c1,2024-01-01T00:00:00Z,paid,GBP,,p1,-1,2.00',
+        'B8,c1,2024-01-01T00:00:00Z,,JPY,,p1,1,1.5',
+      ].join('\n'),
+    );
+    const summary = await importFile(store, 'orders', file, {}, now);
+    expect(summary.rejections).toEqual([
+      { line: 2, reason: 'total: 10.005 has 3 decimals, GBP has 2' },
+      { line: 3, reason: 'unit_price: must not be negative' },
+      { line: 4, reason: 'quantity: quantity must not be 0' },
+      { line: 5, reason: "quantity: expected a whole number, got '1.5'" },
+      { line: 6, reason: 'total: expected a decimal amount like 12.34' },
+      { line: 7, reason: 'total: must not be blank without line items to add up' },
+      {
+        line: 8,
+        reason:
+          'items: the lines add up to -2.00 GBP, below 0 for a paid order; give the total, or status refunded',
+      },
+    ]);
+    expect(summary.reasons).toEqual({
+      'invalid total': 1,
+      'invalid unit_price': 1,
+      'invalid quantity': 2,
+      'unparseable total': 1,
+      'blank total': 1,
+      'invalid items': 1,
+    });
+    // 1.5 JPY is a line price finer than the yen: stored as 2, not rejected.
+    expect(summary).toMatchObject({ finerPrices: 1, stored: { orders: 1 } });
+  });
+});
+
+describe('a UCI Online Retail-style export (test/fixtures/import/README.md)', () => {
+  const uci = fixture('uci-online-retail.csv');
+
+  it('stores every order with a customer through the command a user runs, and counts the rounded prices', async () => {
+    const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'uci.db')}` };
+    const command = ['import', 'orders', uci, '--currency', 'GBP', '--date-order', 'mdy'];
+    const run = await runCli([...command, '--timezone', 'Europe/London', '--json'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      kind: 'orders',
+      rows: 13,
+      stored: { customers: 3, orders: 6, items: 11, carts: 0, products: 0 },
+      finerPrices: 3,
+      rejected: 2,
+      reasons: { 'blank customer_id': 1, 'part of a rejected order': 1 },
+      rejections: [
+        { line: 10, reason: 'customer_id: must not be blank' },
+        { line: 11, reason: "part of order '900105', rejected at line 10" },
+      ],
+      aborted: false,
+    } satisfies ImportSummary);
+
+    const text = await runCli([...command, '--timezone', 'Europe/London'], env);
+    expect(text.stdout).toContain('stored: 6 orders, 11 items, 0 new customers');
+    expect(text.stdout).toContain('rounded: 3 line prices finer than the currency allows (like 0.001 GBP)');
+
+    const cliStore = await openLibsqlStore({ url: env.DATABASE_URL });
+    try {
+      const stored = await cliStore.db.select().from(orders).orderBy(asc(orders.id));
+      expect(stored.map((o) => [o.id, o.customerId, o.status, o.currency, o.totalMinor])).toEqual([
+        ['900101', '20001', 'paid', 'GBP', 5772],
+        ['900102', '20002', 'paid', 'GBP', 1700],
+        // 12 x 0.001 + 2.10: the exact lines, rounded once.
+        ['900103', '20001', 'paid', 'GBP', 211],
+        ['900106', '20003', 'paid', 'GBP', 375],
+        ['900107', '20002', 'paid', 'GBP', 250],
+        // The cancellation invoice: only returned lines, so a refund.
+        ['C900104', '20001', 'refunded', 'GBP', 510],
+      ]);
+      // Month first, UK local time: 12/13/2010 is December 13; June is BST.
+      const placed = Object.fromEntries(stored.map((o) => [o.id, new Date(o.placedAt).toISOString()]));
+      expect(placed['900101']).toBe('2010-12-01T08:26:00.000Z');
+      expect(placed['900106']).toBe('2010-12-13T16:45:00.000Z');
+      expect(placed['900107']).toBe('2011-06-15T09:00:00.000Z');
+      const items = await cliStore.db.select().from(orderItems).where(eq(orderItems.orderId, '900102'));
+      expect(items.map((i) => [i.productId, i.title, i.quantity, i.unitPriceMinor])).toEqual([
+        ['71004', 'CUSHION FILLER PAD', 1, 0],
+        ['71005', 'LINEN CUSHION COVER', 4, 425],
+      ]);
+    } finally {
+      await cliStore.close();
+    }
+  });
+
+  it('names the option a UCI file needs when it is missing', async () => {
+    await expect(importFile(store, 'orders', uci, {}, now)).rejects.toThrow(
+      /has no column for currency .*--currency VALUE/,
+    );
+    const noOrder = await importFile(
+      store,
+      'orders',
+      uci,
+      { currency: 'GBP', timezone: 'Europe/London' },
+      now,
+    );
+    expect(noOrder.reasons['unparseable placed_at']).toBe(7);
+    expect(noOrder.rejections[0]).toEqual({
+      line: 2,
+      reason:
+        "placed_at: '12/1/2010 8:26' could be month/day or day/month; pass --date-order mdy (12/31/2010) or dmy (31/12/2010)",
+    });
+    const noZone = await importFile(store, 'orders', uci, { currency: 'GBP', dateOrder: 'mdy' }, now);
+    expect(noZone.rejections[0]!.reason).toMatch(/'12\/1\/2010 8:26' has no UTC offset; pass --timezone/);
+    await expect(
+      importFile(store, 'orders', uci, { currency: 'pounds', dateOrder: 'mdy' }, now),
+    ).rejects.toThrow(/--currency 'pounds': expected a 3-letter ISO 4217 currency code like EUR/);
+  });
+});
+
 describe('rekindle import (CLI)', () => {
   it('imports with --json, exits 1 on --strict failure and 2 on usage errors', async () => {
     const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'cli.db')}` };
@@ -293,6 +450,7 @@ describe('rekindle import (CLI)', () => {
       'kind',
       'rows',
       'stored',
+      'finerPrices',
       'rejected',
       'reasons',
       'rejections',

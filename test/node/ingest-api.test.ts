@@ -77,6 +77,27 @@ describe('ingestion routes store records', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('stores an order with a line price finer than the currency, its total from the exact lines', async () => {
+    const { total: _given, ...untotalled } = order;
+    const response = await post('/v1/orders', {
+      ...untotalled,
+      items: [
+        { product_id: 'p1', quantity: 12, unit_price: '0.001' },
+        { product_id: 'p2', quantity: 1, unit_price: 2.1 },
+      ],
+    });
+    expect(response.status).toBe(200);
+    const [stored] = await temp.store.db.all<{ total_minor: number }>(sql`select total_minor from orders`);
+    expect(stored?.total_minor).toBe(211);
+    const items = await temp.store.db.all(
+      sql`select quantity, unit_price_minor from order_items order by line_no`,
+    );
+    expect(items).toEqual([
+      { quantity: 12, unit_price_minor: 0 },
+      { quantity: 1, unit_price_minor: 210 },
+    ]);
+  });
+
   it('keeps 18-digit ids exact, money in minor units and times in UTC', async () => {
     await post('/v1/customers', customer);
     await post('/v1/orders', order);

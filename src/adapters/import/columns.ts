@@ -1,7 +1,7 @@
 // Which file columns feed which API field, per import kind: the API field names
-// by default, a few common export headers (Shopify's among them) as aliases,
-// and `--map field=Column` overrides. It only reads headers; it must never
-// look at row values.
+// by default, a few common export headers (Shopify's and the UCI Online Retail
+// set's among them) as aliases, and `--map field=Column` overrides. It only
+// reads headers; it must never look at row values.
 import { AppError } from '../../core/errors.ts';
 import type { ImportKind } from './import-file.ts';
 
@@ -19,6 +19,8 @@ export interface FieldSpec {
   aliases?: readonly string[];
   /** Read by the importer (customer stubs, cancellations) but not part of the API record. */
   extra?: boolean;
+  /** The option that gives every row this field's value when the file has none (see ImportOptions). */
+  defaultOption?: string;
 }
 
 export interface KindSpec {
@@ -30,8 +32,18 @@ export interface KindSpec {
 }
 
 const itemFields: FieldSpec[] = [
-  { name: 'product_id', type: 'id', item: true, aliases: ['lineitem_sku', 'sku', 'variant_id'] },
-  { name: 'title', type: 'text', item: true, aliases: ['lineitem_name', 'product_name', 'item_name'] },
+  {
+    name: 'product_id',
+    type: 'id',
+    item: true,
+    aliases: ['lineitem_sku', 'sku', 'variant_id', 'stock_code'],
+  },
+  {
+    name: 'title',
+    type: 'text',
+    item: true,
+    aliases: ['lineitem_name', 'product_name', 'item_name', 'description'],
+  },
   { name: 'quantity', type: 'integer', item: true, aliases: ['lineitem_quantity', 'qty'] },
   { name: 'unit_price', type: 'decimal', item: true, aliases: ['lineitem_price', 'price'] },
 ];
@@ -59,9 +71,10 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
   },
   orders: {
     grouped: true,
-    requiredColumns: [['id'], ['customer_id'], ['placed_at'], ['currency'], ['total']],
+    // No total column: each order's total is its lines' value (see orderInput).
+    requiredColumns: [['id'], ['customer_id'], ['placed_at'], ['currency']],
     fields: [
-      { name: 'id', type: 'id', required: true, aliases: ['order_id', 'name'] },
+      { name: 'id', type: 'id', required: true, aliases: ['order_id', 'name', 'invoice_no'] },
       { name: 'customer_id', type: 'id', required: true, aliases: ['customer'] },
       { name: 'email', type: 'text', extra: true },
       { name: 'first_name', type: 'text', extra: true },
@@ -70,12 +83,12 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
         name: 'placed_at',
         type: 'instant',
         required: true,
-        aliases: ['created_at', 'processed_at', 'order_date'],
+        aliases: ['created_at', 'processed_at', 'order_date', 'invoice_date'],
       },
       { name: 'status', type: 'status', aliases: ['financial_status', 'order_status'] },
       { name: 'cancelled_at', type: 'text', extra: true, aliases: ['canceled_at'] },
-      { name: 'currency', type: 'text', required: true },
-      { name: 'total', type: 'decimal', required: true, aliases: ['total_price', 'order_total'] },
+      { name: 'currency', type: 'text', required: true, defaultOption: '--currency' },
+      { name: 'total', type: 'decimal', aliases: ['total_price', 'order_total'] },
       { name: 'discount_codes', type: 'list', aliases: ['discount_code'] },
       ...itemFields,
     ],
@@ -88,7 +101,7 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
       { name: 'customer_id', type: 'id' },
       { name: 'email', type: 'text' },
       { name: 'status', type: 'status' },
-      { name: 'currency', type: 'text', required: true },
+      { name: 'currency', type: 'text', required: true, defaultOption: '--currency' },
       { name: 'value', type: 'decimal', aliases: ['total', 'total_price'] },
       { name: 'recovery_url', type: 'text', aliases: ['abandoned_checkout_url', 'checkout_url'] },
       { name: 'last_activity_at', type: 'instant', required: true, aliases: ['updated_at'] },
@@ -105,7 +118,7 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
       { name: 'url', type: 'text' },
       { name: 'image_url', type: 'text', aliases: ['image_src', 'image'] },
       { name: 'category', type: 'text', aliases: ['product_type', 'type'] },
-      { name: 'currency', type: 'text', required: true },
+      { name: 'currency', type: 'text', required: true, defaultOption: '--currency' },
       { name: 'price', type: 'decimal', required: true, aliases: ['variant_price'] },
       {
         name: 'stock',
@@ -120,10 +133,14 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
 /** Field name -> where to read it: a column index (CSV) or a key (JSON Lines). */
 export type Layout<Where> = readonly (readonly [field: string, where: Where])[];
 
-/** "Lineitem quantity", "lineitem-quantity" and "LINEITEM_QUANTITY" all read as lineitem_quantity. */
+/**
+ * "Lineitem quantity", "lineitem-quantity", "LINEITEM_QUANTITY" and
+ * "LineitemQuantity" all read as lineitem_quantity ("CustomerID" as customer_id).
+ */
 export function normalizeHeader(header: string): string {
   return header
     .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .replace(/[\s_-]+/g, '_');
 }
@@ -141,12 +158,16 @@ export function checkMap(kind: ImportKind, map: Record<string, string>): void {
   }
 }
 
-/** Resolves a CSV header; a missing required column is a usage error, not N rejected rows. */
+/**
+ * Resolves a CSV header; a missing required column is a usage error, not N
+ * rejected rows, unless `defaults` gives the field a value for every row.
+ */
 export function csvLayout(
   kind: ImportKind,
   header: readonly string[],
   map: Record<string, string>,
   file: string,
+  defaults: Readonly<Record<string, string>> = {},
 ): Layout<number> {
   const normalized = header.map(normalizeHeader);
   const layout: [string, number][] = [];
@@ -175,13 +196,15 @@ export function csvLayout(
   }
   for (const anyOf of kindSpecs[kind].requiredColumns) {
     if (layout.some(([field]) => anyOf.includes(field))) continue;
+    if (anyOf.some((field) => defaults[field] !== undefined)) continue;
     const field = kindSpecs[kind].fields.find((f) => f.name === anyOf[0])!;
     const tried = [field.name, ...(field.aliases ?? [])].join("', '");
     throw new AppError(
       400,
       'invalid_import',
       `${file} has no column for ${anyOf.join(' or ')} (looked for '${tried}'); ` +
-        `name it with --map ${field.name}=COLUMN`,
+        `name it with --map ${field.name}=COLUMN` +
+        (field.defaultOption ? `, or give every row one with ${field.defaultOption} VALUE` : ''),
     );
   }
   return layout;

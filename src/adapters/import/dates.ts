@@ -1,24 +1,29 @@
 // Times as shop exports write them, rewritten to the ISO 8601 form the API
 // schema accepts: "2024-01-02 10:00:00 +0100" (Shopify) becomes
 // "2024-01-02T10:00:00+01:00". A time without an offset is only read when the
-// user names the time zone it was written in; it is never guessed.
+// user names the time zone it was written in, and a date like "12/1/2010 8:26"
+// (the UCI Online Retail set, spreadsheets) only when the user names the order
+// of its month and day; neither is ever guessed.
 
 import { CellError } from './values.ts';
 
 const withOffset =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$/i;
 const withoutOffset = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
+/** 12/1/2010, 1.12.2010 8:26, 12/1/2010 8:26:00 AM: day and month in an order the user names. */
+const numericDate =
+  /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AP])\.?M\.?)?)?$/i;
 
 export type InstantReader = (text: string, field: string) => string;
 
+/** Which comes first in a date like 12/1/2010: the month (mdy, US) or the day (dmy). */
+export type DateOrder = 'mdy' | 'dmy';
+export const dateOrders: readonly DateOrder[] = ['mdy', 'dmy'];
+
 /** Returns text for the schema's `instant` field; unknown shapes pass through so the schema explains them. */
-export function instantReader(timeZone: string | undefined): InstantReader {
+export function instantReader(timeZone: string | undefined, dateOrder?: DateOrder): InstantReader {
   const toUtc = timeZone === undefined ? undefined : zonedToUtc(timeZone);
-  return (text, field) => {
-    const offset = withOffset.exec(text);
-    if (offset) return `${offset[1]}T${offset[2]}${normalizeOffset(offset[3]!)}`;
-    const local = withoutOffset.exec(text);
-    if (!local) return text;
+  const local = (text: string, field: string, parts: WallClock): string => {
     if (!toUtc) {
       throw new CellError(
         field,
@@ -26,23 +31,79 @@ export function instantReader(timeZone: string | undefined): InstantReader {
         'unparseable',
       );
     }
-    const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = ''] = local;
-    const parts = [year, month, day, hour, minute, second].map(Number) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
-    const probe = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2]));
-    if (probe.getUTCMonth() !== parts[1] - 1 || probe.getUTCDate() !== parts[2] || parts[3] > 23) {
+    const { year, month, day, hour, minute, second, millis } = parts;
+    const probe = new Date(Date.UTC(year, month - 1, day));
+    if (
+      probe.getUTCMonth() !== month - 1 ||
+      probe.getUTCDate() !== day ||
+      hour > 23 ||
+      minute > 59 ||
+      second > 59
+    ) {
       throw new CellError(field, `'${text}' is not a real date and time`, 'unparseable');
     }
-    return new Date(
-      toUtc(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], millis)),
-    ).toISOString();
+    return new Date(toUtc(Date.UTC(year, month - 1, day, hour, minute, second, millis))).toISOString();
+  };
+  return (text, field) => {
+    const offset = withOffset.exec(text);
+    if (offset) return `${offset[1]}T${offset[2]}${normalizeOffset(offset[3]!)}`;
+    const iso = withoutOffset.exec(text);
+    if (iso) {
+      const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = ''] = iso;
+      return local(text, field, {
+        ...wallClock(year!, month!, day!, hour, minute, second),
+        millis: Number(fraction.padEnd(3, '0').slice(0, 3)),
+      });
+    }
+    const numeric = numericDate.exec(text);
+    if (!numeric) return text;
+    if (!dateOrder) {
+      throw new CellError(
+        field,
+        `'${text}' could be month/day or day/month; pass --date-order mdy (12/31/2010) or dmy (31/12/2010)`,
+        'unparseable',
+      );
+    }
+    const [, first, second, year, hour = '0', minute = '0', seconds = '0', half] = numeric;
+    const [month, day] = dateOrder === 'mdy' ? [first!, second!] : [second!, first!];
+    const parts = wallClock(year!, month, day, hour, minute, seconds);
+    if (half) {
+      // 12:30 AM is half past midnight, 12:30 PM half past noon.
+      if (parts.hour < 1 || parts.hour > 12) {
+        throw new CellError(field, `'${text}' is not a real date and time`, 'unparseable');
+      }
+      parts.hour = (parts.hour % 12) + (half.toUpperCase() === 'P' ? 12 : 0);
+    }
+    return local(text, field, parts);
+  };
+}
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millis: number;
+}
+
+function wallClock(
+  year: string,
+  month: string,
+  day: string,
+  hour: string,
+  minute: string,
+  second: string,
+): WallClock {
+  return {
+    year: Number(year),
+    month: Number(month),
+    day: Number(day),
+    hour: Number(hour),
+    minute: Number(minute),
+    second: Number(second),
+    millis: 0,
   };
 }
 

@@ -6,10 +6,12 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { AppError } from '../../core/errors.ts';
+import { currency } from '../../core/ingest/fields.ts';
 import { isTimeZone } from '../../core/time.ts';
 import type { Store } from '../../db/store.ts';
 import { batchClientOf, ChunkWriter } from './chunk-writer.ts';
 import { checkMap } from './columns.ts';
+import { type DateOrder, dateOrders } from './dates.ts';
 import { type ParseJob, runPass } from './parse-pass.ts';
 import { runPassInWorker } from './run-in-worker.ts';
 
@@ -20,6 +22,10 @@ export interface ImportOptions {
   map?: Record<string, string>;
   strict?: boolean;
   timezone?: string;
+  /** How to read a date like 12/1/2010: month first (mdy) or day first (dmy). */
+  dateOrder?: DateOrder;
+  /** The currency of every row that gives none (the file may have no currency column). */
+  currency?: string;
   batchSize?: number;
   /** Parse in a worker thread while the main thread writes; default: files of 1 MB and up. */
   worker?: boolean;
@@ -30,6 +36,8 @@ export interface ImportSummary {
   kind: ImportKind;
   rows: number;
   stored: { customers: number; orders: number; items: number; carts: number; products: number };
+  /** Line prices finer than their currency's minor unit (0.001 GBP): stored rounded, never rejected. */
+  finerPrices: number;
   rejected: number;
   reasons: Record<string, number>;
   rejections: { line: number; reason: string }[];
@@ -95,9 +103,19 @@ async function planImport(
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw invalid(`batch size must be a whole number of at least 1, got ${batchSize}`);
   }
+  if (options.dateOrder !== undefined && !dateOrders.includes(options.dateOrder)) {
+    throw invalid(`unknown date order '${options.dateOrder}'; expected ${dateOrders.join(' or ')}`);
+  }
+  const defaults: Record<string, string> = {};
+  if (options.currency !== undefined) {
+    const code = currency.safeParse(options.currency);
+    if (!code.success) throw invalid(`--currency '${options.currency}': ${code.error.issues[0]!.message}`);
+    defaults.currency = code.data;
+  }
   const format = options.format ?? formatOf(path);
   const size = await fileSize(path);
-  return { job: { kind, path, format, map, timezone: options.timezone, batchSize }, size };
+  const { timezone, dateOrder } = options;
+  return { job: { kind, path, format, map, timezone, dateOrder, defaults, batchSize }, size };
 }
 
 function formatOf(path: string): 'csv' | 'jsonl' {

@@ -5,7 +5,7 @@
 import type { CustomerStub } from '../../db/repositories/customers.ts';
 import type { RecordsByKind } from '../../db/repositories/ingest.ts';
 import { csvLayout, jsonLayout, kindSpecs } from './columns.ts';
-import { instantReader } from './dates.ts';
+import { type DateOrder, instantReader } from './dates.ts';
 import { RowGrouper } from './group-rows.ts';
 import type { ImportKind, ImportSummary } from './import-file.ts';
 import { readCsv } from './read-csv.ts';
@@ -21,6 +21,9 @@ export interface ParseJob {
   format: 'csv' | 'jsonl';
   map: Record<string, string>;
   timezone?: string;
+  dateOrder?: DateOrder;
+  /** Field values for rows that give none, e.g. { currency: 'GBP' }. */
+  defaults: Record<string, string>;
   batchSize: number;
 }
 
@@ -34,7 +37,7 @@ export type Progress = (p: { rows: number; bytes: number; totalBytes: number }) 
 
 export function rowsOf(job: ParseJob): AsyncGenerator<RowBatch> {
   return job.format === 'csv'
-    ? readCsv(job.path, (header) => csvLayout(job.kind, header, job.map, job.path))
+    ? readCsv(job.path, (header) => csvLayout(job.kind, header, job.map, job.path, job.defaults))
     : readJsonl(job.path, jsonLayout(job.kind, job.map));
 }
 
@@ -49,13 +52,16 @@ export async function runPass(
   const { kind } = job;
   const summary = emptySummary(kind);
   const grouper = new RowGrouper(kindSpecs[kind].grouped, kind.slice(0, -1));
-  const builder = new RecordBuilder(kind, instantReader(job.timezone));
+  const builder = new RecordBuilder(kind, instantReader(job.timezone, job.dateOrder), job.defaults);
   const checking = sink === undefined;
   const take = async (groups: ReturnType<RowGrouper['push']>) => {
     for (const group of groups) {
       const outcome = builder.build(group);
       if (!outcome.ok) addRejections(summary, outcome.rejections);
-      else if (sink?.add(outcome.record, outcome.items, outcome.stub)) await sink.flush();
+      else {
+        summary.finerPrices += outcome.finerPrices;
+        if (sink?.add(outcome.record, outcome.items, outcome.stub)) await sink.flush();
+      }
       if (checking && summary.rejected > 0) return;
     }
   };

@@ -10,6 +10,7 @@ export function emptySummary(kind: ImportKind): ImportSummary {
     kind,
     rows: 0,
     stored: { customers: 0, orders: 0, items: 0, carts: 0, products: 0 },
+    finerPrices: 0,
     rejected: 0,
     reasons: {},
     rejections: [],
@@ -45,6 +46,12 @@ export function formatSummary(summary: ImportSummary, file: string): string {
           ? [count(stored.carts, 'cart'), count(stored.items, 'item')]
           : [count(stored[summary.kind], summary.kind.slice(0, -1))];
     lines.push(`stored: ${parts.join(', ')}`);
+  }
+  if (summary.finerPrices > 0) {
+    lines.push(
+      `rounded: ${count(summary.finerPrices, 'line price')} finer than the currency allows (like 0.001 GBP), ` +
+        'to the minor unit, half to even; totals added up from lines use the exact prices',
+    );
   }
   lines.push(`rejected: ${count(summary.rejected, 'row')}`);
   const reasons = Object.entries(summary.reasons).sort((a, b) => b[1] - a[1]);

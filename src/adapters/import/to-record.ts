@@ -3,6 +3,7 @@
 // alike. Rejections name the physical line and field. It never writes.
 import type { z } from 'zod';
 import { ingestSchemas } from '../../core/ingest/records.ts';
+import { excessDecimals, isDecimal } from '../../core/money.ts';
 import type { CustomerStub } from '../../db/repositories/customers.ts';
 import type { RecordsByKind } from '../../db/repositories/ingest.ts';
 import { type FieldSpec, kindSpecs } from './columns.ts';
@@ -27,7 +28,14 @@ export interface Rejection extends Problem {
 }
 
 export type Outcome<K extends ImportKind> =
-  | { ok: true; record: RecordsByKind[K]; stub?: CustomerStub; items: number }
+  | {
+      ok: true;
+      record: RecordsByKind[K];
+      stub?: CustomerStub;
+      items: number;
+      /** Line prices finer than the currency's minor unit, stored rounded. */
+      finerPrices: number;
+    }
   | { ok: false; rejections: Rejection[] };
 
 const nouns: Record<ImportKind, string> = {
@@ -56,6 +64,8 @@ export class RecordBuilder<K extends ImportKind> {
   constructor(
     private readonly kind: K,
     private readonly readInstant: InstantReader,
+    /** Values for fields the file leaves blank or has no column for (e.g. --currency). */
+    private readonly defaults: Readonly<Record<string, string>> = {},
   ) {
     this.fields = kindSpecs[kind].fields;
     this.recordFields = this.fields.filter((f) => !f.item && !f.extra);
@@ -69,7 +79,7 @@ export class RecordBuilder<K extends ImportKind> {
     try {
       const input: Record<string, unknown> = {};
       for (const field of this.recordFields) {
-        const raw = this.pick(reading, field.name);
+        const raw = this.pick(reading, field.name) ?? this.defaults[field.name];
         if (raw !== undefined) input[field.name] = this.convert(field, raw);
         else if (field.required) input[field.name] = '';
       }
@@ -83,17 +93,20 @@ export class RecordBuilder<K extends ImportKind> {
       }
       reading.current = group.rows[0]!;
       const parsed = this.schema.safeParse(input);
-      if (!parsed.success) return this.rejectIssue(reading, parsed.error.issues[0]!);
-      if (this.kind !== 'orders') return { ok: true, record: parsed.data, items: reading.itemRows.length };
+      if (!parsed.success) return this.rejectIssue(reading, parsed.error.issues[0]!, input);
+      const finerPrices = countFinerPrices(input.items, (parsed.data as { currency?: string }).currency);
+      if (this.kind !== 'orders') {
+        return { ok: true, record: parsed.data, items: reading.itemRows.length, finerPrices };
+      }
       const stub = this.stubs.check(
         (parsed.data as RecordsByKind['orders']).customerId,
         this.pick(reading, 'email'),
         this.pick(reading, 'first_name'),
         this.pick(reading, 'last_name'),
       );
-      if (!stub.ok) return this.rejectIssue(reading, stub.issue);
+      if (!stub.ok) return this.rejectIssue(reading, stub.issue, input);
       const items = (parsed.data as RecordsByKind['orders']).items.length;
-      return { ok: true, record: parsed.data, stub: stub.value, items };
+      return { ok: true, record: parsed.data, stub: stub.value, items, finerPrices };
     } catch (error) {
       if (!(error instanceof CellError)) throw error;
       const row = reading.sources?.get(error.field) ?? reading.current;
@@ -172,7 +185,7 @@ export class RecordBuilder<K extends ImportKind> {
     }
   }
 
-  private rejectIssue(reading: Reading, issue: z.core.$ZodIssue): Outcome<K> {
+  private rejectIssue(reading: Reading, issue: z.core.$ZodIssue, input: Record<string, unknown>): Outcome<K> {
     const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
     let row = reading.group.rows[0]!;
     let field = typeof path[0] === 'string' ? path[0] : '';
@@ -180,21 +193,26 @@ export class RecordBuilder<K extends ImportKind> {
     if (path[0] === 'items' && typeof path[1] === 'number') {
       row = reading.itemRows[path[1]] ?? row;
       field = typeof path[2] === 'string' ? path[2] : 'items';
-      // Inline JSON items are not kept per field; count their problems as invalid, not blank.
-      raw = row.items === undefined ? row.fields[field] : true;
+      // The item as handed to the schema: inline JSON items keep no cells of their own.
+      const item = Array.isArray(input.items) ? (input.items[path[1]] as Record<string, unknown>) : undefined;
+      raw = typeof item === 'object' && item !== null ? item[field] : true;
     } else if (field === 'items') {
       // A problem of the lines taken together (their sum): blame the first one.
       row = reading.itemRows[0] ?? row;
       raw = true;
     } else {
       row = reading.sources?.get(field) ?? row;
-      raw = row.fields[field];
+      raw = field in input ? input[field] : row.fields[field];
     }
     if (issue.code === 'unrecognized_keys') field = issue.keys.join(', ');
     const type = this.fields.find((f) => f.name === field)?.type;
+    // Unparseable only when the text is not a time or number at all: an amount
+    // that parsed but breaks a rule (too many decimals, negative) is invalid.
     const category = isBlank(raw)
       ? 'blank'
-      : type === 'instant' || type === 'decimal' || type === 'integer'
+      : type === 'instant' ||
+          (type === 'decimal' && !isDecimal(raw)) ||
+          (type === 'integer' && typeof raw !== 'number')
         ? 'unparseable'
         : 'invalid';
     const message = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
@@ -218,4 +236,16 @@ export class RecordBuilder<K extends ImportKind> {
     );
     return { ok: false, rejections };
   }
+}
+
+/** How many of the items' prices are finer than `currency` allows (they were stored rounded). */
+function countFinerPrices(items: unknown, currency: string | undefined): number {
+  if (!Array.isArray(items) || currency === undefined) return 0;
+  let count = 0;
+  for (const item of items) {
+    const price = (item as { unit_price?: unknown }).unit_price;
+    if ((typeof price === 'string' || typeof price === 'number') && excessDecimals(price, currency) > 0)
+      count++;
+  }
+  return count;
 }

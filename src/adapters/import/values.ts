@@ -39,11 +39,14 @@ export function readText(value: unknown): unknown {
 }
 
 const wholeNumber = /^\s*[+-]?\d+\s*$/;
+const decimalNumber = /^\s*[+-]?\d+\.\d*\s*$/;
 
 export function readInteger(value: unknown, field: string): unknown {
   if (typeof value !== 'string') return value;
   if (!wholeNumber.test(value)) {
-    throw new CellError(field, `expected a whole number, got '${value}'`, 'unparseable');
+    // '1.5' is a number, just not a whole one: invalid rather than unparseable.
+    const category = decimalNumber.test(value) ? 'invalid' : 'unparseable';
+    throw new CellError(field, `expected a whole number, got '${value}'`, category);
   }
   return Number(value);
 }

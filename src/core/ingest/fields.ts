@@ -3,7 +3,7 @@
 // text field starts from `text`: a string that reaches the database must be
 // well-formed Unicode.
 import { z } from 'zod';
-import { toMinorUnits } from '../money.ts';
+import { type RoundedAmount, toMinorUnits, toRoundedMinorUnits } from '../money.ts';
 import { amountProblem, linesTotalProblem, lineValueProblem, maxLineQuantity } from '../money-bounds.ts';
 import { isSafeLink, safeLinkRule } from '../safe-link.ts';
 import { isTimeZone, parseInstant } from '../time.ts';
@@ -111,6 +111,29 @@ export function minorUnits(
   if (problem === null && parsed.ok) return parsed.value;
   ctx.addIssue({ code: 'custom', message: problem ?? 'invalid amount', path });
   return 0;
+}
+
+/**
+ * A line's unit price, which unlike every other amount may be finer than the
+ * currency's minor unit: rounded half-even for storage, kept exact for the
+ * lines' total (see money.ts). The bounds hold as for minorUnits.
+ */
+export function linePrice(
+  amount: string | number,
+  currencyCode: string,
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+): RoundedAmount {
+  const parsed = toRoundedMinorUnits(amount, currencyCode);
+  // A negative price that rounds to 0 is still negative.
+  const problem = !parsed.ok
+    ? parsed.reason
+    : (parsed.value.fine?.units ?? 0n) < 0n
+      ? 'must not be negative'
+      : amountProblem(parsed.value.minor, currencyCode);
+  if (problem === null && parsed.ok) return parsed.value;
+  ctx.addIssue({ code: 'custom', message: problem ?? 'invalid amount', path });
+  return { minor: 0 };
 }
 
 export interface PricedLine {

@@ -3,6 +3,8 @@
 // emails). The API and the file importer both validate through these. Money
 // and quantities are held to the bounds of money-bounds.ts.
 import { z } from 'zod';
+import { type ExactLine, exactLinesValue, fromMinorUnits } from '../money.ts';
+import { amountProblem } from '../money-bounds.ts';
 import {
   country,
   currency,
@@ -10,6 +12,7 @@ import {
   email,
   externalId,
   instant,
+  linePrice,
   linesValue,
   minorUnits,
   optionalText,
@@ -27,6 +30,60 @@ const lineItem = z.strictObject({
   quantity,
   unit_price: decimal,
 });
+
+type LineInput = z.output<typeof lineItem>;
+
+/** Line items as stored (price in whole minor units), each with its exact price for totals. */
+function pricedLines(items: readonly LineInput[], currencyCode: string, ctx: z.RefinementCtx) {
+  return items.map((item, i) => {
+    const price = linePrice(item.unit_price, currencyCode, ctx, ['items', i, 'unit_price']);
+    const record = {
+      productId: item.product_id ?? null,
+      title: item.title,
+      quantity: item.quantity,
+      unitPriceMinor: price.minor,
+    };
+    return { quantity: item.quantity, price, record };
+  });
+}
+
+const orderStatuses = ['paid', 'cancelled', 'refunded', 'test'] as const;
+
+/**
+ * The order's total and status. A given total is taken as it is (it may hold
+ * shipping, tax and discounts the lines do not). Without one, the total is the
+ * lines' exact value rounded once; lines adding up below 0 (only returns, like
+ * a UCI "C" invoice) are a refund of that amount unless the status says paid.
+ */
+function orderTotal(
+  o: { status?: (typeof orderStatuses)[number]; currency: string; total?: string | number },
+  lines: readonly ExactLine[],
+  ctx: z.RefinementCtx,
+): { status: (typeof orderStatuses)[number]; totalMinor: number } {
+  if (o.total !== undefined) {
+    return { status: o.status ?? 'paid', totalMinor: minorUnits(o.total, o.currency, ctx, ['total']) };
+  }
+  if (lines.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must not be blank without line items to add up',
+      path: ['total'],
+    });
+    return { status: o.status ?? 'paid', totalMinor: 0 };
+  }
+  const value = exactLinesValue(lines, o.currency);
+  if (value < 0 && o.status === 'paid') {
+    ctx.addIssue({
+      code: 'custom',
+      message: `the lines add up to ${fromMinorUnits(value, o.currency)} ${o.currency}, below 0 for a paid order; give the total, or status refunded`,
+      path: ['items'],
+    });
+  }
+  const totalMinor = Math.abs(value);
+  const problem = amountProblem(totalMinor, o.currency);
+  if (problem) ctx.addIssue({ code: 'custom', message: `the lines' total ${problem}`, path: ['items'] });
+  return { status: o.status ?? (value < 0 ? 'refunded' : 'paid'), totalMinor };
+}
 
 // A cart holds what is being bought: a returned (negative) line belongs to an order.
 const cartLine = lineItem.extend({
@@ -68,27 +125,26 @@ export const orderInput = z
     id: externalId,
     customer_id: externalId,
     placed_at: instant,
-    status: z.enum(['paid', 'cancelled', 'refunded', 'test']).default('paid'),
+    // Blank means paid, unless a total taken from the lines is below 0 (a return).
+    status: z.enum(orderStatuses).optional(),
     currency,
-    total: decimal,
+    // Without a total, the lines' exact value rounded once (see orderTotal).
+    total: decimal.optional(),
     discount_codes: z.array(text().trim().min(1).max(100)).max(50).optional(),
     items: z.array(lineItem).max(1000).optional(),
   })
   .transform((o, ctx) => {
-    const items = (o.items ?? []).map((item, i) => ({
-      productId: item.product_id ?? null,
-      title: item.title,
-      quantity: item.quantity,
-      unitPriceMinor: minorUnits(item.unit_price, o.currency, ctx, ['items', i, 'unit_price']),
-    }));
+    const lines = pricedLines(o.items ?? [], o.currency, ctx);
+    const items = lines.map((line) => line.record);
     linesValue(items, o.currency, ctx);
+    const { status, totalMinor } = orderTotal(o, lines, ctx);
     return {
       id: o.id,
       customerId: o.customer_id,
       placedAt: o.placed_at,
-      status: o.status,
+      status,
       currency: o.currency,
-      totalMinor: minorUnits(o.total, o.currency, ctx, ['total']),
+      totalMinor,
       discountCodes: (o.discount_codes ?? []).map((code) => code.toUpperCase()),
       items,
     };
@@ -110,20 +166,19 @@ export const cartInput = z
     items: z.array(cartLine).max(500).default([]),
   })
   .transform((c, ctx) => {
-    const items = c.items.map((item, i) => ({
-      productId: item.product_id ?? null,
-      title: item.title,
-      quantity: item.quantity,
-      unitPriceMinor: minorUnits(item.unit_price, c.currency, ctx, ['items', i, 'unit_price']),
-    }));
-    const itemsValue = linesValue(items, c.currency, ctx);
+    const lines = pricedLines(c.items, c.currency, ctx);
+    const items = lines.map((line) => line.record);
+    linesValue(items, c.currency, ctx);
     return {
       id: c.id,
       customerId: c.customer_id ?? null,
       email: c.email ?? null,
       status: c.status,
       currency: c.currency,
-      valueMinor: c.value === undefined ? itemsValue : minorUnits(c.value, c.currency, ctx, ['value']),
+      valueMinor:
+        c.value === undefined
+          ? exactLinesValue(lines, c.currency)
+          : minorUnits(c.value, c.currency, ctx, ['value']),
       recoveryUrl: c.recovery_url ?? null,
       lastActivityAt: c.last_activity_at,
       createdAt: c.created_at ?? c.last_activity_at,
