@@ -4,6 +4,7 @@
 // the peak RSS. Usage: import-child.ts CSV_PATH DATABASE_URL NOW_MS
 import { importFile } from '../src/adapters/import/import-file.ts';
 import { migrateLibsql, openLibsqlStore } from '../src/db/libsql.ts';
+import { ingestStatementsPort } from '../src/services/ingest/ingest-records.ts';
 import { endStatus, status } from './support/log.ts';
 import { peakRssFromProc, sampleRss } from './support/memory.ts';
 
@@ -17,6 +18,7 @@ const sampler = sampleRss();
 const started = performance.now();
 const summary = await importFile(
   store,
+  ingestStatementsPort,
   'orders',
   csvPath,
   {

@@ -13,6 +13,7 @@ import {
 } from '../adapters/import/import-file.ts';
 import { formatSummary } from '../adapters/import/summary.ts';
 import { AppError } from '../core/errors.ts';
+import { ingestStatementsPort } from '../services/ingest/ingest-records.ts';
 import { type CliIO, type Command, printJson, UsageError } from './io.ts';
 
 export const importCommand: Command = async (argv, io) => {
@@ -58,6 +59,7 @@ export const importCommand: Command = async (argv, io) => {
   try {
     summary = await importFile(
       store,
+      ingestStatementsPort,
       kind as ImportKind,
       file,
       { ...options, onProgress: progress?.update },

@@ -9,7 +9,6 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importFile } from '../../src/adapters/import/import-file.ts';
 import type { CliIO } from '../../src/cli/io.ts';
 import { printReports } from '../../src/cli/report.ts';
 import type { Campaign, Offer } from '../../src/core/campaigns/types.ts';
@@ -22,6 +21,7 @@ import { createApp } from '../../src/http/create-app.ts';
 import { campaignPage } from '../../src/http/pages/dashboard/campaign-page.ts';
 import { buildCampaignReports } from '../../src/services/reports/build-campaign-report.ts';
 import { dormantCampaign, winbackOffer } from './support/campaign-fixtures.ts';
+import { importFile } from './support/import-file.ts';
 import { openTempStore, type TempStore } from './support/temp-store.ts';
 
 const day = 86_400_000;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { asc } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importFile } from '../../src/adapters/import/import-file.ts';
 import { migrateLibsql, openLibsqlStore } from '../../src/db/libsql.ts';
 import { cartItems, carts, customers, products, restocks } from '../../src/db/schema/index.ts';
 import type { Store } from '../../src/db/store.ts';
+import { importFile } from './support/import-file.ts';
 
 const fixture = (name: string) => resolve(import.meta.dirname, '../fixtures/import', name);
 const now = Date.parse('2026-11-20T12:00:00Z');

@@ -5,9 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ImportKind, type ImportOptions, importFile } from '../../src/adapters/import/import-file.ts';
+import type { ImportKind, ImportOptions } from '../../src/adapters/import/import-file.ts';
 import { AppError } from '../../src/core/errors.ts';
 import { writeOrdersCsv } from '../../src/demo/orders-csv.ts';
+import { importFile } from './support/import-file.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
 
 const root = resolve(import.meta.dirname, '../..');

@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ImportSummary, importFile } from '../../src/adapters/import/import-file.ts';
+import type { ImportSummary } from '../../src/adapters/import/import-file.ts';
 import { AppError } from '../../src/core/errors.ts';
 import { migrateLibsql, openLibsqlStore } from '../../src/db/libsql.ts';
 import { upsertCustomers } from '../../src/db/repositories/customers.ts';
 import { customers, orderItems, orders } from '../../src/db/schema/index.ts';
 import type { Store } from '../../src/db/store.ts';
+import { importFile } from './support/import-file.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixture = (name: string) => join(root, 'test/fixtures/import', name);

@@ -5,13 +5,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importFile } from '../../src/adapters/import/import-file.ts';
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import { maxAmountMinor, maxLineQuantity } from '../../src/core/money-bounds.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { buildCampaignReports } from '../../src/services/reports/build-campaign-report.ts';
 import { dormantCampaign, shopSettings } from './support/campaign-fixtures.ts';
+import { importFile } from './support/import-file.ts';
 import { day, seedCustomers, seedMessage } from './support/report-seed.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
 

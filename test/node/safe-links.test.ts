@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importFile } from '../../src/adapters/import/import-file.ts';
 import { createMemoryTransport } from '../../src/adapters/mailer/memory.ts';
 import { loadCampaigns } from '../../src/config/campaign-loader.ts';
 import { parseNodeEnv } from '../../src/config/env.ts';
@@ -17,6 +16,7 @@ import * as schema from '../../src/db/schema/index.ts';
 import { createNodeDelivery } from '../../src/entry/node-delivery.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { drainOutbox } from '../../src/services/delivery/drain-outbox.ts';
+import { importFile } from './support/import-file.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
 
 const now = Date.parse('2026-11-01T12:00:00Z');

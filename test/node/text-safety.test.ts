@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importFile } from '../../src/adapters/import/import-file.ts';
 import { migrateLibsql, migrationsFolder, openLibsqlStore } from '../../src/db/libsql.ts';
 import { createApiKey } from '../../src/db/repositories/api-keys.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
+import { importFile } from './support/import-file.ts';
 import { openTempStore, snapshot, type TempStore } from './support/temp-store.ts';
 import { readEveryValueAsText } from './support/text-reader.ts';
 

@@ -1,12 +1,11 @@
 // Stores validated records a chunk at a time, each chunk one atomic batch, so
 // memory stays bounded and an interrupted import leaves whole records only.
-// Statements come from the repositories (multi-row, set-based); it never
-// builds a statement per record.
+// Statements come from the ingest verb's builder it is handed (multi-row,
+// set-based); it never builds a statement per record.
 import { type CustomerStub, insertCustomerStubs } from '../../db/repositories/customers.ts';
 import type { RecordsByKind } from '../../db/repositories/ingest.ts';
 import type { Store } from '../../db/store.ts';
-import { ingestStatements } from '../../services/ingest/ingest-records.ts';
-import type { ImportKind } from './import-file.ts';
+import type { ImportKind, IngestStatementsPort } from './import-file.ts';
 import { type Chunk, ChunkCollector, type PreparedChunk, type RecordSink } from './parse-pass.ts';
 
 /** The part of a libSQL client that runs a prepared chunk. */
@@ -28,6 +27,7 @@ export class ChunkWriter<K extends ImportKind> implements RecordSink {
 
   constructor(
     private readonly store: Store,
+    private readonly build: IngestStatementsPort['build'],
     private readonly kind: K,
     private readonly now: number,
     batchSize: number,
@@ -50,9 +50,9 @@ export class ChunkWriter<K extends ImportKind> implements RecordSink {
     const stubStatements = insertCustomerStubs(this.store, chunk.stubs, this.now);
     const results = await this.store.batch([
       ...stubStatements,
-      ...ingestStatements(
+      ...this.build(
         { store: this.store },
-        { kind: this.kind, records: chunk.records as RecordsByKind[K][], now: this.now },
+        { kind: this.kind, records: chunk.records as never[], now: this.now },
       ),
     ]);
     for (const result of results.slice(0, stubStatements.length)) this.stored.customers += changes(result);

@@ -8,7 +8,7 @@ import { extname } from 'node:path';
 import { AppError } from '../../core/errors.ts';
 import { currency } from '../../core/ingest/fields.ts';
 import { isTimeZone } from '../../core/time.ts';
-import type { Store } from '../../db/store.ts';
+import type { Statement, Store } from '../../db/store.ts';
 import { batchClientOf, ChunkWriter } from './chunk-writer.ts';
 import { checkMap } from './columns.ts';
 import { type DateOrder, dateOrders } from './dates.ts';
@@ -16,6 +16,20 @@ import { type ParseJob, runPass } from './parse-pass.ts';
 import { runPassInWorker } from './run-in-worker.ts';
 
 export type ImportKind = 'customers' | 'orders' | 'carts' | 'products';
+
+/**
+ * How good records become statements: the ingest verb's builder (so a file
+ * gets the API's rules, the redemption rule for orders among them), and the
+ * URL of a module exporting it as `ingestStatements`, for the parse worker
+ * thread. The command wires it (src/services/ingest/ingest-records.ts).
+ */
+export interface IngestStatementsPort {
+  build(
+    ports: { store: Store },
+    input: { kind: ImportKind; records: readonly never[]; now: number },
+  ): Statement[];
+  moduleUrl: string;
+}
 
 export interface ImportOptions {
   format?: 'csv' | 'jsonl';
@@ -51,6 +65,7 @@ export const workerMinBytes = 1_000_000;
 
 export async function importFile(
   store: Store,
+  ingest: IngestStatementsPort,
   kind: ImportKind,
   path: string,
   options: ImportOptions,
@@ -59,10 +74,10 @@ export async function importFile(
   const { job, size } = await planImport(kind, path, options);
   const inWorker = options.worker ?? size >= workerMinBytes;
   const pass = async (write: boolean, bytesBefore: number, totalBytes: number) => {
-    const writer = write ? new ChunkWriter(store, kind, now, job.batchSize) : undefined;
+    const writer = write ? new ChunkWriter(store, ingest.build, kind, now, job.batchSize) : undefined;
     if (inWorker) {
       const client = batchClientOf(store);
-      const prepared = client && { client, limits: store.limits, now };
+      const prepared = client && { client, limits: store.limits, now, statementsModule: ingest.moduleUrl };
       const summary = await runPassInWorker(
         job,
         writer,

@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors.ts';
 import { insertCustomerStubs } from '../../db/repositories/customers.ts';
 import * as schema from '../../db/schema/index.ts';
 import type { DbLimits, Statement, Store } from '../../db/store.ts';
-import { ingestStatements } from '../../services/ingest/ingest-records.ts';
+import type { IngestStatementsPort } from './import-file.ts';
 import {
   type Chunk,
   ChunkCollector,
@@ -26,7 +26,7 @@ export interface WorkerInput {
   totalBytes: number;
   maxInFlight: number;
   /** Set when the main thread runs plain libSQL: statements are built here, off its thread. */
-  prepare?: { limits: DbLimits; now: number };
+  prepare?: { limits: DbLimits; now: number; statementsModule: string };
 }
 
 export type WorkerMessage =
@@ -44,6 +44,11 @@ export type WorkerMessage =
 const port = parentPort;
 if (!port) throw new Error('parse-worker.ts must run in a worker thread');
 const input = workerData as WorkerInput;
+// The ingest builder the main thread was handed, loaded here from its module.
+const ingestStatements: IngestStatementsPort['build'] | undefined = input.prepare
+  ? ((await import(input.prepare.statementsModule)) as { ingestStatements: IngestStatementsPort['build'] })
+      .ingestStatements
+  : undefined;
 const post = (message: WorkerMessage) => port.postMessage(message);
 
 /** Posts full chunks; past maxInFlight unacknowledged ones it waits for the main thread. */
@@ -92,7 +97,7 @@ function prepare(chunk: Chunk, limits: DbLimits, now: number): PreparedChunk {
     return { sql: query.sql, args: query.params };
   };
   const stubs = insertCustomerStubs(store, chunk.stubs, now).map(toQuery);
-  const records = ingestStatements(
+  const records = ingestStatements!(
     { store },
     { kind: input.job.kind, records: chunk.records as never[], now },
   ).map(toQuery);

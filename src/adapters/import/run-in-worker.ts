@@ -17,7 +17,7 @@ export function runPassInWorker(
   job: ParseJob,
   writer: ChunkWriter<ImportKind> | undefined,
   /** Given with the store's libSQL client: the worker builds the SQL too. */
-  prepared: { client: BatchClient; limits: DbLimits; now: number } | undefined,
+  prepared: { client: BatchClient; limits: DbLimits; now: number; statementsModule: string } | undefined,
   bytesBefore: number,
   totalBytes: number,
   onProgress: Progress | undefined,
@@ -29,7 +29,11 @@ export function runPassInWorker(
     bytesBefore,
     totalBytes,
     maxInFlight,
-    prepare: prepared && { limits: prepared.limits, now: prepared.now },
+    prepare: prepared && {
+      limits: prepared.limits,
+      now: prepared.now,
+      statementsModule: prepared.statementsModule,
+    },
   };
   return new Promise((resolve, reject) => {
     let worker: Worker;
