@@ -1,5 +1,6 @@
 // `rekindle validate`'s template checks: every template a campaign names
-// compiles (MJML and Liquid, errors with file and line), carries the footer
+// compiles (MJML and Liquid, errors with file and line), names only what its
+// campaign's trigger provides (name-checks.ts), carries the footer
 // partial with the unsubscribe link and the postal address (all shipped
 // campaigns are marketing mail), has alt text on its images, links only to
 // safe (http(s)) links or fragments, and renders a sample under Gmail's
@@ -11,6 +12,7 @@ import { sampleView } from '../../core/rendering/sample-view.ts';
 import { couldStartSafeLink, hrefTarget, safeLinkRule } from '../../core/safe-link.ts';
 import { createTemplateFiller } from './fill-template.ts';
 import { createMjmlRenderer } from './mjml-renderer.ts';
+import { campaignNames, templateNameProblems } from './name-checks.ts';
 import { partialPath, type ResolvedSource, type SourcePosition } from './partials.ts';
 import { folderReader, isTemplateName } from './template-files.ts';
 
@@ -76,12 +78,24 @@ export const templateChecks: CampaignCheck = async ({ campaigns, settings, email
 
   const checked = new Set<string>();
   const reported = new Set<string>();
+  const namesChecked = new Set<string>();
   for (const loaded of campaigns) {
     for (const step of loaded.campaign.steps) {
       const name = step.email.template;
       // A missing file is templatesExist's finding; a bad name cannot be a file.
       if (!isTemplateName(name) || (await folderReader(emailsDir).read(name)) === null) continue;
       const outcome = await renderer.compile(name);
+      const namesKey = `${name} ${loaded.campaign.trigger.type}`;
+      if (outcome.source && !namesChecked.has(namesKey)) {
+        namesChecked.add(namesKey);
+        for (const problem of templateNameProblems(outcome.source, campaignNames(loaded))) {
+          // One finding per place: a shared partial is reported once, by the first campaign using it.
+          const key = `name ${problem.file}:${problem.line}:${problem.column}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
+          error(problem, problem.message, problem.column);
+        }
+      }
       if (!checked.has(name)) {
         checked.add(name);
         for (const problem of outcome.ok ? [] : outcome.problems)
