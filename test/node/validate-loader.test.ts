@@ -123,7 +123,9 @@ describe('loadCampaigns', () => {
       ['subject.yaml', 5, 12, 'email.subject'],
     ]);
     expect(errors[1]?.message).toBe('trigger.days must be a whole number of days >= 1, got an empty value');
-    expect(errors[3]?.message).toBe('email.subject is not valid Liquid: undefined filter: defualt');
+    expect(errors[3]?.message).toBe(
+      "email.subject is not valid Liquid: unknown filter 'defualt' (did you mean 'default'?)",
+    );
   });
 
   it('reports a missing folder instead of throwing', async () => {

@@ -84,3 +84,46 @@ export function viewFieldsFor(trigger: TriggerType): ViewFields {
 export function triggersProviding(part: ViewPart): TriggerType[] {
   return (Object.keys(triggerViewParts) as TriggerType[]).filter((trigger) => triggerProvides(trigger, part));
 }
+
+/**
+ * Where `view` differs from what this file says a `trigger` email gets: a
+ * part another trigger provides that is not null, a field missing or one too
+ * many, a list or object where the shape says otherwise. Empty when they
+ * agree; tests hold the sample view and the delivery's view builder to it.
+ */
+export function viewMismatches(view: EmailView, trigger: TriggerType): string[] {
+  const found: string[] = [];
+  const parts = view as unknown as Record<string, unknown>;
+  for (const key of Object.keys(parts)) {
+    if (!Object.hasOwn(emailViewShape.fields, key)) found.push(`${key} is not in the view schema`);
+  }
+  for (const [part, shape] of Object.entries(emailViewShape.fields)) {
+    const value = parts[part];
+    if (triggerProvides(trigger, part as ViewPart)) compare(value, shape, part, found);
+    else if (value !== null) found.push(`${part} is set, but ${trigger} emails do not get it`);
+  }
+  return found;
+}
+
+function compare(value: unknown, shape: ViewShape, path: string, found: string[]): void {
+  if (value === undefined) {
+    found.push(`${path} is missing`);
+    return;
+  }
+  if (value === null) return; // every field of the contract may be null where its type allows
+  if (shape === 'value') {
+    if (typeof value === 'object') found.push(`${path} is an object or list; the schema says a value`);
+  } else if ('list' in shape) {
+    if (!Array.isArray(value)) found.push(`${path} is not a list`);
+    else for (const [index, item] of value.entries()) compare(item, shape.list, `${path}[${index}]`, found);
+  } else if (typeof value !== 'object' || Array.isArray(value)) {
+    found.push(`${path} is not an object`);
+  } else {
+    const fields = value as Record<string, unknown>;
+    for (const key of Object.keys(fields)) {
+      if (!Object.hasOwn(shape.fields, key)) found.push(`${path}.${key} is not in the view schema`);
+    }
+    for (const [key, inner] of Object.entries(shape.fields))
+      compare(fields[key], inner, `${path}.${key}`, found);
+  }
+}
