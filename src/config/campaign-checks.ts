@@ -40,6 +40,11 @@ export interface CheckContext {
 
 export interface Finding extends Diagnostic {
   severity: 'error' | 'warning';
+  /**
+   * Ids of the campaigns an error fails when its file is not theirs (a
+   * template or partial they use); a campaign file's own errors fail it anyway.
+   */
+  campaigns?: string[];
 }
 
 /** Diagnostics in reading order: by file, then line, then column. */
