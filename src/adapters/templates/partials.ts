@@ -2,7 +2,8 @@
 // `{% include 'footer' %}`) is replaced by emails/partials/footer.mjml, so a
 // partial may hold whole MJML sections. Keeps, for every line and column of
 // the result, the file, line and column it came from, so compile and Liquid
-// errors point at the marketer's file, partials included. Reads through a port; never touches the file system itself.
+// errors point at the marketer's file, partials included. Reads through a
+// port; never touches the file system itself.
 
 export interface SourceReader {
   /** The file's text by path relative to the emails folder, or null when it does not exist. */
