@@ -2,6 +2,7 @@
 // "file:line:col message" line per problem and a summary; exit 1 on errors.
 // --reference prints the campaign file reference instead. Never writes files.
 import { normalize } from 'node:path';
+import { subjectNames } from '../adapters/templates/name-checks.ts';
 import { templateChecks } from '../adapters/templates/template-checks.ts';
 import { byPosition, defaultChecks } from '../config/campaign-checks.ts';
 import { type CampaignCheck, loadCampaigns } from '../config/campaign-loader.ts';
@@ -11,9 +12,9 @@ import { type Command, printJson } from './io.ts';
 
 /**
  * What `validate` checks beyond each file's schema. Template checks
- * (unsubscribe link, size, ...) are appended here as they are written.
+ * (unsubscribe link, size, names, ...) are appended here as they are written.
  */
-export const validateChecks: readonly CampaignCheck[] = [...defaultChecks, templateChecks];
+export const validateChecks: readonly CampaignCheck[] = [...defaultChecks, subjectNames, templateChecks];
 
 const usage = 'usage: rekindle validate [--dir campaigns] [--emails emails] [--json] [--reference]';
 

@@ -4,7 +4,8 @@
 // may add more (template checks). A check reports findings; it never throws
 // for bad user input and never changes a campaign.
 import { readdir } from 'node:fs/promises';
-import { Liquid } from 'liquidjs';
+import { createLiquidEngines } from '../adapters/templates/liquid-engines.ts';
+import { liquidErrorMessage } from '../adapters/templates/liquid-names.ts';
 import { compareIds, stepSourcePath } from '../core/campaigns/campaign.ts';
 import { needsMarketingConsent } from '../core/campaigns/consent.ts';
 import { formatPath } from '../core/campaigns/issues.ts';
@@ -39,6 +40,11 @@ export interface CheckContext {
 
 export interface Finding extends Diagnostic {
   severity: 'error' | 'warning';
+  /**
+   * Ids of the campaigns an error fails when its file is not theirs (a
+   * template or partial they use); a campaign file's own errors fail it anyway.
+   */
+  campaigns?: string[];
 }
 
 /** Diagnostics in reading order: by file, then line, then column. */
@@ -88,9 +94,10 @@ export const templatesExist: CampaignCheck = async ({ campaigns, emailsDir }) =>
   );
 };
 
-// strictFilters makes a misspelt filter ({{ name | defualt: 'x' }}) a parse
-// error instead of a silently empty subject line.
-const liquid = new Liquid({ strictFilters: true });
+// The engine that renders subject lines: its strictFilters makes a misspelt
+// filter ({{ name | defualt: 'x' }}) a parse error instead of a silently
+// empty subject line, and its filters are the ones a subject may use.
+const liquid = createLiquidEngines().text;
 
 /** Every subject line parses as Liquid with known filters. */
 export const subjectsParse: CampaignCheck = ({ campaigns }) =>
@@ -100,7 +107,7 @@ export const subjectsParse: CampaignCheck = ({ campaigns }) =>
         liquid.parse(step.email.subject);
         return [];
       } catch (error) {
-        const reason = (error instanceof Error ? error.message : String(error)).split(/, line:\d+/)[0];
+        const reason = liquidErrorMessage(error, liquid);
         const path = [...stepSourcePath(loaded.campaign, step.index), 'email', 'subject'];
         return [finding(loaded, path, 'error', (field) => `${field} is not valid Liquid: ${reason}`)];
       }

@@ -119,15 +119,17 @@ export async function parseCampaignFiles(options: ParseOptions): Promise<LoadRes
       campaigns.push({ id, file, campaign: { id, ...parsed }, locate: source.locate });
   }
 
+  const failedIds = new Set<string>();
   for (const check of options.checks ?? []) {
     for (const finding of await check({ campaigns, settings, settingsFile, emailsDir: options.emailsDir })) {
-      const { severity, ...diagnostic } = finding;
+      const { severity, campaigns: failing, ...diagnostic } = finding;
       (severity === 'error' ? errors : warnings).push(diagnostic);
+      if (severity === 'error') for (const id of failing ?? []) failedIds.add(id);
     }
   }
 
   const failedFiles = new Set(errors.map((error) => error.file));
-  const valid = campaigns.filter((loaded) => !failedFiles.has(loaded.file));
+  const valid = campaigns.filter((loaded) => !failedFiles.has(loaded.file) && !failedIds.has(loaded.id));
   warnings.sort(byPosition);
   if (errors.length > 0 || !settings)
     return { ok: false, errors: errors.sort(byPosition), campaigns: valid, warnings };

@@ -1,7 +1,9 @@
 // Parses one YAML file and keeps its node positions, so a problem found later
 // in the parsed data (a zod issue path) can be pointed at line:column in the
-// file. Never throws for bad YAML: syntax errors come back as values.
+// file. Never throws for bad YAML: a syntax error comes back as a value, one
+// per file, said plainly (yaml-indentation.ts).
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { indentationProblem, tabIndentation } from './yaml-indentation.ts';
 
 export interface Position {
   line: number;
@@ -28,6 +30,32 @@ export interface YamlSource {
 
 const fileStart: Position = { line: 1, column: 1 };
 
+/** The one message for a file the parser failed on: a tab, else a misaligned line, else the parser's first error. */
+function syntaxProblem(text: string, first: YamlProblem, errors: readonly { code: string }[]): YamlProblem {
+  const tab = tabIndentation(text);
+  if (tab && errors.some((error) => error.code === 'TAB_AS_INDENT')) {
+    const others = tab.count > 1 ? ` (${tab.count - 1} more line${tab.count > 2 ? 's' : ''} below too)` : '';
+    return {
+      line: tab.line,
+      column: tab.column,
+      message: `tabs are not allowed for indentation in YAML; use spaces${others}`,
+    };
+  }
+  const indentation = indentationProblem(text);
+  // The parser stops at or just before the misaligned line; a misreading further down is not it.
+  if (indentation && indentation.line <= first.line + 1) return indentation;
+  const code = errors[0]?.code;
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY') {
+    return {
+      ...first,
+      message: `this value holds ': ', which YAML reads as the start of another key; put the value in quotes`,
+    };
+  }
+  if (code === 'DUPLICATE_KEY')
+    return { ...first, message: 'this key is given twice in the same block; keep one' };
+  return first;
+}
+
 export function parseYaml(text: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: true });
@@ -41,7 +69,9 @@ export function parseYaml(text: string): YamlSource {
     // position is reported separately, so keep only the sentence.
     message: error.message.split(/ at line \d+, column \d+:?|\n/)[0]!.trim(),
   });
-  const errors = doc.errors.map(problem);
+  // One syntax error per file: the parser's first error is often a follow-on
+  // of an indentation slip on the next line, and the rest follow from it.
+  const errors = doc.errors.length > 0 ? [syntaxProblem(text, problem(doc.errors[0]!), doc.errors)] : [];
   const warnings = doc.warnings.map(problem);
 
   let data: unknown;

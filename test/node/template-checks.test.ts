@@ -100,13 +100,15 @@ describe('template checks in rekindle validate', () => {
     });
     expect(errors).toContainEqual({
       at: 'campaigns/c-good.yaml:6',
-      message: expect.stringMatching(/email\.subject is not valid Liquid: undefined filter: nope/),
+      message: expect.stringMatching(/email\.subject is not valid Liquid: unknown filter 'nope'/),
     });
   });
 
   it('fails templates with links that can never be safe, naming file and line', async () => {
     const { errors } = await findings();
-    const links = errors.filter((e) => e.at.startsWith('emails/bad-link.mjml'));
+    const links = errors.filter(
+      (e) => e.at.startsWith('emails/bad-link.mjml') && e.message.includes('is not a safe link'),
+    );
     expect(links.map((e) => e.at)).toEqual([
       'emails/bad-link.mjml:3',
       'emails/bad-link.mjml:4',
@@ -131,5 +133,86 @@ describe('template checks in rekindle validate', () => {
       message: expect.stringMatching(/renders to 1\d\d KB of HTML .*Gmail clips messages over 102 KB/),
     });
     expect(warnings.filter((w) => w.at.includes('good.mjml'))).toEqual([]);
+  });
+});
+
+describe('names in templates, checked against what each trigger provides', () => {
+  let root: string;
+  const files: Record<string, string> = {
+    'emails/partials/footer.mjml': footer,
+    // Indented render tags: the partial's first line shares a line with the including file's indentation.
+    'emails/partials/cart-lines.mjml': `<mj-text>{% for item in cart.items %}{{ item.title }} {{ item.line_total.display }}{% endfor %}</mj-text>`,
+    'emails/partials/greeting.mjml': '<mj-text>Hi {{ shop.nmae }}</mj-text>',
+    'emails/scoped.mjml': page(
+      [
+        '<mj-section><mj-column>',
+        "  {% render 'greeting' %}",
+        '  <mj-text>{% assign card = recommended[0] %}{{ card.title }} {{ card.titel }}</mj-text>',
+        '  <mj-text>{% for p in recommended %}{{ p.price.display }} {{ forloop.index }}{% endfor %}{{ p.title }}</mj-text>',
+        '</mj-column></mj-section>',
+        "{% render 'footer' %}",
+      ].join('\n'),
+    ),
+    'emails/cart.mjml': page(
+      `<mj-section><mj-column>\n  {% render 'cart-lines' %}\n</mj-column></mj-section>\n{% render 'footer' %}`,
+    ),
+    'campaigns/winback.yaml':
+      'name: W\ntrigger: { type: dormant, days: 90 }\nemail: { template: scoped.mjml, subject: "Hi {{ customer.first_name }}" }\n',
+    'campaigns/cart.yaml':
+      'name: C\ntrigger:\n  type: abandoned_cart\n  steps:\n    - delay_hours: 1\n      email: { template: cart.mjml, subject: "{{ cart.total.display }} waiting" }\n',
+    'campaigns/lost.yaml':
+      'name: L\npriority: 2\ntrigger: { type: dormant, days: 30 }\nemail: { template: cart.mjml, subject: "{{ cart.total.display }}" }\n',
+  };
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'rekindle-names-'));
+    await mkdir(join(root, 'emails', 'partials'), { recursive: true });
+    await mkdir(join(root, 'campaigns'));
+    await cp('campaigns/settings.yaml', join(root, 'campaigns', 'settings.yaml'));
+    for (const [name, content] of Object.entries(files)) await writeFile(join(root, name), content);
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  async function run() {
+    const result = await loadCampaigns({
+      dir: join(root, 'campaigns'),
+      emailsDir: join(root, 'emails'),
+      checks: validateChecks,
+    });
+    return {
+      errors: result.ok
+        ? []
+        : result.errors.map((d) => `${d.file.slice(root.length + 1)}:${d.line}:${d.column} ${d.message}`),
+      ok: result.campaigns.map((c) => c.id),
+    };
+  }
+
+  it('knows assigned and loop variables within their scope, with their shapes', async () => {
+    const { errors } = await run();
+    const scoped = errors.filter((e) => e.startsWith('emails/scoped.mjml'));
+    expect(scoped).toEqual([
+      "emails/scoped.mjml:5:71 unknown field 'titel' in card.titel (did you mean 'title'?); card has id, title, url, image_url, price",
+      "emails/scoped.mjml:6:94 unknown variable 'p'; this email has customer, shop, campaign, offer, recommended, links",
+    ]);
+  });
+
+  it("blames a partial's first line on the partial, at its own column", async () => {
+    const { errors } = await run();
+    expect(errors).toContain(
+      "emails/partials/greeting.mjml:1:21 unknown field 'nmae' in shop.nmae (did you mean 'name'?); shop has name, logo_url, color, postal_address",
+    );
+  });
+
+  it("checks a shared partial against each trigger's view, and fails only the campaigns it is wrong for", async () => {
+    const { errors, ok } = await run();
+    const cartLines = errors.filter((e) => e.startsWith('emails/partials/cart-lines.mjml'));
+    expect(cartLines).toEqual([
+      "emails/partials/cart-lines.mjml:1:25 'cart' is always empty in lost's emails: lost is a dormant campaign, and only abandoned_cart campaigns' emails have cart",
+    ]);
+    expect(errors).toContain(
+      "campaigns/lost.yaml:4:40 email.subject: 'cart' is always empty in lost's emails: lost is a dormant campaign, and only abandoned_cart campaigns' emails have cart",
+    );
+    // The cart campaign's view has a cart: the partial is right for it. winback fails on scoped.mjml.
+    expect(ok).toEqual(['cart']);
   });
 });

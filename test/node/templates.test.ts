@@ -224,7 +224,7 @@ describe('Liquid through MJML', () => {
     expect(outcome).toMatchObject({
       ok: false,
       problems: [
-        { file: 'partials/broken.mjml', line: 2, message: expect.stringMatching(/undefined filter: nope/) },
+        { file: 'partials/broken.mjml', line: 2, message: expect.stringMatching(/unknown filter 'nope'/) },
       ],
     });
   });

@@ -60,6 +60,73 @@ describe('rekindle validate', () => {
     });
   });
 
+  // One case folder per mistake a marketer makes; each prints one line that names file, line and fix.
+  const validate = async (folder: string) => {
+    const run = await rekindle('validate', '--dir', join(fixtures, folder), '--emails', emails);
+    return { code: run.code, lines: run.stdout.trimEnd().split('\n') };
+  };
+
+  it('fails a misspelt variable in a subject line, with a did-you-mean', async () => {
+    expect(await validate('misspelled-subject')).toEqual({
+      code: 1,
+      lines: [
+        `${join(fixtures, 'misspelled-subject', 'winback.yaml')}:5:12 email.subject: unknown field 'frist_name' in customer.frist_name (did you mean 'first_name'?); customer has id, first_name, last_name, email`,
+        '1 error; 0 campaigns OK',
+      ],
+    });
+  });
+
+  it('fails a misspelt variable in a partial, blaming the partial and its line', async () => {
+    expect(await validate('misspelled-variable')).toEqual({
+      code: 1,
+      lines: [
+        `${join(emails, 'partials', 'greeting.mjml')}:2:43 unknown variable 'custmer' (did you mean 'customer'?); this email has customer, shop, campaign, offer, recommended, links`,
+        '1 error; 0 campaigns OK',
+      ],
+    });
+  });
+
+  it('fails an unknown filter in a template and in a subject, with a did-you-mean', async () => {
+    expect(await validate('unknown-filter')).toEqual({
+      code: 1,
+      lines: [
+        `${join(emails, 'shouting.mjml')}:5:18 Liquid syntax error: unknown filter 'dowcase' (did you mean 'downcase'?)`,
+        `${join(fixtures, 'unknown-filter', 'winback.yaml')}:3:44 email.subject is not valid Liquid: unknown filter 'upcse' (did you mean 'upcase'?)`,
+        '2 errors; 0 campaigns OK',
+      ],
+    });
+  });
+
+  it('says once that tabs are not allowed for indentation, at the first tab', async () => {
+    expect(await validate('tab-indent')).toEqual({
+      code: 1,
+      lines: [
+        `${join(fixtures, 'tab-indent', 'winback.yaml')}:3:1 YAML syntax error: tabs are not allowed for indentation in YAML; use spaces (3 more lines below too)`,
+        '1 error; 0 campaigns OK',
+      ],
+    });
+  });
+
+  it('points a misaligned key at its own line, once, in words', async () => {
+    expect(await validate('bad-indent')).toEqual({
+      code: 1,
+      lines: [
+        `${join(fixtures, 'bad-indent', 'winback.yaml')}:4:4 YAML syntax error: bad indentation: 'days' is indented 3 spaces, deeper than 'type' on line 3 (2 spaces), which already has a value; keys of one block must start in the same column`,
+        '1 error; 0 campaigns OK',
+      ],
+    });
+  });
+
+  it('blames an MJML tag typo on the partial that has it, without follow-on errors', async () => {
+    expect(await validate('mjml-typo')).toEqual({
+      code: 1,
+      lines: [
+        `${join(emails, 'partials', 'left-column.mjml')}:1:1 MJML: Element mj-colum doesn't exist or is not registered`,
+        '1 error; 0 campaigns OK',
+      ],
+    });
+  });
+
   it('validates the shipped campaigns by default', async () => {
     const run = await rekindle('validate');
     expect(run.stdout).toBe('3 campaigns OK\n');

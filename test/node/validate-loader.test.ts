@@ -81,6 +81,35 @@ describe('loadCampaigns', () => {
     }
   });
 
+  it('gives one plain message per broken YAML file, at the line to fix', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rekindle-yaml-'));
+    const broken: Record<string, string> = {
+      'outdented.yaml':
+        'name: O\nemail:\n  template: winback.mjml\n subject: Hi\ntrigger: { type: dormant, days: 9 }\n',
+      'steps.yaml':
+        'name: S\ntrigger:\n  type: abandoned_cart\n  steps:\n    - delay_hours: 1\n      email: { template: cart-1.mjml, subject: a }\n    - delay_hours: 24\n     email: { template: cart-2.mjml, subject: b }\n',
+      'colon.yaml':
+        'name: Sale: 20% off\ntrigger: { type: dormant, days: 9 }\nemail: { template: winback.mjml, subject: Hi }\n',
+      'twice.yaml':
+        'name: A\nname: B\ntrigger: { type: dormant, days: 9 }\nemail: { template: winback.mjml, subject: Hi }\n',
+    };
+    try {
+      await cp(join(fixtures, 'syntax-error'), dir, { recursive: true });
+      for (const [name, text] of Object.entries(broken)) await writeFile(join(dir, name), text);
+      const errors = errorsOf(await loadCampaigns({ dir, emailsDir }));
+      expect(errors.map((e) => `${e.file.slice(dir.length + 1)}:${e.line}:${e.column} ${e.message}`)).toEqual(
+        [
+          "colon.yaml:1:7 YAML syntax error: this value holds ': ', which YAML reads as the start of another key; put the value in quotes",
+          "outdented.yaml:4:2 YAML syntax error: bad indentation: 'subject' is indented 1 space, but the keys around it are at 2 spaces ('template', line 3) and 0 spaces ('email', line 2); keys of one block must start in the same column",
+          "steps.yaml:8:6 YAML syntax error: bad indentation: 'email' is indented 5 spaces, but the keys around it are at 6 spaces ('delay_hours', line 7) and 4 spaces (the list item, line 7); keys of one block must start in the same column",
+          'twice.yaml:2:1 YAML syntax error: this key is given twice in the same block; keep one',
+        ],
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports a missing template at the template: line, naming the file', async () => {
     const [error, ...rest] = errorsOf(await load('missing-template'));
     expect(rest).toEqual([]);
@@ -123,7 +152,9 @@ describe('loadCampaigns', () => {
       ['subject.yaml', 5, 12, 'email.subject'],
     ]);
     expect(errors[1]?.message).toBe('trigger.days must be a whole number of days >= 1, got an empty value');
-    expect(errors[3]?.message).toBe('email.subject is not valid Liquid: undefined filter: defualt');
+    expect(errors[3]?.message).toBe(
+      "email.subject is not valid Liquid: unknown filter 'defualt' (did you mean 'default'?)",
+    );
   });
 
   it('reports a missing folder instead of throwing', async () => {

@@ -99,10 +99,13 @@ describe('partials', () => {
     const { text, origin, partials } = result.source;
     expect(text).toBe('<mjml>\n<mj-body>\nf1\nl1\nl2\nf3\n<mj-text>after</mj-text>\n</mj-body></mjml>');
     expect(partials).toEqual(['footer', 'legal']);
-    expect(origin(3)).toEqual({ file: 'a.mjml', line: 3 });
-    expect(origin(5)).toEqual({ file: 'partials/legal.mjml', line: 2 });
-    expect(origin(6)).toEqual({ file: 'partials/footer.mjml', line: 3 });
-    expect(origin(7)).toEqual({ file: 'a.mjml', line: 4 });
+    expect(origin(2)).toEqual({ file: 'a.mjml', line: 2, column: 1 });
+    // A partial's first line is the partial's, not the line of the tag that includes it.
+    expect(origin(3)).toEqual({ file: 'partials/footer.mjml', line: 1, column: 1 });
+    expect(origin(4)).toEqual({ file: 'partials/legal.mjml', line: 1, column: 1 });
+    expect(origin(5)).toEqual({ file: 'partials/legal.mjml', line: 2, column: 1 });
+    expect(origin(6)).toEqual({ file: 'partials/footer.mjml', line: 3, column: 1 });
+    expect(origin(7)).toEqual({ file: 'a.mjml', line: 4, column: 1 });
   });
 
   it('reports a missing partial and a cycle with file and line', async () => {

@@ -7,10 +7,12 @@
 // source (test/node/templates.test.ts holds them to it): Liquid between
 // sections or columns goes in <mj-raw>, and an attribute whose emptiness
 // changes MJML's markup (mj-image href) never renders empty (`| default:`).
+import type { Liquid } from 'liquidjs';
 import mjml2html from 'mjml';
 import { type CompiledTemplate, liquidPattern } from './compiled-template.ts';
 import { htmlToText } from './html-to-text.ts';
 import { createLiquidEngines, type LiquidEngines } from './liquid-engines.ts';
+import { liquidErrorMessage } from './liquid-names.ts';
 import type { ResolvedSource, TemplateProblem } from './partials.ts';
 
 export type CompileResult =
@@ -75,14 +77,13 @@ function withoutWhitespaceControl(liquid: string): string {
   return liquid.replace(/^(\{[{%])-/, '$1').replace(/-([%}]\})$/, '$1');
 }
 
-function liquidProblem(error: unknown, source: ResolvedSource): TemplateProblem {
+function liquidProblem(error: unknown, source: ResolvedSource, engine: Liquid): TemplateProblem {
   const token = (error as { token?: { getPosition?: () => [number, number] } }).token;
   const [line, column] = token?.getPosition?.() ?? [1, 1];
-  const message = (error instanceof Error ? error.message : String(error)).replace(
-    /, line:\d+, col:\d+$/,
-    '',
-  );
-  return { ...source.origin(line), column, message: `Liquid syntax error: ${message}` };
+  return {
+    ...source.origin(line, column),
+    message: `Liquid syntax error: ${liquidErrorMessage(error, engine)}`,
+  };
 }
 
 export async function compileMjml(
@@ -93,7 +94,7 @@ export async function compileMjml(
   try {
     engines.html.parse(source.text);
   } catch (error) {
-    return fail([liquidProblem(error, source)]);
+    return fail([liquidProblem(error, source, engines.html)]);
   }
   if (/rkliquid\d+x/.test(source.text)) {
     return fail([
@@ -116,14 +117,18 @@ export async function compileMjml(
   const problems: TemplateProblem[] = output.errors
     // An attribute holding Liquid ("{{ shop.color }}") cannot be checked before it is filled.
     .filter((error) => !error.message.includes('rkliquid'))
-    .map((error) => ({ ...at(error.line), column: 1, message: `MJML: ${error.message}` }));
+    .map((error) => ({ ...at(error.line), message: `MJML: ${error.message}` }));
 
+  // MJML renders nothing of an element it does not know (a typo like
+  // <mj-colum>), so the Liquid inside is "dropped" too: report the tag alone.
+  const unknownElement = output.errors.some((error) => error.message.includes('is not registered'));
   const seen = new Map<number, number>();
   for (const match of output.html.matchAll(placeholderPattern)) {
     const index = Number(match[1]);
     seen.set(index, (seen.get(index) ?? 0) + 1);
   }
   guarded.pieces.forEach((piece, index) => {
+    if (unknownElement) return;
     const count = seen.get(index) ?? 0;
     const isTag = piece.liquid.startsWith('{%');
     const where = { ...source.origin(piece.line), column: 1 };

@@ -1,8 +1,9 @@
 // Resolves partials before MJML sees a template: `{% render 'footer' %}` (or
 // `{% include 'footer' %}`) is replaced by emails/partials/footer.mjml, so a
-// partial may hold whole MJML sections. Keeps, for every line of the result,
-// the file and line it came from, so compile and Liquid errors point at the
-// marketer's file. Reads through a port; never touches the file system itself.
+// partial may hold whole MJML sections. Keeps, for every line and column of
+// the result, the file, line and column it came from, so compile and Liquid
+// errors point at the marketer's file, partials included. Reads through a
+// port; never touches the file system itself.
 
 export interface SourceReader {
   /** The file's text by path relative to the emails folder, or null when it does not exist. */
@@ -25,8 +26,13 @@ export interface ResolvedSource {
   text: string;
   /** Names of the partials used, directly or through another partial. */
   partials: string[];
-  /** Where line `line` (1-based) of `text` came from. */
-  origin(line: number): SourcePosition;
+  /**
+   * Where line `line`, column `column` (1-based) of `text` came from. A line
+   * can hold two files (the indentation before a render tag, then the
+   * partial's first line); without a column, the line is blamed on the file
+   * of its first non-blank character.
+   */
+  origin(line: number, column?: number): SourcePosition & { column: number };
 }
 
 export type ResolveResult = { ok: true; source: ResolvedSource } | { ok: false; problems: TemplateProblem[] };
@@ -45,6 +51,29 @@ function lineAt(text: string, index: number): { line: number; column: number } {
   return { line, column: index - before.lastIndexOf('\n') };
 }
 
+interface Segment {
+  /** Column in the resolved line where the piece starts. */
+  at: number;
+  file: string;
+  line: number;
+  /** Column in its own file's line where the piece starts. */
+  column: number;
+}
+
+/** Where line `line`, column `column` of the resolved text came from (see ResolvedSource.origin). */
+function originOf(
+  lines: readonly string[],
+  segments: readonly Segment[][],
+  line: number,
+  column: number | undefined,
+): SourcePosition & { column: number } {
+  const index = Math.min(Math.max(line, 1), segments.length) - 1;
+  const pieces = segments[index]!;
+  const wanted = column ?? Math.max(1, (lines[index] ?? '').search(/\S/) + 1);
+  const piece = pieces.findLast((candidate) => candidate.at <= wanted) ?? pieces[0]!;
+  return { file: piece.file, line: piece.line, column: piece.column + Math.max(0, wanted - piece.at) };
+}
+
 export async function resolvePartials(file: string, reader: SourceReader): Promise<ResolveResult> {
   const text = await reader.read(file);
   if (text === null) {
@@ -53,21 +82,31 @@ export async function resolvePartials(file: string, reader: SourceReader): Promi
   const problems: TemplateProblem[] = [];
   const partials = new Set<string>();
   let out = '';
-  const origins: SourcePosition[] = [{ file, line: 1 }];
+  // Per line of `out`, the pieces it is made of: where each starts in the
+  // line and where it came from. Never empty: an empty text is the template's.
+  const segments: Segment[][] = [[{ at: 1, file, line: 1, column: 1 }]];
+  let outColumn = 1;
 
-  const append = (chunk: string, from: string, firstLine: number) => {
+  const append = (chunk: string, from: string, firstLine: number, firstColumn: number) => {
+    if (chunk === '') return;
     out += chunk;
     let line = firstLine;
+    segments[segments.length - 1]!.push({ at: outColumn, file: from, line, column: firstColumn });
+    let start = 0;
     for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) {
-      origins.push({ file: from, line: ++line });
+      segments.push([{ at: 1, file: from, line: ++line, column: 1 }]);
+      start = i + 1;
+      outColumn = 1;
     }
+    outColumn += chunk.length - start;
   };
 
   async function expand(from: string, content: string, firstLine: number, stack: string[]): Promise<void> {
     let last = 0;
     for (const match of content.matchAll(partialTag)) {
       const at = lineAt(content, match.index);
-      append(content.slice(last, match.index), from, firstLine + lineAt(content, last).line - 1);
+      const before = lineAt(content, last);
+      append(content.slice(last, match.index), from, firstLine + before.line - 1, before.column);
       last = match.index + match[0].length;
       const name = match[2]!;
       const path = partialPath(name);
@@ -90,18 +129,20 @@ export async function resolvePartials(file: string, reader: SourceReader): Promi
       partials.add(name);
       await expand(path, partial, 1, [...stack, path]);
     }
-    append(content.slice(last), from, firstLine + lineAt(content, last).line - 1);
+    const rest = lineAt(content, last);
+    append(content.slice(last), from, firstLine + rest.line - 1, rest.column);
   }
 
   await expand(file, text, 1, [file]);
   if (problems.length > 0) return { ok: false, problems };
+  const lines = out.split('\n');
   return {
     ok: true,
     source: {
       file,
       text: out,
       partials: [...partials].sort(),
-      origin: (line) => origins[Math.min(Math.max(line, 1), origins.length) - 1]!,
+      origin: (line, column) => originOf(lines, segments, line, column),
     },
   };
 }

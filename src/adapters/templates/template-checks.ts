@@ -1,5 +1,6 @@
 // `rekindle validate`'s template checks: every template a campaign names
-// compiles (MJML and Liquid, errors with file and line), carries the footer
+// compiles (MJML and Liquid, errors with file and line), names only what its
+// campaign's trigger provides (name-checks.ts), carries the footer
 // partial with the unsubscribe link and the postal address (all shipped
 // campaigns are marketing mail), has alt text on its images, links only to
 // safe (http(s)) links or fragments, and renders a sample under Gmail's
@@ -11,6 +12,7 @@ import { sampleView } from '../../core/rendering/sample-view.ts';
 import { couldStartSafeLink, hrefTarget, safeLinkRule } from '../../core/safe-link.ts';
 import { createTemplateFiller } from './fill-template.ts';
 import { createMjmlRenderer } from './mjml-renderer.ts';
+import { campaignNames, templateNameProblems } from './name-checks.ts';
 import { partialPath, type ResolvedSource, type SourcePosition } from './partials.ts';
 import { folderReader, isTemplateName } from './template-files.ts';
 
@@ -63,29 +65,70 @@ export const templateChecks: CampaignCheck = async ({ campaigns, settings, email
   const renderer = createMjmlRenderer({ reader: folderReader(emailsDir) });
   const filler = createTemplateFiller();
   const findings: Finding[] = [];
-  const at = (position: SourcePosition, column = 1) => ({
-    file: join(emailsDir, position.file),
-    line: position.line,
-    column,
-    field: '',
-  });
-  const error = (position: SourcePosition, message: string, column = 1) =>
-    findings.push({ ...at(position, column), message, severity: 'error' });
-  const warning = (position: SourcePosition, message: string) =>
-    findings.push({ ...at(position), message, severity: 'warning' });
+  // A place in a partial shared by several templates is one finding, failing every campaign that uses it.
+  const byPlace = new Map<string, Finding>();
+  const report = (
+    severity: Finding['severity'],
+    position: SourcePosition,
+    message: string,
+    failing: readonly string[],
+    options: { column?: number; place?: string } = {},
+  ) => {
+    const earlier = options.place === undefined ? undefined : byPlace.get(options.place);
+    if (earlier) {
+      earlier.campaigns = [...new Set([...(earlier.campaigns ?? []), ...failing])];
+      return;
+    }
+    const finding: Finding = {
+      file: join(emailsDir, position.file),
+      line: position.line,
+      column: options.column ?? 1,
+      field: '',
+      message,
+      severity,
+      ...(severity === 'error' ? { campaigns: [...failing] } : {}),
+    };
+    if (options.place !== undefined) byPlace.set(options.place, finding);
+    findings.push(finding);
+  };
+  const usersOf = (template: string, trigger?: string) =>
+    campaigns
+      .filter(
+        (c) =>
+          (trigger === undefined || c.campaign.trigger.type === trigger) &&
+          c.campaign.steps.some((step) => step.email.template === template),
+      )
+      .map((c) => c.id);
 
   const checked = new Set<string>();
-  const reported = new Set<string>();
+  const namesChecked = new Set<string>();
   for (const loaded of campaigns) {
     for (const step of loaded.campaign.steps) {
       const name = step.email.template;
       // A missing file is templatesExist's finding; a bad name cannot be a file.
       if (!isTemplateName(name) || (await folderReader(emailsDir).read(name)) === null) continue;
       const outcome = await renderer.compile(name);
+      const trigger = loaded.campaign.trigger.type;
+      if (outcome.source && !namesChecked.has(`${name} ${trigger}`)) {
+        namesChecked.add(`${name} ${trigger}`);
+        const failing = usersOf(name, trigger);
+        for (const problem of templateNameProblems(outcome.source, campaignNames(loaded))) {
+          const place = `name ${problem.file}:${problem.line}:${problem.column}`;
+          report('error', problem, problem.message, failing, { column: problem.column, place });
+        }
+      }
       if (!checked.has(name)) {
         checked.add(name);
-        for (const problem of outcome.ok ? [] : outcome.problems)
-          error(problem, problem.message, problem.column);
+        const failing = usersOf(name);
+        const error = (
+          position: SourcePosition,
+          message: string,
+          options?: { column?: number; place?: string },
+        ) => report('error', position, message, failing, options);
+        for (const problem of outcome.ok ? [] : outcome.problems) {
+          const place = `compile ${problem.file}:${problem.line}:${problem.column}:${problem.message}`;
+          error(problem, problem.message, { column: problem.column, place });
+        }
         const source = outcome.source;
         if (source) {
           const top = { file: name, line: 1 };
@@ -106,23 +149,20 @@ export const templateChecks: CampaignCheck = async ({ campaigns, settings, email
             error(footer, `${name} does not show the shop's postal address: add {{ shop.postal_address }}`);
           }
           for (const link of unsafeLinks(source)) {
-            const key = `link ${link.file}:${link.line}:${link.value}`;
-            if (reported.has(key)) continue;
-            reported.add(key);
             const shown = link.value.length > 60 ? `${link.value.slice(0, 57)}...` : link.value;
             error(
               link,
               `${link.attribute}="${shown}" is not a safe link: links in emails must be ${safeLinkRule} (or a #fragment); no javascript:, data:, mailto: or relative links`,
+              { place: `link ${link.file}:${link.line}:${link.value}` },
             );
           }
           for (const position of imagesWithoutAlt(source)) {
-            // A partial shared by several templates is reported once.
-            const key = `alt ${position.file}:${position.line}`;
-            if (reported.has(key)) continue;
-            reported.add(key);
-            warning(
+            report(
+              'warning',
               position,
               'image without alt text: add alt="..." (read aloud, and shown when images are blocked)',
+              [],
+              { place: `alt ${position.file}:${position.line}` },
             );
           }
         }
@@ -137,14 +177,21 @@ export const templateChecks: CampaignCheck = async ({ campaigns, settings, email
           sampleView(loaded.campaign, settings, { step: step.index }),
         ).html;
       } catch (cause) {
-        error({ file: name, line: 1 }, `${name} fails to render a sample for ${loaded.id}: ${String(cause)}`);
+        report(
+          'error',
+          { file: name, line: 1 },
+          `${name} fails to render a sample for ${loaded.id}: ${String(cause)}`,
+          [loaded.id],
+        );
         continue;
       }
       const bytes = new TextEncoder().encode(html).length;
       if (bytes > clipWarningBytes) {
-        warning(
+        report(
+          'warning',
           { file: name, line: 1 },
           `${name} renders to ${(bytes / 1024).toFixed(0)} KB of HTML for a sample ${loaded.id} email; Gmail clips messages over 102 KB, hiding the footer and its unsubscribe link`,
+          [],
         );
       }
     }

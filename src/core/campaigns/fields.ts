@@ -3,6 +3,7 @@
 // message ("must be <allowed>, got 'ninety'") and in the generated reference,
 // so the two cannot drift. Never throws and never reads anything outside.
 import { z } from 'zod';
+import { closestName } from '../closest-name.ts';
 import { isSafeLink } from '../safe-link.ts';
 import { isTimeZone } from '../time.ts';
 
@@ -55,39 +56,9 @@ export function strict<T extends z.core.$ZodLooseShape>(shape: T, allowed: strin
 }
 
 function unknownKeyMessage(key: string, known: readonly string[]): string {
-  const guess = closest(key, known);
+  const guess = closestName(key, known);
   const hint = guess ? `did you mean '${guess}'? ` : '';
   return `is not a known field (${hint}allowed here: ${known.join(', ')})`;
-}
-
-/** The known key a typo most likely meant, if any is close enough. */
-function closest(key: string, known: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = editDistance(key.toLowerCase(), name);
-    if (distance <= Math.max(1, Math.floor(name.length / 4)) && (!best || distance < best.distance)) {
-      best = { name, distance };
-    }
-  }
-  return best?.name;
-}
-
-// Optimal string alignment distance: a swapped pair of letters (emial) is one edit.
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      }
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
 }
 
 /** A whole number; its allowed text is derived from the bounds so the two cannot disagree. */

@@ -7,6 +7,7 @@ import { safeLink } from '../safe-link.ts';
 import type { EmailView, OfferView, ProductView } from './contract.ts';
 import { moneyView, offerView } from './format.ts';
 import { recoveryUrlWithCoupon } from './recovery-url.ts';
+import { triggerProvides } from './view-schema.ts';
 
 const dayMs = 86_400_000;
 
@@ -103,7 +104,7 @@ export interface SampleOptions {
   unsubscribeUrl?: string;
 }
 
-/** The view for a campaign step without a customer: everything a template can show, filled. */
+/** The view for a campaign step without a customer: every part its trigger provides (view-schema.ts), filled. */
 export function sampleView(
   campaign: Campaign,
   settings: ShopSettings,
@@ -112,6 +113,7 @@ export function sampleView(
   const step = campaign.steps[options.step ?? 0] ?? campaign.steps[0];
   const now = options.now ?? Date.now();
   const offer = step?.offer ? sampleOffer(step.offer, settings, settings.timezone, now) : null;
+  const trigger = campaign.trigger.type;
   return {
     customer: sampleCustomer,
     shop: {
@@ -122,8 +124,8 @@ export function sampleView(
     },
     campaign: { id: campaign.id, name: campaign.name, step: step?.index ?? 0 },
     offer,
-    cart: campaign.trigger.type === 'abandoned_cart' ? sampleCart(settings, offer?.code ?? null) : null,
-    product: campaign.trigger.type === 'back_in_stock' ? sampleProduct(settings) : null,
+    cart: triggerProvides(trigger, 'cart') ? sampleCart(settings, offer?.code ?? null) : null,
+    product: triggerProvides(trigger, 'product') ? sampleProduct(settings) : null,
     recommended: sampleRecommended(settings),
     links: { unsubscribe: options.unsubscribeUrl ?? previewUnsubscribeUrl, shop: `${shopOrigin(settings)}/` },
   };
