@@ -30,6 +30,10 @@ export const layerRules: Readonly<Record<string, { deny: readonly string[]; why:
     deny: ['cli', 'demo', 'entry'],
     why: 'routes are handed their dependencies: they import no cli or entry',
   },
+  demo: {
+    deny: ['cli', 'http'],
+    why: 'the demo acts through the verbs: it imports no routes or commands',
+  },
   config: {
     deny: ['cli', 'demo', 'entry', 'http', 'services'],
     why: 'config parses files and env: it imports no services, http, cli or entry',

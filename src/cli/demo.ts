@@ -9,7 +9,7 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseInstant } from '../core/time.ts';
+import { dayMs, parseInstant } from '../core/time.ts';
 import { type Aftermath, demoAftermath, demoWeeks } from '../demo/aftermath.ts';
 import { type LoadProgress, loadDemoShop } from '../demo/load.ts';
 import { demoDefaults } from '../demo/shop.ts';
@@ -23,7 +23,6 @@ import { redactUrl } from './migrate.ts';
 import { printReports } from './report.ts';
 
 const maxCustomers = 10_000_000;
-const dayMs = 86_400_000;
 
 export const demoCommand: Command = async (argv, io) => {
   const { values } = parseArgs({

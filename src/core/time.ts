@@ -6,6 +6,11 @@ import type { ParseResult } from './money.ts';
 const isoWithOffset =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s?(Z|[+-]\d{2}:?\d{2})$/i;
 
+/** The one definition of each unit, in milliseconds (UTC: a day is always 24 hours here). */
+export const minuteMs = 60_000;
+export const hourMs = 3_600_000;
+export const dayMs = 86_400_000;
+
 export function parseInstant(text: string): ParseResult<number> {
   const match = isoWithOffset.exec(text.trim());
   if (!match) {

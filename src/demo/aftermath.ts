@@ -11,6 +11,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { NodeConfig } from '../config/env.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { ProductRecord } from '../core/ingest/records.ts';
+import { dayMs } from '../core/time.ts';
 import { products } from '../db/schema/index.ts';
 import type { Store } from '../db/store.ts';
 import { createNodeDelivery } from '../entry/node-delivery.ts';
@@ -20,7 +21,6 @@ import { ingestRecords } from '../services/ingest/ingest-records.ts';
 import { runSweep } from '../services/sweep/run-sweep.ts';
 import { type SimulationSummary, simulateBehaviour } from './simulate.ts';
 
-const dayMs = 86_400_000;
 /** How long the demo lets pass between the sweep and the report. */
 export const demoWeeks = 3;
 

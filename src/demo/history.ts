@@ -2,13 +2,11 @@
 // their segment implies (loyal, active, overdue, dormant, one-time, never), and
 // any carts. Pure: the same profile, seed and `now` give the same history.
 import type { CartRecord, CustomerRecord, OrderRecord } from '../core/ingest/records.ts';
+import { dayMs, hourMs, minuteMs } from '../core/time.ts';
 import type { CustomerProfile, Segment } from './customers.ts';
 import { type ProductPicker, priceIn, shopBaseUrl } from './products.ts';
 import { deriveSeed, Rng } from './random.ts';
 
-export const dayMs = 86_400_000;
-const hourMs = 3_600_000;
-const minuteMs = 60_000;
 /** Orders and sign-ups reach this far back. */
 export const historyDays = 730;
 

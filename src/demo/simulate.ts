@@ -13,6 +13,7 @@
 import { sql } from 'drizzle-orm';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { OrderRecord } from '../core/ingest/records.ts';
+import { dayMs, minuteMs } from '../core/time.ts';
 import type { ProviderEvent } from '../core/tracking/provider-events.ts';
 import type { RequestFacts } from '../db/repositories/tracking.ts';
 import type { Store } from '../db/store.ts';
@@ -22,9 +23,6 @@ import { writeEngagementBehind } from '../services/tracking/engagement-recorder.
 import { type EngagementInput, recordEngagement } from '../services/tracking/record-engagement.ts';
 import { unsubscribe } from '../services/tracking/unsubscribe.ts';
 import { deriveSeed, hashSeed, Rng } from './random.ts';
-
-const minuteMs = 60_000;
-const dayMs = 86_400_000;
 
 export interface SimulateOptions {
   /** Behaviour happens up to this time (epoch ms); nothing is placed after it. */

@@ -2,10 +2,8 @@
 // the span of the order history, dormant, overdue and loyal customers, open
 // carts by idle time, and sold-out products people wait for. Read-only.
 import { sql } from 'drizzle-orm';
+import { dayMs, hourMs } from '../core/time.ts';
 import type { Store } from '../db/store.ts';
-
-const dayMs = 86_400_000;
-const hourMs = 3_600_000;
 
 /** The definitions the summary counts by; campaigns may pick other thresholds. */
 export const segmentRules = {

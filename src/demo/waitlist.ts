@@ -1,8 +1,8 @@
 // Waitlist sign-ups for the demo shop's sold-out products: a few per product,
 // mostly existing customers, some guests who only left an address.
 import type { ProductRecord, WaitlistRecord } from '../core/ingest/records.ts';
+import { dayMs } from '../core/time.ts';
 import { customerProfile } from './customers.ts';
-import { dayMs } from './history.ts';
 import { deriveSeed, Rng } from './random.ts';
 
 export function generateWaitlist(

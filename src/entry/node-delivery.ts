@@ -11,6 +11,7 @@ import type { CampaignSet } from '../core/campaigns/types.ts';
 import { createSendPause } from '../core/delivery/send-pause.ts';
 import type { MailTransport } from '../core/delivery/transport.ts';
 import { unsubscribeUrls } from '../core/delivery/unsubscribe-link.ts';
+import { hourMs } from '../core/time.ts';
 import { trackLinks } from '../core/tracking/track-links.ts';
 import type { Store } from '../db/store.ts';
 import { databaseViews } from '../services/delivery/db-views.ts';
@@ -61,7 +62,7 @@ export async function createNodeDelivery(input: {
       retry: {
         maxAttempts: config.SEND_MAX_ATTEMPTS,
         baseDelayMs: config.SEND_RETRY_BASE_SECONDS * 1000,
-        maxDelayMs: 6 * 3_600_000,
+        maxDelayMs: 6 * hourMs,
       },
     },
     now: input.now,

@@ -5,6 +5,7 @@
 // (the UCI Online Retail set, spreadsheets) only when the user names the order
 // of its month and day; neither is ever guessed.
 
+import { dayMs, hourMs } from '../../core/time.ts';
 import { CellError } from './values.ts';
 
 const withOffset =
@@ -156,6 +157,3 @@ function zonedToUtc(timeZone: string): (wall: number) => number {
     return before;
   };
 }
-
-const hourMs = 3_600_000;
-const dayMs = 86_400_000;

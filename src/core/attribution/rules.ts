@@ -1,3 +1,4 @@
+import { dayMs } from '../time.ts';
 // The attribution rules, as plain functions over plain facts. The SQL in
 // src/db/repositories/attribution.ts applies the same rules set-based over the
 // whole store; tests hold the two to each other. Pure: no clock, no database.
@@ -10,8 +11,6 @@
 //    fell due, and such orders count for the control group.
 // 3. The window is the touching campaign's attribution_days, both ends
 //    included: exactly N days after still counts, one millisecond more does not.
-
-export const dayMs = 86_400_000;
 
 export type Group = 'mailed' | 'held_out';
 

@@ -6,6 +6,8 @@
 // fails. A transport that could not be reached spends no attempt: the
 // message goes back to the queue as it was (the sender pauses instead, see
 // send-pause.ts). Pure; the random source is handed in so tests can pin the jitter.
+
+import { hourMs } from '../time.ts';
 import type { SendOutcome } from './transport.ts';
 
 export interface RetryPolicy {
@@ -20,7 +22,7 @@ export interface RetryPolicy {
 export const defaultRetryPolicy: RetryPolicy = {
   maxAttempts: 5,
   baseDelayMs: 60_000,
-  maxDelayMs: 6 * 3_600_000,
+  maxDelayMs: 6 * hourMs,
 };
 
 /**

@@ -2,9 +2,8 @@
 // repository turns the plan into SQL that writes a coupon only when its
 // message row was really inserted.
 import type { Campaign, Offer } from '../campaigns/types.ts';
+import { dayMs } from '../time.ts';
 import { cryptoRandom, generateCode, type RandomSource } from './code.ts';
-
-export const dayMs = 86_400_000;
 
 export interface PlannedMessage {
   id: string;

@@ -4,12 +4,11 @@
 // inline placeholder images so a preview needs no network. Pure.
 import type { Campaign, Offer, ShopSettings } from '../campaigns/types.ts';
 import { safeLink } from '../safe-link.ts';
+import { dayMs } from '../time.ts';
 import type { EmailView, OfferView, ProductView } from './contract.ts';
 import { moneyView, offerView } from './format.ts';
 import { recoveryUrlWithCoupon } from './recovery-url.ts';
 import { triggerProvides } from './view-schema.ts';
-
-const dayMs = 86_400_000;
 
 /** Where a preview's unsubscribe link points: nowhere real, on purpose. */
 export const previewUnsubscribeUrl = '#unsubscribe-preview';

@@ -1,7 +1,7 @@
+import { dayMs } from '../time.ts';
 // The shop-wide frequency cap: at most `maxMessages` marketing emails in any
 // `perDays` days to one customer. A capped message is either deferred to the
 // first moment it fits, or dropped, as its campaign says.
-const dayMs = 86_400_000;
 
 export interface FrequencyCap {
   maxMessages: number;

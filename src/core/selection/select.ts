@@ -17,13 +17,12 @@
 
 import { needsMarketingConsent } from '../campaigns/consent.ts';
 import type { Campaign, ShopSettings } from '../campaigns/types.ts';
+import { dayMs } from '../time.ts';
 import { customerKey } from './dedupe-key.ts';
 import { nextFreeSlot } from './frequency-cap.ts';
 import { isHeldOut } from './holdout.ts';
 import { nextAllowedTime } from './send-window.ts';
 import type { Decision, Hit } from './types.ts';
-
-const dayMs = 86_400_000;
 
 export interface SelectionState {
   /** Customers already given a message in this sweep, and the campaign that gave it. */

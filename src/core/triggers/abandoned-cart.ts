@@ -1,9 +1,9 @@
 // The abandoned-cart series as a pure rule over one cart. A sweep schedules the
 // latest step that is due; earlier steps a late sweep missed are skipped, not
 // sent out of order.
-import { cartRef } from './trigger-ref.ts';
 
-const hourMs = 3_600_000;
+import { hourMs } from '../time.ts';
+import { cartRef } from './trigger-ref.ts';
 
 export interface CartStep {
   delayHours: number;

@@ -1,9 +1,9 @@
 // The dormant trigger as a pure rule over one customer's purchase facts. The
 // SQL in src/db/sweeps mirrors it for whole audiences; this version explains
 // single customers and is the reference the SQL is tested against.
-const dayMs = 86_400_000;
 
 import type { DormantTrigger } from '../campaigns/types.ts';
+import { dayMs } from '../time.ts';
 import { dormantRef } from './trigger-ref.ts';
 
 export type { DormantTrigger };

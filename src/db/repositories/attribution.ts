@@ -3,8 +3,8 @@
 // the whole store at report time. Read-only. (Coupon codes on ingested orders
 // become redemptions in src/services/ingest/ingest-records.ts.)
 import { type SQL, sql } from 'drizzle-orm';
-import { dayMs } from '../../core/attribution/rules.ts';
 import type { AttributedFact } from '../../core/reports/types.ts';
+import { dayMs } from '../../core/time.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Store } from '../store.ts';
 

@@ -6,12 +6,11 @@
 // Never decides who is mailed.
 import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
+import { hourMs } from '../../core/time.ts';
 import type { Store } from '../store.ts';
 import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-fact-columns.ts';
 import { customerKeySql, dedupeKeySql } from './dedupe-key-sql.ts';
 import { cartRefSql } from './trigger-ref-sql.ts';
-
-const hourMs = 3_600_000;
 
 export interface CartQuery {
   campaignId: string;

@@ -4,6 +4,7 @@
 // matchDormant in src/core/triggers/dormant.ts (tested against it).
 import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
+import { dayMs } from '../../core/time.ts';
 import type { DormantTrigger } from '../../core/triggers/dormant.ts';
 import type { Store } from '../store.ts';
 import {
@@ -17,8 +18,6 @@ import {
 } from './customer-fact-columns.ts';
 import { dedupeKeySql } from './dedupe-key-sql.ts';
 import { dormantRefSql } from './trigger-ref-sql.ts';
-
-const dayMs = 86_400_000;
 
 export interface DormantQuery {
   campaignId: string;

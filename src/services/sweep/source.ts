@@ -2,6 +2,7 @@
 // type has its own source over its own SQL; the runner treats them alike.
 import type { Campaign, ShopSettings } from '../../core/campaigns/types.ts';
 import type { Decision, Hit } from '../../core/selection/types.ts';
+import { dayMs } from '../../core/time.ts';
 import type { Statement, Store } from '../../db/store.ts';
 
 export interface SourcePage {
@@ -27,8 +28,6 @@ export interface SourceContext {
 }
 
 export type HitSource = (context: SourceContext) => AsyncIterable<SourcePage>;
-
-const dayMs = 86_400_000;
 
 /** Messages older than this cannot affect the frequency cap. */
 export function capSince(settings: ShopSettings, now: number): number {

@@ -6,6 +6,7 @@ import { html } from 'hono/html';
 import { currencyExponent } from '../../../core/money.ts';
 import { liftText, moneyText, percent, rejectedText } from '../../../core/reports/format.ts';
 import type { CampaignReport, Conversion, DayReport } from '../../../core/reports/types.ts';
+import { dayMs } from '../../../core/time.ts';
 import { barChart, type Point } from './charts.ts';
 import { count, figureList, keyFigures } from './figures.ts';
 import { layout, type Page } from './layout.ts';
@@ -98,11 +99,7 @@ function fillDays(daily: readonly DayReport[]): DayReport[] {
   if (!first || !last) return [];
   const byDay = new Map(daily.map((d) => [d.day, d]));
   const out: DayReport[] = [];
-  for (
-    let t = Date.parse(`${first.day}T00:00:00Z`);
-    t <= Date.parse(`${last.day}T00:00:00Z`);
-    t += 86_400_000
-  ) {
+  for (let t = Date.parse(`${first.day}T00:00:00Z`); t <= Date.parse(`${last.day}T00:00:00Z`); t += dayMs) {
     const day = new Date(t).toISOString().slice(0, 10);
     out.push(byDay.get(day) ?? { day, sends: 0, opens: 0, clicks: 0, redemptions: 0, revenue: [] });
   }

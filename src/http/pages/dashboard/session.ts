@@ -3,9 +3,10 @@
 // `keyId.expiresAt` keyed with the API key's stored hash. Only someone who
 // held the key could have made it, it expires, and revoking the key ends it.
 // The key itself never reaches the browser's storage. Web Crypto only.
+import { hourMs } from '../../../core/time.ts';
 
 export const sessionCookie = 'rekindle_session';
-export const sessionTtlMs = 12 * 3_600_000;
+export const sessionTtlMs = 12 * hourMs;
 
 export async function signSession(keyId: string, keyHash: string, expiresAt: number): Promise<string> {
   const payload = `${keyId}.${expiresAt}`;
