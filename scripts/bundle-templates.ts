@@ -1,7 +1,7 @@
 // Precompiles emails/*.mjml for the Worker: writes src/generated/email-templates.ts
 // (template name -> HTML with Liquid + its text twin), so the Worker fills
 // templates with Liquid and never runs MJML. Part of `npm run build:worker`;
-// test/node/templates-bundle.test.ts fails when the committed file is stale.
+// test/node/templates/templates-bundle.test.ts fails when the committed file is stale.
 // Exits 1 without writing when a template does not compile.
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';

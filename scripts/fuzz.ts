@@ -1,5 +1,5 @@
 // `npm run fuzz [-- ROUTE ...] [--cases N] [--seed S]`: the long fuzz run of
-// issue 9. The same generators and properties as test/node/fuzz-api.test.ts,
+// issue 9. The same generators and properties as test/node/http/fuzz-api.test.ts,
 // 10,000 cases per route by default, every case run (failures are counted,
 // not stopped at), against the app in a child process on a libSQL file.
 // Prints cases, accepted, rejections by status and failures per route, the

@@ -1,6 +1,6 @@
 // The short fuzz run in workerd (issue 9): the Worker's own fetch handler on
 // a D1 database of its own, seeded like the Node run, given every route's
-// generated cases. Same generators and properties as test/node/fuzz-api.test.ts;
+// generated cases. Same generators and properties as test/node/http/fuzz-api.test.ts;
 // here every case reads the full digest (D1 has no cheap change counter),
 // and a crash is a fetch that throws.
 import { applyD1Migrations, createExecutionContext } from 'cloudflare:test';

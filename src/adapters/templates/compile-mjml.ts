@@ -4,7 +4,7 @@
 // it unnoticed. Runs once per template (Node and the build script only; the
 // Worker gets the result precompiled). Problems come back as values.
 // Templates keep two rules for the result to equal compiling the filled
-// source (test/node/templates.test.ts holds them to it): Liquid between
+// source (test/node/templates/templates.test.ts holds them to it): Liquid between
 // sections or columns goes in <mj-raw>, and an attribute whose emptiness
 // changes MJML's markup (mj-image href) never renders empty (`| default:`).
 import type { Liquid } from 'liquidjs';

@@ -4,7 +4,7 @@
 // runs ~10x faster) and returns null for anything outside that part, so the
 // caller falls back to liquidjs. Semantics follow liquidjs 10 (nil and false
 // are the only falsy values, `default` treats "" and [] as empty, outputs are
-// HTML-escaped unless `| raw`); test/unit/fast-liquid.test.ts holds them to it.
+// HTML-escaped unless `| raw`); test/node/templates/fast-liquid.test.ts holds them to it.
 // Pure, Worker-safe.
 
 import {

@@ -51,7 +51,7 @@ export type Verdict =
  * evaluateCoupon applies them in `invalidReasons` order (the first failing one
  * is the answer); src/db/repositories/coupon-rule-sql.ts writes each as a SQL
  * condition under the same keys, so a conditional INSERT decides exactly as
- * this does (test/node/coupon-rule-sql.test.ts holds them equal).
+ * this does (test/node/coupons/coupon-rule-sql.test.ts holds them equal).
  */
 export const couponChecks: {
   readonly [R in Exclude<InvalidReason, 'unknown'>]: (

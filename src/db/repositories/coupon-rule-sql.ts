@@ -4,7 +4,7 @@
 // use). Written from src/core/offers: one SQL condition per check of
 // `couponChecks`, under the same keys and applied in the same order, and the
 // valuation of `redemptionDiscountMinor` in the same integer steps.
-// test/node/coupon-rule-sql.test.ts holds each pair equal on a real libSQL file.
+// test/node/coupons/coupon-rule-sql.test.ts holds each pair equal on a real libSQL file.
 //
 // The expressions read the coupon as `c` (a coupons row, null columns when no
 // coupon has the code) and its message as `m` (left joined on c.message_id).

@@ -2,7 +2,7 @@
 // atomic statement so several processes, or Worker isolates, on one database
 // hold one limit between them. The statement is core's leaseTokens() written
 // in SQL, in the same order of operations, so both give the same doubles;
-// core stays the oracle (test/node/rate-limit-shared.test.ts).
+// core stays the oracle (test/node/http/rate-limit-shared.test.ts).
 //
 // One INSERT ... SELECT ... ON CONFLICT DO UPDATE ... RETURNING per call, for
 // any number of keys: each bucket is refilled to `now`, gives up to the whole

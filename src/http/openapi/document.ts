@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document served at GET /v1/openapi.json. Request bodies and
 // query parameters come from the very zod schemas the routes validate with
 // (see schemas.ts); responses and paths are described here. A pure function:
-// no I/O, no clock. test/node/openapi.test.ts fails when a route the app
+// no I/O, no clock. test/node/http/openapi.test.ts fails when a route the app
 // registers is missing here, so add a route's entry with the route.
 import type { ApiScope } from '../../core/api-keys.ts';
 import { ingestSchemas } from '../../core/ingest/records.ts';

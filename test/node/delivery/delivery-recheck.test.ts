@@ -1,0 +1,261 @@
+// The recheck just before sending: each way a planned message can stop
+// holding cancels it with its reason, on a real libSQL file; the rest go out.
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryTransport } from '../../../src/adapters/mailer/memory.ts';
+import type { Campaign } from '../../../src/core/campaigns/types.ts';
+import { hashEmail } from '../../../src/core/email-hash.ts';
+import {
+  carts,
+  customers,
+  messages,
+  orders,
+  products,
+  restocks,
+  suppressions,
+} from '../../../src/db/schema/index.ts';
+import { drainOutbox } from '../../../src/services/delivery/drain-outbox.ts';
+import { dormantCampaign, noAudience, shopSettings } from '../support/campaign-fixtures.ts';
+import {
+  campaignSet,
+  deliveryOptions,
+  fakeViews,
+  seedCustomers,
+  seedMessages,
+  t0,
+} from '../support/delivery-fixtures.ts';
+import { openTempStore, type TempStore } from '../support/temp-store.ts';
+
+let temp: TempStore;
+beforeEach(async () => {
+  temp = await openTempStore();
+});
+afterEach(async () => {
+  await temp.cleanup();
+});
+
+const hour = 3_600_000;
+const step = (index: number) => ({
+  index,
+  delayHours: index,
+  email: { template: 'cart.mjml', subject: 'Your cart' },
+  offer: null,
+});
+const cartCampaign: Campaign = {
+  ...dormantCampaign(),
+  id: 'cart',
+  consent: 'shop_policy',
+  trigger: { type: 'abandoned_cart', minCartValueMinor: null },
+  audience: noAudience,
+  steps: [step(0), step(1)],
+};
+const stockCampaign: Campaign = {
+  ...dormantCampaign(),
+  id: 'restock',
+  trigger: { type: 'back_in_stock', includeCarts: false, allocation: { mode: 'all' } },
+};
+
+async function reasons(): Promise<Record<string, string | null>> {
+  const rows = await temp.store.db.select().from(messages);
+  return Object.fromEntries(rows.map((r) => [r.id, r.status === 'cancelled' ? r.cancelReason : r.status]));
+}
+
+describe('recheck before sending', () => {
+  it('cancels each message that no longer holds, with its reason, and sends the rest', async () => {
+    const { store } = temp;
+    await seedCustomers(store, 12);
+    await seedCustomers(store, 1, { id: 'nocons', email: 'nocons@example.com', marketingConsent: false });
+    await store.db
+      .update(customers)
+      .set({ suppressedAt: t0 - 1 })
+      .where(eq(customers.id, 'c2'));
+    const lastPurchase = t0 - 200 * 86_400_000;
+    await seedMessages(store, ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'nocons'], {});
+    // c3: its address is in the suppression table (e.g. unsubscribed under another customer id).
+    await store.db
+      .insert(suppressions)
+      .values({ emailHash: await hashEmail('C3@Example.com '), reason: 'unsubscribed', createdAt: t0 });
+    // c4: erased on request.
+    await store.db
+      .update(customers)
+      .set({ erasedAt: t0 - 1 })
+      .where(eq(customers.id, 'c4'));
+    // c5: bought again after the purchase the dormancy was measured from.
+    await store.db.insert(orders).values({
+      id: 'o-new',
+      customerId: 'c5',
+      placedAt: lastPurchase + 86_400_000,
+      status: 'paid',
+      currency: 'GBP',
+      totalMinor: 100,
+      updatedAt: t0,
+    });
+    // c6: an order after it that was refunded is not a purchase: still sent.
+    await store.db.insert(orders).values({
+      id: 'o-ref',
+      customerId: 'c6',
+      placedAt: lastPurchase + 86_400_000,
+      status: 'refunded',
+      currency: 'GBP',
+      totalMinor: 100,
+      updatedAt: t0,
+    });
+
+    // Campaign-level reasons.
+    const seed = (id: string, customerId: string, fields: Partial<typeof messages.$inferInsert>) =>
+      seedMessages(store, [customerId], { id, dedupeKey: `${id}:key`, ...fields });
+    await seed('gone', 'c7', { campaignId: 'retired' });
+    await seed('off', 'c7', { campaignId: 'paused' });
+    await seed('nostep', 'c7', { step: 3 });
+    await seed('noaddr', 'c7', { email: null });
+
+    // Carts: converted, deleted (row gone), touched again, ordered since, still open.
+    const activity = t0 - 2 * hour;
+    const cart = (id: string, status: 'open' | 'converted' | 'deleted', lastActivityAt = activity) => ({
+      id,
+      customerId: 'c8',
+      email: 'c8@example.com',
+      status,
+      currency: 'GBP',
+      valueMinor: 2500,
+      lastActivityAt,
+      createdAt: activity,
+      updatedAt: t0,
+    });
+    await store.db
+      .insert(carts)
+      .values([cart('k1', 'converted'), cart('k3', 'open', activity + hour), cart('k5', 'open')]);
+    const cartMessage = (id: string, cartId: string, customerId = 'c8') =>
+      seed(id, customerId, {
+        campaignId: 'cart',
+        triggerKind: 'abandoned_cart',
+        triggerRef: `cart${cartId}@${activity}`,
+        step: 1,
+      });
+    await cartMessage('converted', 'k1');
+    await cartMessage('deleted', 'k2');
+    await cartMessage('changed', 'k3');
+    await cartMessage('cartok', 'k5');
+    await store.db.insert(carts).values({ ...cart('k9', 'open'), customerId: 'c9', email: 'c9@example.com' });
+    await store.db.insert(orders).values({
+      id: 'o-cart',
+      customerId: 'c9',
+      placedAt: activity + 60_000,
+      status: 'paid',
+      currency: 'GBP',
+      totalMinor: 2500,
+      updatedAt: t0,
+    });
+    await cartMessage('cartordered', 'k9', 'c9');
+
+    // Back in stock: sold out again, still in stock.
+    await store.db.insert(products).values([
+      { id: 'p1', title: 'Mug', currency: 'GBP', priceMinor: 1200, inStock: false, updatedAt: t0 },
+      { id: 'p2', title: 'Jug', currency: 'GBP', priceMinor: 1900, inStock: true, updatedAt: t0 },
+    ]);
+    const [r1] = await store.db
+      .insert(restocks)
+      .values({ productId: 'p1', quantity: 3, at: t0 - hour })
+      .returning();
+    const [r2] = await store.db
+      .insert(restocks)
+      .values({ productId: 'p2', quantity: 3, at: t0 - hour })
+      .returning();
+    const stockMessage = (id: string, restockId: number) =>
+      seed(id, 'c10', {
+        campaignId: 'restock',
+        triggerKind: 'back_in_stock',
+        triggerRef: `restock${restockId}`,
+      });
+    await stockMessage('soldout', r1!.id);
+    await stockMessage('instock', r2!.id);
+
+    // The view builder finds nothing left to show for this one.
+    await seed('empty', 'c11', {});
+
+    const transport = createMemoryTransport();
+    const options = await deliveryOptions(store, transport, {
+      campaigns: campaignSet({
+        settings: shopSettings({ consent: { nonSubscribersMayReceive: ['abandoned_cart_first_step'] } }),
+        campaigns: [
+          dormantCampaign(),
+          { ...dormantCampaign(), id: 'paused', enabled: false },
+          cartCampaign,
+          stockCampaign,
+        ],
+      }),
+      views: {
+        build: (input) => (input.message.id === 'empty' ? Promise.resolve(null) : fakeViews.build(input)),
+      },
+      settings: { batchSize: 7, concurrency: 2, leaseMs: 60_000 },
+    });
+    const counts = await drainOutbox(options);
+
+    expect(await reasons()).toEqual({
+      m00001: 'sent',
+      m00002: 'suppressed',
+      m00003: 'suppressed',
+      m00004: 'erased',
+      m00005: 'ordered',
+      m00006: 'sent',
+      m00007: 'consent_withdrawn',
+      gone: 'campaign_removed',
+      off: 'campaign_disabled',
+      nostep: 'step_removed',
+      noaddr: 'no_address',
+      converted: 'cart_converted',
+      deleted: 'cart_deleted',
+      changed: 'cart_changed',
+      cartok: 'sent',
+      cartordered: 'ordered',
+      soldout: 'sold_out',
+      instock: 'sent',
+      empty: 'content_unavailable',
+    });
+    expect(counts).toMatchObject({ claimed: 19, sent: 4, cancelled: 15 });
+    expect(counts.cancelReasons).toMatchObject({ suppressed: 2, ordered: 2, sold_out: 1 });
+    expect(transport.sent.map((m) => m.envelope.to).sort()).toEqual([
+      'c10@example.com',
+      'c1@example.com',
+      'c6@example.com',
+      'c8@example.com',
+    ]);
+    const cancelled = await store.db.select().from(messages).where(eq(messages.status, 'cancelled'));
+    expect(cancelled.every((m) => m.leaseUntil === null && m.attempts === 0 && m.links === null)).toBe(true);
+  });
+
+  it('lets a non-subscriber get the first cart reminder under shop_policy, but not the second', async () => {
+    const { store } = temp;
+    await seedCustomers(store, 1, { marketingConsent: false });
+    const activity = t0 - 30 * hour;
+    await store.db.insert(carts).values({
+      id: 'k',
+      customerId: 'c1',
+      email: 'c1@example.com',
+      status: 'open',
+      currency: 'GBP',
+      valueMinor: 900,
+      lastActivityAt: activity,
+      createdAt: activity,
+      updatedAt: t0,
+    });
+    for (const index of [0, 1]) {
+      await seedMessages(store, ['c1'], {
+        id: `s${index}`,
+        dedupeKey: `cart:${index}`,
+        campaignId: 'cart',
+        triggerKind: 'abandoned_cart',
+        triggerRef: `cartk@${activity}`,
+        step: index,
+      });
+    }
+    const options = await deliveryOptions(store, createMemoryTransport(), {
+      campaigns: campaignSet({
+        settings: shopSettings({ consent: { nonSubscribersMayReceive: ['abandoned_cart_first_step'] } }),
+        campaigns: [cartCampaign],
+      }),
+    });
+    await drainOutbox(options);
+    expect(await reasons()).toEqual({ s0: 'sent', s1: 'consent_withdrawn' });
+  });
+});

@@ -1,0 +1,117 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/cli/io.ts';
+import { sweepCommand } from '../../../src/cli/sweep.ts';
+import { captureCli } from '../support/cli.ts';
+import { seedNow, seedSmallShop } from '../support/sweep-seed.ts';
+import { openTempStore, snapshot, type TempStore } from '../support/temp-store.ts';
+
+let temp: TempStore;
+beforeEach(async () => {
+  temp = await openTempStore();
+  await seedSmallShop(temp.store);
+});
+afterEach(() => temp.cleanup());
+
+const cli = (env: Record<string, string> = {}) => captureCli({ DATABASE_URL: temp.url, ...env }, seedNow);
+
+async function sweep(args: string[], env?: Record<string, string>) {
+  const c = cli(env);
+  const code = await sweepCommand(args, c.io);
+  return { code, stdout: c.out.join(''), stderr: c.err.join(''), opened: c.opened() };
+}
+
+const messageCount = async () =>
+  (await temp.store.db.get<{ n: number }>(sql`select count(*) as n from messages`))?.n ?? 0;
+
+describe('rekindle sweep', () => {
+  it('--dry-run prints a per-campaign table and writes nothing', async () => {
+    const before = await snapshot(temp.store);
+    const run = await sweep(['--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('sweep at 2026-11-23T12:00:00.000Z (dry run: nothing written)');
+    const header = run.stdout.split('\n')[2]!;
+    expect(header.split(/\s+/)).toEqual([
+      'campaign',
+      'eligible',
+      'suppressed',
+      'no_consent',
+      'audience',
+      'priority',
+      'frequency_cap',
+      'cooldown',
+      'allocation',
+      'held_out',
+      'scheduled',
+      'deferred',
+      'concurrent',
+      'no_email',
+      'already_messaged',
+    ]);
+    expect(run.stdout).toMatch(/^winback\s+2\s/m);
+    expect(run.stdout).toMatch(/^abandoned-cart\s+1\s/m);
+    expect(await snapshot(temp.store)).toEqual(before);
+  });
+
+  it('a real sweep writes messages; a second one schedules nothing new (--json)', async () => {
+    const first = JSON.parse((await sweep(['--json'])).stdout);
+    expect(first).toMatchObject({ now: '2026-11-23T12:00:00.000Z', dry_run: false });
+    const winback = first.campaigns.find((c: { campaign_id: string }) => c.campaign_id === 'winback');
+    expect(winback.eligible).toBe(2);
+    expect(winback.scheduled + winback.held_out).toBe(2);
+    const written = await messageCount();
+    expect(written).toBe(3);
+
+    const second = JSON.parse((await sweep(['--json'])).stdout);
+    const again = second.campaigns.find((c: { campaign_id: string }) => c.campaign_id === 'winback');
+    expect(again).toMatchObject({ eligible: 0, scheduled: 0, skipped: { already_messaged: 2 } });
+    expect(await messageCount()).toBe(written);
+  });
+
+  it('--campaign and --only narrow the sweep', async () => {
+    const one = JSON.parse((await sweep(['--dry-run', '--json', '--campaign', 'winback'])).stdout);
+    expect(one.campaigns.map((c: { campaign_id: string }) => c.campaign_id)).toEqual(['winback']);
+    const carts = JSON.parse(
+      (await sweep(['--dry-run', '--json', '--only', 'abandoned_cart,back_in_stock'])).stdout,
+    );
+    expect(carts.campaigns.map((c: { campaign_id: string }) => c.campaign_id)).toEqual([
+      'back-in-stock',
+      'abandoned-cart',
+    ]);
+  });
+
+  it('--explain says why a customer did or did not get each campaign, and writes nothing', async () => {
+    const run = await sweep(['--explain', 'dormant-1', '--now', '2026-11-23T12:00:00Z']);
+    expect(run.stdout).toContain('customer dormant-1:');
+    expect(run.stdout).toMatch(/ {2}winback: (scheduled|held out)/);
+    expect(run.stdout).toMatch(/ {2}abandoned-cart: the trigger does not fire for this customer now/);
+    expect(run.stdout).not.toContain('@example.com');
+    expect(await messageCount()).toBe(0);
+
+    const json = JSON.parse((await sweep(['--explain', 'recent', '--json'])).stdout);
+    expect(json.explain.campaigns.find((c: { campaign_id: string }) => c.campaign_id === 'winback')).toEqual({
+      campaign_id: 'winback',
+      outcome: 'not_triggered',
+      summary: 'the trigger does not fire for this customer now',
+    });
+  });
+
+  it('refuses an invalid campaign set before opening the database', async () => {
+    const run = await sweep([], { CAMPAIGNS_DIR: 'test/fixtures/campaigns/unknown-key' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^test\/fixtures\/campaigns\/unknown-key\/winback\.yaml:2:1 trigger\.days is required/m,
+    );
+    expect(run.stderr).toContain('nothing swept');
+    expect(run.opened).toBe(0);
+    expect(await messageCount()).toBe(0);
+  });
+
+  it('rejects an unknown campaign (naming the known ones), a bad --only and a bad --now', async () => {
+    await expect(sweep(['--campaign', 'nope'])).rejects.toThrow(
+      "--campaign: no campaign 'nope' (known: abandoned-cart, back-in-stock, winback)",
+    );
+    await expect(sweep(['--only', 'dormant,browse'])).rejects.toThrow(UsageError);
+    await expect(sweep(['--now', 'yesterday'])).rejects.toThrow(/--now: expected an ISO 8601 time/);
+  });
+});
