@@ -223,17 +223,22 @@ options:
   {
     name: 'keys',
     summary: 'create, list and revoke API keys',
-    help: `usage: rekindle keys create --scopes SCOPES [--name NAME] [--json]
+    help: `usage: rekindle keys create --scopes SCOPES [--name NAME] [--json] [--sql FILE]
        rekindle keys list [--json]
        rekindle keys revoke KEY_ID
 
 create prints a new key once (it is stored hashed and never shown again);
 list shows every key without its secret; revoke stops a key at once.
+For the Worker's D1, which this command cannot reach: create --sql FILE writes
+the key's row (its hash, never the key) as SQL to FILE and opens no database;
+then \`npx wrangler d1 execute DB --local --file FILE\` (or without --local for
+the deployed D1) stores it.
 
 options:
   --scopes SCOPES  create: comma-separated scopes, e.g. ingest,coupons
   --name NAME      create: a label for the key (default "default")
   --json           create, list: print JSON
+  --sql FILE       create: write the key's row as SQL to FILE instead of storing it
   -h, --help       show this help
 `,
     load: async () => (await import('./keys.ts')).keysCommand,

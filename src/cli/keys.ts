@@ -1,16 +1,37 @@
 // rekindle keys create|list|revoke: manage API keys. A new key is printed once.
+
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type ApiScope, apiScopes } from '../core/api-keys.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../db/repositories/api-keys.ts';
-import { type Command, printJson, printTable, UsageError } from './io.ts';
+import {
+  apiKeyInsertSql,
+  createApiKey,
+  listApiKeys,
+  newApiKeyRow,
+  revokeApiKey,
+} from '../db/repositories/api-keys.ts';
+import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
 
 export const keysCommand: Command = async (argv, io) => {
   const [action, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
-    options: { scopes: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      scopes: { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean' },
+      sql: { type: 'string' },
+    },
     allowPositionals: true,
   });
+  if (values.sql !== undefined) {
+    if (action !== 'create')
+      throw new UsageError('--sql goes with create: rekindle keys create --scopes ... --sql FILE');
+    return createAsSql(io, values.sql, {
+      name: values.name ?? 'default',
+      scopes: parseScopes(values.scopes),
+    });
+  }
   const store = await io.openStore();
   try {
     if (action === 'create') {
@@ -50,6 +71,30 @@ export const keysCommand: Command = async (argv, io) => {
     await store.close();
   }
 };
+
+/**
+ * `keys create --sql FILE`: the key for a database this process cannot reach
+ * (the Worker's D1). Writes the INSERT to FILE and prints the key once; opens
+ * no database. `wrangler d1 execute DB --file FILE` stores it.
+ */
+async function createAsSql(
+  io: CliIO,
+  file: string,
+  input: { name: string; scopes: ApiScope[] },
+): Promise<number> {
+  const { key, row } = await newApiKeyRow({ ...input, now: io.now() });
+  await writeFile(file, apiKeyInsertSql(row), { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(
+      error.code === 'EEXIST' ? `${file} exists; name a new file` : `cannot write ${file}: ${error.message}`,
+    );
+  });
+  io.stdout.write(`${key.secret}\n`);
+  io.stderr.write(
+    `key ${key.id} with scopes ${input.scopes.join(',')}; store it now, it is not shown again\n` +
+      `apply it: npx wrangler d1 execute DB --local --file ${file} (without --local for the deployed D1)\n`,
+  );
+  return 0;
+}
 
 function parseScopes(text: string | undefined): ApiScope[] {
   if (!text) throw new UsageError(`--scopes is required, a comma-separated list of: ${apiScopes.join(', ')}`);

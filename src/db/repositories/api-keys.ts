@@ -1,5 +1,5 @@
 // Storage of API keys: hashes and scopes only, never the secret.
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, getTableName, isNull, sql } from 'drizzle-orm';
 import { type ApiScope, generateApiKey, hashApiKey } from '../../core/api-keys.ts';
 import { apiKeys } from '../schema/index.ts';
 import { sqlJson } from '../sql-json.ts';
@@ -12,19 +12,47 @@ export interface StoredKey {
   scopes: string[];
 }
 
-export async function createApiKey(
-  store: Store,
-  input: { name: string; scopes: ApiScope[]; now: number },
-): Promise<{ id: string; secret: string }> {
+export type ApiKeyRow = typeof apiKeys.$inferInsert;
+
+/** A new key and the row that stores it: the hash and scopes, never the secret. */
+export async function newApiKeyRow(input: {
+  name: string;
+  scopes: ApiScope[];
+  now: number;
+}): Promise<{ key: { id: string; secret: string }; row: ApiKeyRow }> {
   const key = generateApiKey();
-  await store.db.insert(apiKeys).values({
+  const row: ApiKeyRow = {
     id: key.id,
     name: input.name,
     hash: await hashApiKey(key.secret),
     scopes: sqlJson(input.scopes),
     createdAt: input.now,
-  });
+  };
+  return { key, row };
+}
+
+export async function createApiKey(
+  store: Store,
+  input: { name: string; scopes: ApiScope[]; now: number },
+): Promise<{ id: string; secret: string }> {
+  const { key, row } = await newApiKeyRow(input);
+  await store.db.insert(apiKeys).values(row);
   return key;
+}
+
+/**
+ * The same row as one SQL statement, for a database this process cannot
+ * reach: `wrangler d1 execute DB --file` on the Worker's D1. Holds the hash,
+ * never the secret, so the file is safe to keep.
+ */
+export function apiKeyInsertSql(row: ApiKeyRow): string {
+  const literal = (value: string | number) =>
+    typeof value === 'number' ? String(Math.trunc(value)) : `'${value.replaceAll("'", "''")}'`;
+  const columns = [apiKeys.id, apiKeys.name, apiKeys.hash, apiKeys.scopes, apiKeys.createdAt];
+  const values = [row.id, row.name, row.hash, row.scopes, row.createdAt];
+  return `insert into ${getTableName(apiKeys)} (${columns.map((c) => c.name).join(', ')}) values (${values
+    .map(literal)
+    .join(', ')});\n`;
 }
 
 const activeKeyByHash = preparedPerStore((store) =>
