@@ -9,11 +9,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asksForHelp, commandList, commands } from '../../../src/cli/commands.ts';
-import { runCli } from '../../../src/cli/main.ts';
-import { runRekindle } from '../support/cli.ts';
+import { runCliInProcess, runRekindle } from '../support/cli.ts';
 
 let dir: string;
 let env: Record<string, string>;
@@ -31,25 +29,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** runCli in process, its output kept. */
-async function inProcess(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        write(String(chunk));
-        done();
-      },
-    });
-  const code = await runCli(argv, {
-    env,
-    stdout: sink((t) => (stdout += t)),
-    stderr: sink((t) => (stderr += t)),
-    interactive: false,
-  });
-  return { code, stdout, stderr };
-}
+const inProcess = (argv: string[]) => runCliInProcess(argv, env);
 
 describe('rekindle <command> --help', { timeout: 120_000 }, () => {
   it('describes every command and runs nothing, with --help and -h, even for serve, migrate and demo', async () => {

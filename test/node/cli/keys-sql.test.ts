@@ -4,11 +4,10 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/main.ts';
 import { createApp } from '../../../src/http/create-app.ts';
+import { runCliInProcess } from '../support/cli.ts';
 import { openTempStore, type TempStore } from '../support/temp-store.ts';
 
 let dir: string;
@@ -22,24 +21,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        write(String(chunk));
-        done();
-      },
-    });
-  const code = await runCli(argv, {
-    env: { DATABASE_URL: `file:${join(dir, 'never.db')}`, OUTBOX_DIR: join(dir, 'outbox') },
-    stdout: sink((t) => (stdout += t)),
-    stderr: sink((t) => (stderr += t)),
-    interactive: false,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) =>
+  runCliInProcess(argv, { DATABASE_URL: `file:${join(dir, 'never.db')}`, OUTBOX_DIR: join(dir, 'outbox') });
 
 describe('rekindle keys create --sql', () => {
   it('writes the row as SQL without the key, opens no database, and the printed key then works', async () => {

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import type { CliIO } from '../../../src/cli/io.ts';
+import { runCli } from '../../../src/cli/main.ts';
 import { parseNodeEnv } from '../../../src/config/env.ts';
 import { migrateLibsql, openLibsqlStore } from '../../../src/db/libsql.ts';
 
@@ -69,4 +70,24 @@ export function runRekindle(args: readonly string[], env: Record<string, string 
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** `rekindle ARGV` run in this process by src/cli/main.ts over `env`, its output kept. */
+export async function runCliInProcess(argv: readonly string[], env: Record<string, string | undefined>) {
+  let stdout = '';
+  let stderr = '';
+  const sink = (write: (text: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        write(String(chunk));
+        done();
+      },
+    });
+  const code = await runCli(argv, {
+    env,
+    stdout: sink((t) => (stdout += t)),
+    stderr: sink((t) => (stderr += t)),
+    interactive: false,
+  });
+  return { code, stdout, stderr };
 }
