@@ -2,7 +2,8 @@
 // (no file system) carries the campaign set. Refuses to bundle an invalid set:
 // the Worker would only refuse it later, at the edge. Run by `npm run build:worker`.
 // Usage: tsx scripts/bundle-campaigns.ts [--check]  (--check: exit 1 when the file is stale)
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { bundledCampaignsPath, renderCampaignBundle } from '../src/config/campaign-bundle.ts';
 import { loadCampaigns } from '../src/config/campaign-loader.ts';
 import { formatDiagnostic } from '../src/config/campaign-parse.ts';
@@ -25,6 +26,7 @@ if (process.argv.includes('--check')) {
     process.exit(1);
   }
 } else if (current !== text) {
+  await mkdir(dirname(bundledCampaignsPath), { recursive: true });
   await writeFile(bundledCampaignsPath, text);
   process.stderr.write(
     `bundle-campaigns: wrote ${bundledCampaignsPath} (${loaded.set.campaigns.length} campaigns)\n`,

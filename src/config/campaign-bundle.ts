@@ -1,8 +1,8 @@
 // Renders the campaigns folder as a TypeScript module (file name -> YAML text)
 // for the Worker, which has no file system: scripts/bundle-campaigns.ts writes
-// it to src/generated/campaign-files.ts, and a test compares the committed file
-// with a fresh render so a stale bundle fails CI. It only renders; validation
-// stays with the loader.
+// it to src/generated/campaign-files.ts (build output, gitignored, made before
+// dev, deploy, typecheck and tests). It only renders; validation stays with
+// the loader.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listYamlFiles } from './campaign-loader.ts';

@@ -1,6 +1,5 @@
-// What scripts/bundle-templates.ts writes for the Worker, and the check that
-// the committed copy is current: every top-level template of the emails
-// folder compiled, as one TypeScript module. Node only (runs MJML).
+// What scripts/bundle-templates.ts writes for the Worker: every top-level
+// template of the emails folder compiled, as one TypeScript module. Node only (runs MJML).
 import type { CompiledTemplate } from './compiled-template.ts';
 import { createMjmlRenderer } from './mjml-renderer.ts';
 import type { TemplateProblem } from './partials.ts';
