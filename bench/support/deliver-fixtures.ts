@@ -63,6 +63,7 @@ export const views: DeliveryViews = {
       },
       cart: null,
       product: null,
+      back_in_stock: null,
       recommended: [],
       links: { unsubscribe: unsubscribeUrl, shop: 'https://shop.example/' },
     };

@@ -50,6 +50,12 @@ export interface EmailView {
   offer: OfferView | null;
   cart: { items: CartItemView[]; total: MoneyView | null; recovery_url: string | null } | null;
   product: ProductView | null;
+  /**
+   * Back-in-stock emails only: asked is true when the customer joined the
+   * product's waitlist, false when they only held it in a cart, so the copy
+   * never says "you asked us" to someone who did not.
+   */
+  back_in_stock: { asked: boolean } | null;
   recommended: ProductView[];
   links: {
     /** The https one-click unsubscribe page for this message. */

@@ -125,6 +125,8 @@ export function sampleView(
     offer,
     cart: triggerProvides(trigger, 'cart') ? sampleCart(settings, offer?.code ?? null) : null,
     product: triggerProvides(trigger, 'product') ? sampleProduct(settings) : null,
+    // The sample customer joined the waitlist: the copy most back-in-stock emails get.
+    back_in_stock: triggerProvides(trigger, 'back_in_stock') ? { asked: true } : null,
     recommended: sampleRecommended(settings),
     links: { unsubscribe: options.unsubscribeUrl ?? previewUnsubscribeUrl, shop: `${shopOrigin(settings)}/` },
   };

@@ -49,6 +49,7 @@ export const emailViewShape = {
       },
     },
     product,
+    back_in_stock: { fields: { asked: 'value' } },
     recommended: { list: product },
     links: { fields: { unsubscribe: 'value', shop: 'value' } },
   },
@@ -67,7 +68,7 @@ const everyEmail = ['customer', 'shop', 'campaign', 'offer', 'recommended', 'lin
 export const triggerViewParts: Readonly<Record<TriggerType, readonly ViewPart[]>> = {
   dormant: everyEmail,
   abandoned_cart: [...everyEmail, 'cart'],
-  back_in_stock: [...everyEmail, 'product'],
+  back_in_stock: [...everyEmail, 'product', 'back_in_stock'],
 };
 
 /** Whether emails of `trigger` get `part` (filled, or null only where the part itself allows it). */

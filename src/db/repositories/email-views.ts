@@ -66,6 +66,20 @@ export async function findLatestOpenCartId(store: Store, customerId: string): Pr
 }
 
 /** A product the customer waits for (pending first), for previews. */
+/** Whether the recipient joined the product's waitlist (by customer id, or by address for a guest). */
+export async function joinedWaitlist(
+  store: Store,
+  productId: string,
+  recipient: { customerId: string | null; email: string | null },
+): Promise<boolean> {
+  const rows = await store.db.all<{ one: number }>(sql`
+    SELECT 1 AS one FROM waitlist_entries
+    WHERE product_id = ${productId}
+      AND (customer_id = ${recipient.customerId} OR (customer_id IS NULL AND email = ${recipient.email}))
+    LIMIT 1`);
+  return rows.length > 0;
+}
+
 export async function findWaitedProductId(store: Store, customerId: string): Promise<string | null> {
   const rows = await store.db.all<{ product_id: string }>(sql`
     SELECT product_id FROM waitlist_entries WHERE customer_id = ${customerId}

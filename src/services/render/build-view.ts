@@ -24,6 +24,7 @@ import {
   findRecommendations,
   findRestockedProduct,
   findWaitedProductId,
+  joinedWaitlist,
   type ProductRow,
 } from '../../db/repositories/email-views.ts';
 import type { ClaimedMessage } from '../../db/repositories/outbox.ts';
@@ -138,6 +139,7 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
 
       let cart: EmailView['cart'] = null;
       let product: ProductView | null = null;
+      let backInStock: EmailView['back_in_stock'] = null;
       if (message.triggerKind === 'abandoned_cart') {
         const cartId = parseCartRef(message.triggerRef)?.cartId;
         const found = cartId ? await findCart(store, cartId) : null;
@@ -146,6 +148,8 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
         const restockId = parseRestockRef(message.triggerRef);
         const row = restockId === null ? null : await findRestockedProduct(store, restockId);
         product = row ? productView(row) : null;
+        const recipient = { customerId: message.customerId, email: message.email };
+        backInStock = { asked: product ? await joinedWaitlist(store, product.id, recipient) : false };
       }
       const exclude = [...(cart?.items.map((item) => item.id) ?? []), ...(product ? [product.id] : [])];
       return {
@@ -155,6 +159,7 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
         offer,
         cart,
         product,
+        back_in_stock: backInStock,
         recommended: await recommendations(message.customerId, exclude),
         links: { unsubscribe: links.unsubscribe, shop: await shopUrl() },
       };
@@ -169,6 +174,7 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
       const offer = step.offer ? sampleOffer(step.offer, settings, zone, now) : null;
       let cart: EmailView['cart'] = null;
       let product: ProductView | null = null;
+      let backInStock: EmailView['back_in_stock'] = null;
       if (campaign.trigger.type === 'abandoned_cart') {
         const cartId = await findLatestOpenCartId(store, customer.id);
         const found = cartId ? await findCart(store, cartId) : null;
@@ -177,6 +183,8 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
         const productId = await findWaitedProductId(store, customer.id);
         const row = productId ? await findProduct(store, productId) : null;
         product = row ? productView(row) : sampleProduct(settings);
+        // The preview shows the product the customer waits for, so the waitlist copy.
+        backInStock = { asked: true };
       }
       const exclude = [...(cart?.items.map((item) => item.id) ?? []), ...(product ? [product.id] : [])];
       return {
@@ -186,6 +194,7 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
         offer,
         cart,
         product,
+        back_in_stock: backInStock,
         recommended: await recommendations(customer.id, exclude),
         links: { unsubscribe: request.unsubscribeUrl, shop: await shopUrl() },
       };

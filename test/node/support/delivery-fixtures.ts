@@ -89,6 +89,7 @@ export const fakeViews: DeliveryViews = {
         : null,
       cart: null,
       product: null,
+      back_in_stock: null,
       recommended: [],
       links: { unsubscribe: unsubscribeUrl, shop: 'https://shop.example/' },
     };

@@ -383,6 +383,35 @@ describe('the view builder on a real libSQL file', () => {
       { unsubscribe: 'https://m.example/u/t2' },
     );
     expect(view.product).toMatchObject({ id: 'hat', title: 'Product hat', price: { display: '£25.00' } });
+    // c1 never joined hat's waitlist (a cart holder's message): the copy must not say they asked.
+    expect(view.back_in_stock).toEqual({ asked: false });
+    const renderer = createMjmlRenderer({ emailsDir: 'emails' });
+    const bis = set.campaigns.find((c) => c.id === 'back-in-stock')!.steps[0]!.email;
+    const holder = await renderer.render(bis.template, bis.subject, view);
+    expect(holder.text).not.toContain('you asked us');
+    expect(holder.text).toContain('the one in your cart sold out');
+    await temp.store.db.insert(schema.waitlistEntries).values({
+      id: 'w-hat',
+      productId: 'hat',
+      customerId: 'c1',
+      email: 'ada@example.com',
+      createdAt: now,
+    });
+    const message = {
+      campaignId: 'back-in-stock',
+      step: 0,
+      customerId: 'c1',
+      email: 'ada@example.com',
+      triggerKind: 'back_in_stock',
+      triggerRef: 'restock7',
+      couponCode: null,
+    } as const;
+    const waiting = await builder.forMessage(message, { unsubscribe: 'https://m.example/u/t2' });
+    expect(waiting.back_in_stock).toEqual({ asked: true });
+    expect((await renderer.render(bis.template, bis.subject, waiting)).text).toContain(
+      'you asked us to tell you when it returned',
+    );
+    await temp.store.db.delete(schema.waitlistEntries);
     expect(view.offer).toBeNull();
     expect(view.cart).toBeNull();
     expect(view.recommended.map((p) => p.id)).toEqual(['bowl', 'cup', 'plate']);
