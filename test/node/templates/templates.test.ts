@@ -370,18 +370,16 @@ describe('the view builder on a real libSQL file', () => {
 
   it("builds a back-in-stock view from the restock in trigger_ref; previews use the customer's own cart", async () => {
     const builder = createViewBuilder({ store: temp.store, campaigns: set });
-    const view = await builder.forMessage(
-      {
-        campaignId: 'back-in-stock',
-        step: 0,
-        customerId: 'c1',
-        email: 'ada@example.com',
-        triggerKind: 'back_in_stock',
-        triggerRef: 'restock7',
-        couponCode: null,
-      },
-      { unsubscribe: 'https://m.example/u/t2' },
-    );
+    const message = {
+      campaignId: 'back-in-stock',
+      step: 0,
+      customerId: 'c1',
+      email: 'ada@example.com',
+      triggerKind: 'back_in_stock',
+      triggerRef: 'restock7',
+      couponCode: null,
+    } as const;
+    const view = await builder.forMessage(message, { unsubscribe: 'https://m.example/u/t2' });
     expect(view.product).toMatchObject({ id: 'hat', title: 'Product hat', price: { display: '£25.00' } });
     // c1 never joined hat's waitlist (a cart holder's message): the copy must not say they asked.
     expect(view.back_in_stock).toEqual({ asked: false });
@@ -397,15 +395,6 @@ describe('the view builder on a real libSQL file', () => {
       email: 'ada@example.com',
       createdAt: now,
     });
-    const message = {
-      campaignId: 'back-in-stock',
-      step: 0,
-      customerId: 'c1',
-      email: 'ada@example.com',
-      triggerKind: 'back_in_stock',
-      triggerRef: 'restock7',
-      couponCode: null,
-    } as const;
     const waiting = await builder.forMessage(message, { unsubscribe: 'https://m.example/u/t2' });
     expect(waiting.back_in_stock).toEqual({ asked: true });
     expect((await renderer.render(bis.template, bis.subject, waiting)).text).toContain(
