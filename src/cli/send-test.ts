@@ -85,7 +85,7 @@ export const sendTestCommand: Command = async (argv, io) => {
       return outcome.kind === 'delivered' ? 0 : 1;
     }
     if (outcome.kind === 'delivered') {
-      io.stdout.write(`sent ${campaign.id} step ${step.index} to ${to} via ${where}\n`);
+      io.stdout.write(`sent ${campaign.id} step ${step.index + 1} to ${to} via ${where}\n`);
       return 0;
     }
     io.stderr.write(`rekindle: not sent (${outcome.kind}): ${outcome.reason}\n`);

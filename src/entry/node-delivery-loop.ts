@@ -24,10 +24,13 @@ export async function startDeliveryLoop(input: {
 }): Promise<DeliveryLoopHandle> {
   const { config, store, log } = input;
   let running: { abort: AbortController; done: Promise<void> } | undefined;
+  // Said once per process: a reload rebuilds the delivery, not the reason to warn.
+  let warned = false;
 
   const start = async (set: CampaignSet) => {
     const delivery = await createNodeDelivery({ config, store, campaigns: set, now: Date.now });
-    if (delivery.warning) log(`delivery: ${delivery.warning}`);
+    if (delivery.warning && !warned) log(`delivery: ${delivery.warning}`);
+    warned ||= delivery.warning !== undefined;
     const abort = new AbortController();
     const done = runDeliveryLoop({
       ...delivery.options,

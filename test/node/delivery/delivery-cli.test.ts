@@ -79,7 +79,7 @@ describe('rekindle send-test', { timeout: 90_000 }, () => {
     });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('SIGNING_SECRET is unset');
-    expect(run.stdout).toMatch(/^sent abandoned-cart step 1 to me@example.com via .*\.eml\n$/);
+    expect(run.stdout).toMatch(/^sent abandoned-cart step 2 to me@example.com via .*\.eml\n$/);
     const [file] = await readdir(outbox);
     const parsed = await simpleParser(await readFile(join(outbox, file!)));
     expect(parsed.to && !Array.isArray(parsed.to) && parsed.to.value[0]?.address).toBe('me@example.com');
