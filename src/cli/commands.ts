@@ -273,7 +273,8 @@ options:
   --customers N    how many customers the shop has (default ${demoDefaults.customers})
   --seed TEXT      the random seed; the same seed gives the same shop (default ${demoDefaults.seed})
   --now ISO        the instant the demo ends at (default: now)
-  --reset          start from an empty database file (deletes only DATABASE_URL's file)
+  --reset          start over: deletes DATABASE_URL's file and the .eml files in OUTBOX_DIR,
+                   nothing else (without it, a rerun says what it kept from the last one)
   --json           print the results as JSON
   -h, --help       show this help
 `,

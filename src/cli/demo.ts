@@ -4,12 +4,15 @@
 // folder and shows whom the rules chose and why; then sends what comes due
 // into .eml files, simulates how customers respond, and prints the report.
 // Loading again changes nothing (the second sweep finds everyone already
-// messaged); --reset starts from an empty file and never deletes anything but
-// the file DATABASE_URL names.
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+// messaged), and a rerun says first what it kept from the earlier one;
+// --reset starts over, deleting only the file DATABASE_URL names and the .eml
+// files in OUTBOX_DIR.
+import { readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { dayMs, parseInstant } from '../core/time.ts';
+import type { Store } from '../db/store.ts';
 import { type Aftermath, demoAftermath, demoWeeks } from '../demo/aftermath.ts';
 import { type LoadProgress, loadDemoShop } from '../demo/load.ts';
 import { demoDefaults } from '../demo/shop.ts';
@@ -42,9 +45,12 @@ export const demoCommand: Command = async (argv, io) => {
   // Checked before anything is written: a broken campaign file should not cost a load.
   const set = await loadCampaignSetFor(io, 'nothing loaded; fix it and run the demo again');
   if (!set) return 1;
-  if (values.reset) await resetDatabase(io.config.DATABASE_URL);
+  const outbox = resolve(io.config.OUTBOX_DIR);
+  const cleared = values.reset ? await resetDemo(io.config.DATABASE_URL, outbox) : null;
   const store = await io.openStore();
   try {
+    // What an earlier run left, said up front: this run adds to it.
+    const kept = cleared ? null : await earlierRun(store, outbox);
     const started = performance.now();
     // The shop is as it was `demoWeeks` before `now`; the sweep runs then, and
     // the weeks up to `now` are for sending and for customers to respond.
@@ -67,13 +73,14 @@ export const demoCommand: Command = async (argv, io) => {
     });
     const reports = await buildCampaignReports({ store }, { campaigns: set, now });
     const seconds = (performance.now() - started) / 1000;
-    const outbox = resolve(io.config.OUTBOX_DIR);
     const dashboard = `${io.config.PUBLIC_BASE_URL}/dashboard`;
     const database = redactUrl(io.config.DATABASE_URL);
     if (values.json) {
       printJson(io, {
         database,
         generated: { seed, now: new Date(now).toISOString(), customers },
+        kept,
+        reset: cleared,
         seconds: Math.round(seconds * 10) / 10,
         ...summary,
         sweep: { ...sweepReportJson(sweep.result), picks: sweep.picks },
@@ -87,9 +94,16 @@ export const demoCommand: Command = async (argv, io) => {
       io.stdout.write(
         `demo shop (seed '${seed}', now ${new Date(now).toISOString()}) in ${database}, ${seconds.toFixed(1)} s\n\n`,
       );
+      if (kept) {
+        io.stdout.write(
+          `kept: ${database} already held a demo from an earlier run (${kept.messages} messages, ${kept.eml_files} .eml files in ${outbox}); this run adds to it, so the figures below include the earlier run's. --reset starts over.\n\n`,
+        );
+      }
+      if (cleared)
+        io.stdout.write(`reset: started over (deleted the database and ${cleared.eml_files} .eml files)\n\n`);
       printSummary(io, summary);
       printSweep(io, sweep);
-      printAftermath(io, after, outbox);
+      printAftermath(io, after, outbox, kept !== null);
       io.stdout.write(
         `\nresults at ${new Date(now).toISOString()}, per campaign (rekindle report --json for all figures)\n\n`,
       );
@@ -118,6 +132,29 @@ function parseNow(text: string | undefined, io: CliIO): number {
   const parsed = parseInstant(text);
   if (!parsed.ok) throw new UsageError(`--now: ${parsed.reason}`);
   return parsed.value;
+}
+
+/** --reset: the database file and the .eml files an earlier run wrote; nothing else. */
+async function resetDemo(url: string, outbox: string): Promise<{ eml_files: number }> {
+  await resetDatabase(url);
+  const eml = await emlFiles(outbox);
+  for (const name of eml) await rm(join(outbox, name), { force: true });
+  return { eml_files: eml.length };
+}
+
+async function emlFiles(outbox: string): Promise<string[]> {
+  const names = await readdir(outbox).catch(() => [] as string[]);
+  return names.filter((name) => name.endsWith('.eml'));
+}
+
+/** What an earlier run left in this database and outbox, or null on a fresh one. */
+async function earlierRun(
+  store: Store,
+  outbox: string,
+): Promise<{ messages: number; eml_files: number } | null> {
+  const [row] = await store.db.all<{ n: number }>(sql`select count(*) as n from messages`);
+  const messages = Number(row?.n ?? 0);
+  return messages === 0 ? null : { messages, eml_files: (await emlFiles(outbox)).length };
 }
 
 async function resetDatabase(url: string): Promise<void> {
@@ -162,11 +199,13 @@ function printSummary(io: CliIO, s: ShopSummary): void {
   );
 }
 
-function printAftermath(io: CliIO, after: Aftermath, outbox: string): void {
+function printAftermath(io: CliIO, after: Aftermath, outbox: string, rerun: boolean): void {
   const d = after.delivered;
-  io.stdout.write(
-    `\nthree weeks pass: ${after.restocked} awaited products come back in stock on day 2; the cart and stock sweep runs daily\n`,
-  );
+  const restocked =
+    after.restocked === 0 && rerun
+      ? 'no awaited products are left to come back (the earlier run restocked them)'
+      : `${after.restocked} awaited products come back in stock on day 2`;
+  io.stdout.write(`\nthree weeks pass: ${restocked}; the cart and stock sweep runs daily\n`);
   io.stdout.write(
     `sent ${d.sent} emails over ${demoWeeks} weeks (${d.cancelled} cancelled before sending, ${d.failed} failed) as .eml files in ${outbox}\n`,
   );

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -119,9 +119,32 @@ describe('rekindle demo', () => {
     await store.close();
     const kept = JSON.parse((await demo(['--customers', '50', '--json'])).text);
     expect(kept.tables.customers).toBe(51);
+    await writeFile(join(dir, 'outbox', 'notes.txt'), 'mine too');
+    const before = (await readdir(join(dir, 'outbox'))).filter((name) => name.endsWith('.eml'));
+    expect(before.length).toBeGreaterThan(0);
     const reset = JSON.parse((await demo(['--customers', '50', '--reset', '--json'])).text);
     expect(reset.tables.customers).toBe(50);
+    expect(reset.kept).toBeNull();
+    expect(reset.reset).toEqual({ eml_files: before.length });
+    // Only this run's mail is in the outbox now, and the files that were not the demo's stay.
+    const after = (await readdir(join(dir, 'outbox'))).filter((name) => name.endsWith('.eml'));
+    expect(after.length).toBe(reset.delivery.sent);
+    expect(after.filter((name) => before.includes(name))).toEqual([]);
     expect(await readFile(join(dir, 'data', 'keep.txt'), 'utf8')).toBe('mine');
+    expect(await readFile(join(dir, 'outbox', 'notes.txt'), 'utf8')).toBe('mine too');
+  });
+
+  it('a rerun without --reset says what it kept from the earlier run', async () => {
+    const first = await demo(['--customers', '60', '--now', '2026-11-20T12:00:00Z']);
+    expect(first.text).not.toContain('kept:');
+    const again = await demo(['--customers', '60', '--now', '2026-11-20T12:00:00Z']);
+    expect(again.text).toMatch(
+      /^kept: .*rekindle\.db already held a demo from an earlier run \(\d+ messages, \d+ \.eml files in .*\); this run adds to it, so the figures below include the earlier run's\. --reset starts over\.$/m,
+    );
+    expect(again.text).not.toMatch(/: 0 awaited products come back/);
+    expect(again.text).toContain(
+      'no awaited products are left to come back (the earlier run restocked them)',
+    );
   });
 
   it('refuses --reset for a database that is not a local file, and bad options', async () => {
