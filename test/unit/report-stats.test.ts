@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { liftText } from '../../src/core/reports/format.ts';
 import {
   computeLift,
   minimumSample,
@@ -52,6 +53,21 @@ describe('Newcombe (1998) method 10, published examples', () => {
     const ci = newcombeInterval({ converted: x1, size: n1 }, { converted: x2, size: n2 });
     expect(ci.low).toBeCloseTo(low, 4);
     expect(ci.high).toBeCloseTo(high, 4);
+  });
+});
+
+describe('no control group', () => {
+  it('claims no lift when no one was held out, however many were mailed', () => {
+    const lift = computeLift({ size: 5000, converted: 400 }, { size: 0, converted: 0 });
+    expect(lift).toMatchObject({
+      enough: false,
+      noControlGroup: true,
+      reason: 'no control group: no one was held out, so the campaign cannot show lift',
+    });
+    expect(liftText(lift)).toBe('no control group');
+    const small = computeLift({ size: 500, converted: 50 }, { size: 3, converted: 0 });
+    expect(small).toMatchObject({ enough: false, noControlGroup: false });
+    expect(liftText(small)).toBe('not enough data');
   });
 });
 

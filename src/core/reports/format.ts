@@ -10,7 +10,7 @@ export function percent(rate: number | null, digits = 1): string {
 
 /** "+15.0 pts (95% CI +7.1 to +21.7)", or the reason there is none. */
 export function liftText(lift: Lift): string {
-  if (!lift.enough) return 'not enough data';
+  if (!lift.enough) return lift.noControlGroup ? 'no control group' : 'not enough data';
   const pts = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}`;
   return `${pts(lift.absolute)} pts (95% CI ${pts(lift.ci95.low)} to ${pts(lift.ci95.high)})`;
 }

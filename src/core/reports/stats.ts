@@ -47,6 +47,8 @@ export type Lift =
       enough: false;
       mailedRate: number | null;
       holdoutRate: number | null;
+      /** True when no one was held out: there is no control group, so no lift to claim. */
+      noControlGroup: boolean;
       /** Why no lift is given, in words a marketer can act on. */
       reason: string;
     };
@@ -82,9 +84,13 @@ export function newcombeInterval(a: Group, b: Group, z = z95): Interval {
 export function computeLift(mailed: Group, holdout: Group): Lift {
   const mailedRate = rate(mailed);
   const holdoutRate = rate(holdout);
+  if (holdout.size === 0) {
+    const reason = 'no control group: no one was held out, so the campaign cannot show lift';
+    return { enough: false, mailedRate, holdoutRate, noControlGroup: true, reason };
+  }
   const reason = notEnoughData(mailed, holdout);
   if (reason !== null || mailedRate === null || holdoutRate === null) {
-    return { enough: false, mailedRate, holdoutRate, reason: reason ?? 'no members' };
+    return { enough: false, mailedRate, holdoutRate, noControlGroup: false, reason: reason ?? 'no members' };
   }
   const ci95 = newcombeInterval(mailed, holdout);
   const absolute = mailedRate - holdoutRate;
