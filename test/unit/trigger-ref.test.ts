@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { customerKey, dedupeKey, dedupeKeyPrefix } from '../../src/core/selection/dedupe-key.ts';
 import {
   cartRef,
+  describeInstance,
   dormantRef,
   heldCartInstance,
   parseCartRef,
@@ -46,5 +47,21 @@ describe('dedupe keys', () => {
     expect(dedupeKey({ ...hit, customerId: null })).toBe('winback:1:email:a@b.example:lp5');
     expect(customerKey({ customerId: null, email: 'a@b.example' })).toBe('email:a@b.example');
     expect(dedupeKeyPrefix('winback', 0)).toBe('winback:0:');
+  });
+});
+
+describe('describeInstance', () => {
+  const now = Date.parse('2026-11-20T12:00:00Z');
+  it('says the facts an instance stands for, never the internal string', () => {
+    expect(describeInstance(dormantRef(Date.parse('2026-08-22T09:00:00Z')), now)).toBe(
+      'last purchase 2026-08-22, 90 days ago',
+    );
+    expect(describeInstance(cartRef('c@7', Date.parse('2026-11-20T10:30:00Z')), now)).toBe(
+      'cart c@7 left 2026-11-20 10:30 UTC',
+    );
+    expect(describeInstance(waitlistInstance('42'), now)).toBe('back in stock for a waitlist sign-up');
+    expect(describeInstance(heldCartInstance('hat', 'cart1'), now)).toBe(
+      'back in stock, held in an open cart',
+    );
   });
 });

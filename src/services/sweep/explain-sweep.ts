@@ -4,6 +4,7 @@
 import type { CampaignSet } from '../../core/campaigns/types.ts';
 import type { Decision } from '../../core/selection/types.ts';
 import { formatInstant } from '../../core/time.ts';
+import { describeInstance } from '../../core/triggers/trigger-ref.ts';
 import type { SweepResult } from './run-sweep.ts';
 
 export interface CampaignExplanation {
@@ -28,7 +29,8 @@ export function explainCustomer(
     const campaign_id = report.campaignId;
     if (decisions.length > 0) {
       const best = decisions.find((d) => d.outcome !== 'excluded') ?? decisions[0]!;
-      return { campaign_id, outcome: best.outcome, summary: decisions.map(describe).join('; ') };
+      const summary = decisions.map((d) => describe(d, result.now)).join('; ');
+      return { campaign_id, outcome: best.outcome, summary };
     }
     if (report.skipped.alreadyMessaged > 0)
       return { campaign_id, outcome: 'skipped', summary: 'already messaged for this trigger instance' };
@@ -55,9 +57,9 @@ export function explainCustomer(
   return { customer_id: customerId, campaigns: lines };
 }
 
-function describe(decision: Decision): string {
+function describe(decision: Decision, now: number): string {
   const { hit } = decision;
-  const what = `step ${hit.step + 1}, ${hit.triggerKind} ${hit.instance}`;
+  const what = `step ${hit.step + 1}, ${describeInstance(hit.instance, now)}`;
   switch (decision.outcome) {
     case 'scheduled':
       return `scheduled (${what}) for ${formatInstant(decision.dueAt)}${decision.note ? `, ${decision.note}` : ''}`;

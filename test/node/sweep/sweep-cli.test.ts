@@ -84,6 +84,9 @@ describe('rekindle sweep', () => {
     const run = await sweep(['--explain', 'dormant-1', '--now', '2026-11-23T12:00:00Z']);
     expect(run.stdout).toContain('customer dormant-1:');
     expect(run.stdout).toMatch(/ {2}winback: (scheduled|held out)/);
+    // The facts behind the decision, never the internal trigger reference (lp<ms>).
+    expect(run.stdout).toMatch(/winback: .*\(step 1, last purchase \d{4}-\d{2}-\d{2}, \d+ days ago\)/);
+    expect(run.stdout).not.toMatch(/\blp\d+/);
     expect(run.stdout).toMatch(/ {2}abandoned-cart: the trigger does not fire for this customer now/);
     expect(run.stdout).not.toContain('@example.com');
     expect(await messageCount()).toBe(0);
