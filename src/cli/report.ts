@@ -2,7 +2,7 @@
 // (sends, opens, clicks, redemptions, revenue, mailed-versus-holdout lift),
 // optionally per day. Names and attribution windows come from the campaign
 // files; if they do not load, the report still runs on ids and says so.
-import { liftText, moneyText, percent, rejectedText } from '../core/reports/format.ts';
+import { liftText, moneyText, openedLabels, percent, rejectedText } from '../core/reports/format.ts';
 import type { CampaignReport, Outcomes } from '../core/reports/types.ts';
 import { formatInstant, parseInstant } from '../core/time.ts';
 import { buildCampaignReports } from '../services/reports/build-campaign-report.ts';
@@ -96,7 +96,8 @@ function row(r: CampaignReport, step: string, o: Outcomes) {
     // Resent after an ambiguous or interrupted send: possibly delivered twice.
     resent: o.resent,
     delivered: o.delivered,
-    'opened (excl. proxy)': `${o.opened} (${o.openedExcludingProxy})`,
+    [openedLabels.people.toLowerCase()]: o.openedExcludingProxy,
+    [openedLabels.all.toLowerCase()]: o.opened,
     clicked: o.clicked,
     unsub: o.unsubscribed,
     complaints: o.complained,

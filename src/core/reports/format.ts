@@ -9,6 +9,12 @@ export function percent(rate: number | null, digits = 1): string {
 }
 
 /** "+15.0 pts (95% CI +7.1 to +21.7)", or the reason there is none. */
+/**
+ * The two open counts, named the same in every view (report table, dashboard,
+ * demo): people, and all opens including privacy proxies' prefetches.
+ */
+export const openedLabels = { people: 'Opened (people)', all: 'Opened (incl. proxies)' } as const;
+
 export function liftText(lift: Lift): string {
   if (!lift.enough) return lift.noControlGroup ? 'no control group' : 'not enough data';
   const pts = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}`;

@@ -155,6 +155,10 @@ describe('dashboard pages', () => {
       ['redeemed', 1],
     ]);
     expect(body.match(/<svg class="chart"/g)).toHaveLength(3);
+    // One label per open count, the same in the figures, the funnel and the step table.
+    expect(body).toContain('<th>Opened (people)</th><th>Opened (incl. proxies)</th>');
+    expect(body).toContain('<span>Opened (people)</span>');
+    expect(body).not.toMatch(/excl\. prox|>Opened</);
     expect(body).toContain('Revenue (GBP)');
     expect(figure(body, 'mailed-size')).toBe('4');
     expect(figure(body, 'holdout-converted')).toBe('1');

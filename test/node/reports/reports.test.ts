@@ -220,6 +220,8 @@ describe('rekindle report', { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^campaign\s+step\s+scheduled\s+held_out\s+sent/);
+    // The two open counts, labelled as on the dashboard.
+    expect(lines[0]).toMatch(/\s+opened \(people\)\s+opened \(incl\. proxies\)\s+/);
     expect(lines.some((l) => /^winback\s+all\s+6\s+2\s+4\s+1\s/.test(l))).toBe(true);
     expect(lines.some((l) => /^cart\s+2\s/.test(l))).toBe(true);
     expect(run.stdout).toMatch(/winback \(We miss you\): lift - not enough data: needs at least 30 mailed/);

@@ -4,7 +4,7 @@
 // preview of each step's email from the preview route.
 import { html } from 'hono/html';
 import { currencyExponent } from '../../../core/money.ts';
-import { liftText, moneyText, percent, rejectedText } from '../../../core/reports/format.ts';
+import { liftText, moneyText, openedLabels, percent, rejectedText } from '../../../core/reports/format.ts';
 import type { CampaignReport, Conversion, DayReport } from '../../../core/reports/types.ts';
 import { dayMs } from '../../../core/time.ts';
 import { barChart, type Point } from './charts.ts';
@@ -29,18 +29,18 @@ ${figureList([
   { name: 'failed', label: 'Failed', value: count(t.failed) },
   { name: 'resent', label: 'Possibly delivered twice', value: count(t.resent) },
   { name: 'delivered', label: 'Delivered', value: count(t.delivered) },
-  { name: 'opened-all', label: 'Opened (incl. proxies)', value: count(t.opened) },
+  { name: 'opened-all', label: openedLabels.all, value: count(t.opened) },
   { name: 'unsubscribed', label: 'Unsubscribed', value: count(t.unsubscribed) },
   { name: 'complained', label: 'Complaints', value: count(t.complained) },
   { name: 'influenced', label: 'Influenced orders', value: count(t.influenced) },
 ])}
 <h2>Funnel</h2>
 ${funnel([
-  ['Scheduled', t.scheduled],
-  ['Sent', t.sent],
-  ['Opened', t.openedExcludingProxy],
-  ['Clicked', t.clicked],
-  ['Redeemed', t.redeemed],
+  ['scheduled', 'Scheduled', t.scheduled],
+  ['sent', 'Sent', t.sent],
+  ['opened', openedLabels.people, t.openedExcludingProxy],
+  ['clicked', 'Clicked', t.clicked],
+  ['redeemed', 'Redeemed', t.redeemed],
 ])}
 ${
   report.rejectedCodes.total > 0
@@ -58,11 +58,12 @@ ${previewSteps.length === 0 ? html`<p class="muted">No steps to preview.</p>` : 
   );
 }
 
-function funnel(stages: readonly [string, number][]): Page {
-  const top = Math.max(1, stages[0]?.[1] ?? 0);
-  return html`<div class="funnel" role="list">${stages.map(([label, value]) => {
+/** Stages as [data-funnel key, label, count]. */
+function funnel(stages: readonly [string, string, number][]): Page {
+  const top = Math.max(1, stages[0]?.[2] ?? 0);
+  return html`<div class="funnel" role="list">${stages.map(([key, label, value]) => {
     const width = Math.min(100, (value / top) * 100).toFixed(1);
-    return html`<div class="row" role="listitem"><span>${label}</span><div class="bar"><span style="width:${width}%"></span></div><span class="n" data-funnel="${label.toLowerCase()}">${count(value)}</span></div>`;
+    return html`<div class="row" role="listitem"><span>${label}</span><div class="bar"><span style="width:${width}%"></span></div><span class="n" data-funnel="${key}">${count(value)}</span></div>`;
   })}</div>`;
 }
 
@@ -134,10 +135,10 @@ ${
 
 function stepsTable(report: CampaignReport): Page {
   return html`<div class="scroll"><table>
-<thead><tr><th>Step</th><th>Scheduled</th><th>Held out</th><th>Sent</th><th>Failed</th><th>Delivered</th><th>Opened (people)</th><th>Clicked</th><th>Unsub.</th><th>Redeemed</th><th>Revenue</th><th>Mailed</th><th>Held out</th><th>Lift</th></tr></thead>
+<thead><tr><th>Step</th><th>Scheduled</th><th>Held out</th><th>Sent</th><th>Failed</th><th>Delivered</th><th>${openedLabels.people}</th><th>${openedLabels.all}</th><th>Clicked</th><th>Unsub.</th><th>Redeemed</th><th>Revenue</th><th>Mailed</th><th>Held out</th><th>Lift</th></tr></thead>
 <tbody>${report.steps.map(
     (s) =>
-      html`<tr data-step="${s.step}"><td>${s.step + 1}</td><td>${count(s.scheduled)}</td><td>${count(s.heldOut)}</td><td>${count(s.sent)}</td><td>${count(s.failed)}</td><td>${count(s.delivered)}</td><td>${count(s.opened)} (${count(s.openedExcludingProxy)})</td><td>${count(s.clicked)}</td><td>${count(s.unsubscribed)}</td><td>${count(s.redeemed)}</td><td>${moneyText(s.revenue)}</td><td>${percent(s.conversion.mailed.rate)}</td><td>${percent(s.conversion.heldOut.rate)}</td><td>${liftText(s.conversion.lift)}</td></tr>`,
+      html`<tr data-step="${s.step}"><td>${s.step + 1}</td><td>${count(s.scheduled)}</td><td>${count(s.heldOut)}</td><td>${count(s.sent)}</td><td>${count(s.failed)}</td><td>${count(s.delivered)}</td><td>${count(s.openedExcludingProxy)}</td><td>${count(s.opened)}</td><td>${count(s.clicked)}</td><td>${count(s.unsubscribed)}</td><td>${count(s.redeemed)}</td><td>${moneyText(s.revenue)}</td><td>${percent(s.conversion.mailed.rate)}</td><td>${percent(s.conversion.heldOut.rate)}</td><td>${liftText(s.conversion.lift)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 

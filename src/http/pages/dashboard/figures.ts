@@ -1,7 +1,7 @@
 // Small building blocks shared by the dashboard pages: figure lists whose
 // values carry a data-figure name (tests read them), and number formats.
 import { html } from 'hono/html';
-import { liftText, moneyText, percent } from '../../../core/reports/format.ts';
+import { liftText, moneyText, openedLabels, percent } from '../../../core/reports/format.ts';
 import type { Outcomes } from '../../../core/reports/types.ts';
 import type { Page } from './layout.ts';
 
@@ -25,7 +25,7 @@ export function figureList(figures: readonly Figure[]): Page {
 export function keyFigures(o: Outcomes): Figure[] {
   return [
     { name: 'sent', label: 'Sent', value: count(o.sent) },
-    { name: 'opened', label: 'Opened (people)', value: count(o.openedExcludingProxy) },
+    { name: 'opened', label: openedLabels.people, value: count(o.openedExcludingProxy) },
     { name: 'clicked', label: 'Clicked', value: count(o.clicked) },
     { name: 'redeemed', label: 'Redeemed', value: count(o.redeemed) },
     { name: 'revenue', label: 'Revenue', value: moneyText(o.revenue) },
