@@ -132,7 +132,8 @@ Exit code: 0 done (even with rejected rows), 1 --strict found a bad row, 2 usage
   {
     name: 'sweep',
     summary: 'run the campaigns once: find who qualifies and schedule their messages',
-    help: `usage: rekindle sweep [--dry-run] [--now ISO] [--campaign ID] [--only TRIGGER] [--explain CUSTOMER_ID] [--json]
+    help: `usage: rekindle sweep [--dry-run] [--now ISO] [--campaign ID] [--only TRIGGER] [--explain CUSTOMER_ID]
+                      [--recipients FILE] [--json]
 
 Runs every enabled campaign once over the database and prints, per campaign,
 how many customers each rule excluded and how many were held out, scheduled or
@@ -145,6 +146,8 @@ options:
   --only TRIGGER         only campaigns with this trigger (repeatable): ${triggerTypes.join(', ')}
   --explain CUSTOMER_ID  say, campaign by campaign, why this customer would or would not
                          get a message (implies --dry-run)
+  --recipients FILE      with --dry-run: write whom it would mail, what and when, as CSV
+                         (campaign, step, customer_id, email, outcome, due_at, trigger)
   --json                 print the result as JSON
   -h, --help             show this help
 

@@ -1,9 +1,11 @@
 // rekindle coupons export --campaign ID [--out file.csv]: a campaign's codes as
 // CSV, for shops whose platform must know every code before a shopper types it.
 // Reads page by page, so a million codes never sit in memory at once.
+
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { csvField } from '../core/csv.ts';
 import { fromMinorUnits } from '../core/money.ts';
 import { formatInstant } from '../core/time.ts';
 import { type ExportedCoupon, listCampaignCoupons } from '../db/repositories/coupons.ts';
@@ -82,10 +84,6 @@ export function csvRow(coupon: ExportedCoupon): string {
   ]
     .map(csvField)
     .join(',');
-}
-
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {

@@ -2,9 +2,14 @@
 // campaign, how many hits each rule excluded and how many were held out,
 // scheduled or deferred. --dry-run (and --explain, which implies it) writes
 // nothing. An invalid campaign set is refused before the database is opened.
+
+import { createWriteStream } from 'node:fs';
 import { type TriggerType, triggerTypes } from '../core/campaigns/trigger-block.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
-import { parseInstant } from '../core/time.ts';
+import { csvLine } from '../core/csv.ts';
+import type { Decision } from '../core/selection/types.ts';
+import { formatInstant, parseInstant } from '../core/time.ts';
+import { describeInstance } from '../core/triggers/trigger-ref.ts';
 import { explainCustomer } from '../services/sweep/explain-sweep.ts';
 import { runSweep, type SweepResult } from '../services/sweep/run-sweep.ts';
 import type { SweepCounts } from '../services/sweep/sweep-counts.ts';
@@ -13,7 +18,7 @@ import { parseCommandLine } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
 
-const usage = `usage: rekindle sweep [--dry-run] [--now ISO] [--campaign ID] [--only ${triggerTypes.join('|')}] [--json] [--explain CUSTOMER_ID]`;
+const usage = `usage: rekindle sweep [--dry-run] [--now ISO] [--campaign ID] [--only ${triggerTypes.join('|')}] [--json] [--explain CUSTOMER_ID] [--recipients FILE]`;
 
 export const sweepCommand: Command = async (argv, io) => {
   const args = parseCommandLine(argv, {
@@ -25,6 +30,7 @@ export const sweepCommand: Command = async (argv, io) => {
       only: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       explain: { type: 'string' },
+      recipients: { type: 'string' },
     },
   });
   const { values } = args;
@@ -38,6 +44,13 @@ export const sweepCommand: Command = async (argv, io) => {
   checkCampaign(set, values.campaign);
 
   const dryRun = Boolean(values['dry-run']) || values.explain !== undefined;
+  if (values.recipients !== undefined && !dryRun) {
+    throw new UsageError(
+      '--recipients goes with --dry-run: it lists whom a sweep would mail, writing nothing',
+    );
+  }
+  const recipients =
+    values.recipients === undefined ? undefined : await openRecipients(values.recipients, now);
   const store = await io.openStore();
   let result: SweepResult;
   try {
@@ -50,10 +63,13 @@ export const sweepCommand: Command = async (argv, io) => {
       campaignId: values.campaign,
       explainCustomer: values.explain,
       onProgress: io.interactive ? drawProgress(io) : undefined,
+      onChosen: recipients?.add,
     });
   } finally {
     await store.close();
+    await recipients?.close();
   }
+  if (recipients) io.stderr.write(`wrote ${recipients.count()} recipients to ${values.recipients}\n`);
   if (io.interactive) io.stderr.write('\n');
 
   const explained = values.explain === undefined ? undefined : explainCustomer(set, result, values.explain);
@@ -71,6 +87,45 @@ export const sweepCommand: Command = async (argv, io) => {
   }
   return 0;
 };
+
+/** `--recipients FILE`: one CSV line per message a dry run would schedule or hold out. */
+async function openRecipients(file: string, now: number) {
+  const out = createWriteStream(file, { flags: 'wx' });
+  await new Promise<void>((resolve, reject) => {
+    out.once('open', () => resolve());
+    out.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new UsageError(
+          error.code === 'EEXIST'
+            ? `${file} exists; name a new file`
+            : `cannot write ${file}: ${error.message}`,
+        ),
+      ),
+    );
+  });
+  out.write(csvLine(['campaign', 'step', 'customer_id', 'email', 'outcome', 'due_at', 'trigger']));
+  let count = 0;
+  return {
+    add(decisions: readonly Exclude<Decision, { outcome: 'excluded' }>[]) {
+      for (const { hit, outcome, dueAt } of decisions) {
+        count++;
+        out.write(
+          csvLine([
+            hit.campaignId,
+            String(hit.step + 1),
+            hit.customerId ?? '',
+            hit.email,
+            outcome,
+            formatInstant(dueAt),
+            describeInstance(hit.instance, now),
+          ]),
+        );
+      }
+    },
+    count: () => count,
+    close: () => new Promise<void>((resolve) => out.end(() => resolve())),
+  };
+}
 
 function parseNow(text: string | undefined, io: CliIO): number {
   if (text === undefined) return io.now();

@@ -1,9 +1,11 @@
 // Writes the demo shop's orders as a CSV of line items (one row per order
 // line, order and customer columns repeated), streamed to a file so a million
 // rows never build up in memory. Used to feed the importer and its benchmark.
+
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { csvField } from '../core/csv.ts';
 import type { CustomerRecord, OrderRecord } from '../core/ingest/records.ts';
 import { fromMinorUnits } from '../core/money.ts';
 import { type DemoShopOptions, generateShop } from './shop.ts';
@@ -95,10 +97,6 @@ function orderRows(order: OrderRecord, customer: CustomerRecord | undefined): st
     text += `${head},${line.map(csvField).join(',')}\n`;
   }
   return text;
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 async function write(out: NodeJS.WritableStream, text: string): Promise<void> {

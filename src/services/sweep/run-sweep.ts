@@ -31,6 +31,8 @@ export interface SweepOptions {
   explainCustomer?: string | undefined;
   pageSize?: number | undefined;
   onProgress?: ((campaignId: string, report: SweepCounts) => void) | undefined;
+  /** Each page's chosen hits (scheduled or held out), for `sweep --recipients`. */
+  onChosen?: ((decisions: readonly Exclude<Decision, { outcome: 'excluded' }>[]) => void) | undefined;
 }
 
 export interface SweepResult {
@@ -79,6 +81,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       for (const decision of decisions) countDecision(report, decision, now);
       if (options.explainCustomer) result.explanations.push(...decisions);
       const chosen = decisions.filter((d) => d.outcome !== 'excluded');
+      options.onChosen?.(chosen);
       if (!dryRun && chosen.length > 0) {
         const { rows, statements: coupons } = issueCoupons(
           store,

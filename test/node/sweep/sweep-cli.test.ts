@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/cli/io.ts';
@@ -23,6 +25,38 @@ async function sweep(args: string[], env?: Record<string, string>) {
 
 const messageCount = async () =>
   (await temp.store.db.get<{ n: number }>(sql`select count(*) as n from messages`))?.n ?? 0;
+
+describe('rekindle sweep --dry-run --recipients', () => {
+  it('writes whom the sweep would mail, what and when, as CSV, and writes nothing else', async () => {
+    const before = await snapshot(temp.store);
+    const file = join(temp.dir, 'recipients.csv');
+    const run = await sweep(['--dry-run', '--recipients', file, '--json']);
+    expect(run.code).toBe(0);
+    const counts = JSON.parse(run.stdout) as { campaigns: { held_out: number; scheduled: number }[] };
+    const chosen = counts.campaigns.reduce((n, c) => n + c.held_out + c.scheduled, 0);
+    expect(chosen).toBeGreaterThan(0);
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(lines[0]).toBe('campaign,step,customer_id,email,outcome,due_at,trigger');
+    expect(lines).toHaveLength(chosen + 1);
+    expect(run.stderr).toContain(`wrote ${chosen} recipients to ${file}`);
+    const winback = lines.find((l) => l.startsWith('winback,'))!;
+    expect(winback).toMatch(
+      /^winback,1,[^,]+,[^,]+@[^,]+,(scheduled|held_out),\d{4}-\d{2}-\d{2}T[^,]+,"?last purchase \d{4}-\d{2}-\d{2}, \d+ days ago"?$/,
+    );
+    expect(await snapshot(temp.store)).toEqual(before);
+  });
+
+  it('refuses without --dry-run, and an existing file', async () => {
+    const file = join(temp.dir, 'recipients.csv');
+    await expect(sweep(['--recipients', file])).rejects.toThrow(/--recipients goes with --dry-run/);
+    expect(await messageCount()).toBe(0);
+    await writeFile(file, 'mine');
+    await expect(sweep(['--dry-run', '--recipients', file])).rejects.toThrow(
+      `${file} exists; name a new file`,
+    );
+    expect(await readFile(file, 'utf8')).toBe('mine');
+  });
+});
 
 describe('rekindle sweep', () => {
   it('--dry-run prints a per-campaign table and writes nothing', async () => {
