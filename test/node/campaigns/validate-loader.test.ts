@@ -40,6 +40,37 @@ describe('loadCampaigns', () => {
     ]);
   });
 
+  it('warns, at the value, about a percent_off offer of 100: every order with the code is free', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rekindle-free-'));
+    try {
+      await cp(join(fixtures, 'valid'), dir, { recursive: true });
+      await writeFile(
+        join(dir, 'winback.yaml'),
+        [
+          'name: Winback',
+          'priority: 11',
+          'trigger: { type: dormant, days: 90 }',
+          'offer: { kind: percent_off, value: 100, expires_after_days: 14, code_prefix: BACK }',
+          'email: { template: winback.mjml, subject: "Hello {{ customer.first_name }}" }',
+          '',
+        ].join('\n'),
+      );
+      const result = await loadCampaigns({ dir, emailsDir });
+      expect(result.ok).toBe(true);
+      expect(result.warnings.filter((w) => w.field === 'offer.value')).toEqual([
+        {
+          file: join(dir, 'winback.yaml'),
+          line: 4,
+          column: 36,
+          field: 'offer.value',
+          message: 'offer.value is 100 percent off: every order with the code is free; is that meant?',
+        },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('points a nested field at the line and column of its value', async () => {
     expect(errorsOf(await load('nested-error'))).toEqual([
       {
