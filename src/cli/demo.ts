@@ -19,7 +19,7 @@ import { demoDefaults } from '../demo/shop.ts';
 import { type ShopSummary, segmentRules, summarizeShop } from '../demo/summary.ts';
 import { type DemoSweep, sweepDemoShop } from '../demo/sweep.ts';
 import { buildCampaignReports } from '../services/reports/build-campaign-report.ts';
-import { sweepReportJson, sweepTableRow } from '../services/sweep/sweep-report-json.ts';
+import { sweepReportJson, sweepTableFootnote, sweepTableRow } from '../services/sweep/sweep-report-json.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
 import { redactUrl } from './migrate.ts';
@@ -223,6 +223,7 @@ function printSweep(io: CliIO, { result, picks }: DemoSweep): void {
     `sweep at ${new Date(result.now).toISOString()}: per campaign, the trigger's hits and the rule that ended each one\n\n`,
   );
   printTable(io, result.campaigns.map(sweepTableRow));
+  io.stdout.write(`${sweepTableFootnote}\n`);
   io.stdout.write('\n');
   for (const report of result.campaigns) {
     const chosen = picks.filter((p) => p.campaign_id === report.campaignId);

@@ -13,7 +13,7 @@ import { describeInstance } from '../core/triggers/trigger-ref.ts';
 import { explainCustomer } from '../services/sweep/explain-sweep.ts';
 import { runSweep, type SweepResult } from '../services/sweep/run-sweep.ts';
 import type { SweepCounts } from '../services/sweep/sweep-counts.ts';
-import { sweepReportJson, sweepTableRow } from '../services/sweep/sweep-report-json.ts';
+import { sweepReportJson, sweepTableFootnote, sweepTableRow } from '../services/sweep/sweep-report-json.ts';
 import { parseCommandLine } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
@@ -81,6 +81,7 @@ export const sweepCommand: Command = async (argv, io) => {
     `sweep at ${new Date(now).toISOString()}${dryRun ? ' (dry run: nothing written)' : ''}\n\n`,
   );
   printTable(io, result.campaigns.map(sweepTableRow));
+  io.stdout.write(`${sweepTableFootnote}\n`);
   if (explained) {
     io.stdout.write(`\ncustomer ${explained.customer_id}:\n`);
     for (const line of explained.campaigns) io.stdout.write(`  ${line.campaign_id}: ${line.summary}\n`);

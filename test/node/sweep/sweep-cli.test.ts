@@ -59,6 +59,26 @@ describe('rekindle sweep --dry-run --recipients', () => {
 });
 
 describe('rekindle sweep', () => {
+  it("the table's columns add up as its footnote says", async () => {
+    const run = await sweep(['--dry-run']);
+    const lines = run.stdout.split('\n');
+    const header = lines[2]!.split(/\s+/);
+    const footnote = lines.find((l) => l.startsWith('eligible = '))!;
+    const parts = footnote.slice('eligible = '.length, footnote.indexOf(';')).split(' + ');
+    expect(parts.every((p) => header.includes(p))).toBe(true);
+    const rows = lines.slice(3).filter((l) => /^\S+\s+\d/.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const cells = Object.fromEntries(row.split(/\s+/).map((v, i) => [header[i], v]));
+      const sum = parts.reduce((n, p) => n + Number(cells[p]), 0);
+      expect({ campaign: cells.campaign, eligible: Number(cells.eligible) }).toEqual({
+        campaign: cells.campaign,
+        eligible: sum,
+      });
+      expect(Number(cells.deferred)).toBeLessThanOrEqual(Number(cells.scheduled));
+    }
+  });
+
   it('--dry-run prints a per-campaign table and writes nothing', async () => {
     const before = await snapshot(temp.store);
     const run = await sweep(['--dry-run']);
