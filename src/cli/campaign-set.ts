@@ -6,7 +6,6 @@ import { normalize } from 'node:path';
 import { loadCampaigns } from '../config/campaign-loader.ts';
 import { formatDiagnostic } from '../config/campaign-parse.ts';
 import type { Campaign, CampaignSet, CampaignStep } from '../core/campaigns/types.ts';
-import { parseStepNumber } from './args.ts';
 import { type CliIO, UsageError } from './io.ts';
 
 export async function loadCampaignSetFor(io: CliIO, consequence: string): Promise<CampaignSet | null> {
@@ -22,13 +21,12 @@ export async function loadCampaignSetFor(io: CliIO, consequence: string): Promis
   return null;
 }
 
-/** The campaign a command names and its --step (numbered from 1), or a usage error naming what is known. */
+/** The campaign a command names and its step (an index from parseStepNumber), or a usage error naming what is known. */
 export function findCampaignStep(
   set: CampaignSet,
   campaignId: string,
-  stepText: string | undefined,
+  index: number,
 ): { campaign: Campaign; step: CampaignStep } {
-  const index = parseStepNumber(stepText);
   const campaign = set.campaigns.find((c) => c.id === campaignId);
   if (!campaign) {
     const known = set.campaigns.map((c) => c.id).join(', ') || 'none';

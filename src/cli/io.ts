@@ -20,6 +20,13 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The usage error for a new file a command could not create (`wx`: never overwrite what is there). */
+export function newFileError(file: string, error: NodeJS.ErrnoException): UsageError {
+  return new UsageError(
+    error.code === 'EEXIST' ? `${file} exists; name a new file` : `cannot write ${file}: ${error.message}`,
+  );
+}
+
 export function printJson(io: CliIO, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

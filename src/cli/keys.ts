@@ -10,7 +10,7 @@ import {
   newApiKeyRow,
   revokeApiKey,
 } from '../db/repositories/api-keys.ts';
-import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
+import { type CliIO, type Command, newFileError, printJson, printTable, UsageError } from './io.ts';
 
 export const keysCommand: Command = async (argv, io) => {
   const [action, ...rest] = argv;
@@ -84,9 +84,7 @@ async function createAsSql(
 ): Promise<number> {
   const { key, row } = await newApiKeyRow({ ...input, now: io.now() });
   await writeFile(file, apiKeyInsertSql(row), { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(
-      error.code === 'EEXIST' ? `${file} exists; name a new file` : `cannot write ${file}: ${error.message}`,
-    );
+    throw newFileError(file, error);
   });
   io.stdout.write(`${key.secret}\n`);
   io.stderr.write(

@@ -35,12 +35,12 @@ export const previewCommand: Command = async (argv, io) => {
   if (values.customer !== undefined && values.customer.trim() === '')
     throw new UsageError('--customer needs an id');
   // Checked before the campaign files load: a bad --step costs nothing.
-  parseStepNumber(values.step);
+  const stepIndex = parseStepNumber(values.step);
 
   const emailsDir = normalize(io.config.EMAILS_DIR);
   const set = await loadCampaignSetFor(io, 'nothing rendered');
   if (!set) return 1;
-  const { campaign, step } = findCampaignStep(set, campaignId, values.step);
+  const { campaign, step } = findCampaignStep(set, campaignId, stepIndex);
 
   const now = io.now();
   let view: EmailView | null;

@@ -30,11 +30,11 @@ export const sendTestCommand: Command = async (argv, io) => {
     throw new UsageError(`--to needs an email address; ${usage}`);
   }
   // Checked before the campaign files load: a bad --step costs nothing.
-  parseStepNumber(values.step);
+  const stepIndex = parseStepNumber(values.step);
 
   const set = await loadCampaignSetFor(io, 'nothing sent');
   if (!set) return 1;
-  const { campaign, step } = findCampaignStep(set, campaignId, values.step);
+  const { campaign, step } = findCampaignStep(set, campaignId, stepIndex);
 
   const store = await io.openStore();
   const delivery = await createNodeDelivery({ config: io.config, store, campaigns: set, now: io.now });

@@ -16,7 +16,7 @@ import type { SweepCounts } from '../services/sweep/sweep-counts.ts';
 import { sweepReportJson, sweepTableFootnote, sweepTableRow } from '../services/sweep/sweep-report-json.ts';
 import { parseCommandLine } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
-import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
+import { type CliIO, type Command, newFileError, printJson, printTable, UsageError } from './io.ts';
 
 const usage = `usage: rekindle sweep [--dry-run] [--now ISO] [--campaign ID] [--only ${triggerTypes.join('|')}] [--json] [--explain CUSTOMER_ID] [--recipients FILE]`;
 
@@ -94,15 +94,7 @@ async function openRecipients(file: string, now: number) {
   const out = createWriteStream(file, { flags: 'wx' });
   await new Promise<void>((resolve, reject) => {
     out.once('open', () => resolve());
-    out.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new UsageError(
-          error.code === 'EEXIST'
-            ? `${file} exists; name a new file`
-            : `cannot write ${file}: ${error.message}`,
-        ),
-      ),
-    );
+    out.once('error', (error: NodeJS.ErrnoException) => reject(newFileError(file, error)));
   });
   out.write(csvLine(['campaign', 'step', 'customer_id', 'email', 'outcome', 'due_at', 'trigger']));
   let count = 0;

@@ -160,15 +160,15 @@ export const consentPolicyApplies: CampaignCheck = ({ campaigns, settings, setti
 /** Warns about an offer that gives the goods away: percent_off of 100. */
 export const wholeOrderFree: CampaignCheck = ({ campaigns }) =>
   campaigns.flatMap((loaded) =>
-    loaded.campaign.steps.flatMap((step) =>
-      step.offer?.kind === 'percent_off' && step.offer.percent >= 100
+    loaded.campaign.steps.flatMap(({ index, offer }) =>
+      offer?.kind === 'percent_off' && offer.percent >= 100
         ? [
             finding(
               loaded,
-              [...stepSourcePath(loaded.campaign, step.index), 'offer', 'value'],
+              [...stepSourcePath(loaded.campaign, index), 'offer', 'value'],
               'warning',
               (field) =>
-                `${field} is ${step.offer?.kind === 'percent_off' ? step.offer.percent : 100} percent off: every order with the code is free; is that meant?`,
+                `${field} is ${offer.percent} percent off: every order with the code is free; is that meant?`,
             ),
           ]
         : [],

@@ -33,6 +33,11 @@ export function formatInstant(millis: number): string {
   return new Date(millis).toISOString();
 }
 
+/** The UTC calendar day of an instant, `2026-11-20`. */
+export function utcDay(millis: number): string {
+  return formatInstant(millis).slice(0, 10);
+}
+
 // Date.parse rolls 2024-02-30 over to March; a calendar check catches it.
 function sameCalendarDate(normalized: string, year: number, month: number, day: number): boolean {
   const probe = new Date(Date.UTC(year, month - 1, day));

@@ -2,7 +2,9 @@
 // into campaign totals, counts converted messages and trigger instances per
 // group, sums revenue per currency and computes the lift. Pure: the same facts
 // always give the same report.
+
 import { fromMinorUnits } from '../money.ts';
+import { utcDay } from '../time.ts';
 import { computeLift } from './stats.ts';
 import type {
   AttributedFact,
@@ -169,7 +171,7 @@ function daily(facts: ReportFacts, campaignId: string, attributed: readonly Attr
   }
   for (const order of attributed) {
     if (order.group !== 'mailed') continue;
-    const entry = day(new Date(order.placedAt).toISOString().slice(0, 10));
+    const entry = day(utcDay(order.placedAt));
     if (order.kind === 'redeemed') entry.redemptions++;
     entry.orders.push(order);
   }

@@ -10,7 +10,7 @@
 //   back in stock  ref = restock<restocks row id>;
 //                  instance = wl<waitlist entry id> | bis<product id>cart<cart id>
 
-import { dayMs } from '../time.ts';
+import { dayMs, formatInstant, utcDay } from '../time.ts';
 
 /** Formats of the strings, for the SQL that must build the same ones. */
 export const triggerRefParts = {
@@ -80,16 +80,15 @@ export function parseRestockRef(ref: string): number | null {
  * it stands for, never the internal string (`lp1773833443586`).
  */
 export function describeInstance(instance: string, now: number): string {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const ago = (ms: number) => {
     const days = Math.floor((now - ms) / dayMs);
     return days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
   };
   const lastPurchase = parseDormantRef(instance);
-  if (lastPurchase !== null) return `last purchase ${day(lastPurchase)}, ${ago(lastPurchase)}`;
+  if (lastPurchase !== null) return `last purchase ${utcDay(lastPurchase)}, ${ago(lastPurchase)}`;
   const cart = parseCartRef(instance);
   if (cart) {
-    const at = new Date(cart.lastActivityAt).toISOString().slice(0, 16).replace('T', ' ');
+    const at = formatInstant(cart.lastActivityAt).slice(0, 16).replace('T', ' ');
     return `cart ${cart.cartId} left ${at} UTC`;
   }
   // Product and cart ids may hold the separator, so a held-cart instance is not split.

@@ -6,7 +6,7 @@ import { html } from 'hono/html';
 import { currencyExponent } from '../../../core/money.ts';
 import { liftText, moneyText, openedLabels, percent, rejectedText } from '../../../core/reports/format.ts';
 import type { CampaignReport, Conversion, DayReport } from '../../../core/reports/types.ts';
-import { dayMs } from '../../../core/time.ts';
+import { dayMs, utcDay } from '../../../core/time.ts';
 import { barChart, type Point } from './charts.ts';
 import { count, figureList, keyFigures } from './figures.ts';
 import { layout, type Page } from './layout.ts';
@@ -101,7 +101,7 @@ function fillDays(daily: readonly DayReport[]): DayReport[] {
   const byDay = new Map(daily.map((d) => [d.day, d]));
   const out: DayReport[] = [];
   for (let t = Date.parse(`${first.day}T00:00:00Z`); t <= Date.parse(`${last.day}T00:00:00Z`); t += dayMs) {
-    const day = new Date(t).toISOString().slice(0, 10);
+    const day = utcDay(t);
     out.push(byDay.get(day) ?? { day, sends: 0, opens: 0, clicks: 0, redemptions: 0, revenue: [] });
   }
   return out;
