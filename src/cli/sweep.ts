@@ -7,10 +7,11 @@ import { createWriteStream } from 'node:fs';
 import { type TriggerType, triggerTypes } from '../core/campaigns/trigger-block.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import { csvLine } from '../core/csv.ts';
+import { newSendPlan, type SendPlanRow } from '../core/selection/send-plan.ts';
 import type { Decision } from '../core/selection/types.ts';
 import { formatInstant, parseInstant } from '../core/time.ts';
 import { describeInstance } from '../core/triggers/trigger-ref.ts';
-import { explainCustomer } from '../services/sweep/explain-sweep.ts';
+import { explainSweep } from '../services/sweep/explain-sweep.ts';
 import { runSweep, type SweepResult } from '../services/sweep/run-sweep.ts';
 import type { SweepCounts } from '../services/sweep/sweep-counts.ts';
 import { sweepReportJson, sweepTableFootnote, sweepTableRow } from '../services/sweep/sweep-report-json.ts';
@@ -51,8 +52,17 @@ export const sweepCommand: Command = async (argv, io) => {
   }
   const recipients =
     values.recipients === undefined ? undefined : await openRecipients(values.recipients, now);
+  const plan = dryRun ? newSendPlan(set.settings.timezone) : undefined;
+  const onChosen =
+    plan || recipients
+      ? (chosen: readonly Exclude<Decision, { outcome: 'excluded' }>[]) => {
+          plan?.add(chosen);
+          recipients?.add(chosen);
+        }
+      : undefined;
   const store = await io.openStore();
   let result: SweepResult;
+  let explained: Awaited<ReturnType<typeof explainSweep>> | undefined;
   try {
     result = await runSweep({
       store,
@@ -63,8 +73,9 @@ export const sweepCommand: Command = async (argv, io) => {
       campaignId: values.campaign,
       explainCustomer: values.explain,
       onProgress: io.interactive ? drawProgress(io) : undefined,
-      onChosen: recipients?.add,
+      onChosen,
     });
+    if (values.explain !== undefined) explained = await explainSweep(store, set, result, values.explain);
   } finally {
     await store.close();
     await recipients?.close();
@@ -72,9 +83,12 @@ export const sweepCommand: Command = async (argv, io) => {
   if (recipients) io.stderr.write(`wrote ${recipients.count()} recipients to ${values.recipients}\n`);
   if (io.interactive) io.stderr.write('\n');
 
-  const explained = values.explain === undefined ? undefined : explainCustomer(set, result, values.explain);
   if (values.json) {
-    printJson(io, { ...sweepReportJson(result), ...(explained ? { explain: explained } : {}) });
+    printJson(io, {
+      ...sweepReportJson(result),
+      ...(plan ? { send_plan: { time_zone: plan.zone, rows: plan.rows() } } : {}),
+      ...(explained ? { explain: explained } : {}),
+    });
     return 0;
   }
   io.stdout.write(
@@ -82,12 +96,29 @@ export const sweepCommand: Command = async (argv, io) => {
   );
   printTable(io, result.campaigns.map(sweepTableRow));
   io.stdout.write(`${sweepTableFootnote}\n`);
+  if (plan && !explained) printSendPlan(io, plan.rows(), plan.zone);
   if (explained) {
     io.stdout.write(`\ncustomer ${explained.customer_id}:\n`);
     for (const line of explained.campaigns) io.stdout.write(`  ${line.campaign_id}: ${line.summary}\n`);
   }
   return 0;
 };
+
+const planLines = 40;
+
+/** The dry run's send plan, the first rows of it: --json has them all. */
+function printSendPlan(io: CliIO, rows: readonly SendPlanRow[], zone: string): void {
+  if (rows.length === 0) return;
+  io.stdout.write(
+    `\nsend plan: scheduled messages by hour they go out (${zone}), after send windows, quiet hours and the cap\n\n`,
+  );
+  printTable(
+    io,
+    rows.slice(0, planLines).map((row) => ({ ...row })),
+  );
+  if (rows.length > planLines)
+    io.stdout.write(`... ${rows.length - planLines} more hours (--json lists every one)\n`);
+}
 
 /** `--recipients FILE`: one CSV line per message a dry run would schedule or hold out. */
 async function openRecipients(file: string, now: number) {

@@ -138,7 +138,11 @@ describe('abandoned_cart trigger', () => {
       [1, 24, 'amount_off'],
       [2, 72, 'free_shipping'],
     ]);
-    expect(parsed.steps[1]?.offer).toMatchObject({ amountMinor: 750, minSubtotalMinor: 3000, uses: 1 });
+    expect(parsed.steps[1]?.offer).toMatchObject({
+      amount: { EUR: 750 },
+      minSubtotal: { EUR: 3000 },
+      uses: 1,
+    });
   });
 
   it('takes email and offer per step, never at the top', () => {
@@ -217,7 +221,7 @@ describe('offer', () => {
   it('amounts must fit the shop currency', () => {
     const amountOff = { ...offer, kind: 'amount_off', value: 12.5 };
     expect(parse({ ...dormant, offer: amountOff }, 'EUR').steps[0]?.offer).toMatchObject({
-      amountMinor: 1250,
+      amount: { EUR: 1250 },
     });
     expect(problems({ ...dormant, offer: amountOff }, 'JPY')).toEqual([
       'offer.value must be an amount in JPY with at most 0 decimal places, got 12.5',
@@ -228,7 +232,7 @@ describe('offer', () => {
     expect(parse({ ...dormant, offer }).steps[0]?.offer).toEqual({
       kind: 'percent_off',
       percent: 15,
-      minSubtotalMinor: null,
+      minSubtotal: null,
       expiresAfterDays: 14,
       codePrefix: 'BACK',
       uses: 1,
@@ -275,7 +279,7 @@ describe('campaign fields', () => {
   it('audience checks ranges, countries and converts money', () => {
     const audience = { min_total_spent: '50', countries: ['GB', 'ie'], tags_none: ['wholesale'] };
     expect(parse({ ...dormant, audience }).audience).toMatchObject({
-      minTotalSpentMinor: 5000,
+      minTotalSpent: { EUR: 5000 },
       countries: ['GB', 'IE'],
       tagsNone: ['wholesale'],
       tagsAny: null,
@@ -283,6 +287,32 @@ describe('campaign fields', () => {
     expect(problems({ ...dormant, audience: { countries: ['UK'], min_orders: 3, max_orders: 2 } })).toEqual([
       "audience.countries[0] must be a 2-letter ISO 3166 country code like GB or DE, got 'UK'",
       'audience.max_orders must be at least min_orders (3), got 2',
+    ]);
+  });
+
+  it('money is one figure in the shop currency or one per currency, each checked for its currency', () => {
+    const audience = { min_total_spent: { GBP: 200, EUR: '230', JPY: 30000 }, max_total_spent: { GBP: 150 } };
+    expect(problems({ ...dormant, audience })).toEqual([
+      'audience.max_total_spent.GBP must be at least min_total_spent (200 GBP), got 150',
+    ]);
+    const ok = { min_total_spent: { GBP: 200, EUR: '230.50', JPY: 30000 } };
+    expect(parse({ ...dormant, audience: ok }, 'GBP').audience.minTotalSpent).toEqual({
+      GBP: 20000,
+      EUR: 23050,
+      JPY: 30000,
+    });
+    expect(
+      problems({ ...dormant, audience: { min_total_spent: { GBP: 1, Euro: 2, JPY: 1.5, USD: 'lots' } } }),
+    ).toEqual([
+      'audience.min_total_spent.Euro is not a currency: keys must be 3-letter ISO 4217 codes like EUR or GBP',
+      "audience.min_total_spent.USD must be a decimal amount >= 0 like 40 or 12.50, got 'lots'",
+    ]);
+    expect(problems({ ...dormant, audience: { min_total_spent: { GBP: 1, JPY: 1.5 } } })).toEqual([
+      'audience.min_total_spent.JPY must be an amount in JPY with at most 0 decimal places, got 1.5',
+    ]);
+    const offerPer = { ...offer, kind: 'amount_off', value: { GBP: 5, EUR: 0 }, min_subtotal: { GBP: 40 } };
+    expect(problems({ ...dormant, offer: offerPer })).toEqual([
+      'offer.value.EUR must be a decimal amount > 0 like 5 or 7.50, got 0',
     ]);
   });
 

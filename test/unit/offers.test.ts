@@ -1,10 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import type { Campaign } from '../../src/core/campaigns/types.ts';
+import type { Campaign, Offer } from '../../src/core/campaigns/types.ts';
 import { codeAlphabet, codeEntropyBits, generateCode, normalizeCode } from '../../src/core/offers/code.ts';
-import { discountMinor, termsOf } from '../../src/core/offers/discount.ts';
+import { discountMinor, termsIn } from '../../src/core/offers/discount.ts';
 import { type Basket, evaluateCoupon, type StoredCoupon } from '../../src/core/offers/evaluate.ts';
 import { planCoupons } from '../../src/core/offers/issue.ts';
 import { winbackOffer } from '../node/support/campaign-fixtures.ts';
+
+function terms(offer: Offer) {
+  const written = termsIn(offer, 'GBP');
+  if ('gap' in written) throw new Error(written.gap);
+  return written.terms;
+}
+
+describe('termsIn', () => {
+  const perCurrency: Offer = {
+    ...winbackOffer,
+    kind: 'amount_off',
+    amount: { GBP: 500, EUR: 600 },
+    minSubtotal: { GBP: 4000, EUR: 4500, USD: 5000 },
+  };
+
+  it("writes the coupon in the customer's currency with that currency's figures", () => {
+    expect(termsIn(perCurrency, 'EUR')).toEqual({
+      terms: { kind: 'amount_off', value: 600 },
+      currency: 'EUR',
+      minSubtotalMinor: 4500,
+    });
+    expect(termsIn({ ...winbackOffer, minSubtotal: null }, 'JPY')).toEqual({
+      terms: { kind: 'percent_off', value: 15 },
+      currency: 'JPY',
+      minSubtotalMinor: null,
+    });
+  });
+
+  it('never converts: a currency without a figure is a gap that names the field', () => {
+    expect(termsIn(perCurrency, 'USD')).toEqual({
+      gap: 'offer.value has no figure in USD (it gives GBP, EUR)',
+    });
+    expect(termsIn(winbackOffer, 'EUR')).toEqual({
+      gap: 'offer.min_subtotal has no figure in EUR (it gives GBP)',
+    });
+  });
+});
 
 /** A deterministic source: the bytes given, repeated. */
 function fixedBytes(...values: number[]) {
@@ -78,8 +115,8 @@ describe('normalizeCode', () => {
 
 describe('discountMinor', () => {
   it('percent_off rounds half a minor unit up, in exact integers', () => {
-    expect(discountMinor(termsOf(winbackOffer), 1999)).toBe(300); // 299.85
-    expect(discountMinor(termsOf(winbackOffer), 10_000)).toBe(1500);
+    expect(discountMinor(terms(winbackOffer), 1999)).toBe(300); // 299.85
+    expect(discountMinor(terms(winbackOffer), 10_000)).toBe(1500);
     expect(discountMinor({ kind: 'percent_off', value: 12.5 }, 1001)).toBe(125); // 125.125
     expect(discountMinor({ kind: 'percent_off', value: 10 }, 5)).toBe(1); // 0.5 rounds up
     expect(discountMinor({ kind: 'percent_off', value: 15 }, 9_007_199_254_740_991)).toBe(
@@ -101,8 +138,8 @@ describe('discountMinor', () => {
   });
 
   it('throws on a subtotal that is not minor units', () => {
-    expect(() => discountMinor(termsOf(winbackOffer), 19.99)).toThrow();
-    expect(() => discountMinor(termsOf(winbackOffer), -1)).toThrow();
+    expect(() => discountMinor(terms(winbackOffer), 19.99)).toThrow();
+    expect(() => discountMinor(terms(winbackOffer), -1)).toThrow();
   });
 });
 
@@ -178,7 +215,7 @@ describe('planCoupons', () => {
     steps: [
       { index: 0, offer: null },
       { index: 1, offer: { ...winbackOffer, codePrefix: 'CART' } },
-      { index: 2, offer: { ...winbackOffer, kind: 'amount_off', amountMinor: 500, codePrefix: 'CART5' } },
+      { index: 2, offer: { ...winbackOffer, kind: 'amount_off', amount: { GBP: 500 }, codePrefix: 'CART5' } },
     ],
   } as unknown as Campaign;
 

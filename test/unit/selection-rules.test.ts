@@ -123,6 +123,7 @@ describe('one campaign, and one message, per customer per sweep', () => {
     instance,
     triggerRef: instance,
     customerId: 'c1',
+    currency: 'GBP',
     email: 'c1@example.com',
     timezone: null,
     consent: true,

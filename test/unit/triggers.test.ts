@@ -79,6 +79,7 @@ describe('abandoned cart', () => {
     itemCount: 2,
     hasEmail: true,
     valueMinor: 5000,
+    currency: 'GBP',
     orderedSince: false,
     ...extra,
   });
@@ -107,8 +108,16 @@ describe('abandoned cart', () => {
   });
 
   it('honours a minimum cart value', () => {
-    expect(matchAbandonedCart(steps, 'k', cart(5), now, 5001).match).toBe(false);
-    expect(matchAbandonedCart(steps, 'k', cart(5), now, 5000).match).toBe(true);
+    expect(matchAbandonedCart(steps, 'k', cart(5), now, { GBP: 5001 }).match).toBe(false);
+    expect(matchAbandonedCart(steps, 'k', cart(5), now, { GBP: 5000 }).match).toBe(true);
+    // Read in the cart's own currency, never another's figure.
+    expect(
+      matchAbandonedCart(steps, 'k', cart(5, { currency: 'EUR' }), now, { GBP: 1, EUR: 5001 }).match,
+    ).toBe(false);
+    expect(matchAbandonedCart(steps, 'k', cart(5, { currency: 'EUR' }), now, { GBP: 1 })).toEqual({
+      match: false,
+      reason: 'cart is in EUR; min_cart_value has no figure in EUR (it gives GBP)',
+    });
   });
 
   it('a cart touched again is a new abandonment', () => {

@@ -18,7 +18,7 @@ function offer(uses: number): Offer {
   return {
     kind: 'percent_off',
     percent: 15,
-    minSubtotalMinor: null,
+    minSubtotal: null,
     expiresAfterDays: 14,
     codePrefix: 'BACK',
     uses,

@@ -2,10 +2,21 @@
 // single source for validation, types and the reference, and its
 // normalization into a Campaign. Pure: the loader does the reading.
 import type { z } from 'zod';
+import type { MoneyByCurrency } from '../money-by-currency.ts';
 import { audienceInput } from './audience-block.ts';
 import { emailInput, sendWindowInput } from './email-block.ts';
-import { bool, minuteOfDay, number, oneOf, strict, text, weekdays, wholeNumber } from './fields.ts';
-import { toMinor } from './money.ts';
+import {
+  type AmountsInput,
+  bool,
+  minuteOfDay,
+  number,
+  oneOf,
+  strict,
+  text,
+  weekdays,
+  wholeNumber,
+} from './fields.ts';
+import { toMinorByCurrency } from './money.ts';
 import { type OfferInput, offerInput } from './offer-block.ts';
 import { type TriggerInput, triggerInput } from './trigger-block.ts';
 import type { Audience, Campaign, CampaignStep, Offer, Trigger } from './types.ts';
@@ -98,8 +109,8 @@ export type CampaignInput = z.output<typeof campaignInput>;
 /** Validates a campaign file's content and normalizes it for the shop currency. */
 export function campaignSchema(currency: string) {
   return campaignInput.transform((input, ctx): Omit<Campaign, 'id'> => {
-    const money = (value: string | number | undefined, path: (string | number)[]) =>
-      value === undefined ? null : toMinor(value, currency, ctx, path);
+    const money = (value: AmountsInput | undefined, path: (string | number)[]) =>
+      value === undefined ? null : toMinorByCurrency(value, currency, ctx, path);
     const offer = (value: OfferInput | undefined, path: (string | number)[]) =>
       value === undefined ? null : normalizeOffer(value, currency, ctx, path);
     const trigger = input.trigger;
@@ -117,12 +128,12 @@ export function campaignSchema(currency: string) {
     const audience: Audience = {
       minOrders: a.min_orders ?? null,
       maxOrders: a.max_orders ?? null,
-      minTotalSpentMinor: money(a.min_total_spent, ['audience', 'min_total_spent']),
-      maxTotalSpentMinor: money(a.max_total_spent, ['audience', 'max_total_spent']),
+      minTotalSpent: money(a.min_total_spent, ['audience', 'min_total_spent']),
+      maxTotalSpent: money(a.max_total_spent, ['audience', 'max_total_spent']),
       countries: a.countries ?? null,
       tagsAny: a.tags_any ?? null,
       tagsNone: a.tags_none ?? [],
-      minLastOrderValueMinor: money(a.min_last_order_value, ['audience', 'min_last_order_value']),
+      minLastOrderValue: money(a.min_last_order_value, ['audience', 'min_last_order_value']),
       categoriesBought: a.categories_bought ?? null,
     };
     const window = input.send_window;
@@ -151,7 +162,7 @@ export function campaignSchema(currency: string) {
 
 function normalizeTrigger(
   trigger: TriggerInput,
-  money: (value: string | number | undefined) => number | null,
+  money: (value: AmountsInput | undefined) => MoneyByCurrency | null,
 ): Trigger {
   switch (trigger.type) {
     case 'dormant':
@@ -163,7 +174,7 @@ function normalizeTrigger(
         cadenceFactor: trigger.cadence_factor ?? null,
       };
     case 'abandoned_cart':
-      return { type: 'abandoned_cart', minCartValueMinor: money(trigger.min_cart_value) };
+      return { type: 'abandoned_cart', minCartValue: money(trigger.min_cart_value) };
     case 'back_in_stock': {
       const { mode, factor } = trigger.allocation;
       return {
@@ -182,10 +193,10 @@ function normalizeOffer(
   path: (string | number)[],
 ): Offer {
   const common = {
-    minSubtotalMinor:
+    minSubtotal:
       offer.min_subtotal === undefined
         ? null
-        : toMinor(offer.min_subtotal, currency, ctx, [...path, 'min_subtotal']),
+        : toMinorByCurrency(offer.min_subtotal, currency, ctx, [...path, 'min_subtotal']),
     expiresAfterDays: offer.expires_after_days,
     codePrefix: offer.code_prefix,
     uses: offer.uses,
@@ -197,7 +208,7 @@ function normalizeOffer(
     return {
       ...common,
       kind: 'amount_off',
-      amountMinor: toMinor(offer.value ?? 0, currency, ctx, [...path, 'value']),
+      amount: toMinorByCurrency(offer.value ?? 0, currency, ctx, [...path, 'value']),
     };
   }
   return { ...common, kind: 'free_shipping' };

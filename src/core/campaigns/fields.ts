@@ -133,6 +133,59 @@ export function amount(allowed = 'a decimal amount >= 0 like 40 or 12.50') {
     .meta({ allowed });
 }
 
+/** As written in a file: one amount (the shop currency) or a mapping of currency code to amount. */
+export type AmountsInput = string | number | Readonly<Record<string, string | number>>;
+
+/**
+ * A money amount for every currency the shop sells in: 40 (in the shop
+ * currency) or { GBP: 40, EUR: 45 }; see src/core/money-by-currency.ts.
+ */
+export function amounts(positive = false) {
+  const one = positive ? 'a decimal amount > 0 like 5 or 7.50' : 'a decimal amount >= 0 like 40 or 12.50';
+  const allowed = `${one}, or one per currency like { GBP: 40, EUR: 45 }`;
+  const isAmount = (value: unknown) =>
+    typeof value === 'number'
+      ? positive
+        ? value > 0
+        : value >= 0
+      : typeof value === 'string' && decimalText.test(value.trim()) && (!positive || Number(value) > 0);
+  return z
+    .custom<AmountsInput>(
+      (value) => typeof value === 'string' || typeof value === 'number' || isMapping(value),
+      { error: expected(allowed) },
+    )
+    .superRefine((value, ctx) => {
+      if (!isMapping(value)) {
+        if (!isAmount(value))
+          ctx.addIssue({ code: 'custom', message: `must be ${allowed}, got ${show(value)}` });
+        return;
+      }
+      const entries = Object.entries(value);
+      if (entries.length === 0)
+        ctx.addIssue({ code: 'custom', message: `must be ${allowed}, got an empty mapping` });
+      for (const [code, each] of entries) {
+        if (!isCurrencyCode(code)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [code],
+            message: `is not a currency: keys must be 3-letter ISO 4217 codes like EUR or GBP`,
+          });
+        } else if (!isAmount(each)) {
+          ctx.addIssue({ code: 'custom', path: [code], message: `must be ${one}, got ${show(each)}` });
+        }
+      }
+    })
+    .meta({ allowed });
+}
+
+function isMapping(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCurrencyCode(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code);
+}
+
 const clock = /^([01]?\d|2[0-3]):[0-5]\d$/;
 
 /** A time of day as "HH:MM"; parsed to minutes after midnight by `minuteOfDay`. */
@@ -176,7 +229,7 @@ export function currencyCode() {
   const allowed = 'a 3-letter ISO 4217 currency code like EUR or GBP';
   return z
     .string({ error: expected(allowed) })
-    .refine((code) => /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code), {
+    .refine(isCurrencyCode, {
       error: expected(allowed),
     })
     .meta({ allowed });

@@ -1,27 +1,34 @@
 // The `offer` block of a campaign (or of one abandoned-cart step): what
 // coupon a message carries. Input validation only; amounts become minor units
-// in campaign.ts once the shop currency is known.
+// (per currency, see src/core/money-by-currency.ts) in campaign.ts once the
+// shop currency is known.
 import { z } from 'zod';
-import { amount, bool, expected, oneOf, pattern, show, strict, wholeNumber } from './fields.ts';
+import { amounts, bool, expected, oneOf, pattern, show, strict, wholeNumber } from './fields.ts';
 
 export const offerKinds = ['percent_off', 'amount_off', 'free_shipping'] as const;
 
 const percentAllowed = 'a percentage from 1 to 100';
-const amountAllowed = 'a decimal amount > 0 like 5 or 7.50';
+const amountAllowed = 'a decimal amount > 0 like 5 or 7.50, or one per currency like { GBP: 5, EUR: 6 }';
 
 export const offerInput = strict(
   {
     kind: oneOf(offerKinds).describe('What the coupon gives.'),
     value: z
-      .union([z.number(), z.string()], { error: expected(`${percentAllowed} or ${amountAllowed}`) })
+      .union([z.number(), z.string(), z.record(z.string(), z.union([z.number(), z.string()]))], {
+        error: expected(`${percentAllowed} or ${amountAllowed}`),
+      })
       .optional()
       .meta({
         allowed: `${percentAllowed} (percent_off), ${amountAllowed} (amount_off), left out (free_shipping)`,
       })
-      .describe('How much off: a percentage for percent_off, an amount in the shop currency for amount_off.'),
-    min_subtotal: amount()
+      .describe(
+        'How much off: a percentage for percent_off; for amount_off an amount in the shop currency, or one per currency.',
+      ),
+    min_subtotal: amounts()
       .optional()
-      .describe('The coupon only applies to orders of at least this subtotal, in the shop currency.'),
+      .describe(
+        "The coupon only applies to orders of at least this subtotal: one figure in the shop currency, or one per currency; the coupon is written in the customer's currency.",
+      ),
     expires_after_days: wholeNumber({ min: 1, max: 365, unit: 'days' }).describe(
       'The coupon expires this many days after the message is sent.',
     ),
@@ -43,14 +50,14 @@ export const offerInput = strict(
     issue(`is required for ${kind}: ${kind === 'percent_off' ? percentAllowed : amountAllowed}`);
   } else if (kind === 'percent_off' && !(typeof value === 'number' && value >= 1 && value <= 100)) {
     issue(`must be ${percentAllowed} for percent_off, got ${show(value)}`);
-  } else if (kind === 'amount_off' && !isPositiveAmount(value)) {
-    issue(`must be ${amountAllowed} for amount_off, got ${show(value)}`);
+  } else if (kind === 'amount_off') {
+    const positive = amounts(true).safeParse(value);
+    if (!positive.success) {
+      for (const problem of positive.error.issues) {
+        ctx.addIssue({ code: 'custom', message: problem.message, path: ['value', ...problem.path] });
+      }
+    }
   }
 });
 
 export type OfferInput = z.output<typeof offerInput>;
-
-function isPositiveAmount(value: number | string): boolean {
-  if (typeof value === 'number') return value > 0;
-  return /^\d+(\.\d+)?$/.test(value.trim()) && Number(value) > 0;
-}

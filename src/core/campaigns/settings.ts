@@ -60,7 +60,7 @@ export const settingsInput = strict(
       "The shop's time zone: customers without one get send windows and quiet hours in it; reports use it.",
     ),
     currency: currencyCode().describe(
-      "The shop's reporting currency; campaign amounts (min_subtotal, amount_off, audience spend) are in it.",
+      "The shop's currency: a campaign amount given as one figure (min_subtotal, amount_off, audience spend) is in it; give { GBP: 40, EUR: 45 } to reach customers who buy in others.",
     ),
     frequency_cap: strict(
       {

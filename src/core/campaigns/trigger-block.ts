@@ -2,7 +2,7 @@
 // Input validation only; the sweeps that evaluate triggers live elsewhere.
 import { z } from 'zod';
 import { emailInput } from './email-block.ts';
-import { amount, bool, expected, list, number, oneOf, show, strict, wholeNumber } from './fields.ts';
+import { amounts, bool, expected, list, number, oneOf, show, strict, wholeNumber } from './fields.ts';
 import { offerInput } from './offer-block.ts';
 
 export const triggerTypes = ['dormant', 'abandoned_cart', 'back_in_stock'] as const;
@@ -63,7 +63,11 @@ const abandonedCartInput = strict(
     steps: list(cartStepInput, 'a list of 1 to 5 steps', { min: 1, max: 5 }).describe(
       'The reminder series, in order of delay.',
     ),
-    min_cart_value: amount().optional().describe('Only carts worth at least this, in the shop currency.'),
+    min_cart_value: amounts()
+      .optional()
+      .describe(
+        'Only carts worth at least this in their currency: one figure in the shop currency, or one per currency; carts in a currency it gives no figure for are not reminded.',
+      ),
   },
   'a mapping with type and steps',
 ).superRefine((trigger, ctx) => {

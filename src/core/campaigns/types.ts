@@ -1,20 +1,21 @@
 // The normalized campaign and settings that the engine works with, produced
 // by campaignSchema/settingsSchema from the snake_case files: camelCase keys,
-// money in integer minor units of the shop currency, clock times in minutes
+// money in integer minor units per currency (MoneyByCurrency), clock times in minutes
 // after midnight, every default filled in. Types only.
+import type { MoneyByCurrency } from '../money-by-currency.ts';
 import type { Weekday } from './fields.ts';
 
 export type { Weekday };
 
 export type Offer = {
-  minSubtotalMinor: number | null;
+  minSubtotal: MoneyByCurrency | null;
   expiresAfterDays: number;
   codePrefix: string;
   uses: number;
   bindToCustomer: boolean;
 } & (
   | { kind: 'percent_off'; percent: number }
-  | { kind: 'amount_off'; amountMinor: number }
+  | { kind: 'amount_off'; amount: MoneyByCurrency }
   | { kind: 'free_shipping' }
 );
 
@@ -48,7 +49,7 @@ export interface DormantTrigger {
 
 export interface AbandonedCartTrigger {
   type: 'abandoned_cart';
-  minCartValueMinor: number | null;
+  minCartValue: MoneyByCurrency | null;
 }
 
 export interface BackInStockTrigger {
@@ -64,12 +65,12 @@ export type Trigger = DormantTrigger | AbandonedCartTrigger | BackInStockTrigger
 export interface Audience {
   minOrders: number | null;
   maxOrders: number | null;
-  minTotalSpentMinor: number | null;
-  maxTotalSpentMinor: number | null;
+  minTotalSpent: MoneyByCurrency | null;
+  maxTotalSpent: MoneyByCurrency | null;
   countries: string[] | null;
   tagsAny: string[] | null;
   tagsNone: string[];
-  minLastOrderValueMinor: number | null;
+  minLastOrderValue: MoneyByCurrency | null;
   categoriesBought: string[] | null;
 }
 

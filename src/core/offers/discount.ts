@@ -2,6 +2,7 @@
 // floating point with money: percentages are applied in exact integer math.
 import type { Offer } from '../campaigns/types.ts';
 import { maxAmountMinor } from '../money-bounds.ts';
+import { amountIn, moneyGap } from '../money-by-currency.ts';
 
 /** The part of an offer a stored coupon keeps: percent for percent_off, minor units for amount_off. */
 export type CouponTerms =
@@ -9,10 +10,31 @@ export type CouponTerms =
   | { kind: 'amount_off'; value: number }
   | { kind: 'free_shipping'; value: 0 };
 
-export function termsOf(offer: Offer): CouponTerms {
-  if (offer.kind === 'percent_off') return { kind: 'percent_off', value: offer.percent };
-  if (offer.kind === 'amount_off') return { kind: 'amount_off', value: offer.amountMinor };
-  return { kind: 'free_shipping', value: 0 };
+/** An offer's coupon as written for one customer: its terms and minimum in their currency. */
+export interface CouponTermsIn {
+  terms: CouponTerms;
+  currency: string;
+  minSubtotalMinor: number | null;
+}
+
+/**
+ * The coupon an offer gives a customer who buys in `currency`, or why it
+ * cannot give one: an amount the campaign file names no figure for in that
+ * currency (src/core/money-by-currency.ts; nothing is converted).
+ */
+export function termsIn(offer: Offer, currency: string): CouponTermsIn | { gap: string } {
+  const gap =
+    moneyGap('offer.min_subtotal', offer.minSubtotal, currency) ??
+    (offer.kind === 'amount_off' ? moneyGap('offer.value', offer.amount, currency) : undefined);
+  if (gap) return { gap };
+  const terms: CouponTerms =
+    offer.kind === 'percent_off'
+      ? { kind: 'percent_off', value: offer.percent }
+      : offer.kind === 'amount_off'
+        ? { kind: 'amount_off', value: amountIn(offer.amount, currency)! }
+        : { kind: 'free_shipping', value: 0 };
+  const minSubtotalMinor = offer.minSubtotal === null ? null : amountIn(offer.minSubtotal, currency)!;
+  return { terms, currency, minSubtotalMinor };
 }
 
 /** A percentage in hundredths of a percent (12.5% -> 1250): the only form money math uses. */

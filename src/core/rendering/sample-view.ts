@@ -3,6 +3,8 @@
 // says SAMPLE), a two-item cart, a product and three recommendations, with
 // inline placeholder images so a preview needs no network. Pure.
 import type { Campaign, Offer, ShopSettings } from '../campaigns/types.ts';
+import { currenciesOf } from '../money-by-currency.ts';
+import { termsIn } from '../offers/discount.ts';
 import { safeLink } from '../safe-link.ts';
 import { dayMs } from '../time.ts';
 import type { EmailView, OfferView, ProductView } from './contract.ts';
@@ -50,15 +52,30 @@ function sampleProductView(
   };
 }
 
-export function sampleOffer(offer: Offer, settings: ShopSettings, timeZone: string, now: number): OfferView {
+/**
+ * The offer as a customer in `currency` would see it: the shop currency by
+ * default, else the first currency the file gives a figure for.
+ */
+export function sampleOffer(
+  offer: Offer,
+  settings: ShopSettings,
+  timeZone: string,
+  now: number,
+  currency: string = settings.currency,
+): OfferView {
+  let written = termsIn(offer, currency);
+  if ('gap' in written) {
+    const named = offer.minSubtotal ?? (offer.kind === 'amount_off' ? offer.amount : null);
+    written = termsIn(offer, named ? currenciesOf(named)[0]! : currency);
+  }
+  if ('gap' in written) throw new Error(written.gap);
   return offerView(
     {
       code: `${offer.codePrefix}-SAMPLE`,
       kind: offer.kind,
-      value:
-        offer.kind === 'percent_off' ? offer.percent : offer.kind === 'amount_off' ? offer.amountMinor : 0,
-      currency: settings.currency,
-      minSubtotalMinor: offer.minSubtotalMinor,
+      value: written.terms.value,
+      currency: written.currency,
+      minSubtotalMinor: written.minSubtotalMinor,
       expiresAt: now + offer.expiresAfterDays * dayMs,
     },
     timeZone,

@@ -2,11 +2,14 @@
 // against facts the sweep's SQL gathered. Each refusal names its condition so
 // a dry run can say why a customer was left out.
 
-import type { Audience } from '../campaigns/types.ts';
-import { fromMinorUnits } from '../money.ts';
+import type { Audience, Campaign } from '../campaigns/types.ts';
+import { amountIn, type MoneyByCurrency, moneyGap } from '../money-by-currency.ts';
+import { moneyView } from '../rendering/format.ts';
 
 export interface AudienceFacts {
   purchases: number | null;
+  /** The customer's currency (customerCurrency): spend and last order count orders in it only. */
+  currency: string;
   totalSpentMinor: number | null;
   lastOrderValueMinor: number | null;
   boughtCategory: boolean | null;
@@ -20,24 +23,35 @@ export interface AudienceNeeds {
   totalSpent: boolean;
   lastOrderValue: boolean;
   categories: readonly string[] | undefined;
+  /** The customer's currency: for money conditions and for coupons with amounts. */
+  currency: boolean;
 }
 
-export function audienceNeeds(audience: Audience): AudienceNeeds {
+/** What --explain shows whatever the campaign asks: every money and order fact. */
+export function explainNeeds(needs: AudienceNeeds): AudienceNeeds {
+  return { ...needs, purchases: true, totalSpent: true, lastOrderValue: true, currency: true };
+}
+
+export function audienceNeeds(campaign: Pick<Campaign, 'audience' | 'steps'>): AudienceNeeds {
+  const { audience } = campaign;
+  const money =
+    audience.minTotalSpent !== null || audience.maxTotalSpent !== null || audience.minLastOrderValue !== null;
+  const offerMoney = campaign.steps.some(
+    ({ offer }) => offer !== null && (offer.minSubtotal !== null || offer.kind === 'amount_off'),
+  );
   return {
+    currency: money || offerMoney,
     purchases: audience.minOrders !== null || audience.maxOrders !== null,
-    totalSpent: audience.minTotalSpentMinor !== null || audience.maxTotalSpentMinor !== null,
-    lastOrderValue: audience.minLastOrderValueMinor !== null,
+    totalSpent: audience.minTotalSpent !== null || audience.maxTotalSpent !== null,
+    lastOrderValue: audience.minLastOrderValue !== null,
     categories: audience.categoriesBought ?? undefined,
   };
 }
 
 /** The first audience condition the facts fail, or undefined when all hold. */
-export function audienceFailure(
-  audience: Audience,
-  facts: AudienceFacts,
-  currency: string,
-): string | undefined {
-  const money = (minor: number) => `${fromMinorUnits(minor, currency)} ${currency}`;
+export function audienceFailure(audience: Audience, facts: AudienceFacts): string | undefined {
+  const { currency } = facts;
+  const money = (minor: number) => moneyView(minor, currency).display;
   const purchases = facts.purchases ?? 0;
   if (audience.minOrders !== null && purchases < audience.minOrders) {
     return `${purchases} purchase(s), audience.min_orders is ${audience.minOrders}`;
@@ -45,12 +59,19 @@ export function audienceFailure(
   if (audience.maxOrders !== null && purchases > audience.maxOrders) {
     return `${purchases} purchase(s), audience.max_orders is ${audience.maxOrders}`;
   }
+  const gap =
+    moneyGap('audience.min_total_spent', audience.minTotalSpent, currency) ??
+    moneyGap('audience.max_total_spent', audience.maxTotalSpent, currency) ??
+    moneyGap('audience.min_last_order_value', audience.minLastOrderValue, currency);
+  if (gap) return `buys in ${currency}; ${gap}`;
   const spent = facts.totalSpentMinor ?? 0;
-  if (audience.minTotalSpentMinor !== null && spent < audience.minTotalSpentMinor) {
-    return `spent ${money(spent)}, audience.min_total_spent is ${money(audience.minTotalSpentMinor)}`;
+  const min = threshold(audience.minTotalSpent, currency);
+  if (min !== undefined && spent < min) {
+    return `spent ${money(spent)} (orders in ${currency}), audience.min_total_spent is ${money(min)}`;
   }
-  if (audience.maxTotalSpentMinor !== null && spent > audience.maxTotalSpentMinor) {
-    return `spent ${money(spent)}, audience.max_total_spent is ${money(audience.maxTotalSpentMinor)}`;
+  const max = threshold(audience.maxTotalSpent, currency);
+  if (max !== undefined && spent > max) {
+    return `spent ${money(spent)} (orders in ${currency}), audience.max_total_spent is ${money(max)}`;
   }
   if (audience.countries && audience.countries.length > 0) {
     if (!facts.country || !audience.countries.includes(facts.country)) {
@@ -66,16 +87,21 @@ export function audienceFailure(
   }
   const forbidden = audience.tagsNone.find((tag) => facts.tags.includes(tag));
   if (forbidden) return `tagged '${forbidden}', in audience.tags_none`;
-  if (audience.minLastOrderValueMinor !== null) {
+  const minLast = threshold(audience.minLastOrderValue, currency);
+  if (minLast !== undefined) {
     const last = facts.lastOrderValueMinor ?? 0;
-    if (last < audience.minLastOrderValueMinor) {
-      return `last order ${money(last)}, audience.min_last_order_value is ${money(audience.minLastOrderValueMinor)}`;
+    if (last < minLast) {
+      return `last order ${money(last)}, audience.min_last_order_value is ${money(minLast)}`;
     }
   }
   if (audience.categoriesBought && audience.categoriesBought.length > 0 && !facts.boughtCategory) {
     return 'never bought from audience.categories_bought';
   }
   return undefined;
+}
+
+function threshold(money: MoneyByCurrency | null, currency: string): number | undefined {
+  return money === null ? undefined : amountIn(money, currency);
 }
 
 export function parseTags(json: string | null): string[] {

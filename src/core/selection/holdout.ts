@@ -17,9 +17,13 @@ export function stableHash(text: string): number {
   return hash >>> 0;
 }
 
+/** The customer's place in the campaign's holdout draw: 0 to 9999, in hundredths of a percent. */
+export function holdoutBucket(campaignId: string, customerKey: string): number {
+  return stableHash(`${campaignId}\u0000${customerKey}`) % 10_000;
+}
+
 /** True when the customer is in the campaign's control group of `percent` %. */
 export function isHeldOut(campaignId: string, customerKey: string, percent: number): boolean {
   if (percent <= 0) return false;
-  const bucket = stableHash(`${campaignId}\u0000${customerKey}`) % 10_000;
-  return bucket < percent * 100;
+  return holdoutBucket(campaignId, customerKey) < percent * 100;
 }

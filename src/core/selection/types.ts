@@ -15,6 +15,8 @@ export interface Hit {
   timezone: string | null;
   consent: boolean;
   suppressed: boolean;
+  /** The customer's currency (src/core/money-by-currency.ts): their coupon is written in it. */
+  currency: string;
   /** Why the audience filter refused the hit, when it did. */
   audienceFailure?: string | undefined;
   /** When the trigger says the message is due, before the send window. */
@@ -27,6 +29,18 @@ export interface Hit {
   recentMessageTimes: readonly number[];
   /** Created time of this campaign's last message to the customer, any status. */
   lastCampaignMessageAt: number | null;
+  /** Only for --explain: the customer facts behind the decision, gathered whether the rules need them or not. */
+  facts?: HitFacts | undefined;
+}
+
+export interface HitFacts {
+  purchases: number | null;
+  currency: string;
+  totalSpentMinor: number | null;
+  lastOrderValueMinor: number | null;
+  /** First and last paid purchase (the dormant trigger's cadence reads them). */
+  firstPurchaseAt?: number | undefined;
+  lastPurchaseAt?: number | undefined;
 }
 
 export const exclusionRules = [

@@ -2,6 +2,7 @@
 // latest step that is due; earlier steps a late sweep missed are skipped, not
 // sent out of order.
 
+import { amountIn, type MoneyByCurrency, moneyGap } from '../money-by-currency.ts';
 import { hourMs } from '../time.ts';
 import { cartRef } from './trigger-ref.ts';
 
@@ -15,6 +16,8 @@ export interface CartFacts {
   itemCount: number;
   hasEmail: boolean;
   valueMinor: number;
+  /** The cart's currency: min_cart_value is read in it. */
+  currency: string;
   /** The customer placed a paid order after the cart's last activity. */
   orderedSince: boolean;
 }
@@ -28,14 +31,18 @@ export function matchAbandonedCart(
   cartId: string,
   facts: CartFacts,
   now: number,
-  minCartValueMinor = 0,
+  minCartValue: MoneyByCurrency | null = null,
 ): CartOutcome {
   if (facts.status !== 'open') return { match: false, reason: `cart is ${facts.status}` };
   if (facts.itemCount === 0) return { match: false, reason: 'cart is empty' };
   if (!facts.hasEmail) return { match: false, reason: 'cart has no email address' };
   if (facts.orderedSince) return { match: false, reason: 'ordered after the cart was last active' };
-  if (facts.valueMinor < minCartValueMinor)
-    return { match: false, reason: 'cart value below min_cart_value' };
+  if (minCartValue !== null) {
+    const gap = moneyGap('min_cart_value', minCartValue, facts.currency);
+    if (gap) return { match: false, reason: `cart is in ${facts.currency}; ${gap}` };
+    if (facts.valueMinor < amountIn(minCartValue, facts.currency)!)
+      return { match: false, reason: 'cart value below min_cart_value' };
+  }
   let step = -1;
   for (let i = 0; i < steps.length; i++) {
     if (now - facts.lastActivityAt >= steps[i]!.delayHours * hourMs) step = i;

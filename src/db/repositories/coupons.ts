@@ -7,7 +7,7 @@ import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Campaign } from '../../core/campaigns/types.ts';
 import { amountProblem } from '../../core/money-bounds.ts';
 import type { RandomSource } from '../../core/offers/code.ts';
-import { termsOf } from '../../core/offers/discount.ts';
+import { termsIn } from '../../core/offers/discount.ts';
 import type { StoredCoupon } from '../../core/offers/evaluate.ts';
 import { planCoupons, validForMs } from '../../core/offers/issue.ts';
 import { couponRejections, coupons, messages, redemptions } from '../schema/index.ts';
@@ -20,7 +20,7 @@ import { jsonRowChunks } from './upsert-helpers.ts';
 
 export interface IssueContext {
   campaign: Campaign;
-  /** The shop currency: amount_off and minimum subtotal are in it. */
+  /** The shop currency: the coupon's currency for a row that names none. */
   currency: string;
   now: number;
   random?: RandomSource | undefined;
@@ -38,6 +38,8 @@ export function issueCoupons<Row extends NewMessage>(
   store: Store,
   context: IssueContext,
   rows: readonly Row[],
+  /** The customer's currency per message id (src/core/money-by-currency.ts). */
+  currencies: ReadonlyMap<string, string> = new Map(),
 ): { rows: (Row & { couponCode?: string | null })[]; statements: Statement[] } {
   const plans = planCoupons(
     context.campaign,
@@ -48,21 +50,28 @@ export function issueCoupons<Row extends NewMessage>(
   const statements: Statement[] = [];
   for (const { offer, coupons: planned } of plans) {
     for (const coupon of planned) codes.set(coupon.messageId, coupon.code);
-    const terms = termsOf(offer);
-    // Each chunk's [code, message id] pairs go in as one bound JSON value:
-    // no placeholder per coupon to build, and D1's 100 parameters are no limit.
+    // Each chunk's coupons go in as one bound JSON value: no placeholder per
+    // coupon to build, and D1's 100 parameters are no limit.
     for (const chunk of jsonRowChunks(planned)) {
-      const pairs = sqlJson(chunk.map((c) => [c.code, c.messageId]));
+      const values = sqlJson(
+        chunk.map((c) => {
+          const currency = currencies.get(c.messageId) ?? context.currency.toUpperCase();
+          const written = termsIn(offer, currency);
+          // The sweep left out customers whose currency the offer names no figure for.
+          if ('gap' in written) throw new Error(`message ${c.messageId}: ${written.gap}`);
+          return [c.code, c.messageId, currency, written.terms.value, written.minSubtotalMinor];
+        }),
+      );
       // A query builder, not db.run(sql): drizzle's D1 batch can only bind
       // parameters of prepared builder queries. Columns in table order.
       statements.push(
         store.db.insert(coupons).select(sql`
           select json_extract(p.value, '$[0]'), m.campaign_id, m.id,
             ${offer.bindToCustomer ? sql`m.customer_id` : sql`null`},
-            ${terms.kind}, ${terms.value}, ${context.currency.toUpperCase()},
-            ${offer.minSubtotalMinor === null ? sql`null` : int(offer.minSubtotalMinor)},
+            ${offer.kind}, json_extract(p.value, '$[3]'), json_extract(p.value, '$[2]'),
+            json_extract(p.value, '$[4]'),
             m.due_at + ${int(validForMs(offer))}, ${int(offer.uses)}, 0, ${int(context.now)}
-          from json_each(${pairs}) p
+          from json_each(${values}) p
           join messages m on m.id = json_extract(p.value, '$[1]')`),
       );
     }

@@ -16,6 +16,7 @@ export interface BackInStockQuery {
   campaignId: string;
   includeCarts: boolean;
   audience: AudienceNeeds;
+  shopCurrency: string;
   capSince: number;
   /** Restricts waitlist entries and carts to one customer, for --explain. */
   customerId?: string | undefined;
@@ -130,7 +131,10 @@ export async function waitlistPage(
       ${sentColumn(query.campaignId, sql`${restockRef(restock.restock_id)}`)},
       (c.suppressed_at IS NOT NULL OR ${addressSuppressed(sql.raw('e.email'))}) AS suppressed,
       EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${waitlistKey(query.campaignId)}) AS already_messaged
-      ${audienceColumns(customerId, query.audience)}
+      ${audienceColumns(customerId, query.audience, {
+        shop: query.shopCurrency,
+        last: sql`(SELECT p.currency FROM products p WHERE p.id = ${restock.product_id})`,
+      })}
       ${messageHistoryColumns(customerId, query.campaignId, query.capSince, { email: sql.raw('e.email') })}
     FROM e LEFT JOIN customers c ON c.id = e.customer_id
     ORDER BY e.created_at, e.entry_id`);
@@ -155,7 +159,7 @@ export async function heldCartPage(
   const customerId = sql.raw('h.customer_id');
   return store.db.all<HeldCartRow>(sql`
     WITH h AS (
-      SELECT c.id AS cart_id, c.customer_id, coalesce(c.email, cu.email) AS email,
+      SELECT c.id AS cart_id, c.customer_id, coalesce(c.email, cu.email) AS email, c.currency,
         cu.timezone, cu.country, cu.tags, cu.marketing_consent, cu.suppressed_at
       FROM carts c LEFT JOIN customers cu ON cu.id = c.customer_id
       WHERE c.status = 'open' AND c.id > ${afterCartId} AND c.last_activity_at <= ${restock.restocked_at}
@@ -172,7 +176,7 @@ export async function heldCartPage(
       EXISTS (
         SELECT 1 FROM messages m WHERE m.dedupe_key = ${heldCartKey(query.campaignId, restock.product_id)}
       ) AS already_messaged
-      ${audienceColumns(customerId, query.audience)}
+      ${audienceColumns(customerId, query.audience, { shop: query.shopCurrency, first: sql.raw('h.currency') })}
       ${messageHistoryColumns(customerId, query.campaignId, query.capSince, { email: sql.raw('h.email') })}
     FROM h
     ORDER BY h.cart_id`);

@@ -17,6 +17,7 @@ export interface CartQuery {
   /** Delay of each step in hours, in step order. */
   delaysHours: readonly number[];
   audience: AudienceNeeds;
+  shopCurrency: string;
   now: number;
   capSince: number;
   /** Restricts the query to one customer's carts, for --explain. */
@@ -42,6 +43,7 @@ export interface CartRow extends CustomerFactsRow {
   /** The cart's email, else the customer's. */
   email: string | null;
   value_minor: number;
+  cart_currency: string;
   last_activity_at: number;
   item_count: number;
   /** The latest step due by `now`, as matchAbandonedCart picks it. */
@@ -68,7 +70,8 @@ export async function cartPage(
   const customerId = sql.raw('k.customer_id');
   return store.db.all<CartRow>(sql`
     WITH idle AS (
-      SELECT c.id AS cart_id, c.customer_id, c.email AS cart_email, c.value_minor, c.last_activity_at,
+      SELECT c.id AS cart_id, c.customer_id, c.email AS cart_email, c.value_minor, c.currency AS cart_currency,
+        c.last_activity_at,
         ${latestDueStep(delays, now)} AS step
       FROM carts c INDEXED BY carts_open_by_activity_idx
       WHERE c.status = 'open' AND c.last_activity_at <= ${idleSince}
@@ -83,7 +86,7 @@ export async function cartPage(
         cu.marketing_consent, cu.suppressed_at
       FROM idle LEFT JOIN customers cu ON cu.id = idle.customer_id
     )
-    SELECT k.cart_id, k.customer_id, k.email, k.value_minor, k.last_activity_at, k.step,
+    SELECT k.cart_id, k.customer_id, k.email, k.value_minor, k.cart_currency, k.last_activity_at, k.step,
       k.timezone, k.country, k.tags, k.marketing_consent,
       (SELECT count(*) FROM cart_items i WHERE i.cart_id = k.cart_id AND i.quantity > 0) AS item_count,
       (k.suppressed_at IS NOT NULL OR EXISTS (
@@ -94,7 +97,7 @@ export async function cartPage(
         WHERE o.customer_id = k.customer_id AND o.status = 'paid' AND o.placed_at > k.last_activity_at
       ) AS ordered_since,
       EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${cartKey(query.campaignId)}) AS already_messaged
-      ${audienceColumns(customerId, query.audience)}
+      ${audienceColumns(customerId, query.audience, { shop: query.shopCurrency, first: sql.raw('k.cart_currency') })}
       ${messageHistoryColumns(customerId, query.campaignId, query.capSince, {
         seriesRef: cartSeriesRef,
         email: sql.raw('k.email'),

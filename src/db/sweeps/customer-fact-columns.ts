@@ -48,12 +48,36 @@ export function unpackRows<T>(rows: readonly { packed: string }[], columns: read
   });
 }
 
-export function audienceColumns(customerId: SQL, needs: AudienceNeeds): SQL {
-  return asColumns(audienceColumnList(customerId, needs));
+/**
+ * Where a trigger's rows find the customer's currency before the fallbacks
+ * (src/core/money-by-currency.ts): a cart's own column, a product's.
+ */
+export interface CurrencySource {
+  /** The shop currency, the last fallback. */
+  shop: string;
+  /** The trigger's own currency (a cart's), tried before the last paid order. */
+  first?: SQL | undefined;
+  /** Tried after the last paid order (a restocked product's). */
+  last?: SQL | undefined;
 }
 
-export function audienceColumnList(customerId: SQL, needs: AudienceNeeds): Column[] {
+/** The customer's currency as SQL: the trigger's own, else their last paid order's, else the fallbacks. */
+export function customerCurrencySql(customerId: SQL, source: CurrencySource): SQL {
+  const lastOrder = sql`(SELECT lo.currency FROM orders lo WHERE lo.customer_id = ${customerId} AND lo.status = 'paid' ORDER BY lo.placed_at DESC LIMIT 1)`;
+  const chain = [source.first, lastOrder, source.last].filter((part): part is SQL => part !== undefined);
+  return sql`upper(coalesce(${sql.join(chain, sql`, `)}, ${source.shop}))`;
+}
+
+export function audienceColumns(customerId: SQL, needs: AudienceNeeds, currency: CurrencySource): SQL {
+  return asColumns(audienceColumnList(customerId, needs, currency));
+}
+
+export function audienceColumnList(customerId: SQL, needs: AudienceNeeds, source: CurrencySource): Column[] {
   const columns: Column[] = [];
+  // Money facts count the orders in the customer's currency only: amounts in
+  // two currencies never add up.
+  const currency = customerCurrencySql(customerId, source);
+  if (needs.currency) columns.push(column('currency', currency));
   if (needs.purchases) {
     columns.push(
       column(
@@ -68,7 +92,7 @@ export function audienceColumnList(customerId: SQL, needs: AudienceNeeds): Colum
         'total_spent',
         // total(), not sum(): a float never overflows, and no integer past 2^53
         // (the driver refuses to read one) can come back, however many orders.
-        sql`(SELECT total(o.total_minor) FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid')`,
+        sql`(SELECT total(o.total_minor) FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid' AND o.currency = ${currency})`,
       ),
     );
   }
@@ -76,7 +100,7 @@ export function audienceColumnList(customerId: SQL, needs: AudienceNeeds): Colum
     columns.push(
       column(
         'last_order_value',
-        sql`(SELECT o.total_minor FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid' ORDER BY o.placed_at DESC LIMIT 1)`,
+        sql`(SELECT o.total_minor FROM orders o WHERE o.customer_id = ${customerId} AND o.status = 'paid' AND o.currency = ${currency} ORDER BY o.placed_at DESC LIMIT 1)`,
       ),
     );
   }
@@ -159,6 +183,8 @@ export interface CustomerFactsRow {
   tags: string | null;
   marketing_consent: number | null;
   purchases?: number;
+  /** The customer's currency, when the campaign needs it (AudienceNeeds.currency). */
+  currency?: string;
   total_spent?: number;
   last_order_value?: number | null;
   bought_category?: number;

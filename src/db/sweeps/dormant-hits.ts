@@ -23,6 +23,7 @@ export interface DormantQuery {
   campaignId: string;
   trigger: DormantTrigger;
   audience: AudienceNeeds;
+  shopCurrency: string;
   now: number;
   capSince: number;
   /** Restricts the query to one customer, for --explain. */
@@ -77,7 +78,7 @@ export async function dormantPage(
       'already_messaged',
       sql`EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${dormantKey(query.campaignId)})`,
     ),
-    ...audienceColumnList(customerId, { ...query.audience, purchases: false }),
+    ...audienceColumnList(customerId, { ...query.audience, purchases: false }, { shop: query.shopCurrency }),
     ...historyColumnList(customerId, query.campaignId, query.capSince),
   ];
   const rows = await store.db.all<{ packed: string }>(sql`

@@ -6,7 +6,7 @@
 // re-counting after each page. Never
 // writes itself; the runner writes the messages and the notified marks.
 import type { BackInStockTrigger } from '../../core/campaigns/types.ts';
-import { audienceNeeds } from '../../core/selection/audience.ts';
+import { audienceNeeds, explainNeeds } from '../../core/selection/audience.ts';
 import type { Decision, Hit } from '../../core/selection/types.ts';
 import { restockAllowance } from '../../core/triggers/back-in-stock.ts';
 import { heldCartInstance, restockRef, waitlistInstance } from '../../core/triggers/trigger-ref.ts';
@@ -30,7 +30,11 @@ export const backInStockSource: HitSource = async function* (context) {
   const query: BackInStockQuery = {
     campaignId: context.campaign.id,
     includeCarts: trigger.includeCarts,
-    audience: audienceNeeds(context.campaign.audience),
+    audience:
+      context.customerId === undefined
+        ? audienceNeeds(context.campaign)
+        : explainNeeds(audienceNeeds(context.campaign)),
+    shopCurrency: context.settings.currency,
     capSince: capSince(context.settings, context.now),
     customerId: context.customerId,
   };
@@ -168,6 +172,6 @@ function recipientHit(
     email: row.email,
     suppressed: Boolean(row.suppressed),
     dueAt: now,
-    ...customerPart(row, campaign, settings),
+    ...customerPart(row, campaign, settings, { explain: context.customerId !== undefined }),
   };
 }

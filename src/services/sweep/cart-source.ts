@@ -1,7 +1,7 @@
 // Hits for an abandoned-cart campaign: keyset pages of open, idle carts, each
 // judged by matchAbandonedCart (the one definition of the series) and turned
 // into a hit for the latest due step. Never writes; the runner does.
-import { audienceNeeds } from '../../core/selection/audience.ts';
+import { audienceNeeds, explainNeeds } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
 import { matchAbandonedCart } from '../../core/triggers/abandoned-cart.ts';
 import { type CartCursor, type CartRow, cartPage, firstCartCursor } from '../../db/sweeps/cart-hits.ts';
@@ -15,7 +15,9 @@ export const cartSource: HitSource = async function* (context) {
   const query = {
     campaignId: campaign.id,
     delaysHours: campaign.steps.map((step) => step.delayHours),
-    audience: audienceNeeds(campaign.audience),
+    audience:
+      context.customerId === undefined ? audienceNeeds(campaign) : explainNeeds(audienceNeeds(campaign)),
+    shopCurrency: settings.currency,
     now,
     capSince: capSince(settings, now),
     customerId: context.customerId,
@@ -43,10 +45,11 @@ export const cartSource: HitSource = async function* (context) {
           itemCount: row.item_count,
           hasEmail: true,
           valueMinor: row.value_minor,
+          currency: row.cart_currency,
           orderedSince: Boolean(row.ordered_since),
         },
         now,
-        trigger.minCartValueMinor ?? 0,
+        trigger.minCartValue,
       );
       // Converted by an order, below the minimum value: the trigger does not fire.
       if (!outcome.match) continue;
@@ -84,6 +87,10 @@ function toHit(
     email,
     suppressed: Boolean(row.suppressed),
     dueAt: outcome.dueAt,
-    ...customerPart(row, campaign, settings),
+    ...customerPart(row, campaign, settings, {
+      step: outcome.step,
+      currency: row.cart_currency,
+      explain: context.customerId !== undefined,
+    }),
   };
 }

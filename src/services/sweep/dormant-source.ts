@@ -1,6 +1,6 @@
 // Hits for a dormant campaign: keyset pages of customers whose last real
 // purchase is old enough, with the facts the selection rules need.
-import { audienceNeeds } from '../../core/selection/audience.ts';
+import { audienceNeeds, explainNeeds } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
 import { dormantRef } from '../../core/triggers/trigger-ref.ts';
 import { dormantPage } from '../../db/sweeps/dormant-hits.ts';
@@ -10,7 +10,8 @@ import { capSince, type HitSource } from './source.ts';
 export const dormantSource: HitSource = async function* (context) {
   const { campaign, settings, now } = context;
   if (campaign.trigger.type !== 'dormant') return;
-  const needs = audienceNeeds(campaign.audience);
+  const explain = context.customerId !== undefined;
+  const needs = explain ? explainNeeds(audienceNeeds(campaign)) : audienceNeeds(campaign);
   let after = '';
   for (;;) {
     const rows = await dormantPage(
@@ -19,6 +20,7 @@ export const dormantSource: HitSource = async function* (context) {
         campaignId: campaign.id,
         trigger: campaign.trigger,
         audience: needs,
+        shopCurrency: settings.currency,
         now,
         capSince: capSince(settings, now),
         customerId: context.customerId,
@@ -41,6 +43,9 @@ export const dormantSource: HitSource = async function* (context) {
         continue;
       }
       const instance = dormantRef(row.last_at);
+      const part = customerPart(row, campaign, settings, { explain });
+      if (part.facts)
+        part.facts = { ...part.facts, firstPurchaseAt: row.first_at, lastPurchaseAt: row.last_at };
       hits.push({
         campaignId: campaign.id,
         triggerKind: 'dormant',
@@ -51,7 +56,7 @@ export const dormantSource: HitSource = async function* (context) {
         email: row.email,
         suppressed: row.suppressed_at !== null,
         dueAt: now,
-        ...customerPart(row, campaign, settings),
+        ...part,
       });
     }
     yield { hits, noEmail, alreadyMessaged };

@@ -1,10 +1,17 @@
 // Why one customer did or did not get each campaign in a sweep, from the
 // decisions runSweep collected for them (--explain). Says which rule decided,
-// never prints the address: the customer id is what the marketer asked about.
-import type { CampaignSet } from '../../core/campaigns/types.ts';
+// with the facts behind it (core/selection/explain-facts.ts), never prints the
+// address: the customer id is what the marketer asked about.
+import type { Campaign, CampaignSet } from '../../core/campaigns/types.ts';
+import { decisionFacts } from '../../core/selection/explain-facts.ts';
 import type { Decision } from '../../core/selection/types.ts';
-import { formatInstant } from '../../core/time.ts';
+import { dayMs, formatInstant, hourMs, utcDay } from '../../core/time.ts';
 import { describeInstance } from '../../core/triggers/trigger-ref.ts';
+import {
+  type CustomerTriggerFacts,
+  findCustomerTriggerFacts,
+} from '../../db/repositories/customer-trigger-facts.ts';
+import type { Store } from '../../db/store.ts';
 import type { SweepResult } from './run-sweep.ts';
 
 export interface CampaignExplanation {
@@ -18,10 +25,26 @@ export interface CustomerExplanation {
   campaigns: CampaignExplanation[];
 }
 
+/** Explains a sweep's decisions for one customer, with their order and cart facts for campaigns that did not fire. */
+export async function explainSweep(
+  store: Store,
+  set: CampaignSet,
+  result: SweepResult,
+  customerId: string,
+): Promise<CustomerExplanation> {
+  return explainCustomer(
+    set,
+    result,
+    customerId,
+    await findCustomerTriggerFacts(store, customerId, result.now),
+  );
+}
+
 export function explainCustomer(
   set: CampaignSet,
   result: SweepResult,
   customerId: string,
+  facts?: CustomerTriggerFacts,
 ): CustomerExplanation {
   const swept = new Set(result.campaigns.map((r) => r.campaignId));
   const lines: CampaignExplanation[] = result.campaigns.map((report) => {
@@ -29,17 +52,25 @@ export function explainCustomer(
     const campaign_id = report.campaignId;
     if (decisions.length > 0) {
       const best = decisions.find((d) => d.outcome !== 'excluded') ?? decisions[0]!;
-      const summary = decisions.map((d) => describe(d, result.now)).join('; ');
+      const campaign = set.campaigns.find((c) => c.id === campaign_id);
+      const summary = decisions
+        .map((d) => {
+          const facts = campaign ? decisionFacts(d.hit, campaign, set.settings, result.now) : [];
+          return `${describe(d, result.now)}${facts.length ? `. Facts: ${facts.join('; ')}` : ''}`;
+        })
+        .join(' | ');
       return { campaign_id, outcome: best.outcome, summary };
     }
     if (report.skipped.alreadyMessaged > 0)
       return { campaign_id, outcome: 'skipped', summary: 'already messaged for this trigger instance' };
     if (report.skipped.noEmail > 0)
       return { campaign_id, outcome: 'skipped', summary: 'the trigger fires, but there is no email address' };
+    const campaign = set.campaigns.find((c) => c.id === campaign_id);
+    const why = campaign && facts ? notFiredFacts(campaign, facts, result.now) : undefined;
     return {
       campaign_id,
       outcome: 'not_triggered',
-      summary: 'the trigger does not fire for this customer now',
+      summary: `the trigger does not fire for this customer now${why ? `: ${why}` : ''}`,
     };
   });
   for (const campaign of set.campaigns) {
@@ -67,5 +98,27 @@ function describe(decision: Decision, now: number): string {
       return `held out as the control group (${what}); recorded, not sent`;
     case 'excluded':
       return `excluded by ${decision.rule} (${what}): ${decision.detail}`;
+  }
+}
+
+/** Why a trigger did not fire, in the customer's figures against the campaign's. */
+function notFiredFacts(campaign: Campaign, facts: CustomerTriggerFacts, now: number): string | undefined {
+  if (!facts.known) return 'no customer with this id';
+  const trigger = campaign.trigger;
+  switch (trigger.type) {
+    case 'dormant': {
+      const wants = `the trigger wants ${trigger.days}${trigger.maxDays === null ? '+' : ` to ${trigger.maxDays}`} days since the last purchase and at least ${trigger.minOrders} paid order${trigger.minOrders === 1 ? '' : 's'}${trigger.cadenceFactor === null ? '' : `, idle over ${trigger.cadenceFactor}x their usual gap`}`;
+      if (facts.lastPurchaseAt === null) return `no paid orders; ${wants}`;
+      const days = Math.floor((now - facts.lastPurchaseAt) / dayMs);
+      return `last purchase ${utcDay(facts.lastPurchaseAt)}, ${days} days ago, ${facts.paidOrders} paid order${facts.paidOrders === 1 ? '' : 's'}; ${wants}`;
+    }
+    case 'abandoned_cart': {
+      const first = campaign.steps[0]?.delayHours ?? 0;
+      if (facts.openCarts === 0 || facts.lastCartActivityAt === null) return 'no open cart';
+      const idle = (now - facts.lastCartActivityAt) / hourMs;
+      return `${facts.openCarts} open cart(s), last active ${idle.toFixed(1)} h ago; the first reminder waits ${first} h (an empty cart, an order since or a cart under min_cart_value never fires)`;
+    }
+    case 'back_in_stock':
+      return 'no waitlist sign-up or open cart for a product that came back in stock since';
   }
 }

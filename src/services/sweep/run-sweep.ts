@@ -83,10 +83,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const chosen = decisions.filter((d) => d.outcome !== 'excluded');
       options.onChosen?.(chosen);
       if (!dryRun && chosen.length > 0) {
+        const planned = chosen.map((d) => messageRow(d, now));
         const { rows, statements: coupons } = issueCoupons(
           store,
           { campaign, currency: settings.currency, now },
-          chosen.map((d) => messageRow(d, now)),
+          planned,
+          new Map(planned.map((row, i) => [row.id, chosen[i]!.hit.currency])),
         );
         const alongside = page.alongside?.(chosen.map((d) => d.hit)) ?? [];
         // Coupons after the messages: each is written only if its message was.

@@ -23,7 +23,10 @@ describe('loadCampaigns', () => {
       ['winback', true],
       ['winback-vip', true],
     ]);
-    expect(result.set.campaigns[1]?.steps[0]?.offer).toMatchObject({ kind: 'amount_off', amountMinor: 550 });
+    expect(result.set.campaigns[1]?.steps[0]?.offer).toMatchObject({
+      kind: 'amount_off',
+      amount: { EUR: 550 },
+    });
   });
 
   it('warns, at the priority line, when enabled campaigns of one trigger type share a priority', async () => {

@@ -51,7 +51,7 @@ async function coupon(offer: Partial<Offer> = {}): Promise<string> {
         index: 0,
         delayHours: 0,
         email: { template: 'w.mjml', subject: 'Hi' },
-        offer: { ...winbackOffer, minSubtotalMinor: null, ...offer } as Offer,
+        offer: { ...winbackOffer, minSubtotal: null, ...offer } as Offer,
       },
     ],
   });

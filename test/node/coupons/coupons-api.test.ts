@@ -126,7 +126,7 @@ describe('POST /v1/coupons/validate', () => {
 
   it('amount_off is capped at the subtotal; free_shipping takes nothing off', async () => {
     const five = await coupon({
-      offer: { kind: 'amount_off', amountMinor: 500, minSubtotalMinor: null } as Partial<Offer>,
+      offer: { kind: 'amount_off', amount: { GBP: 500 }, minSubtotal: null } as Partial<Offer>,
     });
     const response = await post('/v1/coupons/validate', basket(five, { subtotal: '3.20' }));
     expect(await response.json()).toMatchObject({ valid: true, amount_off: '5.00', discount: '3.20' });

@@ -71,8 +71,8 @@ describe('rekindle coupons export', () => {
       {
         ...winbackOffer,
         kind: 'amount_off',
-        amountMinor: 750,
-        minSubtotalMinor: null,
+        amount: { GBP: 750 },
+        minSubtotal: null,
         codePrefix: 'FIVE',
       } as Offer,
       1,

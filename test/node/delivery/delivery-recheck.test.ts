@@ -45,7 +45,7 @@ const cartCampaign: Campaign = {
   ...dormantCampaign(),
   id: 'cart',
   consent: 'shop_policy',
-  trigger: { type: 'abandoned_cart', minCartValueMinor: null },
+  trigger: { type: 'abandoned_cart', minCartValue: null },
   audience: noAudience,
   steps: [step(0), step(1)],
 };

@@ -5,12 +5,12 @@ import type { Audience, Campaign, Offer, ShopSettings } from '../../../src/core/
 export const noAudience: Audience = {
   minOrders: null,
   maxOrders: null,
-  minTotalSpentMinor: null,
-  maxTotalSpentMinor: null,
+  minTotalSpent: null,
+  maxTotalSpent: null,
   countries: null,
   tagsAny: null,
   tagsNone: [],
-  minLastOrderValueMinor: null,
+  minLastOrderValue: null,
   categoriesBought: null,
 };
 
@@ -53,7 +53,7 @@ export function dormantCampaign(overrides: Partial<Campaign> = {}): Campaign {
 export const winbackOffer: Offer = {
   kind: 'percent_off',
   percent: 15,
-  minSubtotalMinor: 4000,
+  minSubtotal: { GBP: 4000 },
   expiresAfterDays: 14,
   codePrefix: 'BACK',
   uses: 1,

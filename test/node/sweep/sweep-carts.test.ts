@@ -31,7 +31,7 @@ function cartCampaign(overrides: Partial<Campaign> = {}): Campaign {
     attributionDays: 7,
     onFrequencyCap: 'defer',
     consent: 'required',
-    trigger: { type: 'abandoned_cart', minCartValueMinor: null },
+    trigger: { type: 'abandoned_cart', minCartValue: null },
     audience: noAudience,
     steps: [1, 24, 72].map((delayHours, index) => ({
       index,
@@ -268,7 +268,7 @@ describe('abandoned-cart sweep', () => {
     await cart('nobody', t0, { customer_id: 'noaddress' });
     await cart('small', t0, { items: [{ product_id: 'p1', quantity: 1, unit_price: '5.00' }] });
     await cart('big', t0, { items: [{ product_id: 'p1', quantity: 2, unit_price: '5.00' }] });
-    const campaign = cartCampaign({ trigger: { type: 'abandoned_cart', minCartValueMinor: 1000 } });
+    const campaign = cartCampaign({ trigger: { type: 'abandoned_cart', minCartValue: { GBP: 1000 } } });
     const result = await sweep(t0 + hour, { campaign });
     expect(result.campaigns[0]).toMatchObject({ scheduled: 1, skipped: { noEmail: 1, alreadyMessaged: 0 } });
     expect((await messages()).map((m) => m.trigger_ref)).toEqual([`cartbig@${t0}`]);

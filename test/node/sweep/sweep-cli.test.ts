@@ -66,7 +66,7 @@ describe('rekindle sweep', () => {
     const footnote = lines.find((l) => l.startsWith('eligible = '))!;
     const parts = footnote.slice('eligible = '.length, footnote.indexOf(';')).split(' + ');
     expect(parts.every((p) => header.includes(p))).toBe(true);
-    const rows = lines.slice(3).filter((l) => /^\S+\s+\d/.test(l));
+    const rows = lines.slice(3, lines.indexOf(footnote)).filter((l) => /^\S+\s+\d/.test(l));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       const cells = Object.fromEntries(row.split(/\s+/).map((v, i) => [header[i], v]));
@@ -141,7 +141,14 @@ describe('rekindle sweep', () => {
     // The facts behind the decision, never the internal trigger reference (lp<ms>).
     expect(run.stdout).toMatch(/winback: .*\(step 1, last purchase \d{4}-\d{2}-\d{2}, \d+ days ago\)/);
     expect(run.stdout).not.toMatch(/\blp\d+/);
-    expect(run.stdout).toMatch(/ {2}abandoned-cart: the trigger does not fire for this customer now/);
+    expect(run.stdout).toMatch(
+      / {2}abandoned-cart: the trigger does not fire for this customer now: no open cart/,
+    );
+    // The facts behind the decision, for a customer who gets the campaign too.
+    const winback = run.stdout.split('\n').find((line) => line.startsWith('  winback: '))!;
+    expect(winback).toMatch(/Facts: \d+ paid orders?; spent £[\d,.]+ in GBP; /);
+    expect(winback).toMatch(/\d+ other marketing messages? in the \d+-day cap window \(cap \d+\)/);
+    expect(winback).toMatch(/holdout draw \d+\.\d\d of 100 \(held out below \d+|no holdout/);
     expect(run.stdout).not.toContain('@example.com');
     expect(await messageCount()).toBe(0);
 
@@ -149,8 +156,31 @@ describe('rekindle sweep', () => {
     expect(json.explain.campaigns.find((c: { campaign_id: string }) => c.campaign_id === 'winback')).toEqual({
       campaign_id: 'winback',
       outcome: 'not_triggered',
-      summary: 'the trigger does not fire for this customer now',
+      summary: expect.stringMatching(
+        /^the trigger does not fire for this customer now: last purchase \d{4}-\d{2}-\d{2}, \d+ days ago, \d+ paid orders?; the trigger wants 90 to 365 days since the last purchase/,
+      ),
     });
+  });
+
+  it('a dry run shows the send plan by day and hour in the shop time zone, adding up to what it schedules', async () => {
+    const json = JSON.parse((await sweep(['--dry-run', '--json'])).stdout);
+    const plan = json.send_plan as {
+      time_zone: string;
+      rows: { campaign: string; day: string; hour: string; messages: number }[];
+    };
+    expect(plan.time_zone).toBe('Europe/London');
+    for (const campaign of json.campaigns as { campaign_id: string; scheduled: number }[]) {
+      const planned = plan.rows.filter((row) => row.campaign === campaign.campaign_id);
+      expect(planned.reduce((n, row) => n + row.messages, 0)).toBe(campaign.scheduled);
+    }
+    expect(plan.rows.length).toBeGreaterThan(0);
+    for (const row of plan.rows) {
+      expect(row.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(row.hour).toMatch(/^\d{2}:00$/);
+    }
+    const text = (await sweep(['--dry-run'])).stdout;
+    expect(text).toContain('send plan: scheduled messages by hour they go out (Europe/London)');
+    expect(text).toMatch(/^campaign\s+day\s+hour\s+messages$/m);
   });
 
   it('refuses an invalid campaign set before opening the database', async () => {

@@ -217,7 +217,7 @@ describe('dormant sweep', () => {
 
   it('applies audience filters in SQL facts', async () => {
     await order('o-c3', 'c', 150, 'paid', '500.00');
-    const rich: Campaign = dormantCampaign({ audience: { ...noAudience, minTotalSpentMinor: 10_000 } });
+    const rich: Campaign = dormantCampaign({ audience: { ...noAudience, minTotalSpent: { GBP: 10_000 } } });
     const result = await sweep([rich]);
     expect((await messages()).map((m) => m.customer_id)).toEqual(['c']);
     expect(result.campaigns[0]!.excluded).toEqual({ audience: 1 });

@@ -57,7 +57,7 @@ function campaignBase(id: string, priority: number): Omit<Campaign, 'trigger' | 
 function cartCampaign(overrides: Partial<Campaign> = {}): Campaign {
   return {
     ...campaignBase('cart', 80),
-    trigger: { type: 'abandoned_cart', minCartValueMinor: null },
+    trigger: { type: 'abandoned_cart', minCartValue: null },
     steps: [1, 24, 72].map((delayHours, index) => ({
       index,
       delayHours,

@@ -20,7 +20,7 @@ const cartCampaign: Campaign = {
   id: 'cart',
   priority: 80,
   cooldownDays: 0,
-  trigger: { type: 'abandoned_cart', minCartValueMinor: null },
+  trigger: { type: 'abandoned_cart', minCartValue: null },
   audience: noAudience,
   steps: [1, 24].map((delayHours, index) => ({
     index,
