@@ -43,7 +43,7 @@ options:
   {
     name: 'preview',
     summary: "render one campaign step's email for a sample or a real customer",
-    help: `usage: rekindle preview CAMPAIGN [--step N] [--customer ID | --sample] [--out FILE] [--text] [--json]
+    help: `usage: rekindle preview CAMPAIGN [--step N] [--customer ID | --sample [--currency CODE]] [--out FILE] [--text] [--json]
 
 Renders the email a campaign step would send, without sending or recording
 anything: for a sample customer, or for a real one from the database (their
@@ -53,6 +53,9 @@ options:
   --step N         the campaign step, 1 for the first (default 1)
   --customer ID    render for this customer from the database
   --sample         render for the made-up sample customer (the default)
+  --currency CODE  the sample customer's currency (default the shop's): the offer's
+                   figures for it (a campaign amount per currency), prices in it;
+                   a real customer's email is always in their own currency
   --out FILE       write the HTML to FILE instead of standard output
   --text           print the plain-text part instead of the HTML
   --json           print subject, HTML and text as JSON

@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { normalize } from 'node:path';
 import { createMjmlRenderer, TemplateError } from '../adapters/templates/mjml-renderer.ts';
+import { termsIn } from '../core/offers/discount.ts';
 import type { EmailView } from '../core/rendering/contract.ts';
 import { previewUnsubscribeUrl, sampleView } from '../core/rendering/sample-view.ts';
 import { createViewBuilder } from '../services/render/build-view.ts';
@@ -13,7 +14,7 @@ import { findCampaignStep, loadCampaignSetFor } from './campaign-set.ts';
 import { type Command, printJson, UsageError } from './io.ts';
 
 const usage =
-  'usage: rekindle preview CAMPAIGN [--step N] [--customer ID | --sample] [--out file.html] [--text] [--json]';
+  'usage: rekindle preview CAMPAIGN [--step N] [--customer ID | --sample [--currency CODE]] [--out file.html] [--text] [--json]';
 
 export const previewCommand: Command = async (argv, io) => {
   const args = parseCommandLine(argv, {
@@ -22,6 +23,7 @@ export const previewCommand: Command = async (argv, io) => {
       step: { type: 'string' },
       customer: { type: 'string' },
       sample: { type: 'boolean' },
+      currency: { type: 'string' },
       out: { type: 'string' },
       text: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -34,6 +36,11 @@ export const previewCommand: Command = async (argv, io) => {
     throw new UsageError('--customer and --sample exclude each other');
   if (values.customer !== undefined && values.customer.trim() === '')
     throw new UsageError('--customer needs an id');
+  if (values.currency !== undefined && values.customer !== undefined)
+    throw new UsageError("--currency is for the sample; a real customer's email uses their own currency");
+  const currency = values.currency?.trim().toUpperCase();
+  if (currency !== undefined && !/^[A-Z]{3}$/.test(currency))
+    throw new UsageError(`--currency must be a 3-letter ISO 4217 code like EUR, got '${values.currency}'`);
   // Checked before the campaign files load: a bad --step costs nothing.
   const stepIndex = parseStepNumber(values.step);
 
@@ -43,12 +50,19 @@ export const previewCommand: Command = async (argv, io) => {
   const { campaign, step } = findCampaignStep(set, campaignId, stepIndex);
 
   const now = io.now();
+  const gap = currency && step.offer ? termsIn(step.offer, currency) : undefined;
+  if (gap && 'gap' in gap) {
+    io.stderr.write(
+      `warning: ${gap.gap}: customers who buy in ${currency} are not sent this step; the sample shows its first currency's figures\n`,
+    );
+  }
   let view: EmailView | null;
   if (values.customer === undefined) {
     view = sampleView(campaign, set.settings, {
       step: step.index,
       now,
       unsubscribeUrl: previewUnsubscribeUrl,
+      currency,
     });
   } else {
     const store = await io.openStore();

@@ -42,13 +42,14 @@ function sampleProductView(
   index: number,
   title: string,
   priceMinor: number,
+  currency = settings.currency,
 ): ProductView {
   return {
     id: `sample-${index}`,
     title,
     url: `${shopOrigin(settings)}/products/sample-${index}`,
     image_url: placeholderImage((index * 67) % 360),
-    price: moneyView(priceMinor, settings.currency),
+    price: moneyView(priceMinor, currency),
   };
 }
 
@@ -85,32 +86,33 @@ export function sampleOffer(
 export function sampleCart(
   settings: ShopSettings,
   couponCode: string | null,
+  currency = settings.currency,
 ): NonNullable<EmailView['cart']> {
   const lines = [
-    { product: sampleProductView(settings, 1, 'Stoneware Mug, Sage', 1800), quantity: 2 },
-    { product: sampleProductView(settings, 2, 'Loose Leaf Breakfast Tea', 950), quantity: 1 },
+    { product: sampleProductView(settings, 1, 'Stoneware Mug, Sage', 1800, currency), quantity: 2 },
+    { product: sampleProductView(settings, 2, 'Loose Leaf Breakfast Tea', 950, currency), quantity: 1 },
   ];
   const total = lines.reduce((sum, line) => sum + (line.product.price?.minor ?? 0) * line.quantity, 0);
   return {
     items: lines.map(({ product, quantity }) => ({
       ...product,
       quantity,
-      line_total: moneyView((product.price?.minor ?? 0) * quantity, settings.currency),
+      line_total: moneyView((product.price?.minor ?? 0) * quantity, currency),
     })),
-    total: moneyView(total, settings.currency),
+    total: moneyView(total, currency),
     recovery_url: recoveryUrlWithCoupon(`${shopOrigin(settings)}/cart/recover/sample`, couponCode),
   };
 }
 
-export function sampleProduct(settings: ShopSettings): ProductView {
-  return sampleProductView(settings, 3, 'Linen Apron, Rust', 3400);
+export function sampleProduct(settings: ShopSettings, currency = settings.currency): ProductView {
+  return sampleProductView(settings, 3, 'Linen Apron, Rust', 3400, currency);
 }
 
-export function sampleRecommended(settings: ShopSettings): ProductView[] {
+export function sampleRecommended(settings: ShopSettings, currency = settings.currency): ProductView[] {
   return [
-    sampleProductView(settings, 4, 'Enamel Teapot', 4200),
-    sampleProductView(settings, 5, 'Oak Serving Board', 2800),
-    sampleProductView(settings, 6, 'Beeswax Candle Pair', 1500),
+    sampleProductView(settings, 4, 'Enamel Teapot', 4200, currency),
+    sampleProductView(settings, 5, 'Oak Serving Board', 2800, currency),
+    sampleProductView(settings, 6, 'Beeswax Candle Pair', 1500, currency),
   ];
 }
 
@@ -118,6 +120,8 @@ export interface SampleOptions {
   step?: number;
   now?: number;
   unsubscribeUrl?: string;
+  /** The sample customer's currency (default the shop's): offer and prices read in it. */
+  currency?: string;
 }
 
 /** The view for a campaign step without a customer: every part its trigger provides (view-schema.ts), filled. */
@@ -128,7 +132,8 @@ export function sampleView(
 ): EmailView {
   const step = campaign.steps[options.step ?? 0] ?? campaign.steps[0];
   const now = options.now ?? Date.now();
-  const offer = step?.offer ? sampleOffer(step.offer, settings, settings.timezone, now) : null;
+  const currency = options.currency ?? settings.currency;
+  const offer = step?.offer ? sampleOffer(step.offer, settings, settings.timezone, now, currency) : null;
   const trigger = campaign.trigger.type;
   return {
     customer: sampleCustomer,
@@ -140,11 +145,11 @@ export function sampleView(
     },
     campaign: { id: campaign.id, name: campaign.name, step: step?.index ?? 0 },
     offer,
-    cart: triggerProvides(trigger, 'cart') ? sampleCart(settings, offer?.code ?? null) : null,
-    product: triggerProvides(trigger, 'product') ? sampleProduct(settings) : null,
+    cart: triggerProvides(trigger, 'cart') ? sampleCart(settings, offer?.code ?? null, currency) : null,
+    product: triggerProvides(trigger, 'product') ? sampleProduct(settings, currency) : null,
     // The sample customer joined the waitlist: the copy most back-in-stock emails get.
     back_in_stock: triggerProvides(trigger, 'back_in_stock') ? { asked: true } : null,
-    recommended: sampleRecommended(settings),
+    recommended: sampleRecommended(settings, currency),
     links: { unsubscribe: options.unsubscribeUrl ?? previewUnsubscribeUrl, shop: `${shopOrigin(settings)}/` },
   };
 }

@@ -1,8 +1,8 @@
 // The reads behind an email's view: the customer, the coupon, the cart with
 // its items, a product, recommendations. One small query each, written once
 // for libSQL and D1. Reads only; returns rows, never view objects.
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { cartItems, carts, coupons, customers, products, restocks } from '../schema/index.ts';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { cartItems, carts, coupons, customers, orders, products, restocks } from '../schema/index.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Store } from '../store.ts';
 
@@ -55,6 +55,17 @@ export async function findCart(store: Store, id: string): Promise<CartWithItems 
 }
 
 /** The customer's most recently touched open cart, for previews. */
+/** The currency of the customer's last paid order, or null when they never bought. */
+export async function findLastOrderCurrency(store: Store, customerId: string): Promise<string | null> {
+  const [row] = await store.db
+    .select({ currency: orders.currency })
+    .from(orders)
+    .where(and(eq(orders.customerId, customerId), eq(orders.status, 'paid')))
+    .orderBy(desc(orders.placedAt))
+    .limit(1);
+  return row?.currency ?? null;
+}
+
 export async function findLatestOpenCartId(store: Store, customerId: string): Promise<string | null> {
   const rows = await store.db
     .select({ id: carts.id })

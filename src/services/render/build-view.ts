@@ -19,6 +19,7 @@ import {
   findCart,
   findCouponRow,
   findCustomer,
+  findLastOrderCurrency,
   findLatestOpenCartId,
   findProduct,
   findRecommendations,
@@ -171,20 +172,32 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
       const customer = await findCustomer(store, request.customerId);
       if (!step || !customer) return null;
       const zone = zoneOf(customer, settings);
-      const offer = step.offer ? sampleOffer(step.offer, settings, zone, now) : null;
-      let cart: EmailView['cart'] = null;
+      let found: CartWithItems | null = null;
       let product: ProductView | null = null;
+      let productCurrency: string | null = null;
       let backInStock: EmailView['back_in_stock'] = null;
       if (campaign.trigger.type === 'abandoned_cart') {
         const cartId = await findLatestOpenCartId(store, customer.id);
-        const found = cartId ? await findCart(store, cartId) : null;
-        cart = found ? cartView(found, offer?.code ?? null) : sampleCart(settings, offer?.code ?? null);
+        found = cartId ? await findCart(store, cartId) : null;
       } else if (campaign.trigger.type === 'back_in_stock') {
         const productId = await findWaitedProductId(store, customer.id);
         const row = productId ? await findProduct(store, productId) : null;
         product = row ? productView(row) : sampleProduct(settings);
+        productCurrency = row?.currency ?? null;
         // The preview shows the product the customer waits for, so the waitlist copy.
         backInStock = { asked: true };
+      }
+      // The sample coupon reads as the customer's would: in their currency
+      // (src/core/money-by-currency.ts), with that currency's figures.
+      const currency =
+        found?.cart.currency ??
+        (await findLastOrderCurrency(store, customer.id)) ??
+        productCurrency ??
+        settings.currency;
+      const offer = step.offer ? sampleOffer(step.offer, settings, zone, now, currency) : null;
+      let cart: EmailView['cart'] = null;
+      if (campaign.trigger.type === 'abandoned_cart') {
+        cart = found ? cartView(found, offer?.code ?? null) : sampleCart(settings, offer?.code ?? null);
       }
       const exclude = [...(cart?.items.map((item) => item.id) ?? []), ...(product ? [product.id] : [])];
       return {

@@ -108,6 +108,34 @@ describe('rekindle preview', () => {
     expect(await snapshot(temp.store)).toEqual(before);
   });
 
+  it("shows the offer in the customer's currency: --currency for the sample, their last order's for a customer", async () => {
+    const euro = await preview('winback', '--currency', 'EUR', '--text');
+    expect(euro.stdout).toContain('On orders of €45.00 or more.');
+    expect(euro.stdout).not.toContain('£');
+    const yen = await preview('winback', '--currency', 'JPY', '--text');
+    expect(yen.stderr).toContain(
+      'warning: offer.min_subtotal has no figure in JPY (it gives GBP, EUR, USD): customers who buy in JPY are not sent this step',
+    );
+    await expect(preview('winback', '--currency', 'euro')).rejects.toThrow(/--currency must be a 3-letter/);
+
+    const now = Date.parse('2026-11-20T12:00:00Z');
+    await temp.store.db
+      .insert(schema.customers)
+      .values({ id: 'us1', email: 'sam@example.com', firstName: 'Sam', createdAt: now, updatedAt: now });
+    await temp.store.db.insert(schema.orders).values({
+      id: 'o-us1',
+      customerId: 'us1',
+      status: 'paid',
+      currency: 'USD',
+      totalMinor: 9000,
+      placedAt: now - 200 * 86_400_000,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const sam = await preview('winback', '--customer', 'us1', '--text');
+    expect(sam.stdout).toContain('On orders of US$50.00 or more.');
+  });
+
   it('refuses unknown campaigns, steps and customers, and conflicting options', async () => {
     await expect(preview('nope')).rejects.toThrow(
       /no campaign 'nope' \(known: abandoned-cart, back-in-stock, winback\)/,
