@@ -1,6 +1,8 @@
 // What the demo does after its sweep: three weeks pass. On the second day the
-// products people wait for come back in stock. Each day the cart and stock
-// sweep runs (later cart reminders, back-in-stock mail) and the sender drains
+// products people wait for come back in stock. The cart and stock sweep runs
+// hourly while any cart's series can still have a step due (so a cart left
+// minutes before the sweep gets its 1-hour reminder, as the shop's own cart
+// schedule would send it), then daily; after each the sender drains
 // what has come due into the outbox folder (real rendering, tracked links,
 // .eml files); then customers behave (opens, clicks, coupon orders, a
 // holdout that buys less) up to the demo's end, through the same verbs the
@@ -11,7 +13,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { NodeConfig } from '../config/env.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { ProductRecord } from '../core/ingest/records.ts';
-import { dayMs } from '../core/time.ts';
+import { dayMs, hourMs } from '../core/time.ts';
 import { products } from '../db/schema/index.ts';
 import type { Store } from '../db/store.ts';
 import { createNodeDelivery } from '../entry/node-delivery.ts';
@@ -46,10 +48,11 @@ export async function demoAftermath(input: {
   let restocked = 0;
   const delivery = await createNodeDelivery({ config, store, campaigns, now: () => clock });
   try {
-    for (let day = 0; sweptAt + day * dayMs + dayMs / 24 <= until; day++) {
-      clock = sweptAt + day * dayMs + dayMs / 24;
-      if (day === 1) restocked = await restockAwaitedProducts(store, clock);
-      if (day > 0) {
+    const restockAt = sweptAt + dayMs + hourMs;
+    for (const tick of demoTicks(campaigns, sweptAt, until)) {
+      clock = tick;
+      if (restocked === 0 && tick >= restockAt) restocked = await restockAwaitedProducts(store, clock);
+      if (tick > sweptAt + hourMs / 2) {
         await runSweep({
           store,
           campaigns,
@@ -67,6 +70,29 @@ export async function demoAftermath(input: {
   const [events] = await store.db.all<{ n: number }>(sql`select count(*) as n from tracking_events`);
   const behaviour = (events?.n ?? 0) > 0 ? null : await simulateBehaviour(store, { until, campaigns });
   return { delivered, restocked, warning: delivery.warning, behaviour };
+}
+
+/**
+ * When the demo's clock stops to sweep and send: an hour after the first
+ * sweep, then hourly for as long as the longest cart series runs, then once a
+ * day (an hour past the first sweep's time of day) to the end.
+ */
+export function demoTicks(campaigns: CampaignSet, sweptAt: number, until: number): number[] {
+  const longest = Math.max(
+    0,
+    ...campaigns.campaigns
+      .filter((c) => c.enabled && c.trigger.type === 'abandoned_cart')
+      .map((c) => Math.max(...c.steps.map((step) => step.delayHours))),
+  );
+  const ticks = [sweptAt + hourMs / 24];
+  for (let hour = 1; hour <= longest + 1 && sweptAt + hour * hourMs <= until; hour++) {
+    ticks.push(sweptAt + hour * hourMs);
+  }
+  for (let day = 1; sweptAt + day * dayMs + hourMs <= until; day++) {
+    const at = sweptAt + day * dayMs + hourMs;
+    if (at > ticks[ticks.length - 1]!) ticks.push(at);
+  }
+  return ticks;
 }
 
 /**

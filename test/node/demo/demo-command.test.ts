@@ -5,7 +5,10 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoCommand } from '../../../src/cli/demo.ts';
 import { UsageError } from '../../../src/cli/io.ts';
+import type { CampaignSet } from '../../../src/core/campaigns/types.ts';
+import { parseCartRef } from '../../../src/core/triggers/trigger-ref.ts';
 import { openLibsqlStore } from '../../../src/db/libsql.ts';
+import { demoTicks } from '../../../src/demo/aftermath.ts';
 import { captureCli } from '../support/cli.ts';
 
 let dir: string;
@@ -83,6 +86,50 @@ describe('rekindle demo', () => {
     const who = (picks: { campaign_id: string; customer_id: string; step: number }[]) =>
       picks.map(({ campaign_id, customer_id, step }) => ({ campaign_id, customer_id, step }));
     expect(who(again.picks)).toEqual(who(sweep.picks));
+  });
+
+  it("sends a cart's 1-hour reminder as the shop's cart schedule would, even for a cart left just before the sweep", async () => {
+    const args = ['--customers', '400', '--seed', 'carts', '--now', '2026-11-20T12:00:00Z', '--json'];
+    const run = JSON.parse((await demo(args)).text);
+    const sweptAt = Date.parse(run.sweep.now);
+    const store = await openLibsqlStore({ url: `file:${dbPath}` });
+    try {
+      const rows = await store.db.all<{ trigger_ref: string; step: number }>(
+        sql`select trigger_ref, step from messages where campaign_id = 'abandoned-cart'`,
+      );
+      const steps = new Map<string, Set<number>>();
+      for (const row of rows) {
+        const seen = steps.get(row.trigger_ref) ?? new Set<number>();
+        seen.add(Number(row.step));
+        steps.set(row.trigger_ref, seen);
+      }
+      // A series that starts at its second step is only right for a cart whose
+      // first reminder was due a day before Rekindle first swept the shop.
+      const skipped = [...steps]
+        .filter(([, seen]) => seen.has(1) && !seen.has(0))
+        .map(([ref]) => parseCartRef(ref)!.lastActivityAt)
+        .filter((leftAt) => leftAt + 24 * 3_600_000 > sweptAt);
+      expect(skipped).toEqual([]);
+      expect([...steps.values()].filter((seen) => seen.has(0)).length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('the demo clock stops hourly while a cart series can have a step due, then daily', () => {
+    const hour = 3_600_000;
+    const cart = {
+      enabled: true,
+      trigger: { type: 'abandoned_cart' },
+      steps: [1, 24, 72].map((delayHours) => ({ delayHours })),
+    };
+    const ticks = demoTicks({ campaigns: [cart] } as unknown as CampaignSet, 0, 21 * 24 * hour);
+    expect(ticks.slice(0, 3)).toEqual([hour / 24, hour, 2 * hour]);
+    expect(ticks.filter((t) => t <= 73 * hour)).toHaveLength(74);
+    // Then one a day, an hour past the sweep's time of day.
+    expect(ticks.slice(74)).toEqual(
+      [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20].map((d) => d * 24 * hour + hour),
+    );
   });
 
   it('refuses an invalid campaign set before loading anything', async () => {

@@ -129,7 +129,6 @@ describe('rekindle preview', () => {
       currency: 'USD',
       totalMinor: 9000,
       placedAt: now - 200 * 86_400_000,
-      createdAt: now,
       updatedAt: now,
     });
     const sam = await preview('winback', '--customer', 'us1', '--text');
