@@ -6,6 +6,28 @@ import { isSafeLink, safeLinkRule } from '../core/safe-link.ts';
 /** The base every tracking and unsubscribe link in sent mail starts with: a safe link, as they must be. */
 export const publicBaseUrl = z.string().refine(isSafeLink, { error: `must be ${safeLinkRule}` });
 
+/** The Shopify connector's env, the same in both homes; without the secret the connector is off. */
+export const shopifyEnv = {
+  /** The custom app's client secret: Shopify signs every webhook with it. */
+  SHOPIFY_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** The shop's myshopify.com domain, e.g. my-shop.myshopify.com: product links, and deliveries from another shop refused. */
+  SHOPIFY_SHOP_DOMAIN: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/, 'expected a domain like my-shop.myshopify.com')
+    .optional(),
+};
+
+/** The Shopify connector the app is handed, or undefined when SHOPIFY_WEBHOOK_SECRET is unset. */
+export function shopifyConnector(config: {
+  SHOPIFY_WEBHOOK_SECRET?: string | undefined;
+  SHOPIFY_SHOP_DOMAIN?: string | undefined;
+}): { webhookSecret: string; shopDomain: string | undefined } | undefined {
+  if (!config.SHOPIFY_WEBHOOK_SECRET) return undefined;
+  return { webhookSecret: config.SHOPIFY_WEBHOOK_SECRET, shopDomain: config.SHOPIFY_SHOP_DOMAIN };
+}
+
 const nodeEnvSchema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/rekindle.db'),
   DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
@@ -36,6 +58,7 @@ const nodeEnvSchema = z.object({
   SEND_LEASE_SECONDS: z.coerce.number().min(1).default(300),
   /** The mailto half of List-Unsubscribe; defaults to the shop's reply-to or from address. */
   UNSUBSCRIBE_MAILTO: z.string().min(3).optional(),
+  ...shopifyEnv,
 });
 
 export type NodeConfig = z.output<typeof nodeEnvSchema>;

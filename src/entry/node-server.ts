@@ -9,7 +9,7 @@ import { nodeTokenSigner } from '../adapters/crypto/node-signer.ts';
 import { type ScheduledJob, type Scheduler, startScheduler } from '../adapters/scheduler/cron-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/templates/mjml-renderer.ts';
 import { campaignFolderSource } from '../config/campaign-set-source.ts';
-import { ConfigError, type NodeConfig, resolveSigningSecret } from '../config/env.ts';
+import { ConfigError, type NodeConfig, resolveSigningSecret, shopifyConnector } from '../config/env.ts';
 import { migrateLibsql, openLibsqlStore } from '../db/libsql.ts';
 import type { TrackingDeps } from '../http/app-env.ts';
 import { createApp } from '../http/create-app.ts';
@@ -74,6 +74,8 @@ export async function startNodeServer(
     tracking,
     renderer,
     engagement,
+    shopify: shopifyConnector(config),
+    log,
   });
 
   // Listen before any sweep or send starts, so a taken port stops nothing half-way.

@@ -1,5 +1,6 @@
 // What every request handler can reach: the dependencies handed to createApp
 // and the API key that authenticated the call.
+import type { ShopifyConnector } from '../adapters/platforms/shopify/config.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { MessageRenderer } from '../core/rendering/contract.ts';
 import type { BucketConfig } from '../core/request-limits/token-bucket.ts';
@@ -25,6 +26,10 @@ export interface AppDeps {
   campaigns?: CampaignSet | (() => CampaignSet | undefined) | undefined;
   /** Renders emails for GET /v1/campaigns/:id/preview; without one it answers 503. */
   renderer?: MessageRenderer | undefined;
+  /** The Shopify connector; without it POST /webhooks/shopify answers 503. */
+  shopify?: ShopifyConnector | undefined;
+  /** Where routes write one-line notes (never personal data); default console.log. */
+  log?: ((line: string) => void) | undefined;
 }
 
 export interface TrackingDeps {

@@ -16,6 +16,7 @@ import { privacyRoutes } from './routes/privacy.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sweepRoutes } from './routes/sweeps.ts';
 import { trackingRoutes } from './routes/tracking.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export const maxBodyBytes = 2 * 1024 * 1024;
 
@@ -45,6 +46,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/*', requireJsonBody());
   app.use('/v1/*', limitBodySize(maxBodyBytes));
   app.route('/v1', ingestRoutes());
+  // Signed by the platform, not by an API key: the adapter checks the signature over the raw body.
+  app.use('/webhooks/*', limitBodySize(maxBodyBytes));
+  app.route('/webhooks', webhookRoutes(deps));
   app.route('/v1', reportRoutes());
   app.route('/dashboard', dashboardRoutes());
   app.route('/v1', couponRoutes());

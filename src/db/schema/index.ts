@@ -5,6 +5,8 @@ export * from './customers.ts';
 export * from './events.ts';
 export * from './messages.ts';
 export * from './orders.ts';
+export * from './platform-webhooks.ts';
 export * from './products.ts';
 export * from './rate-buckets.ts';
+export * from './shopify.ts';
 export * from './sweep-cursors.ts';

@@ -75,6 +75,33 @@ export function extraPaths(): Record<string, PathItem> {
         responses: { '200': html('Unsubscribed'), ...errors(404) },
       },
     },
+    '/webhooks/shopify': {
+      post: {
+        tags: ['webhooks'],
+        security: [],
+        summary:
+          'Every Shopify webhook topic (X-Shopify-Topic), signed with X-Shopify-Hmac-Sha256; a redelivery (X-Shopify-Webhook-Id) is answered and not applied again',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: {
+          '200': ok('Applied, or a duplicate, stale, skipped or unknown topic (outcome says which)', {
+            type: 'object',
+            properties: {
+              ok: { type: 'boolean' },
+              topic: { type: 'string' },
+              outcome: { enum: ['applied', 'duplicate', 'stale', 'skipped'] },
+              note: { type: 'string' },
+            },
+          }),
+          ...errors(400, 413),
+          '401': ok('A missing or wrong signature, or a delivery for another shop: nothing was read', {
+            type: 'object',
+          }),
+          '503': ok('SHOPIFY_WEBHOOK_SECRET is not set, or the work must wait: Shopify delivers again', {
+            type: 'object',
+          }),
+        },
+      },
+    },
     '/dashboard': {
       get: {
         ...dashboard,

@@ -1,0 +1,129 @@
+// Reads and writes for the webhook bookkeeping every shop platform shares
+// (schema/platform-webhooks.ts): deliveries seen, the platform's versions of
+// the resources written, unknown topics counted. The statements that guard a
+// write abort the whole batch they are in, so the check and the write are one
+// atomic step on libSQL and D1 alike (D1 has no interactive transactions).
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { platformVersions, webhookDeliveries, webhookUnknownTopics } from '../schema/index.ts';
+import type { Statement, Store } from '../store.ts';
+
+export interface DeliveryKey {
+  platform: string;
+  deliveryId: string;
+}
+
+export async function deliverySeen(store: Store, key: DeliveryKey): Promise<boolean> {
+  const rows = await store.db
+    .select({ id: webhookDeliveries.deliveryId })
+    .from(webhookDeliveries)
+    .where(
+      and(eq(webhookDeliveries.platform, key.platform), eq(webhookDeliveries.deliveryId, key.deliveryId)),
+    )
+    .limit(1);
+  return rows.length > 0;
+}
+
+/**
+ * Records the delivery. A plain INSERT: a second one with the same id (the
+ * same delivery applied concurrently) fails its batch, so it is applied once.
+ */
+export function recordDeliveryStatement(
+  store: Store,
+  key: DeliveryKey & { topic: string; now: number },
+): Statement {
+  return store.db.insert(webhookDeliveries).values({
+    platform: key.platform,
+    deliveryId: key.deliveryId,
+    topic: key.topic,
+    receivedAt: key.now,
+  });
+}
+
+/** Forgets deliveries received before `before` (every platform's retries have long stopped by then). */
+export function pruneDeliveriesStatement(store: Store, before: number): Statement {
+  return store.db.delete(webhookDeliveries).where(lt(webhookDeliveries.receivedAt, before));
+}
+
+export function countUnknownTopicStatement(
+  store: Store,
+  input: { platform: string; topic: string; now: number },
+): Statement {
+  return store.db
+    .insert(webhookUnknownTopics)
+    .values({
+      platform: input.platform,
+      topic: input.topic,
+      count: 1,
+      firstSeenAt: input.now,
+      lastSeenAt: input.now,
+    })
+    .onConflictDoUpdate({
+      target: [webhookUnknownTopics.platform, webhookUnknownTopics.topic],
+      set: { count: sql`${webhookUnknownTopics.count} + 1`, lastSeenAt: input.now },
+    });
+}
+
+export interface VersionKey {
+  platform: string;
+  resource: string;
+}
+
+/** The stored versions of `ids`; an id never written is absent. */
+export async function readVersions(
+  store: Store,
+  key: VersionKey,
+  ids: readonly string[],
+): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await store.db
+    .select({ id: platformVersions.resourceId, version: platformVersions.version })
+    .from(platformVersions)
+    .where(
+      and(
+        eq(platformVersions.platform, key.platform),
+        eq(platformVersions.resource, key.resource),
+        inArray(platformVersions.resourceId, [...ids]),
+      ),
+    );
+  return new Map(rows.map((row) => [row.id, row.version]));
+}
+
+/**
+ * Stores `version` for the resource. `mode: 'claim'` requires it to be newer
+ * than the stored one: otherwise the update writes NULL into a NOT NULL
+ * column and the batch fails with staleVersionMarker, so a write that raced
+ * a newer one is rolled back whole. `mode: 'raise'` keeps the larger of the
+ * two and never fails.
+ */
+export function versionStatement(
+  store: Store,
+  key: VersionKey & { id: string; version: number; mode: 'claim' | 'raise' },
+): Statement {
+  const incoming = sql.raw('excluded."version"');
+  const current = sql`${platformVersions.version}`;
+  const next =
+    key.mode === 'claim'
+      ? sql`CASE WHEN ${incoming} > ${current} THEN ${incoming} ELSE NULL END`
+      : sql`max(${incoming}, ${current})`;
+  return store.db
+    .insert(platformVersions)
+    .values({ platform: key.platform, resource: key.resource, resourceId: key.id, version: key.version })
+    .onConflictDoUpdate({
+      target: [platformVersions.platform, platformVersions.resource, platformVersions.resourceId],
+      set: { version: next },
+    });
+}
+
+/** The driver's words when a batch failed on one of the guards above. */
+export const staleVersionMarker = 'NOT NULL constraint failed: platform_versions.version';
+export const duplicateDeliveryMarker = 'UNIQUE constraint failed: webhook_deliveries';
+
+/** Whether `error` (or a cause of it: drizzle wraps driver errors) says `marker`. */
+export function failedOn(error: unknown, marker: string): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current.message.includes(marker)) return true;
+    current = current.cause;
+  }
+  return false;
+}
