@@ -205,7 +205,9 @@ function printAftermath(io: CliIO, after: Aftermath, outbox: string, rerun: bool
     after.restocked === 0 && rerun
       ? 'no awaited products are left to come back (the earlier run restocked them)'
       : `${after.restocked} awaited products come back in stock on day 2`;
-  io.stdout.write(`\nthree weeks pass: ${restocked}; the cart and stock sweep runs hourly while cart reminders are due, then daily\n`);
+  io.stdout.write(
+    `\nthree weeks pass: ${restocked}; the cart and stock sweep runs hourly while cart reminders are due, then daily\n`,
+  );
   io.stdout.write(
     `sent ${d.sent} emails over ${demoWeeks} weeks (${d.cancelled} cancelled before sending, ${d.failed} failed) as .eml files in ${outbox}\n`,
   );

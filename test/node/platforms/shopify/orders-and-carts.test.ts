@@ -36,7 +36,7 @@ const cartCampaign: Campaign = {
   attributionDays: 7,
   onFrequencyCap: 'defer',
   consent: 'required',
-  trigger: { type: 'abandoned_cart', minCartValueMinor: null },
+  trigger: { type: 'abandoned_cart', minCartValue: null },
   audience: noAudience,
   steps: [1, 24].map((delayHours, index) => ({
     index,
