@@ -6,6 +6,17 @@ import { isSafeLink, safeLinkRule } from '../core/safe-link.ts';
 /** The base every tracking and unsubscribe link in sent mail starts with: a safe link, as they must be. */
 export const publicBaseUrl = z.string().refine(isSafeLink, { error: `must be ${safeLinkRule}` });
 
+/**
+ * WooCommerce's webhooks (POST /webhooks/woocommerce), the same in both homes.
+ * Without the secret the route answers 404: deliveries are never taken unsigned.
+ */
+export const wooCommerceEnv = {
+  /** The secret of the shop's webhooks (WooCommerce > Settings > Advanced > Webhooks). */
+  WOO_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** The customer meta_data key holding marketing consent; unset, webhooks leave consent as stored. */
+  WOO_CONSENT_META_KEY: z.string().trim().min(1).optional(),
+};
+
 const nodeEnvSchema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/rekindle.db'),
   DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
@@ -36,6 +47,7 @@ const nodeEnvSchema = z.object({
   SEND_LEASE_SECONDS: z.coerce.number().min(1).default(300),
   /** The mailto half of List-Unsubscribe; defaults to the shop's reply-to or from address. */
   UNSUBSCRIBE_MAILTO: z.string().min(3).optional(),
+  ...wooCommerceEnv,
 });
 
 export type NodeConfig = z.output<typeof nodeEnvSchema>;

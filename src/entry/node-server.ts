@@ -16,6 +16,7 @@ import { createApp } from '../http/create-app.ts';
 import { openCampaignRegistry, type ReloadOutcome } from '../services/campaigns/campaign-registry.ts';
 import { writeEngagementBehind } from '../services/tracking/engagement-recorder.ts';
 import { type DeliveryLoopHandle, startDeliveryLoop } from './node-delivery-loop.ts';
+import { wooCommerceDeps } from './platform-deps.ts';
 import { type SweepScheduleContext, sweepScheduleJobs } from './sweep-schedule.ts';
 
 export interface RunningServer {
@@ -74,6 +75,7 @@ export async function startNodeServer(
     tracking,
     renderer,
     engagement,
+    woocommerce: wooCommerceDeps(config),
   });
 
   // Listen before any sweep or send starts, so a taken port stops nothing half-way.

@@ -20,6 +20,7 @@ import { createApp } from '../http/create-app.ts';
 import { errorBody } from '../http/on-error.ts';
 import { CampaignSetError } from '../services/campaigns/campaign-registry.ts';
 import { drainOutbox } from '../services/delivery/drain-outbox.ts';
+import { wooCommerceDeps } from './platform-deps.ts';
 import { createWorkerDelivery } from './worker-delivery.ts';
 import { runWorkerSweeps } from './worker-sweeps.ts';
 
@@ -50,6 +51,7 @@ function wire(env: unknown): Wired {
     now: Date.now,
     config,
     tracking: workerTracking(config),
+    woocommerce: wooCommerceDeps(config),
   };
   let set: CampaignSet | undefined;
   deps.campaigns = () => set;

@@ -25,6 +25,15 @@ export interface AppDeps {
   campaigns?: CampaignSet | (() => CampaignSet | undefined) | undefined;
   /** Renders emails for GET /v1/campaigns/:id/preview; without one it answers 503. */
   renderer?: MessageRenderer | undefined;
+  /** WooCommerce's webhooks; without them POST /webhooks/woocommerce answers 404. */
+  woocommerce?: WooCommerceDeps | undefined;
+}
+
+export interface WooCommerceDeps {
+  /** The webhooks' secret: a delivery signed with anything else is a 401. */
+  webhookSecret: string;
+  /** The customer meta_data key holding marketing consent; unset, webhooks leave consent as stored. */
+  consentMetaKey?: string | undefined;
 }
 
 export interface TrackingDeps {

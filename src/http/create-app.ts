@@ -16,6 +16,7 @@ import { privacyRoutes } from './routes/privacy.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sweepRoutes } from './routes/sweeps.ts';
 import { trackingRoutes } from './routes/tracking.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export const maxBodyBytes = 2 * 1024 * 1024;
 
@@ -54,5 +55,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', trackingRoutes());
   app.route('/v1', campaignRoutes());
   app.route('/v1', openApiRoutes());
+  // Platform webhooks are signed, not keyed; WooCommerce's creation ping is a form post.
+  app.use('/webhooks/*', limitBodySize(maxBodyBytes));
+  app.route('/webhooks', webhookRoutes());
   return app;
 }

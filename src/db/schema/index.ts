@@ -8,3 +8,4 @@ export * from './orders.ts';
 export * from './products.ts';
 export * from './rate-buckets.ts';
 export * from './sweep-cursors.ts';
+export * from './webhooks.ts';

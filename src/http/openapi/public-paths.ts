@@ -75,6 +75,57 @@ export function extraPaths(): Record<string, PathItem> {
         responses: { '200': html('Unsubscribed'), ...errors(404) },
       },
     },
+    '/webhooks/woocommerce': {
+      post: {
+        tags: ['webhooks'],
+        security: [],
+        summary:
+          'WooCommerce webhook delivery (order.*, customer.*, product.*), signed in X-WC-Webhook-Signature; 404 until WOO_WEBHOOK_SECRET is set',
+        parameters: [
+          {
+            name: 'X-WC-Webhook-Signature',
+            in: 'header',
+            required: false,
+            description:
+              'base64 HMAC-SHA256 of the raw body with the webhook secret (absent only on the creation ping)',
+            schema: { type: 'string' },
+          },
+          {
+            name: 'X-WC-Webhook-Topic',
+            in: 'header',
+            required: false,
+            description: 'e.g. order.updated',
+            schema: { type: 'string' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', description: 'the resource as the REST API (wc/v3) returns it' },
+            },
+            'application/x-www-form-urlencoded': {
+              schema: { type: 'object', properties: { webhook_id: { type: 'string' } } },
+            },
+          },
+        },
+        responses: {
+          '200': ok('Applied, or understood and not applied (duplicate, stale, ignored topic, ping)', {
+            type: 'object',
+            required: ['outcome'],
+            properties: {
+              outcome: { enum: ['applied', 'duplicate', 'stale', 'ignored', 'ping'] },
+              topic: { type: 'string' },
+              resource_id: { type: 'string' },
+            },
+          }),
+          ...errors(400, 401, 404, 413),
+          '503': ok('Cannot be applied yet (the shop settings are not loaded)', {
+            $ref: '#/components/schemas/ErrorBody',
+          }),
+        },
+      },
+    },
     '/dashboard': {
       get: {
         ...dashboard,
