@@ -1,0 +1,86 @@
+// POST /webhooks/woocommerce as `rekindle serve` wires it, over real HTTP:
+// WOO_WEBHOOK_SECRET and WOO_CONSENT_META_KEY from the environment, products
+// priced in the currency of the campaign folder's settings.yaml, and a 404
+// naming the variable while the secret is unset.
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseNodeEnv } from '../../../../src/config/env.ts';
+import { type RunningServer, startNodeServer } from '../../../../src/entry/node-server.ts';
+import { wooFixture, wooSecret, wooSignature } from '../../support/woocommerce.ts';
+
+let dir: string;
+let server: RunningServer | undefined;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rekindle-woo-serve-'));
+  await cp('campaigns', join(dir, 'campaigns'), { recursive: true });
+});
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const start = (extra: Record<string, string>) =>
+  startNodeServer(
+    parseNodeEnv({
+      DATABASE_URL: `file:${join(dir, 'rekindle.db')}`,
+      PORT: '0',
+      CAMPAIGNS_DIR: join(dir, 'campaigns'),
+      EMAILS_DIR: 'emails',
+      ...extra,
+    }),
+    { log: () => {}, schedule: false },
+  );
+
+function post(topic: string, payload: unknown) {
+  const body = JSON.stringify(payload);
+  return fetch(`http://127.0.0.1:${server!.port}/webhooks/woocommerce`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-wc-webhook-topic': topic,
+      'x-wc-webhook-signature': wooSignature(body),
+    },
+    body,
+  });
+}
+
+async function query(text: string) {
+  const client = createClient({ url: `file:${join(dir, 'rekindle.db')}` });
+  try {
+    return (await client.execute(text)).rows.map((row) => ({ ...row }));
+  } finally {
+    client.close();
+  }
+}
+
+describe('rekindle serve', () => {
+  it('applies signed deliveries with the secret and consent key from the environment', async () => {
+    server = await start({ WOO_WEBHOOK_SECRET: wooSecret, WOO_CONSENT_META_KEY: 'newsletter' });
+    const product = await post('product.created', wooFixture('product'));
+    expect(product.status).toBe(200);
+    const customer = { ...wooFixture('customer'), meta_data: [{ id: 9, key: 'newsletter', value: 'yes' }] };
+    expect((await post('customer.created', customer)).status).toBe(200);
+    await server.close();
+    server = undefined;
+    // The shipped campaigns/settings.yaml prices the shop in GBP.
+    expect(await query('select id, currency, price_minor from products')).toEqual([
+      { id: '794', currency: 'GBP', price_minor: 2199 },
+    ]);
+    expect(await query('select id, marketing_consent from customers')).toEqual([
+      { id: '25', marketing_consent: 1 },
+    ]);
+  });
+
+  it('answers 404 naming WOO_WEBHOOK_SECRET while it is unset', async () => {
+    server = await start({});
+    const response = await post('order.created', wooFixture('order'));
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /WOO_WEBHOOK_SECRET/,
+    );
+  });
+});
