@@ -6,9 +6,11 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { AppDeps } from '../../../src/http/app-env.ts';
 import { createApp } from '../../../src/http/create-app.ts';
 import { shopSettings } from './campaign-fixtures.ts';
+import { openTempStore, type TempStore } from './temp-store.ts';
 
 export const wooSecret = 'woo-test-webhook-secret';
 
@@ -71,4 +73,46 @@ export function wooSignature(body: string, secret = wooSecret): string {
 /** A WooCommerce GMT time (no offset) `seconds` after `base`. */
 export function gmtPlus(base: string, seconds: number): string {
   return new Date(Date.parse(`${base}Z`) + seconds * 1000).toISOString().slice(0, 19);
+}
+
+type App = ReturnType<typeof createApp>;
+
+export interface WooHarness {
+  temp: TempStore;
+  /** The app set up by wooApp, on the clock below. */
+  app: App;
+  /** The shop's clock, epoch ms; send() moves it on before each delivery. */
+  clock: number;
+  /** Delivers `payload` on `on` (default the app), expects 200 and gives the outcome. */
+  send(topic: string, payload: unknown, on?: App): Promise<string>;
+}
+
+/** A fresh libSQL file and wooApp for each test of the file, the clock at `start`, moved `stepMs` a delivery. */
+export function wooHarness(start: number, stepMs: number): WooHarness {
+  const harness = {
+    clock: start,
+    async send(topic: string, payload: unknown, on?: App) {
+      harness.clock += stepMs;
+      const response = await deliver(on ?? harness.app, topic, payload);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { outcome: string }).outcome;
+    },
+  } as WooHarness;
+  beforeEach(async () => {
+    harness.temp = await openTempStore();
+    harness.clock = start;
+    harness.app = wooApp({ store: harness.temp.store, now: () => harness.clock });
+  });
+  afterEach(() => harness.temp.cleanup());
+  return harness;
+}
+
+/** A sample with `changes`, modified `seconds` after the sample's own date_modified_gmt. */
+export function wooChanged(
+  name: 'order' | 'customer' | 'product' | 'variation',
+  changes: WooPayload = {},
+  seconds = 0,
+): WooPayload {
+  const sample = wooFixture(name);
+  return { ...sample, date_modified_gmt: gmtPlus(sample.date_modified_gmt as string, seconds), ...changes };
 }

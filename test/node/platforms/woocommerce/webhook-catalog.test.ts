@@ -4,65 +4,36 @@
 // erasure holding, variations as their own products, and a variation going
 // from 0 to 5 in stock mailing its waitlist after a sweep.
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Campaign } from '../../../../src/core/campaigns/types.ts';
+import { describe, expect, it } from 'vitest';
 import { ingestSchemas } from '../../../../src/core/ingest/records.ts';
 import { createApp } from '../../../../src/http/create-app.ts';
 import { ingestRecords } from '../../../../src/services/ingest/ingest-records.ts';
 import { eraseCustomer } from '../../../../src/services/privacy/erase-customer.ts';
 import { runSweep } from '../../../../src/services/sweep/run-sweep.ts';
-import { noAudience, shopSettings } from '../../support/campaign-fixtures.ts';
-import { openTempStore, snapshot, type TempStore } from '../../support/temp-store.ts';
-import {
-  deliver,
-  gmtPlus,
-  type WooPayload,
-  wooApp,
-  wooFixture,
-  wooSecret,
-} from '../../support/woocommerce.ts';
+import { backInStockCampaign, shopSettings } from '../../support/campaign-fixtures.ts';
+import { snapshot } from '../../support/temp-store.ts';
+import { deliver, wooApp, wooChanged, wooFixture, wooHarness, wooSecret } from '../../support/woocommerce.ts';
 
 const start = Date.parse('2026-11-01T12:00:00Z');
-let clock: number;
-let temp: TempStore;
-let app: ReturnType<typeof createApp>;
-
-beforeEach(async () => {
-  temp = await openTempStore();
-  clock = start;
-  app = wooApp({ store: temp.store, now: () => clock });
-});
-afterEach(() => temp.cleanup());
-
-async function send(topic: string, payload: unknown, on = app) {
-  clock += 60_000;
-  const response = await deliver(on, topic, payload);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { outcome: string }).outcome;
-}
-
-/** A sample with `changes`, modified `seconds` after the sample's date_modified_gmt. */
-function changed(name: 'customer' | 'product' | 'variation', changes: WooPayload = {}, seconds = 0) {
-  const sample = wooFixture(name);
-  return { ...sample, date_modified_gmt: gmtPlus(sample.date_modified_gmt as string, seconds), ...changes };
-}
+const h = wooHarness(start, 60_000);
+const changed = wooChanged;
 
 const customerRow = async (id: string) =>
   (
-    await temp.store.db.all<Record<string, unknown>>(
+    await h.temp.store.db.all<Record<string, unknown>>(
       sql`select email, first_name, last_name, country, timezone, tags, marketing_consent, created_at from customers where id = ${id}`,
     )
   )[0];
 const productRow = async (id: string) =>
   (
-    await temp.store.db.all<Record<string, unknown>>(
+    await h.temp.store.db.all<Record<string, unknown>>(
       sql`select title, url, image_url, category, currency, price_minor, stock_quantity, in_stock from products where id = ${id}`,
     )
   )[0];
 
 describe('customers', () => {
   it('stores the sample customer, without marketing consent', async () => {
-    expect(await send('customer.created', wooFixture('customer'))).toBe('applied');
+    expect(await h.send('customer.created', wooFixture('customer'))).toBe('applied');
     expect(await customerRow('25')).toEqual({
       email: 'john.doe@example.com',
       first_name: 'John',
@@ -83,8 +54,8 @@ describe('customers', () => {
       timezone: 'America/Los_Angeles',
       tags: ['vip'],
     });
-    await ingestRecords({ store: temp.store }, { kind: 'customers', records: [known], now: start });
-    await send('customer.updated', changed('customer', { first_name: 'James' }, 60));
+    await ingestRecords({ store: h.temp.store }, { kind: 'customers', records: [known], now: start });
+    await h.send('customer.updated', changed('customer', { first_name: 'James' }, 60));
     expect(await customerRow('25')).toMatchObject({
       first_name: 'James',
       marketing_consent: 1,
@@ -95,18 +66,18 @@ describe('customers', () => {
 
   it('reads consent from the configured meta_data key', async () => {
     const keyed = wooApp({
-      store: temp.store,
-      now: () => clock,
+      store: h.temp.store,
+      now: () => h.clock,
       woocommerce: { webhookSecret: wooSecret, consentMetaKey: 'marketing_opt_in' },
     });
     const meta = (value: unknown) => [{ id: 1, key: 'marketing_opt_in', value }];
-    await send('customer.created', changed('customer', { meta_data: meta('yes') }), keyed);
+    await h.send('customer.created', changed('customer', { meta_data: meta('yes') }), keyed);
     expect((await customerRow('25'))!.marketing_consent).toBe(1);
-    await send('customer.updated', changed('customer', { meta_data: meta('no') }, 60), keyed);
+    await h.send('customer.updated', changed('customer', { meta_data: meta('no') }, 60), keyed);
     expect((await customerRow('25'))!.marketing_consent).toBe(0);
-    await send('customer.updated', changed('customer', { meta_data: meta(true) }, 120), keyed);
+    await h.send('customer.updated', changed('customer', { meta_data: meta(true) }, 120), keyed);
     expect((await customerRow('25'))!.marketing_consent).toBe(1);
-    await send('customer.updated', changed('customer', { meta_data: [] }, 180), keyed);
+    await h.send('customer.updated', changed('customer', { meta_data: [] }, 180), keyed);
     expect((await customerRow('25'))!.marketing_consent).toBe(0);
   });
 
@@ -116,25 +87,25 @@ describe('customers', () => {
       email: 'john.doe@example.com',
       marketing_consent: true,
     });
-    await ingestRecords({ store: temp.store }, { kind: 'customers', records: [known], now: start });
-    expect(await send('customer.deleted', { id: 25 })).toBe('applied');
+    await ingestRecords({ store: h.temp.store }, { kind: 'customers', records: [known], now: start });
+    expect(await h.send('customer.deleted', { id: 25 })).toBe('applied');
     expect(await customerRow('25')).toMatchObject({ email: 'john.doe@example.com', marketing_consent: 0 });
   });
 
   it('an erased customer is never filled in again by a webhook', async () => {
-    await send('customer.created', wooFixture('customer'));
-    await eraseCustomer({ store: temp.store }, { customerId: '25', now: clock });
-    const erased = await snapshot(temp.store);
-    await send('customer.updated', changed('customer', {}, 60));
+    await h.send('customer.created', wooFixture('customer'));
+    await eraseCustomer({ store: h.temp.store }, { customerId: '25', now: h.clock });
+    const erased = await snapshot(h.temp.store);
+    await h.send('customer.updated', changed('customer', {}, 60));
     expect(await customerRow('25')).toMatchObject({ email: null, first_name: null, last_name: null });
-    const after = await snapshot(temp.store);
+    const after = await snapshot(h.temp.store);
     expect(after.customers).toEqual(erased.customers);
   });
 });
 
 describe('products', () => {
   it('stores the sample product in the shop currency', async () => {
-    expect(await send('product.created', wooFixture('product'))).toBe('applied');
+    expect(await h.send('product.created', wooFixture('product'))).toBe('applied');
     expect(await productRow('794')).toEqual({
       title: 'Premium Quality',
       url: 'https://example.com/product/premium-quality-19/',
@@ -148,17 +119,17 @@ describe('products', () => {
   });
 
   it('is not in stock unless published, and a deleted product is out of stock', async () => {
-    await send('product.created', changed('product', { status: 'draft' }));
+    await h.send('product.created', changed('product', { status: 'draft' }));
     expect((await productRow('794'))!.in_stock).toBe(0);
-    await send('product.updated', changed('product', {}, 60));
+    await h.send('product.updated', changed('product', {}, 60));
     expect((await productRow('794'))!.in_stock).toBe(1);
-    expect(await send('product.deleted', { id: 794 })).toBe('applied');
+    expect(await h.send('product.deleted', { id: 794 })).toBe('applied');
     expect(await productRow('794')).toMatchObject({ title: 'Premium Quality', in_stock: 0 });
   });
 
   it('stores a variation as its own product, with its parent category when it has none', async () => {
-    await send('product.created', changed('product', { id: 22, name: 'Ship Your Idea', price: '' }));
-    await send('product.created', wooFixture('variation'));
+    await h.send('product.created', changed('product', { id: 22, name: 'Ship Your Idea', price: '' }));
+    await h.send('product.created', wooFixture('variation'));
     expect(await productRow('733')).toEqual({
       title: 'Ship Your Idea - Green',
       url: 'https://example.com/product/ship-your-idea/?attribute_pa_color=green',
@@ -173,8 +144,8 @@ describe('products', () => {
 
   it('answers 503 and stores nothing while no shop settings give the currency', async () => {
     const unsettled = createApp({
-      store: temp.store,
-      now: () => clock,
+      store: h.temp.store,
+      now: () => h.clock,
       woocommerce: { webhookSecret: wooSecret },
     });
     const response = await deliver(unsettled, 'product.created', wooFixture('product'));
@@ -185,62 +156,46 @@ describe('products', () => {
 });
 
 describe('back in stock', () => {
-  const campaign: Campaign = {
-    id: 'bis',
-    name: 'Back in stock',
-    enabled: true,
-    priority: 90,
-    cooldownDays: 0,
-    holdoutPercent: 0,
-    attributionDays: 7,
-    onFrequencyCap: 'defer',
-    consent: 'required',
-    trigger: { type: 'back_in_stock', includeCarts: false, allocation: { mode: 'per_unit', factor: 1 } },
-    audience: noAudience,
-    steps: [
-      { index: 0, delayHours: 0, email: { template: 'back-in-stock.mjml', subject: 'Back' }, offer: null },
-    ],
-    sendWindow: null,
-  };
+  const campaign = backInStockCampaign();
   const sweep = () => {
-    clock += 60_000;
+    h.clock += 60_000;
     return runSweep({
-      store: temp.store,
+      store: h.temp.store,
       campaigns: {
         settings: shopSettings({ frequencyCap: { maxMessages: 10, perDays: 1 } }),
         campaigns: [campaign],
       },
-      now: clock,
+      now: h.clock,
       dryRun: false,
       pageSize: 10,
     });
   };
   const mailed = async () =>
-    (await temp.store.db.all<{ email: string }>(sql`select email from messages order by rowid`)).map(
+    (await h.temp.store.db.all<{ email: string }>(sql`select email from messages order by rowid`)).map(
       (r) => r.email,
     );
 
   it('a variation going from 0 to 5 in stock mails its waitlist after a sweep, once', async () => {
-    await send('product.created', wooFixture('variation'));
+    await h.send('product.created', wooFixture('variation'));
     const shopper = ingestSchemas.customers.parse({
       id: '31',
       email: 'ann@example.com',
       marketing_consent: true,
     });
-    await ingestRecords({ store: temp.store }, { kind: 'customers', records: [shopper], now: clock });
+    await ingestRecords({ store: h.temp.store }, { kind: 'customers', records: [shopper], now: h.clock });
     const waiting = ingestSchemas.waitlist.parse({
       product_id: '733',
       customer_id: '31',
       email: 'ann@example.com',
     });
-    await ingestRecords({ store: temp.store }, { kind: 'waitlist', records: [waiting], now: clock });
+    await ingestRecords({ store: h.temp.store }, { kind: 'waitlist', records: [waiting], now: h.clock });
     await sweep();
     expect(await mailed()).toEqual([]);
 
     const restocked = changed('variation', { stock_quantity: 5, stock_status: 'instock' }, 3600);
-    expect(await send('product.updated', restocked)).toBe('applied');
-    expect(await send('product.updated', restocked)).toBe('duplicate');
-    const restocks = await temp.store.db.all(sql`select product_id, quantity from restocks`);
+    expect(await h.send('product.updated', restocked)).toBe('applied');
+    expect(await h.send('product.updated', restocked)).toBe('duplicate');
+    const restocks = await h.temp.store.db.all(sql`select product_id, quantity from restocks`);
     expect(restocks).toEqual([{ product_id: '733', quantity: 5 }]);
 
     await sweep();

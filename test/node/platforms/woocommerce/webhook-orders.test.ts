@@ -5,43 +5,19 @@
 // redemption rule.
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Campaign, Offer } from '../../../../src/core/campaigns/types.ts';
-import { issueCoupons } from '../../../../src/db/repositories/coupons.ts';
-import { writeMessages } from '../../../../src/db/repositories/messages.ts';
-import type { createApp } from '../../../../src/http/create-app.ts';
-import { dormantCampaign, winbackOffer } from '../../support/campaign-fixtures.ts';
-import { openTempStore, snapshot, type TempStore } from '../../support/temp-store.ts';
-import { deliver, gmtPlus, type WooPayload, wooApp, wooFixture } from '../../support/woocommerce.ts';
+import { describe, expect, it } from 'vitest';
+import { sentCoupon } from '../../support/coupon-seed.ts';
+import { snapshot } from '../../support/temp-store.ts';
+import { gmtPlus, type WooPayload, wooChanged, wooFixture, wooHarness } from '../../support/woocommerce.ts';
 
 const start = Date.parse('2026-11-01T12:00:00Z');
-let clock: number;
-let temp: TempStore;
-let app: ReturnType<typeof createApp>;
+const h = wooHarness(start, 1000);
 
-beforeEach(async () => {
-  temp = await openTempStore();
-  clock = start;
-  app = wooApp({ store: temp.store, now: () => clock });
-});
-afterEach(() => temp.cleanup());
-
-/** The sample order with `changes`, modified `seconds` after the sample's date_modified_gmt. */
-function order(changes: WooPayload = {}, seconds = 0): WooPayload {
-  const sample = wooFixture('order');
-  return { ...sample, date_modified_gmt: gmtPlus(sample.date_modified_gmt as string, seconds), ...changes };
-}
-
-async function send(topic: string, payload: unknown) {
-  clock += 1000;
-  const response = await deliver(app, topic, payload);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { outcome: string }).outcome;
-}
+const order = (changes: WooPayload = {}, seconds = 0) => wooChanged('order', changes, seconds);
 
 const storedOrder = async (id: string) =>
   (
-    await temp.store.db.all<{
+    await h.temp.store.db.all<{
       customer_id: string;
       status: string;
       currency: string;
@@ -57,7 +33,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 describe('the sample order (a guest order)', () => {
   it('is stored with its lines, total and time, under the guest id of its billing address', async () => {
-    expect(await send('order.created', order())).toBe('applied');
+    expect(await h.send('order.created', order())).toBe('applied');
 
     const guest = `guest:${sha256('john.doe@example.com')}`;
     expect(await storedOrder('727')).toEqual({
@@ -68,7 +44,7 @@ describe('the sample order (a guest order)', () => {
       placed_at: Date.parse('2017-03-22T19:28:02Z'),
       discount_codes: '[]',
     });
-    const items = await temp.store.db.all(
+    const items = await h.temp.store.db.all(
       sql`select product_id, title, quantity, unit_price_minor from order_items where order_id = '727' order by line_no`,
     );
     expect(items).toEqual([
@@ -81,7 +57,7 @@ describe('the sample order (a guest order)', () => {
         unit_price_minor: 1200,
       },
     ]);
-    const customers = await temp.store.db.all(
+    const customers = await h.temp.store.db.all(
       sql`select id, email, first_name, last_name, marketing_consent from customers`,
     );
     expect(customers).toEqual([
@@ -96,27 +72,27 @@ describe('the sample order (a guest order)', () => {
   });
 
   it('keeps one guest id for one address across orders, whatever its case', async () => {
-    await send('order.created', order());
+    await h.send('order.created', order());
     const billing = { ...(order().billing as object), email: ' John.Doe@Example.com ' };
-    await send('order.created', order({ id: 728, billing }));
-    const ids = await temp.store.db.all<{ customer_id: string }>(
+    await h.send('order.created', order({ id: 728, billing }));
+    const ids = await h.temp.store.db.all<{ customer_id: string }>(
       sql`select distinct customer_id from orders`,
     );
     expect(ids).toEqual([{ customer_id: `guest:${sha256('john.doe@example.com')}` }]);
   });
 
   it('belongs to the customer account with that address when the shopper has one', async () => {
-    await send('customer.created', wooFixture('customer'));
-    await send('order.created', order());
+    await h.send('customer.created', wooFixture('customer'));
+    await h.send('order.created', order());
     expect((await storedOrder('727'))!.customer_id).toBe('25');
-    const guests = await temp.store.db.all(sql`select id from customers where id like 'guest:%'`);
+    const guests = await h.temp.store.db.all(sql`select id from customers where id like 'guest:%'`);
     expect(guests).toEqual([]);
   });
 
   it('of a signed-in customer is theirs, and names them as a customer if they are not stored yet', async () => {
-    await send('order.created', order({ customer_id: 25 }));
+    await h.send('order.created', order({ customer_id: 25 }));
     expect((await storedOrder('727'))!.customer_id).toBe('25');
-    const stub = await temp.store.db.all(sql`select id, email from customers`);
+    const stub = await h.temp.store.db.all(sql`select id, email from customers`);
     expect(stub).toEqual([{ id: '25', email: 'john.doe@example.com' }]);
   });
 });
@@ -135,13 +111,13 @@ describe('statuses', () => {
   };
 
   it.each(Object.entries(expected))('%s is stored as %s', async (woo, rekindle) => {
-    await send('order.updated', order({ status: woo }));
+    await h.send('order.updated', order({ status: woo }));
     expect((await storedOrder('727'))!.status).toBe(rekindle);
   });
 
   it("a plugin's own status is paid when WooCommerce recorded a payment, else not", async () => {
-    await send('order.updated', order({ id: 801, status: 'shipped' }));
-    await send('order.updated', order({ id: 802, status: 'awaiting-quote', date_paid_gmt: null }));
+    await h.send('order.updated', order({ id: 801, status: 'shipped' }));
+    await h.send('order.updated', order({ id: 802, status: 'awaiting-quote', date_paid_gmt: null }));
     expect((await storedOrder('801'))!.status).toBe('paid');
     expect((await storedOrder('802'))!.status).toBe('cancelled');
   });
@@ -150,82 +126,58 @@ describe('statuses', () => {
 describe('newer state wins', () => {
   it('applies the same delivery once: the second is answered duplicate and changes no table', async () => {
     const payload = order();
-    expect(await send('order.created', payload)).toBe('applied');
-    const after = await snapshot(temp.store);
-    expect(await send('order.created', payload)).toBe('duplicate');
-    expect(await snapshot(temp.store)).toEqual(after);
+    expect(await h.send('order.created', payload)).toBe('applied');
+    const after = await snapshot(h.temp.store);
+    expect(await h.send('order.created', payload)).toBe('duplicate');
+    expect(await snapshot(h.temp.store)).toEqual(after);
   });
 
   it('never applies an older date_modified_gmt over a newer one', async () => {
-    expect(await send('order.updated', order({ status: 'completed' }, 60))).toBe('applied');
-    expect(await send('order.updated', order({ status: 'pending' }, 0))).toBe('stale');
+    expect(await h.send('order.updated', order({ status: 'completed' }, 60))).toBe('applied');
+    expect(await h.send('order.updated', order({ status: 'pending' }, 0))).toBe('stale');
     expect((await storedOrder('727'))!.status).toBe('paid');
-    expect(await send('order.updated', order({ status: 'refunded' }, 120))).toBe('applied');
+    expect(await h.send('order.updated', order({ status: 'refunded' }, 120))).toBe('applied');
     expect((await storedOrder('727'))!.status).toBe('refunded');
   });
 
   it('applies a different state saved in the same second (date_modified_gmt has whole seconds)', async () => {
-    expect(await send('order.created', order({ status: 'pending' }))).toBe('applied');
-    expect(await send('order.updated', order({ status: 'processing' }))).toBe('applied');
+    expect(await h.send('order.created', order({ status: 'pending' }))).toBe('applied');
+    expect(await h.send('order.updated', order({ status: 'processing' }))).toBe('applied');
     expect((await storedOrder('727'))!.status).toBe('paid');
   });
 
   it('applies one state once when two topics deliver it at the same time', async () => {
     const payload = order();
-    const outcomes = await Promise.all([send('order.created', payload), send('order.updated', payload)]);
+    const outcomes = await Promise.all([h.send('order.created', payload), h.send('order.updated', payload)]);
     expect(outcomes.sort()).toEqual(['applied', 'duplicate']);
   });
 });
 
 describe('deleted and restored', () => {
   it('a deleted order is kept as cancelled; older states arriving after it are not applied; a restore is', async () => {
-    await send('order.created', order());
-    expect(await send('order.deleted', { id: 727 })).toBe('applied');
+    await h.send('order.created', order());
+    expect(await h.send('order.deleted', { id: 727 })).toBe('applied');
     expect((await storedOrder('727'))!.status).toBe('cancelled');
-    expect(await send('order.deleted', { id: 727 })).toBe('duplicate');
-    expect(await send('order.updated', order({}, 1))).toBe('stale');
+    expect(await h.send('order.deleted', { id: 727 })).toBe('duplicate');
+    expect(await h.send('order.updated', order({}, 1))).toBe('stale');
     expect((await storedOrder('727'))!.status).toBe('cancelled');
 
     // Restoring from the bin saves the order again: a newer date_modified_gmt.
     const restoredAt = gmtPlus('2026-11-01T13:00:00', 0);
-    expect(await send('order.restored', { ...order(), date_modified_gmt: restoredAt })).toBe('applied');
+    expect(await h.send('order.restored', { ...order(), date_modified_gmt: restoredAt })).toBe('applied');
     expect((await storedOrder('727'))!.status).toBe('paid');
   });
 
   it('a deleted order never stored writes nothing but the version', async () => {
-    expect(await send('order.deleted', { id: 999 })).toBe('applied');
+    expect(await h.send('order.deleted', { id: 999 })).toBe('applied');
     expect(await storedOrder('999')).toBeUndefined();
   });
 });
 
 describe('coupon_lines', () => {
-  let serial = 0;
   /** A Rekindle coupon for customer 25, issued and sent as a sweep does (15% off, 14 days). */
-  async function coupon(): Promise<string> {
-    const offer = { ...winbackOffer, minSubtotalMinor: null } as Offer;
-    const campaign: Campaign = dormantCampaign({
-      steps: [{ index: 0, delayHours: 0, email: { template: 'w.mjml', subject: 'Hi' }, offer }],
-    });
-    const id = `m${++serial}`;
-    const row = {
-      id,
-      dedupeKey: `winback:0:${id}:e`,
-      campaignId: 'winback',
-      step: 0,
-      customerId: '25',
-      email: 'john.doe@example.com',
-      triggerKind: 'dormant',
-      triggerRef: 'e',
-      status: 'scheduled' as const,
-      dueAt: start,
-      createdAt: start,
-      updatedAt: start,
-    };
-    const issued = issueCoupons(temp.store, { campaign, currency: 'GBP', now: start }, [row]);
-    await writeMessages(temp.store, issued.rows, issued.statements);
-    await temp.store.db.run(sql`update messages set status = 'sent', sent_at = ${start} where id = ${id}`);
-    return issued.rows[0]!.couponCode!;
-  }
+  const coupon = () =>
+    sentCoupon(h.temp.store, { now: start, customerId: '25', email: 'john.doe@example.com' });
 
   /** Customer 25's GBP order placed a day after the coupon was sent, with `codes` as WooCommerce writes them. */
   function couponOrder(codes: string[], changes: WooPayload = {}, seconds = 0) {
@@ -242,16 +194,17 @@ describe('coupon_lines', () => {
   }
 
   const redemptions = () =>
-    temp.store.db.all<{ coupon_code: string; order_id: string; discount_minor: number }>(
+    h.temp.store.db.all<{ coupon_code: string; order_id: string; discount_minor: number }>(
       sql`select coupon_code, order_id, discount_minor from redemptions`,
     );
   const uses = async (code: string) =>
-    (await temp.store.db.all<{ uses: number }>(sql`select uses from coupons where code = ${code}`))[0]!.uses;
+    (await h.temp.store.db.all<{ uses: number }>(sql`select uses from coupons where code = ${code}`))[0]!
+      .uses;
 
   it("redeem a Rekindle coupon through the one rule; the shop's own codes are left alone", async () => {
     const code = await coupon();
     // WooCommerce stores coupon codes lower-cased.
-    await send('order.created', couponOrder(['10off', code.toLowerCase()]));
+    await h.send('order.created', couponOrder(['10off', code.toLowerCase()]));
     // 15% of the lines' 18.00 subtotal.
     expect(await redemptions()).toEqual([{ coupon_code: code, order_id: '727', discount_minor: 270 }]);
     expect(await uses(code)).toBe(1);
@@ -260,19 +213,19 @@ describe('coupon_lines', () => {
 
   it('are redeemed once the order is paid, and only once when it is sent again', async () => {
     const code = await coupon();
-    await send('order.created', couponOrder([code], { status: 'pending' }));
+    await h.send('order.created', couponOrder([code], { status: 'pending' }));
     expect(await redemptions()).toEqual([]);
-    await send('order.updated', couponOrder([code], { status: 'processing' }, 30));
-    await send('order.updated', couponOrder([code], { status: 'completed' }, 60));
+    await h.send('order.updated', couponOrder([code], { status: 'processing' }, 30));
+    await h.send('order.updated', couponOrder([code], { status: 'completed' }, 60));
     expect(await redemptions()).toHaveLength(1);
     expect(await uses(code)).toBe(1);
   });
 
   it("with another customer's coupon are kept as a rejected use, the order stored in full", async () => {
     const code = await coupon();
-    await send('order.created', couponOrder([code], { customer_id: 26 }));
+    await h.send('order.created', couponOrder([code], { customer_id: 26 }));
     expect(await redemptions()).toEqual([]);
-    const rejected = await temp.store.db.all(sql`select order_id, code, reason from coupon_rejections`);
+    const rejected = await h.temp.store.db.all(sql`select order_id, code, reason from coupon_rejections`);
     expect(rejected).toEqual([{ order_id: '727', code, reason: 'wrong_customer' }]);
     expect((await storedOrder('727'))!.total_minor).toBe(2935);
   });

@@ -2,38 +2,16 @@
 // WOO_WEBHOOK_SECRET and WOO_CONSENT_META_KEY from the environment, products
 // priced in the currency of the campaign folder's settings.yaml, and a 404
 // naming the variable while the secret is unset.
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseNodeEnv } from '../../../../src/config/env.ts';
-import { type RunningServer, startNodeServer } from '../../../../src/entry/node-server.ts';
+import { describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../../../src/entry/node-server.ts';
+import { serveFolder } from '../../support/serve-folder.ts';
 import { wooFixture, wooSecret, wooSignature } from '../../support/woocommerce.ts';
 
-let dir: string;
+const folder = serveFolder('rekindle-woo-serve-');
 let server: RunningServer | undefined;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rekindle-woo-serve-'));
-  await cp('campaigns', join(dir, 'campaigns'), { recursive: true });
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await rm(dir, { recursive: true, force: true });
-});
-
-const start = (extra: Record<string, string>) =>
-  startNodeServer(
-    parseNodeEnv({
-      DATABASE_URL: `file:${join(dir, 'rekindle.db')}`,
-      PORT: '0',
-      CAMPAIGNS_DIR: join(dir, 'campaigns'),
-      EMAILS_DIR: 'emails',
-      ...extra,
-    }),
-    { log: () => {}, schedule: false },
-  );
+const start = (extra: Record<string, string>) => folder.start(folder.config(extra));
 
 function post(topic: string, payload: unknown) {
   const body = JSON.stringify(payload);
@@ -49,7 +27,7 @@ function post(topic: string, payload: unknown) {
 }
 
 async function query(text: string) {
-  const client = createClient({ url: `file:${join(dir, 'rekindle.db')}` });
+  const client = createClient({ url: `file:${join(folder.dir, 'rekindle.db')}` });
   try {
     return (await client.execute(text)).rows.map((row) => ({ ...row }));
   } finally {
@@ -65,7 +43,6 @@ describe('rekindle serve', () => {
     const customer = { ...wooFixture('customer'), meta_data: [{ id: 9, key: 'newsletter', value: 'yes' }] };
     expect((await post('customer.created', customer)).status).toBe(200);
     await server.close();
-    server = undefined;
     // The shipped campaigns/settings.yaml prices the shop in GBP.
     expect(await query('select id, currency, price_minor from products')).toEqual([
       { id: '794', currency: 'GBP', price_minor: 2199 },
