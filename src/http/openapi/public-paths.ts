@@ -1,7 +1,8 @@
 // The OpenAPI entries for routes outside the JSON API: the health check, the
 // signed-token tracking routes the emails point at (pixel, click redirect,
-// unsubscribe) and the server-rendered dashboard. Documented so the document
-// lists every route the app serves; they answer images, redirects and HTML.
+// unsubscribe), the shop platforms' signed webhooks and the server-rendered
+// dashboard. Documented so the document lists every route the app serves;
+// they answer images, redirects, HTML and the webhooks' JSON.
 import type { JsonSchema } from './schemas.ts';
 import { errors, ok } from './shared.ts';
 
@@ -99,6 +100,61 @@ export function extraPaths(): Record<string, PathItem> {
           '503': ok('SHOPIFY_WEBHOOK_SECRET is not set, or the work must wait: Shopify delivers again', {
             type: 'object',
           }),
+        },
+      },
+    },
+    '/webhooks/woocommerce': {
+      post: {
+        tags: ['webhooks'],
+        security: [],
+        summary:
+          'WooCommerce webhook delivery (order.*, customer.*, product.*), signed in X-WC-Webhook-Signature; the same state again is answered and not applied again',
+        parameters: [
+          {
+            name: 'X-WC-Webhook-Signature',
+            in: 'header',
+            required: false,
+            description:
+              'base64 HMAC-SHA256 of the raw body with the webhook secret (absent only on the creation ping)',
+            schema: { type: 'string' },
+          },
+          {
+            name: 'X-WC-Webhook-Topic',
+            in: 'header',
+            required: false,
+            description: 'e.g. order.updated',
+            schema: { type: 'string' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', description: 'the resource as the REST API (wc/v3) returns it' },
+            },
+            'application/x-www-form-urlencoded': {
+              schema: { type: 'object', properties: { webhook_id: { type: 'string' } } },
+            },
+          },
+        },
+        responses: {
+          '200': ok('Applied, or understood and not applied (outcome says which)', {
+            type: 'object',
+            required: ['ok', 'outcome'],
+            properties: {
+              ok: { type: 'boolean' },
+              topic: { type: 'string' },
+              outcome: { enum: ['applied', 'duplicate', 'stale', 'ignored', 'ping'] },
+              resource_id: { type: 'string' },
+              note: { type: 'string' },
+            },
+          }),
+          ...errors(400, 413),
+          '401': ok('A missing or wrong signature: nothing was read', { type: 'object' }),
+          '503': ok(
+            'WOO_WEBHOOK_SECRET is not set (the creation ping included), or the shop settings are not loaded',
+            { type: 'object' },
+          ),
         },
       },
     },
