@@ -110,6 +110,7 @@ export function printReports(io: CliIO, reports: readonly CampaignReport[], dail
     }
     printLinks(io, r);
     if (!daily) continue;
+    write('  per day:\n');
     const series = revenueSeries(r.daily);
     printTable(
       io,
@@ -185,11 +186,10 @@ function moneyRows(campaign: string, step: string, o: Outcomes) {
 function printLinks(io: CliIO, r: CampaignReport): void {
   const { links, fewPeople } = r.links;
   if (links.length === 0 && fewPeople.links === 0) return;
-  io.stdout.write('  clicks per link:\n');
+  const few =
+    fewPeople.links > 0
+      ? ` (and ${fewPeople.links} link${fewPeople.links === 1 ? '' : 's'} clicked by fewer than ${linkMinimumPeople} people, not named: ${fewPeople.clicks} click${fewPeople.clicks === 1 ? '' : 's'})`
+      : '';
+  io.stdout.write(`  clicks per link${few}:\n`);
   if (links.length > 0) printTable(io, links.map((l) => ({ link: l.url, people: l.people, clicks: l.clicks })));
-  if (fewPeople.links > 0) {
-    io.stdout.write(
-      `  and ${fewPeople.links} link${fewPeople.links === 1 ? '' : 's'} clicked by fewer than ${linkMinimumPeople} people, not named: ${fewPeople.clicks} click${fewPeople.clicks === 1 ? '' : 's'}\n`,
-    );
-  }
 }

@@ -90,6 +90,6 @@ export function daysNote(timeZone: string): string {
 export function reportRows(r: CampaignReport): { label: string; outcomes: Outcomes }[] {
   return [
     { label: 'all', outcomes: r.totals },
-    ...(r.steps.length > 1 ? r.steps.map((s) => ({ label: String(s.step + 1), outcomes: s as Outcomes })) : []),
+    ...(r.steps.length > 1 ? r.steps.map((s) => ({ label: String(s.step + 1), outcomes: s })) : []),
   ];
 }
