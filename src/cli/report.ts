@@ -99,7 +99,9 @@ export function printReports(io: CliIO, reports: readonly CampaignReport[], dail
   for (const r of reports) {
     const { conversion } = r.totals;
     const lift = conversion.lift;
-    write(`\n${r.id}${r.name ? ` (${r.name})` : ''}: lift ${lift.enough ? liftText(lift) : `- ${lift.reason}`}\n`);
+    write(
+      `\n${r.id}${r.name ? ` (${r.name})` : ''}: lift ${lift.enough ? liftText(lift) : `- ${lift.reason}`}\n`,
+    );
     write(
       `  converted, ${r.totals.unit}: mailed ${fractionText(conversion.mailed)}, held out ${fractionText(conversion.heldOut)}\n`,
     );
@@ -191,5 +193,9 @@ function printLinks(io: CliIO, r: CampaignReport): void {
       ? ` (and ${fewPeople.links} link${fewPeople.links === 1 ? '' : 's'} clicked by fewer than ${linkMinimumPeople} people, not named: ${fewPeople.clicks} click${fewPeople.clicks === 1 ? '' : 's'})`
       : '';
   io.stdout.write(`  clicks per link${few}:\n`);
-  if (links.length > 0) printTable(io, links.map((l) => ({ link: l.url, people: l.people, clicks: l.clicks })));
+  if (links.length > 0)
+    printTable(
+      io,
+      links.map((l) => ({ link: l.url, people: l.people, clicks: l.clicks })),
+    );
 }

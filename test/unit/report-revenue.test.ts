@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { roundedMoney } from '../../src/core/reports/revenue.ts';
-import {
-  meanAndVariance,
-  revenueDifference,
-  t95,
-  welchInterval,
-  z95,
-} from '../../src/core/reports/stats.ts';
+import { meanAndVariance, revenueDifference, t95, welchInterval, z95 } from '../../src/core/reports/stats.ts';
 
 describe('t95: the two-sided 95% quantile of Student t', () => {
   // Exact values from the t distribution (tables, or any statistics package).
@@ -46,7 +40,13 @@ describe('Welch interval for a difference of mean revenue, worked by hand', () =
 
   it('reports the difference once both groups are big enough, with whether it excludes zero', () => {
     const result = revenueDifference(mailed, heldOut);
-    expect(result).toMatchObject({ enough: true, mailedMean: 20, holdoutMean: 10, difference: 10, significant: false });
+    expect(result).toMatchObject({
+      enough: true,
+      mailedMean: 20,
+      holdoutMean: 10,
+      difference: 10,
+      significant: false,
+    });
   });
 
   it('has no interval when every member spent the same', () => {
@@ -71,7 +71,9 @@ describe('when there is no incremental revenue to give', () => {
   it('needs 30 per group and 5 buyers across both', () => {
     const small = revenueDifference({ size: 29, values: [1, 2, 3] }, { size: 30, values: [1, 2] });
     expect(small).toMatchObject({ enough: false, noControlGroup: false });
-    expect(!small.enough && small.reason).toMatch(/needs at least 30 mailed and 30 held out \(has 29 and 30\)/);
+    expect(!small.enough && small.reason).toMatch(
+      /needs at least 30 mailed and 30 held out \(has 29 and 30\)/,
+    );
     const few = revenueDifference({ size: 30, values: [1, 2] }, { size: 30, values: [1, 2] });
     expect(!few.enough && few.reason).toMatch(/needs at least 5 buyers across both groups \(has 4\)/);
   });

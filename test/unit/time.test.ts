@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, formatInstant, parseDay, parseInstant, zonedDay, zonedDayStart } from '../../src/core/time.ts';
+import {
+  addDays,
+  formatInstant,
+  parseDay,
+  parseInstant,
+  zonedDay,
+  zonedDayStart,
+} from '../../src/core/time.ts';
 
 describe('parseInstant', () => {
   it.each([

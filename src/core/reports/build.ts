@@ -116,7 +116,8 @@ function outcomes(
   unit: ConversionUnit,
   sizes: GroupSizes,
 ): Outcomes {
-  const unitOf = unit === 'messages' ? (a: AttributedFact) => a.messageId : (a: AttributedFact) => a.instanceKey;
+  const unitOf =
+    unit === 'messages' ? (a: AttributedFact) => a.messageId : (a: AttributedFact) => a.instanceKey;
   const mailed = attributed.filter((a) => a.group === 'mailed');
   const redeemed = mailed.filter((a) => a.kind === 'redeemed');
   const conv = conversion(attributed, unitOf, sizes);
@@ -128,7 +129,9 @@ function outcomes(
     redeemedRevenue: sumMoney(redeemed),
     heldOutRevenue: sumMoney(attributed.filter((a) => a.group === 'held_out')),
     discount: sumMoney(redeemed.map((a) => ({ currency: a.currency, totalMinor: a.discountMinor }))),
-    grossRevenue: sumMoney(mailed.map((a) => ({ currency: a.currency, totalMinor: a.totalMinor + a.discountMinor }))),
+    grossRevenue: sumMoney(
+      mailed.map((a) => ({ currency: a.currency, totalMinor: a.totalMinor + a.discountMinor })),
+    ),
     unit,
     rates: rates(counts, conv, unit),
     revenuePerRecipient: revenuePerRecipient(attributed, unitOf, sizes),

@@ -75,7 +75,12 @@ export function lastDays(now: number, days: number, timeZone: string): ReportRan
   return daysRange(addDays(today, -(days - 1)), today, timeZone, null);
 }
 
-function daysRange(from: string | null, to: string | null, timeZone: string, since: number | null): ReportRange {
+function daysRange(
+  from: string | null,
+  to: string | null,
+  timeZone: string,
+  since: number | null,
+): ReportRange {
   return {
     from,
     to,

@@ -17,7 +17,11 @@ export function sumMoney(rows: readonly { currency: string; totalMinor: number }
   }
   return [...sums.entries()]
     .sort(([a], [b]) => compare(a, b))
-    .map(([currency, minor]) => ({ currency, minor: Number(minor), amount: fromMinorUnits(minor, currency) }));
+    .map(([currency, minor]) => ({
+      currency,
+      minor: Number(minor),
+      amount: fromMinorUnits(minor, currency),
+    }));
 }
 
 /** A mean or a bound in minor units, rounded half away from zero to a whole minor unit. */
@@ -59,7 +63,10 @@ export function revenuePerRecipient(
       ? {
           enough: true,
           difference: roundedMoney(currency, result.difference),
-          ci95: { low: roundedMoney(currency, result.ci95.low), high: roundedMoney(currency, result.ci95.high) },
+          ci95: {
+            low: roundedMoney(currency, result.ci95.low),
+            high: roundedMoney(currency, result.ci95.high),
+          },
           significant: result.significant,
         }
       : { enough: false, noControlGroup: result.noControlGroup, reason: result.reason };

@@ -16,8 +16,8 @@ import type {
   ReportFacts,
   StepFacts,
 } from '../../core/reports/types.ts';
-import type { Store } from '../store.ts';
 import { minuteMs } from '../../core/time.ts';
+import type { Store } from '../store.ts';
 import { attributedOrdersCte, int } from './attribution.ts';
 
 // Every UTC offset in use is a whole number of quarter hours.

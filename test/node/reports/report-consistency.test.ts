@@ -107,7 +107,9 @@ describe('the dashboard says the same', () => {
     const app = createApp({ store: temp.store, now: () => now, campaigns });
     const key = (await createApiKey(temp.store, { name: 'm', scopes: ['reports'], now })).secret;
     const body = await (
-      await app.request('/dashboard/campaigns/cart?from=&to=', { headers: { authorization: `Bearer ${key}` } })
+      await app.request('/dashboard/campaigns/cart?from=&to=', {
+        headers: { authorization: `Bearer ${key}` },
+      })
     ).text();
     const report = json.campaigns.find((c) => c.id === 'cart')!;
     expect(body).toContain('<th>Trigger instances</th>');

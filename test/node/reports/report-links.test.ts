@@ -46,7 +46,13 @@ beforeAll(async () => {
   await click('a1', 2, 7);
   // A click past the stored links, and a message whose links are not JSON: counted nowhere, no error.
   await click('a2', 9, 8);
-  await seedMessage(temp.store, { id: 'm-a4', campaignId: 'winback', customerId: 'a4', status: 'sent', dueAt: t });
+  await seedMessage(temp.store, {
+    id: 'm-a4',
+    campaignId: 'winback',
+    customerId: 'a4',
+    status: 'sent',
+    dueAt: t,
+  });
   await temp.store.db.run(sql`update messages set links = 'not json' where id = 'm-a4'`);
   await seedEvent(temp.store, 'm-a4', 'click', t + 60_000, false, 0);
 });
@@ -77,7 +83,11 @@ describe('clicks per link', () => {
     expect(api).not.toContain('TOKEN-');
 
     const body = await (await get('/dashboard/campaigns/winback')).text();
-    const rows = [...body.matchAll(/<tr data-link="([^"]+)">[^]*?data-cell="people">(\d+)<[^]*?data-cell="clicks">(\d+)</g)];
+    const rows = [
+      ...body.matchAll(
+        /<tr data-link="([^"]+)">[\s\S]*?data-cell="people">(\d+)<[\s\S]*?data-cell="clicks">(\d+)</g,
+      ),
+    ];
     expect(rows.map((m) => [m[1]!.replaceAll('&amp;', '&'), Number(m[2]), Number(m[3])])).toEqual([
       [shop, 3, 4],
       [privacy, 2, 2],

@@ -101,12 +101,14 @@ describe('report days in the shop time zone', () => {
     const body = await (await get('/dashboard/campaigns/winback?from=2026-05-05&to=2026-05-05')).text();
     expect(body).toContain('data-figure="sent">1<');
     expect(body).toContain('Day (Europe/London)');
-    const ticks = [...body.matchAll(/<text class="tick"[^>]*>(\d{4}-\d{2}-\d{2})</g)].map((m) => m[1]);
+    const ticks = [...body.matchAll(/<text class="tick x-tick"[^>]*>(\d{4}-\d{2}-\d{2})</g)].map((m) => m[1]);
     expect(new Set(ticks)).toEqual(new Set(['2026-05-05']));
     expect(body).toContain('value="2026-05-05"');
   });
 
-  it('rekindle report --daily prints the days in the shop zone and says so', { timeout: 60_000 }, async () => {
+  it('rekindle report --daily prints the days in the shop zone and says so', {
+    timeout: 60_000,
+  }, async () => {
     const env = { DATABASE_URL: temp.url, CAMPAIGNS_DIR: 'campaigns', EMAILS_DIR: 'emails' };
     const run = await runRekindle(['report', '--daily', '--campaign', 'winback'], env);
     expect(run.code, run.stderr).toBe(0);

@@ -99,15 +99,16 @@ function dailyCharts(report: CampaignReport, range: ReportRange): Page {
   const countPoints = (pick: (d: (typeof days)[number]) => number) =>
     days.map((d) => ({ day: d.day, value: pick(d), label: count(pick(d)) }));
   const revenue = revenueSeries(days).map(
-    (series) => html`<figure data-chart="revenue-${series.currency}"><figcaption>Revenue (${series.currency})</figcaption>${barChart(
-      {
-        title: `Revenue (${series.currency})`,
-        yAxis: `Revenue, ${series.currency}`,
-        xAxis,
-        color: '#15803d',
-        points: series.points.map((p) => ({ day: p.day, value: p.money.minor, label: p.money.amount })),
-      },
-    )}</figure>`,
+    (series) =>
+      html`<figure data-chart="revenue-${series.currency}"><figcaption>Revenue (${series.currency})</figcaption>${barChart(
+        {
+          title: `Revenue (${series.currency})`,
+          yAxis: `Revenue, ${series.currency}`,
+          xAxis,
+          color: '#15803d',
+          points: series.points.map((p) => ({ day: p.day, value: p.money.minor, label: p.money.amount })),
+        },
+      )}</figure>`,
   );
   return html`<div class="charts">
 <figure data-chart="sends"><figcaption>Sends</figcaption>${barChart({

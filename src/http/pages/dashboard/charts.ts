@@ -28,8 +28,12 @@ export interface ChartSpec {
 
 const minWidth = 320;
 const height = 200;
-/** Narrowest slot per bar at which its value still reads, rotated. */
-const minSlot = 11;
+/**
+ * Narrowest slot per bar at which its value still reads, rotated: 30 days
+ * then fit a 375 px phone's column; a longer span widens the chart, which
+ * scrolls inside its box.
+ */
+const minSlot = 9;
 const font = 9;
 // Roughly the width of a digit at `font` px in the system sans-serif.
 const charWidth = 5.6;
@@ -65,17 +69,17 @@ export function barChart(spec: ChartSpec): Page {
   });
   const first = points[0]?.day ?? '';
   const last = points.at(-1)?.day ?? '';
-  const axisText = (x: number, y: number, anchor: string, text: string, cls = 'tick') =>
+  const axisText = (x: number, y: number, anchor: string, text: string, cls: string) =>
     html`<text class="${cls}" x="${fixed(x)}" y="${fixed(y)}" font-size="${font}" fill="#57534e" text-anchor="${anchor}">${text}</text>`;
   const style = width > minWidth ? `min-width:${width}px` : '';
   return html`<div class="chart-box"><svg class="chart" viewBox="0 0 ${width} ${height}" style="${style}" role="img" aria-label="${spec.title}, per day${first ? `, ${first} to ${last}` : ''}">
 <line x1="${fixed(left)}" y1="${fixed(baseY)}" x2="${width - right}" y2="${fixed(baseY)}" stroke="#a8a29e" stroke-width="1"/>
 <line x1="${fixed(left)}" y1="${fixed(top)}" x2="${fixed(left)}" y2="${fixed(baseY)}" stroke="#a8a29e" stroke-width="1"/>
-${axisText(left - 3, baseY + 3, 'end', '0')}
-${max > 0 ? axisText(left - 3, top + 3, 'end', maxLabel) : ''}
+${axisText(left - 3, baseY + 3, 'end', '0', 'tick y-tick')}
+${max > 0 ? axisText(left - 3, top + 3, 'end', maxLabel, 'tick y-tick') : ''}
 ${bars}
-${axisText(left, baseY + 13, 'start', first)}
-${last === first ? '' : axisText(width - right, baseY + 13, 'end', last)}
+${axisText(left, baseY + 13, 'start', first, 'tick x-tick')}
+${last === first ? '' : axisText(width - right, baseY + 13, 'end', last, 'tick x-tick')}
 ${axisText(left + plotW / 2, height - 6, 'middle', spec.xAxis, 'axis-title x-axis')}
 <text class="axis-title y-axis" x="10" y="${fixed(top + plotH / 2)}" font-size="${font}" fill="#57534e" text-anchor="middle" transform="rotate(-90 10 ${fixed(top + plotH / 2)})">${spec.yAxis}</text>
 ${points.length === 0 ? html`<text x="${width / 2}" y="${height / 2}" font-size="12" fill="#57534e" text-anchor="middle">no data yet</text>` : ''}

@@ -58,7 +58,8 @@ export function moneyTable(report: CampaignReport): Page {
 
 export function linksTable(report: CampaignReport): Page {
   const { links, fewPeople } = report.links;
-  if (links.length === 0 && fewPeople.links === 0) return html`<p class="muted">No clicks on a tracked link yet.</p>`;
+  if (links.length === 0 && fewPeople.links === 0)
+    return html`<p class="muted">No clicks on a tracked link yet.</p>`;
   return html`${
     links.length === 0
       ? ''
