@@ -1,6 +1,8 @@
 // Statistics for mailed-versus-holdout comparisons: conversion rates, absolute
 // and relative lift, and a 95% confidence interval for the difference of two
-// proportions. Pure arithmetic; never reads a clock or a database.
+// proportions; and, further down, the difference of two mean revenues per
+// recipient with Welch's interval. Pure arithmetic; never reads a clock or a
+// database.
 //
 // The interval is Newcombe's hybrid score interval (Newcombe 1998, method 10),
 // built from each group's Wilson interval. Unlike the Wald interval it stays

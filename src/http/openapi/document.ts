@@ -13,7 +13,7 @@ import { maxEventsPerCall } from '../routes/events.ts';
 import { maxRowsPerCall } from '../routes/ingest.ts';
 import { sweepBody } from '../routes/sweeps.ts';
 import { extraPaths } from './public-paths.ts';
-import { reportMeta, reportSchemas } from './report-schemas.ts';
+import { rangeParameters, reportMeta, reportSchemas } from './report-schemas.ts';
 import { responseSchemas } from './response-schemas.ts';
 import { convertInputSchemas, type JsonSchema } from './schemas.ts';
 import { errorComponents, errors, json, ok, ref } from './shared.ts';
@@ -266,31 +266,6 @@ function oneOrList(name: string, max: number): JsonSchema {
 function pathId(description: string): JsonSchema {
   return { name: 'id', in: 'path', required: true, description, schema: { type: 'string' } };
 }
-
-// The report's period (core/reports/range.ts): messages sent in it, and what followed them.
-const rangeParameters = [
-  {
-    name: 'from',
-    in: 'query',
-    required: false,
-    description: "only messages sent from this day on (YYYY-MM-DD, in the shop's time zone); blank: no bound",
-    schema: { type: 'string', format: 'date' },
-  },
-  {
-    name: 'to',
-    in: 'query',
-    required: false,
-    description: 'only messages sent up to this day, included; opens, clicks and orders after it still count',
-    schema: { type: 'string', format: 'date' },
-  },
-  {
-    name: 'since',
-    in: 'query',
-    required: false,
-    description: 'only messages sent from this ISO 8601 time with offset (instead of from)',
-    schema: { type: 'string', format: 'date-time' },
-  },
-];
 
 function queryParameters(schema: JsonSchema): JsonSchema[] {
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;

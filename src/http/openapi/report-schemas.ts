@@ -187,3 +187,28 @@ export const reportMeta: Record<string, JsonSchema> = {
   to: { type: ['string', 'null'], format: 'date', description: 'last day, included, in timeZone' },
   timeZone: { type: 'string' },
 };
+
+// The report's period (core/reports/range.ts): messages sent in it, and what followed them.
+export const rangeParameters: JsonSchema[] = [
+  {
+    name: 'from',
+    in: 'query',
+    required: false,
+    description: "only messages sent from this day on (YYYY-MM-DD, in the shop's time zone); blank: no bound",
+    schema: { type: 'string', format: 'date' },
+  },
+  {
+    name: 'to',
+    in: 'query',
+    required: false,
+    description: 'only messages sent up to this day, included; opens, clicks and orders after it still count',
+    schema: { type: 'string', format: 'date' },
+  },
+  {
+    name: 'since',
+    in: 'query',
+    required: false,
+    description: 'only messages sent from this ISO 8601 time with offset (instead of from)',
+    schema: { type: 'string', format: 'date-time' },
+  },
+];

@@ -2,7 +2,9 @@
 // pages. A browser signs in once at /dashboard/login with an API key holding
 // the `reports` scope and gets an HttpOnly session cookie (see
 // pages/dashboard/session.ts); scripts and tools may send the key as a bearer
-// instead. Pages are read-only and never show customer data.
+// instead. Pages are read-only and never show customer data. Each shows a
+// date range (from/to, as the report API takes them; the last 30 days by
+// default).
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
