@@ -30,6 +30,21 @@ const dashboard = {
   'x-scopes': ['reports'],
 };
 const unsubscribeToken = token('token', 'signed unsubscribe token from the email');
+const dayParameter = (name: string, description: string): JsonSchema => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema: { type: 'string', format: 'date' },
+});
+// As the report API takes them; without either, the last 30 days.
+const rangeParameters = [
+  dayParameter(
+    'from',
+    "first day shown (the shop's time zone); absent with to: the last 30 days; blank: no bound",
+  ),
+  dayParameter('to', 'last day shown, included'),
+];
 
 export function extraPaths(): Record<string, PathItem> {
   return {
@@ -162,17 +177,27 @@ export function extraPaths(): Record<string, PathItem> {
       get: {
         ...dashboard,
         summary: 'Campaign list (HTML); without a session a browser is sent to /dashboard/login',
-        responses: { '200': html('The page'), '303': redirect('To the sign-in page') },
+        parameters: rangeParameters,
+        responses: {
+          '200': html('The page'),
+          '303': redirect('To the sign-in page'),
+          '400': html('A bad date range'),
+        },
       },
     },
     '/dashboard/campaigns/{id}': {
       get: {
         ...dashboard,
-        summary: "One campaign's page: funnel, daily chart, mailed vs holdout, previews",
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        summary:
+          "One campaign's page: funnel, daily charts (revenue per currency), rates, money per currency, mailed vs holdout, clicks per link, previews",
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          ...rangeParameters,
+        ],
         responses: {
           '200': html('The page'),
           '303': redirect('To the sign-in page'),
+          '400': html('A bad date range'),
           '404': html('No such campaign'),
         },
       },
