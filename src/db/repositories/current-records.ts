@@ -1,8 +1,8 @@
-// Stored customers, carts, orders and products read back as the ingest records they
-// were written from (core/ingest/records.ts), for a platform adapter that
-// must change one fact (a cart converted, a stock level, a consent, an order
-// deleted) and write the record again through the ingest verb, or keep the
-// fields its platform does not know. Reads only.
+// Stored customers, carts, orders and products read back as the ingest
+// records they were written from (core/ingest/records.ts), for a platform
+// adapter that must change one fact (a cart converted, a stock level, a
+// consent, an order deleted) and write the record again through the ingest
+// verb, or keep the fields its platform does not know. Reads only.
 import { and, asc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { CartRecord, CustomerRecord, OrderRecord, ProductRecord } from '../../core/ingest/records.ts';
 import { cartItems, carts, customers, orderItems, orders, products } from '../schema/index.ts';
