@@ -257,6 +257,25 @@ options:
     load: async () => (await import('./keys.ts')).keysCommand,
   },
   {
+    name: 'shopify',
+    summary: 'print the Shopify webhook subscriptions Rekindle needs',
+    help: `usage: rekindle shopify webhooks [--url URL] [--api-version VERSION] [--json]
+
+Prints the webhook subscriptions the Shopify connector handles, pointing at
+URL/webhooks/shopify: as the [webhooks] section of the app's shopify.app.toml
+(ordinary and compliance topics), and as one GraphQL Admin mutation per
+ordinary topic for a shop-specific subscription. Calls nothing; paste the
+output where it belongs.
+
+options:
+  --url URL              Rekindle's public https base (default PUBLIC_BASE_URL)
+  --api-version VERSION  the Admin API version to name (default 2025-10)
+  --json                 print topics, TOML and mutations as JSON
+  -h, --help             show this help
+`,
+    load: async () => (await import('./shopify.ts')).shopifyCommand,
+  },
+  {
     name: 'migrate',
     summary: 'apply pending database migrations',
     help: `usage: rekindle migrate
