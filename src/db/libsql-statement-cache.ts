@@ -17,7 +17,7 @@
 // are native calls that cost as much as a short query; a cached statement
 // answers them from memory.
 //
-// SQL with a `*` column list (SELECT *, t.*, RETURNING *) is never cached: it
+// SQL whose result columns are a `*` list (SELECT *, t.*, RETURNING *) is never cached: it
 // expands to whatever columns a table has now, a migration run by another
 // process may change that under a long-lived server, and libSQL reports the
 // column names a statement had when it was prepared even after SQLite
@@ -71,7 +71,20 @@ interface StatementMethods {
 // refill must not cost a fresh prepare on every call.
 const columnStar = /(?:\bselect(?:\s+(?:distinct|all))?|\breturning|,)\s*\*|\.\s*\*/i;
 
+const writeHead = /^\s*(?:insert|replace|update|delete)\b/i;
+const returning = /\breturning\b/i;
+
+/**
+ * Whether the statement's result columns come from a `*`. A write returns
+ * rows only through RETURNING, so a `*` inside its SELECT or CTE (the coupon
+ * rule's `select * from judged`) names no result column and the statement is
+ * safe to keep: preparing those long writes afresh cost every ingested order.
+ */
 function expandsColumns(sql: string): boolean {
+  if (writeHead.test(sql)) {
+    const at = sql.search(returning);
+    return at >= 0 && columnStar.test(sql.slice(at));
+  }
   return columnStar.test(sql);
 }
 

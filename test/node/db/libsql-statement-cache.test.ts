@@ -108,6 +108,14 @@ describe('libSQL statement cache', () => {
       expect(connection.prepare('SELECT 2 * 3, (1 + 1)*4')).toBe(
         connection.prepare('SELECT 2 * 3, (1 + 1)*4'),
       );
+      // A write returns no columns but through RETURNING: a `*` inside its
+      // SELECT (the coupon rule's) is kept; RETURNING * is not.
+      connection.exec('CREATE TABLE IF NOT EXISTS w (a)');
+      const insertSelect = 'INSERT INTO w (a) WITH j AS (SELECT 1 AS a) SELECT * FROM j';
+      expect(connection.prepare(insertSelect)).toBe(connection.prepare(insertSelect));
+      for (const star of ['INSERT INTO w (a) VALUES (1) RETURNING *', 'UPDATE w SET a = 2 RETURNING a, *']) {
+        expect(connection.prepare(star), star).not.toBe(connection.prepare(star));
+      }
     } finally {
       connection.close();
     }
