@@ -9,23 +9,14 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import autocannon from 'autocannon';
-import { log } from './support/log.ts';
+import { connections, expectOnly, firstLine, load } from './support/load.ts';
 import type { BenchResult } from './support/result.ts';
 
-const connections = 64;
 const seconds = Number(process.env.BENCH_WEBHOOKS_SECONDS ?? 8);
 const secret = 'bench-shopify-secret';
 const fixture = readFileSync(new URL('../test/fixtures/shopify/orders-create.json', import.meta.url), 'utf8');
 if (!/^ {2}"id": \d+,$/m.test(fixture))
   throw new Error('the orders/create fixture has no top-level numeric id');
-
-interface Measured {
-  rps: number;
-  p99: number;
-  statuses: Record<string, number>;
-}
 
 let sequence = 0;
 
@@ -54,16 +45,15 @@ export async function run(): Promise<BenchResult> {
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
-    const info = await firstLine<{ appPort: number; barePort: number }>(child.stdout);
-    const bare = await load(`http://127.0.0.1:${info.barePort}`, '/bare');
-    const webhooks = await load(`http://127.0.0.1:${info.appPort}`, '/webhooks/shopify');
-    for (const [name, m] of [
-      ['bare', bare],
-      ['webhooks', webhooks],
-    ] as const) {
-      const other = Object.entries(m.statuses).filter(([code]) => code !== '200');
-      if (other.length > 0) throw new Error(`${name}: unexpected statuses ${JSON.stringify(m.statuses)}`);
-    }
+    const info = await firstLine<{ appPort: number; barePort: number }>(
+      child.stdout,
+      'the webhooks server child',
+    );
+    const post = (path: string) => () => ({ method: 'POST' as const, path, ...nextDelivery() });
+    const bare = await load(`http://127.0.0.1:${info.barePort}`, seconds, post('/bare'));
+    const webhooks = await load(`http://127.0.0.1:${info.appPort}`, seconds, post('/webhooks/shopify'));
+    expectOnly('bare', bare, '200');
+    expectOnly('webhooks', webhooks, '200');
     return {
       name: 'webhooks',
       ratio: webhooks.rps / bare.rps,
@@ -79,36 +69,4 @@ export async function run(): Promise<BenchResult> {
   } finally {
     child.kill();
   }
-}
-
-async function load(url: string, path: string): Promise<Measured> {
-  const request = () => ({ method: 'POST' as const, path, ...nextDelivery() });
-  // A short warm-up first, so JIT and the SQLite page cache are not measured.
-  await autocannon({
-    url,
-    connections,
-    duration: 1,
-    requests: [{ setupRequest: (r) => ({ ...r, ...request() }) }],
-  });
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    requests: [{ setupRequest: (r) => ({ ...r, ...request() }) }],
-  });
-  const statuses: Record<string, number> = {};
-  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = stat.count;
-  if (result.errors > 0 || result.timeouts > 0) statuses.errors = result.errors + result.timeouts;
-  log(
-    `${url}${path}: ${result.requests.average} req/s, p99 ${result.latency.p99} ms, ${JSON.stringify(statuses)}`,
-  );
-  return { rps: result.requests.average, p99: result.latency.p99, statuses };
-}
-
-function firstLine<T>(stream: NodeJS.ReadableStream): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: stream });
-    lines.once('line', (line) => resolve(JSON.parse(line) as T));
-    lines.once('close', () => reject(new Error('the webhooks server child exited before it was ready')));
-  });
 }
