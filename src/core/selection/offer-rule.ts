@@ -79,7 +79,6 @@ export function offerFacts(
   history: readonly PastMessage[],
   needs: OfferFactNeeds,
   ownSeries: OwnSeries | null,
-  now: number,
 ): Pick<Hit, 'lastCouponMessage' | 'heldCoupon'> {
   const others = history.filter(
     (m) =>

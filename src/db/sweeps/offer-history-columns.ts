@@ -76,10 +76,8 @@ export function offerHistoryColumnList(
   }
   const by = needs.messagedBy;
   if (by && by.campaigns.length > 0) {
-    const names = sql.join(
-      by.campaigns.map((id) => sql`${id}`),
-      sql`, `,
-    );
+    // One bound JSON list, not a placeholder per name: D1 allows 100 per statement.
+    const names = sql`SELECT value FROM json_each(${JSON.stringify(by.campaigns)})`;
     columns.push(
       column(
         'messaged_by',
