@@ -7,10 +7,11 @@ import { campaignSchema } from '../../src/core/campaigns/campaign.ts';
 import { describeSchemaIssues } from '../../src/core/campaigns/issues.ts';
 import { settingsSchema } from '../../src/core/campaigns/settings.ts';
 import type { Campaign, OfferRule } from '../../src/core/campaigns/types.ts';
-import { messagedByFact, messagedByRefusal } from '../../src/core/selection/messaged-by.ts';
+import { messagedByFact, messagedByFacts, messagedByRefusal } from '../../src/core/selection/messaged-by.ts';
 import {
   offerFactNeeds,
   offerFacts,
+  offerRuleFacts,
   offerRuleRefusal,
   type PastMessage,
 } from '../../src/core/selection/offer-rule.ts';
@@ -87,6 +88,23 @@ describe('offer rule', () => {
     expect(offerFactNeeds(withOffer(), unredeemed, now)).toEqual({ couponsSince: null, heldCouponsAt: now });
   });
 
+  it('says its facts for --explain whatever the outcome, and nothing while it is off', () => {
+    const both = { minDaysBetweenCoupons: 30, whileUnredeemed: true };
+    expect(
+      offerRuleFacts(hit({ lastCouponMessage: null, heldCoupon: null }), withOffer(), both, now),
+    ).toEqual(['no other coupon-carrying message in the last 30 days', 'holds no unused coupon']);
+    const facts = { lastCouponMessage: { campaignId: 'winback', dueAt: now - 40 * day }, heldCoupon: null };
+    expect(offerRuleFacts(hit(facts), withOffer(), spacing, now)).toEqual([
+      'sent a coupon by winback 40 days ago',
+    ]);
+    expect(offerRuleFacts(hit(facts), dormantCampaign(), both, now)).toEqual([
+      'this step carries no offer: the offer rule does not apply',
+    ]);
+    expect(
+      offerRuleFacts(hit(facts), withOffer(), { minDaysBetweenCoupons: null, whileUnredeemed: false }, now),
+    ).toEqual([]);
+  });
+
   it('finds the facts in a history: live, coupon-carrying, outside the own series, latest first', () => {
     const coupon = { expiresAt: now + 3 * day, uses: 0, usesAllowed: 1 };
     const message = (m: Partial<PastMessage>): PastMessage => ({
@@ -131,6 +149,16 @@ describe('exclude_if_messaged_by', () => {
     expect(messagedByRefusal(at(now - 30 * day), vip, now)).toBeUndefined();
     expect(messagedByRefusal(at(now - day, 'cart'), vip, now)).toBeUndefined();
     expect(messagedByRefusal(at(now - day), dormantCampaign({ id: 'vip' }), now)).toBeUndefined();
+  });
+
+  it('says its fact for --explain whatever the outcome', () => {
+    expect(messagedByFacts(hit({ messagedBy: null }), vip, now)).toEqual([
+      'not messaged by winback in the last 30 days',
+    ]);
+    expect(
+      messagedByFacts(hit({ messagedBy: { campaignId: 'winback', dueAt: now - day } }), vip, now),
+    ).toEqual(['messaged by winback 1 day ago']);
+    expect(messagedByFacts(hit({ messagedBy: null }), dormantCampaign(), now)).toEqual([]);
   });
 
   it('finds the latest live message of the named campaigns in the window', () => {

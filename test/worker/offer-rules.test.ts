@@ -96,7 +96,7 @@ describe('offer rule and exclude_if_messaged_by on D1', () => {
     const cart: Campaign = {
       ...excluding,
       id: `${prefix}-cart`,
-      trigger: { type: 'abandoned_cart', minCartValueMinor: null },
+      trigger: { type: 'abandoned_cart', minCartValue: null },
       steps: [
         { index: 0, delayHours: 1, email: { template: 'cart-1.mjml', subject: 'Cart' }, offer: winbackOffer },
       ],

@@ -24,11 +24,21 @@ export function messagedByRefusal(hit: Hit, campaign: Campaign, now: number): st
   const last = hit.messagedBy;
   if (!rule || !last || !rule.campaigns.includes(last.campaignId)) return undefined;
   if (last.dueAt <= now - rule.withinDays * dayMs) return undefined;
-  const when =
-    last.dueAt <= now
-      ? `messaged by ${last.campaignId} ${daysAgo(last.dueAt, now)}`
-      : `a message from ${last.campaignId} is scheduled for ${utcDay(last.dueAt)}`;
-  return `${when} (exclude_if_messaged_by within ${rule.withinDays} days)`;
+  return `${messaged(last, now)} (exclude_if_messaged_by within ${rule.withinDays} days)`;
+}
+
+/** The exclusion's fact in words, for --explain whatever the outcome; none without the rule. */
+export function messagedByFacts(hit: Hit, campaign: Campaign, now: number): string[] {
+  const rule = campaign.excludeIfMessagedBy;
+  if (!rule || hit.messagedBy === undefined) return [];
+  if (hit.messagedBy) return [messaged(hit.messagedBy, now)];
+  return [`not messaged by ${rule.campaigns.join(', ')} in the last ${rule.withinDays} days`];
+}
+
+function messaged(last: MessageFact, now: number): string {
+  return last.dueAt <= now
+    ? `messaged by ${last.campaignId} ${daysAgo(last.dueAt, now)}`
+    : `a message from ${last.campaignId} is scheduled for ${utcDay(last.dueAt)}`;
 }
 
 const live = new Set<string>(liveMessageStatuses);

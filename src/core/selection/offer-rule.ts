@@ -34,22 +34,47 @@ export function offerRuleRefusal(
   rule: OfferRule,
   now: number,
 ): string | undefined {
-  if (!campaign.steps.find((step) => step.index === hit.step)?.offer) return undefined;
+  if (!carriesOffer(campaign, hit.step)) return undefined;
   const last = hit.lastCouponMessage;
   const days = rule.minDaysBetweenCoupons;
   if (days !== null && last && last.dueAt > now - days * dayMs) {
-    const when =
-      last.dueAt <= now
-        ? `sent a coupon by ${last.campaignId} ${daysAgo(last.dueAt, now)}`
-        : `a coupon by ${last.campaignId} is scheduled for ${utcDay(last.dueAt)}`;
-    return `${when} (settings offers.min_days_between_coupons is ${days})`;
+    return `${couponSent(last, now)} (settings offers.min_days_between_coupons is ${days})`;
   }
   const held = hit.heldCoupon;
   if (rule.whileUnredeemed && held && (held.expiresAt === null || held.expiresAt > now)) {
-    const until = held.expiresAt === null ? 'with no expiry' : `valid until ${utcDay(held.expiresAt)}`;
-    return `holds an unused coupon from ${held.campaignId}, ${until} (settings offers.while_unredeemed is true)`;
+    return `${couponHeld(held)} (settings offers.while_unredeemed is true)`;
   }
   return undefined;
+}
+
+/** The rule's facts in words, for --explain whatever the outcome; none while the rule is off. */
+export function offerRuleFacts(hit: Hit, campaign: Campaign, rule: OfferRule, now: number): string[] {
+  const days = rule.minDaysBetweenCoupons;
+  if (days === null && !rule.whileUnredeemed) return [];
+  if (!carriesOffer(campaign, hit.step)) return ['this step carries no offer: the offer rule does not apply'];
+  const facts: string[] = [];
+  const last = hit.lastCouponMessage;
+  if (days !== null && last !== undefined)
+    facts.push(last ? couponSent(last, now) : `no other coupon-carrying message in the last ${days} days`);
+  const held = hit.heldCoupon;
+  if (rule.whileUnredeemed && held !== undefined)
+    facts.push(held ? couponHeld(held) : 'holds no unused coupon');
+  return facts;
+}
+
+function carriesOffer(campaign: Campaign, step: number): boolean {
+  return Boolean(campaign.steps.find((each) => each.index === step)?.offer);
+}
+
+function couponSent(last: MessageFact, now: number): string {
+  return last.dueAt <= now
+    ? `sent a coupon by ${last.campaignId} ${daysAgo(last.dueAt, now)}`
+    : `a coupon by ${last.campaignId} is scheduled for ${utcDay(last.dueAt)}`;
+}
+
+function couponHeld(held: HeldCouponFact): string {
+  const until = held.expiresAt === null ? 'with no expiry' : `valid until ${utcDay(held.expiresAt)}`;
+  return `holds an unused coupon from ${held.campaignId}, ${until}`;
 }
 
 /** One earlier message to the customer, with the coupon it carried, as the tables hold them. */

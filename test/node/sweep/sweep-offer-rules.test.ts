@@ -12,7 +12,7 @@ import { ingestSchemas } from '../../../src/core/ingest/records.ts';
 import { issueCoupons } from '../../../src/db/repositories/coupons.ts';
 import { writeMessages } from '../../../src/db/repositories/messages.ts';
 import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
-import { explainCustomer } from '../../../src/services/sweep/explain-sweep.ts';
+import { explainSweep } from '../../../src/services/sweep/explain-sweep.ts';
 import { newMessageId } from '../../../src/services/sweep/message-id.ts';
 import { runSweep } from '../../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings, winbackOffer } from '../support/campaign-fixtures.ts';
@@ -118,15 +118,16 @@ async function earlier(
   return rows[0]?.couponCode ?? null;
 }
 
-const summary = (
+/** What `sweep --explain` says about one campaign for the customer, as the CLI builds it. */
+async function summary(
   result: Awaited<ReturnType<typeof sweep>>,
-  campaigns: Campaign[],
+  set: { campaigns: Campaign[]; settings: ShopSettings },
   customerId: string,
   campaignId: string,
-) =>
-  explainCustomer({ settings: shopSettings(), campaigns }, result, customerId).campaigns.find(
-    (c) => c.campaign_id === campaignId,
-  );
+) {
+  const explained = await explainSweep(temp.store, set, result, customerId);
+  return explained.campaigns.find((c) => c.campaign_id === campaignId);
+}
 
 describe('the offer rule: min_days_between_coupons', () => {
   it("the finding: win-back's 15% three weeks ago, then a VIP campaign's 20% is not sent", async () => {
@@ -145,13 +146,20 @@ describe('the offer rule: min_days_between_coupons', () => {
       scheduled: 1,
     });
     const explained = await sweep([vip, winback], rule, { explain: 'a' });
-    expect(summary(explained, [vip, winback], 'a', 'winback-vip')).toEqual({
+    expect(
+      await summary(explained, { campaigns: [vip, winback], settings: rule }, 'a', 'winback-vip'),
+    ).toEqual({
       campaign_id: 'winback-vip',
       outcome: 'excluded',
       summary: expect.stringMatching(
         /^excluded by offer_rule \(step 1, last purchase [\d-]+, 150 days ago\): sent a coupon by winback 21 days ago \(settings offers\.min_days_between_coupons is 30\)\. Facts: /,
       ),
     });
+    const let_through = await sweep([vip, winback], rule, { explain: 'c' });
+    expect(
+      (await summary(let_through, { campaigns: [vip, winback], settings: rule }, 'c', 'winback-vip'))
+        ?.summary,
+    ).toMatch(/^scheduled .*Facts: .*; no other coupon-carrying message in the last 30 days; /);
     // Without the rule the VIP offer would stack; with 21 days it is far enough.
     expect((await sweep([vip], settings())).campaigns[0]).toMatchObject({ scheduled: 3 });
     expect((await sweep([vip], settings({ minDaysBetweenCoupons: 21 }))).campaigns[0]).toMatchObject({
@@ -178,7 +186,9 @@ describe('the offer rule: min_days_between_coupons', () => {
     expect(result.campaigns[0]).toMatchObject({ excluded: { offer_rule: 1 }, scheduled: 2 });
     expect(result.explanations).toEqual([]);
     const why = await sweep([vip], rule, { explain: 'a' });
-    expect(summary(why, [vip], 'a', 'winback-vip')?.summary).toContain('sent a coupon by winback 5 days ago');
+    expect((await summary(why, { campaigns: [vip], settings: rule }, 'a', 'winback-vip'))?.summary).toContain(
+      'sent a coupon by winback 5 days ago',
+    );
   });
 });
 
@@ -242,7 +252,7 @@ describe('the offer rule: while_unredeemed', () => {
     const result = await sweep([cart], rule);
     expect(result.campaigns[0]).toMatchObject({ eligible: 3, excluded: { offer_rule: 1 }, scheduled: 2 });
     const why = await sweep([cart], rule, { explain: 'kept' });
-    expect(summary(why, [cart], 'kept', 'cart')?.summary).toMatch(
+    expect((await summary(why, { campaigns: [cart], settings: rule }, 'kept', 'cart'))?.summary).toMatch(
       /^excluded by offer_rule \(step 2, cart cart-kept left .*\): holds an unused coupon from winback, valid until 2026-12-23 \(settings offers\.while_unredeemed is true\)\. Facts: /,
     );
     // The cart's first step carries no offer: the rule lets it through.
@@ -352,13 +362,16 @@ describe('exclude_if_messaged_by', () => {
     const result = await sweep([plainVip], settings());
     expect(result.campaigns[0]).toMatchObject({ eligible: 5, excluded: { messaged_by: 2 }, scheduled: 3 });
     const why = await sweep([plainVip], settings(), { explain: 'inside' });
-    expect(summary(why, [plainVip], 'inside', 'winback-vip')?.summary).toMatch(
+    expect(
+      (await summary(why, { campaigns: [plainVip], settings: settings() }, 'inside', 'winback-vip'))?.summary,
+    ).toMatch(
       /^excluded by messaged_by \(step 1, .*\): messaged by winback 12 days ago \(exclude_if_messaged_by within 30 days\)\. Facts: /,
     );
     const ahead = await sweep([plainVip], settings(), { explain: 'ahead' });
-    expect(summary(ahead, [plainVip], 'ahead', 'winback-vip')?.summary).toContain(
-      'a message from winback is scheduled for 2026-11-24',
-    );
+    expect(
+      (await summary(ahead, { campaigns: [plainVip], settings: settings() }, 'ahead', 'winback-vip'))
+        ?.summary,
+    ).toContain('a message from winback is scheduled for 2026-11-24');
     // The same customers without the rule: all five.
     expect(
       (await sweep([{ ...plainVip, excludeIfMessagedBy: null }], settings())).campaigns[0],
@@ -450,7 +463,7 @@ describe('rekindle sweep --dry-run --explain with the shipped campaigns and sett
       const explained = await run(['--dry-run', '--explain', 'a'], now);
       expect(explained.code).toBe(0);
       expect(explained.stdout).toMatch(
-        /^ {2}winback-vip: excluded by offer_rule \(step 1, last purchase [\d-]+, 150 days ago\): sent a coupon by winback 21 days ago \(settings offers\.min_days_between_coupons is 30\)\. Facts: /m,
+        /^ {2}winback-vip: excluded by offer_rule \(step 1, last purchase [\d-]+, 150 days ago\): sent a coupon by winback 21 days ago \(settings offers\.min_days_between_coupons is 30\)\. Facts: .*; sent a coupon by winback 21 days ago; holds no unused coupon; /m,
       );
       const table = await run(['--dry-run'], now);
       expect(table.stdout).toMatch(/^winback-vip\s+1\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+1\s/m);
