@@ -1,9 +1,10 @@
 // Turns the texts of a campaigns folder (every *.yaml / *.yml, settings.yaml
 // as the shop settings) into one validated CampaignSet: YAML syntax, the
-// campaign and settings schemas, then cross-file checks. Every problem names
-// file, line, column and field. Pure of node:*: the Node loader reads the
-// folder and calls this; the Worker calls it on the bundled texts. It must
-// never read files itself, and never throws for bad user input.
+// campaign and settings schemas, the names campaigns give each other, then
+// cross-file checks. Every problem names file, line, column and field. Pure
+// of node:*: the Node loader reads the folder and calls this; the Worker calls
+// it on the bundled texts. It must never read files itself, and never throws
+// for bad user input.
 import type { z } from 'zod';
 import { campaignIdProblem, campaignSchema, compareIds } from '../core/campaigns/campaign.ts';
 import { describeSchemaIssues } from '../core/campaigns/issues.ts';
@@ -11,6 +12,7 @@ import { settingsFileId, settingsSchema } from '../core/campaigns/settings.ts';
 import type { CampaignSet, ShopSettings } from '../core/campaigns/types.ts';
 // Types only: campaign-checks.ts reads the emails folder, so its values stay out of this module.
 import type { CampaignCheck, Diagnostic, LoadedCampaign } from './campaign-checks.ts';
+import { campaignReferenceErrors } from './campaign-references.ts';
 import { parseYaml, type YamlSource } from './yaml-source.ts';
 
 export type LoadResult =
@@ -119,6 +121,12 @@ export async function parseCampaignFiles(options: ParseOptions): Promise<LoadRes
       campaigns.push({ id, file, campaign: { id, ...parsed }, locate: source.locate });
   }
 
+  errors.push(
+    ...campaignReferenceErrors(
+      campaigns,
+      campaignFiles.map((entry) => entry.id),
+    ),
+  );
   const failedIds = new Set<string>();
   for (const check of options.checks ?? []) {
     for (const finding of await check({ campaigns, settings, settingsFile, emailsDir: options.emailsDir })) {

@@ -97,6 +97,12 @@ export function addDays(day: string, days: number): string {
   return utcDay(Date.parse(`${day}T00:00:00Z`) + days * dayMs);
 }
 
+/** How long before `now` an instant was, in whole days, for a marketer: `today`, `1 day ago`, `21 days ago`. */
+export function daysAgo(millis: number, now: number): string {
+  const days = Math.floor((now - millis) / dayMs);
+  return days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
+}
+
 // Date.parse rolls 2024-02-30 over to March; a calendar check catches it.
 function sameCalendarDate(normalized: string, year: number, month: number, day: number): boolean {
   const probe = new Date(Date.UTC(year, month - 1, day));

@@ -22,6 +22,12 @@ describe('campaignReference', () => {
     expect(documented).toContain('trigger.steps[].offer.code_prefix');
     expect(documented).toContain('trigger.allocation.factor');
     expect(reference).toContain('| `schedules.cart_cron` | a 5-field cron expression');
+    expect(reference).toContain(
+      '| `offers.min_days_between_coupons` | a whole number of days from 1 to 365 | optional |',
+    );
+    expect(reference).toContain('| `offers.while_unredeemed` | true or false | `false` |');
+    expect(documented).toContain('exclude_if_messaged_by.campaigns');
+    expect(documented).toContain('exclude_if_messaged_by.within_days');
   });
 
   it('escapes pipes so Liquid filters do not break the table', () => {

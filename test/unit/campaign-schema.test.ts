@@ -87,7 +87,7 @@ describe('unknown keys and trigger types', () => {
   it('a misspelt top-level key is reported, alongside the required field it left missing', () => {
     const { email: _, ...withoutEmail } = dormant;
     expect(problems({ ...withoutEmail, emial: email })).toEqual([
-      "emial is not a known field (did you mean 'email'? allowed here: name, enabled, priority, cooldown_days, holdout_percent, attribution_days, frequency, consent, trigger, audience, offer, email, send_window)",
+      "emial is not a known field (did you mean 'email'? allowed here: name, enabled, priority, cooldown_days, holdout_percent, attribution_days, frequency, consent, trigger, audience, exclude_if_messaged_by, offer, email, send_window)",
       'email is required for dormant campaigns: a mapping with template and subject',
     ]);
   });

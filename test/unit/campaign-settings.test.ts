@@ -29,6 +29,7 @@ describe('settings file', () => {
       currency: 'GBP',
       frequencyCap: { maxMessages: 2, perDays: 7 },
       quietHours: null,
+      offers: { minDaysBetweenCoupons: null, whileUnredeemed: false },
       schedules: { dormantCron: '0 3 * * *', cartCron: '*/5 * * * *' },
       consent: { nonSubscribersMayReceive: [] },
       links: { unsubscribeBaseUrl: null },
@@ -44,7 +45,7 @@ describe('settings file', () => {
     expect(problems({ ...minimal, timezone: 'Europe/Londn', currency: 'EURO', colour: 'red' })).toEqual([
       "timezone must be an IANA time zone like Europe/London, got 'Europe/Londn'",
       "currency must be a 3-letter ISO 4217 currency code like EUR or GBP, got 'EURO'",
-      'colour is not a known field (allowed here: brand, sender, postal_address, timezone, currency, frequency_cap, quiet_hours, schedules, consent, links)',
+      'colour is not a known field (allowed here: brand, sender, postal_address, timezone, currency, frequency_cap, quiet_hours, offers, schedules, consent, links)',
     ]);
   });
 

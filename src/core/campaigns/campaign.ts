@@ -16,6 +16,7 @@ import {
   weekdays,
   wholeNumber,
 } from './fields.ts';
+import { messagedByInput } from './messaged-by-block.ts';
 import { toMinorByCurrency } from './money.ts';
 import { type OfferInput, offerInput } from './offer-block.ts';
 import { type TriggerInput, triggerInput } from './trigger-block.ts';
@@ -62,6 +63,11 @@ export const campaignInput = strict(
     audience: audienceInput
       .optional()
       .describe('Who may be mailed, beyond the trigger; all given conditions must hold.'),
+    exclude_if_messaged_by: messagedByInput
+      .optional()
+      .describe(
+        'Skips customers the named campaigns messaged recently (sent, sending, scheduled or ambiguous; not held out or cancelled). A customer skipped here stays free for the other campaigns of the sweep.',
+      ),
     offer: offerInput
       .optional()
       .describe('The coupon each message carries. abandoned_cart campaigns give it per step instead.'),
@@ -148,6 +154,12 @@ export function campaignSchema(currency: string) {
       consent: input.consent,
       trigger: normalizeTrigger(trigger, (value) => money(value, ['trigger', 'min_cart_value'])),
       audience,
+      excludeIfMessagedBy: input.exclude_if_messaged_by
+        ? {
+            campaigns: input.exclude_if_messaged_by.campaigns,
+            withinDays: input.exclude_if_messaged_by.within_days,
+          }
+        : null,
       steps,
       sendWindow: window
         ? {

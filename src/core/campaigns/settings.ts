@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { cronProblem } from './cron.ts';
 import {
   absoluteUrl,
+  bool,
   clockTime,
   currencyCode,
   emailAddress,
@@ -88,6 +89,25 @@ export const settingsInput = strict(
     )
       .optional()
       .describe("No marketing email is sent between start and end in the recipient's time zone."),
+    offers: strict(
+      {
+        min_days_between_coupons: wholeNumber({ min: 1, max: 365, unit: 'days' })
+          .optional()
+          .describe(
+            'No message carrying a coupon goes to a customer who was sent (or has scheduled) another coupon-carrying message, from any campaign, within this many days. Held-out and cancelled messages do not count; the earlier steps of the same abandoned-cart series do not block its later ones.',
+          ),
+        while_unredeemed: bool()
+          .default(false)
+          .describe(
+            'true: no message carrying a coupon goes to a customer who holds a coupon they can still use (sent or scheduled, not expired, uses left), however old; again not counting the same cart series.',
+          ),
+      },
+      'a mapping with min_days_between_coupons and while_unredeemed',
+    )
+      .prefault({})
+      .describe(
+        'The shop-wide offer rule against stacked discounts; it judges only messages that carry an offer, so a step without one is never held back by it.',
+      ),
     schedules: strict(
       {
         dormant_cron: cron('0 3 * * *').describe('When the nightly dormant sweep runs.'),
@@ -153,6 +173,10 @@ export const settingsSchema = settingsInput.transform(
     quietHours: s.quiet_hours
       ? { startMinute: minuteOfDay(s.quiet_hours.start), endMinute: minuteOfDay(s.quiet_hours.end) }
       : null,
+    offers: {
+      minDaysBetweenCoupons: s.offers.min_days_between_coupons ?? null,
+      whileUnredeemed: s.offers.while_unredeemed,
+    },
     schedules: { dormantCron: s.schedules.dormant_cron, cartCron: s.schedules.cart_cron },
     consent: { nonSubscribersMayReceive: [...new Set(s.consent.non_subscribers_may_receive)] },
     links: { unsubscribeBaseUrl: s.links.unsubscribe_base_url ?? null },

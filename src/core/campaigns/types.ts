@@ -100,11 +100,23 @@ export interface Campaign {
   consent: 'required' | 'shop_policy';
   trigger: Trigger;
   audience: Audience;
+  /** Leave out customers the named campaigns messaged (live messages) within withinDays; null = no such rule. */
+  excludeIfMessagedBy: { campaigns: string[]; withinDays: number } | null;
   steps: CampaignStep[];
   sendWindow: SendWindow | null;
 }
 
 export type NonSubscriberSend = 'abandoned_cart_first_step' | 'back_in_stock';
+
+/**
+ * The shop-wide offer rule: no new coupon within minDaysBetweenCoupons days of
+ * another coupon-carrying message (null = no spacing), nor, with
+ * whileUnredeemed, while the customer holds a coupon they can still use.
+ */
+export interface OfferRule {
+  minDaysBetweenCoupons: number | null;
+  whileUnredeemed: boolean;
+}
 
 export interface ShopSettings {
   brand: { name: string; logoUrl: string | null; color: string | null };
@@ -114,6 +126,7 @@ export interface ShopSettings {
   currency: string;
   frequencyCap: { maxMessages: number; perDays: number };
   quietHours: { startMinute: number; endMinute: number } | null;
+  offers: OfferRule;
   schedules: { dormantCron: string; cartCron: string };
   consent: { nonSubscribersMayReceive: NonSubscriberSend[] };
   links: { unsubscribeBaseUrl: string | null };

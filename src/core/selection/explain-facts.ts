@@ -1,14 +1,18 @@
 // The facts behind one sweep decision, in words, for --explain: purchases,
 // spend against each threshold in the customer's currency, the dormant
-// trigger's cadence, the sends inside the frequency cap's window and the
-// holdout draw. Shown whatever the outcome, so a marketer sees why a customer
-// got a campaign as well as why another did not. Pure; reads only the hit.
+// trigger's cadence, the sends inside the frequency cap's window, the
+// messages and coupons exclude_if_messaged_by and the offer rule looked at,
+// and the holdout draw. Shown whatever the outcome, so a marketer sees why a
+// customer got a campaign as well as why another did not. Pure; reads only
+// the hit.
 import type { Campaign, ShopSettings } from '../campaigns/types.ts';
 import { amountIn, type MoneyByCurrency } from '../money-by-currency.ts';
 import { moneyView } from '../rendering/format.ts';
 import { dayMs } from '../time.ts';
 import { customerKey } from './dedupe-key.ts';
 import { holdoutBucket } from './holdout.ts';
+import { messagedByFacts } from './messaged-by.ts';
+import { offerRuleFacts } from './offer-rule.ts';
 import type { Hit } from './types.ts';
 
 export function decisionFacts(hit: Hit, campaign: Campaign, settings: ShopSettings, now: number): string[] {
@@ -40,6 +44,7 @@ export function decisionFacts(hit: Hit, campaign: Campaign, settings: ShopSettin
   facts.push(
     `${inWindow} other marketing message${inWindow === 1 ? '' : 's'} in the ${cap.perDays}-day cap window (cap ${cap.maxMessages})`,
   );
+  facts.push(...messagedByFacts(hit, campaign, now), ...offerRuleFacts(hit, campaign, settings.offers, now));
   if (campaign.holdoutPercent > 0) {
     const bucket = holdoutBucket(campaign.id, customerKey(hit)) / 100;
     facts.push(

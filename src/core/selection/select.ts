@@ -1,7 +1,9 @@
 // The selection rules, applied in the contract's order: suppression and
-// consent; campaign eligibility (audience); one campaign per customer per sweep
-// by priority; the shop-wide frequency cap; per-campaign cooldown; holdout; the
-// send window. Pure: every fact arrives on the hit, so a dry run and a real
+// consent; campaign eligibility (audience, exclude_if_messaged_by); one
+// campaign per customer per sweep by priority; the shop-wide frequency cap;
+// per-campaign cooldown; the shop-wide offer rule; holdout; the send window.
+// A hit refused by any of these takes nobody: a lower-priority campaign may
+// still mail the customer (one without an offer, say). Pure: every fact arrives on the hit, so a dry run and a real
 // sweep decide the same way and --explain can print the reason.
 //
 // "One campaign per customer per sweep" also means one message: a campaign
@@ -21,6 +23,8 @@ import { dayMs } from '../time.ts';
 import { customerKey } from './dedupe-key.ts';
 import { nextFreeSlot } from './frequency-cap.ts';
 import { isHeldOut } from './holdout.ts';
+import { messagedByRefusal } from './messaged-by.ts';
+import { offerRuleRefusal } from './offer-rule.ts';
 import { nextAllowedTime } from './send-window.ts';
 import type { Decision, Hit } from './types.ts';
 
@@ -62,6 +66,8 @@ export function decide(
     );
   }
   if (hit.audienceFailure) return excluded(hit, 'audience', hit.audienceFailure);
+  const messagedBy = messagedByRefusal(hit, campaign, now);
+  if (messagedBy) return excluded(hit, 'messaged_by', messagedBy);
 
   const key = customerKey(hit);
   const winner = state.taken.get(key);
@@ -96,6 +102,9 @@ export function decide(
       return excluded(hit, 'cooldown', `mailed by this campaign less than ${campaign.cooldownDays} days ago`);
     }
   }
+
+  const offerRefusal = offerRuleRefusal(hit, campaign, shop.offers, now);
+  if (offerRefusal) return excluded(hit, 'offer_rule', offerRefusal);
 
   state.taken.set(key, campaign.id);
   if (isHeldOut(campaign.id, key, campaign.holdoutPercent)) return { hit, outcome: 'held_out', dueAt };

@@ -31,6 +31,31 @@ export interface Hit {
   lastCampaignMessageAt: number | null;
   /** Only for --explain: the customer facts behind the decision, gathered whether the rules need them or not. */
   facts?: HitFacts | undefined;
+  /**
+   * Facts of the offer rule and exclude_if_messaged_by, gathered only when
+   * the rule can apply to the campaign (undefined otherwise), never counting
+   * this hit's own series: the latest coupon-carrying live message inside the
+   * rule's days, a coupon the customer can still use, and the latest live
+   * message of a campaign this one excludes by.
+   */
+  lastCouponMessage?: MessageFact | null | undefined;
+  heldCoupon?: HeldCouponFact | null | undefined;
+  messagedBy?: MessageFact | null | undefined;
+}
+
+/** Statuses of messages that went out or will: what "messaged" means to the cap and the offer rules. */
+export const liveMessageStatuses = ['scheduled', 'sending', 'sent', 'ambiguous'] as const;
+
+/** One earlier message: which campaign sent it and when it was (or is) due. */
+export interface MessageFact {
+  campaignId: string;
+  dueAt: number;
+}
+
+/** A coupon the customer holds: its campaign and when it expires (null: never). */
+export interface HeldCouponFact {
+  campaignId: string;
+  expiresAt: number | null;
 }
 
 export interface HitFacts {
@@ -47,9 +72,11 @@ export const exclusionRules = [
   'suppressed',
   'no_consent',
   'audience',
+  'messaged_by',
   'priority',
   'frequency_cap',
   'cooldown',
+  'offer_rule',
   'allocation',
 ] as const;
 export type ExclusionRule = (typeof exclusionRules)[number];

@@ -10,7 +10,7 @@
 //   back in stock  ref = restock<restocks row id>;
 //                  instance = wl<waitlist entry id> | bis<product id>cart<cart id>
 
-import { dayMs, formatInstant, utcDay } from '../time.ts';
+import { daysAgo, formatInstant, utcDay } from '../time.ts';
 
 /** Formats of the strings, for the SQL that must build the same ones. */
 export const triggerRefParts = {
@@ -80,12 +80,8 @@ export function parseRestockRef(ref: string): number | null {
  * it stands for, never the internal string (`lp1773833443586`).
  */
 export function describeInstance(instance: string, now: number): string {
-  const ago = (ms: number) => {
-    const days = Math.floor((now - ms) / dayMs);
-    return days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
-  };
   const lastPurchase = parseDormantRef(instance);
-  if (lastPurchase !== null) return `last purchase ${utcDay(lastPurchase)}, ${ago(lastPurchase)}`;
+  if (lastPurchase !== null) return `last purchase ${utcDay(lastPurchase)}, ${daysAgo(lastPurchase, now)}`;
   const cart = parseCartRef(instance);
   if (cart) {
     const at = formatInstant(cart.lastActivityAt).slice(0, 16).replace('T', ' ');

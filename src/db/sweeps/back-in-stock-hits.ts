@@ -10,6 +10,7 @@ import { waitlistEntries } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
 import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-fact-columns.ts';
 import { customerKeySql, dedupeKeySql } from './dedupe-key-sql.ts';
+import { type OfferHistoryNeeds, offerHistoryColumns } from './offer-history-columns.ts';
 import { heldCartInstanceSql, restockRefSql, waitlistInstanceSql } from './trigger-ref-sql.ts';
 
 export interface BackInStockQuery {
@@ -18,6 +19,7 @@ export interface BackInStockQuery {
   audience: AudienceNeeds;
   shopCurrency: string;
   capSince: number;
+  offerHistory: OfferHistoryNeeds;
   /** Restricts waitlist entries and carts to one customer, for --explain. */
   customerId?: string | undefined;
 }
@@ -136,6 +138,7 @@ export async function waitlistPage(
         last: sql`(SELECT p.currency FROM products p WHERE p.id = ${restock.product_id})`,
       })}
       ${messageHistoryColumns(customerId, query.campaignId, query.capSince, { email: sql.raw('e.email') })}
+      ${offerHistoryColumns(customerId, query.campaignId, query.offerHistory, { email: sql.raw('e.email') })}
     FROM e LEFT JOIN customers c ON c.id = e.customer_id
     ORDER BY e.created_at, e.entry_id`);
 }
@@ -178,6 +181,7 @@ export async function heldCartPage(
       ) AS already_messaged
       ${audienceColumns(customerId, query.audience, { shop: query.shopCurrency, first: sql.raw('h.currency') })}
       ${messageHistoryColumns(customerId, query.campaignId, query.capSince, { email: sql.raw('h.email') })}
+      ${offerHistoryColumns(customerId, query.campaignId, query.offerHistory, { email: sql.raw('h.email') })}
     FROM h
     ORDER BY h.cart_id`);
 }

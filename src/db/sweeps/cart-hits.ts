@@ -10,6 +10,7 @@ import { hourMs } from '../../core/time.ts';
 import type { Store } from '../store.ts';
 import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-fact-columns.ts';
 import { customerKeySql, dedupeKeySql } from './dedupe-key-sql.ts';
+import { type OfferHistoryNeeds, offerHistoryColumns } from './offer-history-columns.ts';
 import { cartRefSql } from './trigger-ref-sql.ts';
 
 export interface CartQuery {
@@ -20,6 +21,7 @@ export interface CartQuery {
   shopCurrency: string;
   now: number;
   capSince: number;
+  offerHistory: OfferHistoryNeeds;
   /** Restricts the query to one customer's carts, for --explain. */
   customerId?: string | undefined;
 }
@@ -68,6 +70,7 @@ export async function cartPage(
   const idleSince = Math.floor(now - delays[0]!);
   const onlyCustomer = query.customerId === undefined ? sql`` : sql`AND c.customer_id = ${query.customerId}`;
   const customerId = sql.raw('k.customer_id');
+  const history = { seriesRef: cartSeriesRef, email: sql.raw('k.email') };
   return store.db.all<CartRow>(sql`
     WITH idle AS (
       SELECT c.id AS cart_id, c.customer_id, c.email AS cart_email, c.value_minor, c.currency AS cart_currency,
@@ -98,10 +101,8 @@ export async function cartPage(
       ) AS ordered_since,
       EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${cartKey(query.campaignId)}) AS already_messaged
       ${audienceColumns(customerId, query.audience, { shop: query.shopCurrency, first: sql.raw('k.cart_currency') })}
-      ${messageHistoryColumns(customerId, query.campaignId, query.capSince, {
-        seriesRef: cartSeriesRef,
-        email: sql.raw('k.email'),
-      })}
+      ${messageHistoryColumns(customerId, query.campaignId, query.capSince, history)}
+      ${offerHistoryColumns(customerId, query.campaignId, query.offerHistory, history)}
     FROM page k
     ORDER BY k.last_activity_at, k.cart_id`);
 }

@@ -5,9 +5,10 @@
 // frequency cap, and this campaign's last message for the cooldown.
 import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
+import { liveMessageStatuses } from '../../core/selection/types.ts';
 
-/** Statuses of messages that went out or will: they count for the frequency cap. */
-export const liveStatuses = sql.raw(`('scheduled', 'sending', 'sent', 'ambiguous')`);
+/** Statuses of messages that went out or will: they count for the frequency cap and the offer rules. */
+export const liveStatuses = sql.raw(`(${liveMessageStatuses.map((status) => `'${status}'`).join(', ')})`);
 
 /** One output column of a page query: its name in the row and the SQL that computes it. */
 export interface Column {
@@ -133,9 +134,27 @@ export interface HistoryOptions {
   email?: SQL | undefined;
 }
 
-interface Who {
+/** Where one recipient's messages are read from (`m`): by customer id, or by address for guests. */
+export interface Who {
   from: SQL;
   where: SQL;
+}
+
+/**
+ * One lookup in the recipient's messages: by customer id, or, for rows that
+ * may have no customer id (`email` given), by address among the messages
+ * without one. CASE evaluates only the branch it takes, so each row runs one
+ * lookup. The index is named: without statistics the planner prefers walking
+ * every guest message through messages_customer_idx (customer_id IS NULL).
+ */
+export function perRecipient(customerId: SQL, email: SQL | undefined, pick: (who: Who) => SQL): SQL {
+  const byCustomer: Who = { from: sql`messages m`, where: sql`m.customer_id = ${customerId}` };
+  if (!email) return pick(byCustomer);
+  const byEmail: Who = {
+    from: sql`messages m INDEXED BY messages_guest_email_idx`,
+    where: sql`m.customer_id IS NULL AND m.email = ${email}`,
+  };
+  return sql`CASE WHEN ${customerId} IS NULL THEN ${pick(byEmail)} ELSE ${pick(byCustomer)} END`;
 }
 
 export function messageHistoryColumns(
@@ -160,20 +179,10 @@ export function historyColumnList(
       WHERE ${who.where} AND m.status IN ${liveStatuses} AND m.due_at > ${capSince}${ownSeries})`;
   const last = (who: Who) => sql`(SELECT max(m.created_at) FROM ${who.from}
       WHERE ${who.where} AND m.campaign_id = ${campaignId} AND m.status <> 'cancelled')`;
-  const byCustomer: Who = { from: sql`messages m`, where: sql`m.customer_id = ${customerId}` };
-  if (!options.email) {
-    return [column('recent_messages', recent(byCustomer)), column('last_campaign_message', last(byCustomer))];
-  }
-  // CASE evaluates only the branch it takes, so each row runs one lookup. The
-  // index is named: without statistics the planner prefers walking every
-  // guest message through messages_customer_idx (customer_id IS NULL).
-  const byEmail: Who = {
-    from: sql`messages m INDEXED BY messages_guest_email_idx`,
-    where: sql`m.customer_id IS NULL AND m.email = ${options.email}`,
-  };
-  const either = (pick: (who: Who) => SQL) =>
-    sql`CASE WHEN ${customerId} IS NULL THEN ${pick(byEmail)} ELSE ${pick(byCustomer)} END`;
-  return [column('recent_messages', either(recent)), column('last_campaign_message', either(last))];
+  return [
+    column('recent_messages', perRecipient(customerId, options.email, recent)),
+    column('last_campaign_message', perRecipient(customerId, options.email, last)),
+  ];
 }
 
 /** The customer columns every trigger's page returns, as audienceColumns and messageHistoryColumns name them. */
@@ -190,6 +199,10 @@ export interface CustomerFactsRow {
   bought_category?: number;
   recent_messages: string | null;
   last_campaign_message: number | null;
+  /** Offer-rule and exclusion facts (offer-history-columns.ts), only when a rule asks for them. */
+  last_coupon_message?: string | null;
+  held_coupon?: string | null;
+  messaged_by?: string | null;
 }
 
 export function parseTimes(list: unknown): number[] {

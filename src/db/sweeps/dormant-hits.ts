@@ -17,6 +17,7 @@ import {
   unpackRows,
 } from './customer-fact-columns.ts';
 import { dedupeKeySql } from './dedupe-key-sql.ts';
+import { type OfferHistoryNeeds, offerHistoryColumnList } from './offer-history-columns.ts';
 import { dormantRefSql } from './trigger-ref-sql.ts';
 
 export interface DormantQuery {
@@ -26,6 +27,7 @@ export interface DormantQuery {
   shopCurrency: string;
   now: number;
   capSince: number;
+  offerHistory: OfferHistoryNeeds;
   /** Restricts the query to one customer, for --explain. */
   customerId?: string | undefined;
 }
@@ -80,6 +82,7 @@ export async function dormantPage(
     ),
     ...audienceColumnList(customerId, { ...query.audience, purchases: false }, { shop: query.shopCurrency }),
     ...historyColumnList(customerId, query.campaignId, query.capSince),
+    ...offerHistoryColumnList(customerId, query.campaignId, query.offerHistory),
   ];
   const rows = await store.db.all<{ packed: string }>(sql`
     WITH purchases AS (

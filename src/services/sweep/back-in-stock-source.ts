@@ -22,7 +22,13 @@ import {
   waitlistPage,
 } from '../../db/sweeps/back-in-stock-hits.ts';
 import { customerPart } from './customer-part.ts';
-import { capSince, type HitSource, type SourceContext, type SourcePage } from './source.ts';
+import {
+  capSince,
+  type HitSource,
+  offerHistoryNeeds,
+  type SourceContext,
+  type SourcePage,
+} from './source.ts';
 
 export const backInStockSource: HitSource = async function* (context) {
   const trigger = context.campaign.trigger;
@@ -36,6 +42,7 @@ export const backInStockSource: HitSource = async function* (context) {
         : explainNeeds(audienceNeeds(context.campaign)),
     shopCurrency: context.settings.currency,
     capSince: capSince(context.settings, context.now),
+    offerHistory: offerHistoryNeeds(context.campaign, context.settings, context.now),
     customerId: context.customerId,
   };
   let afterProduct = '';

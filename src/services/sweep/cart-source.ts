@@ -6,7 +6,7 @@ import type { Hit } from '../../core/selection/types.ts';
 import { matchAbandonedCart } from '../../core/triggers/abandoned-cart.ts';
 import { type CartCursor, type CartRow, cartPage, firstCartCursor } from '../../db/sweeps/cart-hits.ts';
 import { customerPart } from './customer-part.ts';
-import { capSince, type HitSource, type SourceContext } from './source.ts';
+import { capSince, type HitSource, offerHistoryNeeds, type SourceContext } from './source.ts';
 
 export const cartSource: HitSource = async function* (context) {
   const { campaign, settings, now } = context;
@@ -20,6 +20,7 @@ export const cartSource: HitSource = async function* (context) {
     shopCurrency: settings.currency,
     now,
     capSince: capSince(settings, now),
+    offerHistory: offerHistoryNeeds(campaign, settings, now),
     customerId: context.customerId,
   };
   let after: CartCursor = firstCartCursor;

@@ -2,12 +2,13 @@
 // trigger: time zone, currency, consent, the audience verdict (with the
 // step's offer: a coupon amount the file gives no figure for in the
 // customer's currency leaves them out too) and the message history the
-// frequency cap and cooldown read.
+// frequency cap, cooldown, offer rule and exclude_if_messaged_by read.
 import type { Campaign, ShopSettings } from '../../core/campaigns/types.ts';
 import { termsIn } from '../../core/offers/discount.ts';
 import { audienceFailure, parseTags } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
 import { type CustomerFactsRow, parseTimes } from '../../db/sweeps/customer-fact-columns.ts';
+import { parseHeldCoupon, parseMessageFact } from '../../db/sweeps/offer-history-columns.ts';
 
 export type CustomerPart = Pick<
   Hit,
@@ -18,6 +19,9 @@ export type CustomerPart = Pick<
   | 'recentMessageTimes'
   | 'lastCampaignMessageAt'
   | 'facts'
+  | 'lastCouponMessage'
+  | 'heldCoupon'
+  | 'messagedBy'
 >;
 
 export function customerPart(
@@ -52,6 +56,9 @@ export function customerPart(
       }) ?? offerGap(campaign, at.step ?? 0, currency),
     recentMessageTimes: parseTimes(row.recent_messages),
     lastCampaignMessageAt: row.last_campaign_message,
+    lastCouponMessage: parseMessageFact(row.last_coupon_message),
+    heldCoupon: parseHeldCoupon(row.held_coupon),
+    messagedBy: parseMessageFact(row.messaged_by),
   };
 }
 

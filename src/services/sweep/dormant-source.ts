@@ -5,13 +5,14 @@ import type { Hit } from '../../core/selection/types.ts';
 import { dormantRef } from '../../core/triggers/trigger-ref.ts';
 import { dormantPage } from '../../db/sweeps/dormant-hits.ts';
 import { customerPart } from './customer-part.ts';
-import { capSince, type HitSource } from './source.ts';
+import { capSince, type HitSource, offerHistoryNeeds } from './source.ts';
 
 export const dormantSource: HitSource = async function* (context) {
   const { campaign, settings, now } = context;
   if (campaign.trigger.type !== 'dormant') return;
   const explain = context.customerId !== undefined;
   const needs = explain ? explainNeeds(audienceNeeds(campaign)) : audienceNeeds(campaign);
+  const offerHistory = offerHistoryNeeds(campaign, settings, now);
   let after = '';
   for (;;) {
     const rows = await dormantPage(
@@ -23,6 +24,7 @@ export const dormantSource: HitSource = async function* (context) {
         shopCurrency: settings.currency,
         now,
         capSince: capSince(settings, now),
+        offerHistory,
         customerId: context.customerId,
       },
       after,

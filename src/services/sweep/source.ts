@@ -1,9 +1,12 @@
 // A hit source turns one campaign's trigger into pages of hits. Each trigger
 // type has its own source over its own SQL; the runner treats them alike.
 import type { Campaign, ShopSettings } from '../../core/campaigns/types.ts';
+import { messagedByNeeds } from '../../core/selection/messaged-by.ts';
+import { offerFactNeeds } from '../../core/selection/offer-rule.ts';
 import type { Decision, Hit } from '../../core/selection/types.ts';
 import { dayMs } from '../../core/time.ts';
 import type { Statement, Store } from '../../db/store.ts';
+import type { OfferHistoryNeeds } from '../../db/sweeps/offer-history-columns.ts';
 
 export interface SourcePage {
   hits: Hit[];
@@ -32,4 +35,16 @@ export type HitSource = (context: SourceContext) => AsyncIterable<SourcePage>;
 /** Messages older than this cannot affect the frequency cap. */
 export function capSince(settings: ShopSettings, now: number): number {
   return now - settings.frequencyCap.perDays * dayMs;
+}
+
+/** The offer-rule and exclusion facts a campaign's pages must gather (none for most campaigns). */
+export function offerHistoryNeeds(
+  campaign: Campaign,
+  settings: ShopSettings,
+  now: number,
+): OfferHistoryNeeds {
+  return {
+    offers: offerFactNeeds(campaign, settings.offers, now),
+    messagedBy: messagedByNeeds(campaign, now),
+  };
 }

@@ -64,10 +64,10 @@ export function sweepTotals(reports: readonly SweepCounts[]) {
   return totals;
 }
 
-/** One table row per campaign for the CLI: every exclusion rule gets a column, in the order the rules run. */
 /** How the sweep table's columns add up, printed under it. */
 export const sweepTableFootnote = `eligible = ${exclusionRules.join(' + ')} + held_out + scheduled + concurrent; deferred is part of scheduled (sent later than due: cap or send window); no_email and already_messaged were left out before the rules, outside eligible`;
 
+/** One table row per campaign for the CLI: every exclusion rule gets a column, in the order the rules run. */
 export function sweepTableRow(report: SweepCounts): Record<string, unknown> {
   const excluded = Object.fromEntries(exclusionRules.map((rule) => [rule, report.excluded[rule] ?? 0]));
   return {

@@ -66,6 +66,18 @@ describe('rekindle validate', () => {
     return { code: run.code, lines: run.stdout.trimEnd().split('\n') };
   };
 
+  it('fails exclude_if_messaged_by naming a campaign that does not exist, or itself', async () => {
+    const file = join(fixtures, 'unknown-excluded-campaign', 'winback-vip.yaml');
+    expect(await validate('unknown-excluded-campaign')).toEqual({
+      code: 1,
+      lines: [
+        `${file}:4:39 exclude_if_messaged_by.campaigns[0] names 'winbak', which is not a campaign in this folder (did you mean 'winback'?); campaigns: winback`,
+        `${file}:4:47 exclude_if_messaged_by.campaigns[1] names this campaign itself; cooldown_days is what keeps a campaign from mailing a customer again too soon`,
+        '2 errors; 1 campaign OK',
+      ],
+    });
+  });
+
   it('fails a misspelt variable in a subject line, with a did-you-mean', async () => {
     expect(await validate('misspelled-subject')).toEqual({
       code: 1,

@@ -23,6 +23,7 @@ export function shopSettings(overrides: Partial<ShopSettings> = {}): ShopSetting
     currency: 'GBP',
     frequencyCap: { maxMessages: 1, perDays: 3 },
     quietHours: null,
+    offers: { minDaysBetweenCoupons: null, whileUnredeemed: false },
     schedules: { dormantCron: '0 3 * * *', cartCron: '*/5 * * * *' },
     consent: { nonSubscribersMayReceive: [] },
     links: { unsubscribeBaseUrl: null },
@@ -43,6 +44,7 @@ export function dormantCampaign(overrides: Partial<Campaign> = {}): Campaign {
     consent: 'required',
     trigger: { type: 'dormant', days: 90, maxDays: 365, minOrders: 1, cadenceFactor: null },
     audience: noAudience,
+    excludeIfMessagedBy: null,
     steps: [{ index: 0, delayHours: 0, email: { template: 'winback.mjml', subject: 'Hi' }, offer: null }],
     sendWindow: null,
     ...overrides,
@@ -63,6 +65,7 @@ export function backInStockCampaign(overrides: Partial<Campaign> = {}): Campaign
     consent: 'required',
     trigger: { type: 'back_in_stock', includeCarts: false, allocation: { mode: 'per_unit', factor: 1 } },
     audience: noAudience,
+    excludeIfMessagedBy: null,
     steps: [
       { index: 0, delayHours: 0, email: { template: 'back-in-stock.mjml', subject: 'Back' }, offer: null },
     ],

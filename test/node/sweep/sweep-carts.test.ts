@@ -33,6 +33,7 @@ function cartCampaign(overrides: Partial<Campaign> = {}): Campaign {
     consent: 'required',
     trigger: { type: 'abandoned_cart', minCartValue: null },
     audience: noAudience,
+    excludeIfMessagedBy: null,
     steps: [1, 24, 72].map((delayHours, index) => ({
       index,
       delayHours,

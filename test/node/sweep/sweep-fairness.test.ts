@@ -50,6 +50,7 @@ function campaignBase(id: string, priority: number): Omit<Campaign, 'trigger' | 
     onFrequencyCap: 'defer',
     consent: 'required',
     audience: noAudience,
+    excludeIfMessagedBy: null,
     sendWindow: null,
   };
 }

@@ -38,6 +38,7 @@ const cartCampaign: Campaign = {
   consent: 'required',
   trigger: { type: 'abandoned_cart', minCartValue: null },
   audience: noAudience,
+  excludeIfMessagedBy: null,
   steps: [1, 24].map((delayHours, index) => ({
     index,
     delayHours,

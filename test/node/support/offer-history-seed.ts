@@ -1,0 +1,138 @@
+// Shops for the tests against stacked offers (sweep-offer-rules,
+// sweep-messaged-by): customers, earlier messages with their coupons written
+// through the repositories a sweep writes with, and sweeps at a fixed now.
+import { sql } from 'drizzle-orm';
+import type { Campaign, Offer, OfferRule, ShopSettings } from '../../../src/core/campaigns/types.ts';
+import { ingestSchemas } from '../../../src/core/ingest/records.ts';
+import { issueCoupons } from '../../../src/db/repositories/coupons.ts';
+import { writeMessages } from '../../../src/db/repositories/messages.ts';
+import type { Store } from '../../../src/db/store.ts';
+import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
+import { explainSweep } from '../../../src/services/sweep/explain-sweep.ts';
+import { newMessageId } from '../../../src/services/sweep/message-id.ts';
+import { runSweep } from '../../../src/services/sweep/run-sweep.ts';
+import { dormantCampaign, shopSettings, winbackOffer } from './campaign-fixtures.ts';
+
+export const hour = 3_600_000;
+export const day = 24 * hour;
+export const now = Date.parse('2026-11-23T12:00:00Z');
+
+export const vipOffer: Offer = { ...winbackOffer, kind: 'percent_off', percent: 20, codePrefix: 'VIP' };
+export const withOffer = (offer: Offer | null) => [
+  { index: 0, delayHours: 0, email: { template: 'winback.mjml', subject: 'Hi' }, offer },
+];
+export const winback = dormantCampaign({ steps: withOffer(winbackOffer) });
+export const vip = dormantCampaign({ id: 'winback-vip', priority: 60, steps: withOffer(vipOffer) });
+
+/** Settings with a loose frequency cap (it never decides here) and the given offer rule. */
+export const settings = (offers: Partial<OfferRule> = {}, extra: Partial<ShopSettings> = {}) =>
+  shopSettings({
+    frequencyCap: { maxMessages: 10, perDays: 1 },
+    offers: { minDaysBetweenCoupons: null, whileUnredeemed: false, ...offers },
+    ...extra,
+  });
+
+/** The helpers over one store (a getter: tests open a fresh one each). */
+export function offerShop(storeOf: () => Store) {
+  async function ingest(
+    kind: 'customers' | 'orders' | 'carts' | 'products' | 'waitlist',
+    record: unknown,
+    at = now,
+  ) {
+    const parsed = ingestSchemas[kind].parse(record);
+    await ingestRecords({ store: storeOf() }, { kind, records: [parsed], now: at } as never);
+  }
+
+  /** A subscribed customer, with one paid order that many days ago when given. */
+  async function customer(id: string, lastOrderDaysAgo?: number) {
+    await ingest('customers', { id, email: `${id}@example.com`, marketing_consent: true });
+    if (lastOrderDaysAgo !== undefined) {
+      const placed = new Date(now - lastOrderDaysAgo * day).toISOString();
+      await ingest('orders', {
+        id: `o-${id}`,
+        customer_id: id,
+        placed_at: placed,
+        status: 'paid',
+        currency: 'GBP',
+        total: '50.00',
+      });
+    }
+  }
+
+  /** A cart of 30.00 the customer last touched `hoursAgo` hours before now. */
+  async function leftCart(customerId: string, hoursAgo: number) {
+    await ingest('carts', {
+      id: `cart-${customerId}`,
+      customer_id: customerId,
+      currency: 'GBP',
+      last_activity_at: new Date(now - hoursAgo * hour).toISOString(),
+      items: [{ product_id: 'p1', quantity: 1, unit_price: '30.00' }],
+    });
+  }
+
+  function sweep(
+    campaigns: Campaign[],
+    shop: ShopSettings,
+    options: { at?: number; dryRun?: boolean; explain?: string } = {},
+  ) {
+    return runSweep({
+      store: storeOf(),
+      campaigns: { settings: shop, campaigns },
+      now: options.at ?? now,
+      dryRun: options.dryRun ?? true,
+      explainCustomer: options.explain,
+      pageSize: 2,
+    });
+  }
+
+  /** The outbox sent what was due: what a real send would leave behind. */
+  async function markSent() {
+    await storeOf().db.run(
+      sql`update messages set status = 'sent', sent_at = due_at where status = 'scheduled' and due_at <= ${now}`,
+    );
+  }
+
+  /**
+   * A message another campaign wrote earlier, with its coupon when its step
+   * has an offer; returns the code.
+   */
+  async function earlier(
+    campaign: Campaign,
+    to: { customerId: string | null; email: string },
+    dueAt: number,
+    status = 'sent',
+  ): Promise<string | null> {
+    const store = storeOf();
+    const row = {
+      id: newMessageId(dueAt),
+      dedupeKey: `${campaign.id}:0:${to.customerId ?? to.email}:test${dueAt}`,
+      campaignId: campaign.id,
+      step: 0,
+      customerId: to.customerId,
+      email: to.email,
+      triggerKind: campaign.trigger.type,
+      triggerRef: `test${dueAt}`,
+      status: 'scheduled' as const,
+      dueAt,
+      createdAt: dueAt,
+      updatedAt: dueAt,
+    };
+    const { rows, statements } = issueCoupons(store, { campaign, currency: 'GBP', now: dueAt }, [row]);
+    await writeMessages(store, rows, statements);
+    await store.db.run(sql`update messages set status = ${status} where id = ${row.id}`);
+    return rows[0]?.couponCode ?? null;
+  }
+
+  /** What `sweep --explain` says about one campaign for the customer, as the CLI builds it. */
+  async function summary(
+    result: Awaited<ReturnType<typeof sweep>>,
+    set: { campaigns: Campaign[]; settings: ShopSettings },
+    customerId: string,
+    campaignId: string,
+  ) {
+    const explained = await explainSweep(storeOf(), set, result, customerId);
+    return explained.campaigns.find((c) => c.campaign_id === campaignId)?.summary;
+  }
+
+  return { ingest, customer, leftCart, sweep, markSent, earlier, summary };
+}
