@@ -10,6 +10,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { MessagedByNeeds } from '../../core/selection/messaged-by.ts';
 import type { OfferFactNeeds } from '../../core/selection/offer-rule.ts';
 import type { HeldCouponFact, MessageFact } from '../../core/selection/types.ts';
+import { sqlJson } from '../sql-json.ts';
 import {
   asColumns,
   type Column,
@@ -77,7 +78,7 @@ export function offerHistoryColumnList(
   const by = needs.messagedBy;
   if (by && by.campaigns.length > 0) {
     // One bound JSON list, not a placeholder per name: D1 allows 100 per statement.
-    const names = sql`SELECT value FROM json_each(${JSON.stringify(by.campaigns)})`;
+    const names = sql`SELECT value FROM json_each(${sqlJson(by.campaigns)})`;
     columns.push(
       column(
         'messaged_by',
