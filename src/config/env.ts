@@ -72,7 +72,9 @@ export function checkoutPlatformsConfig(config: {
   const result: CheckoutPlatformsConfig = {};
   if (config.SHOPIFY_ADMIN_TOKEN) {
     if (!config.SHOPIFY_SHOP_DOMAIN) {
-      throw new ConfigError('SHOPIFY_ADMIN_TOKEN is set without SHOPIFY_SHOP_DOMAIN: the Admin API is on the shop domain');
+      throw new ConfigError(
+        'SHOPIFY_ADMIN_TOKEN is set without SHOPIFY_SHOP_DOMAIN: the Admin API is on the shop domain',
+      );
     }
     result.shopify = {
       shopDomain: config.SHOPIFY_SHOP_DOMAIN,
@@ -82,7 +84,8 @@ export function checkoutPlatformsConfig(config: {
   }
   const woo = [config.WOO_URL, config.WOO_KEY, config.WOO_SECRET];
   if (woo.some(Boolean)) {
-    if (!woo.every(Boolean)) throw new ConfigError('WOO_URL, WOO_KEY and WOO_SECRET go together: set all three');
+    if (!woo.every(Boolean))
+      throw new ConfigError('WOO_URL, WOO_KEY and WOO_SECRET go together: set all three');
     result.woocommerce = { url: config.WOO_URL!, key: config.WOO_KEY!, secret: config.WOO_SECRET! };
   }
   return result;

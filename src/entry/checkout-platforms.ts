@@ -4,10 +4,11 @@
 // and then delivery makes no call), over the home's fetch, and how recovery
 // links carry the code (Shopify's /discount/ link on the shop's own host,
 // only once codes are really made there).
+
+import type { FetchPort } from '../adapters/platforms/shared/platform-fetch.ts';
 import { createShopifyAdminApi } from '../adapters/platforms/shopify/admin-api.ts';
 import { createShopifyCheckoutCodes } from '../adapters/platforms/shopify/discount-codes.ts';
 import { createWooCheckoutCodes } from '../adapters/platforms/woocommerce/checkout-coupons.ts';
-import type { FetchPort } from '../adapters/platforms/shared/platform-fetch.ts';
 import type { CheckoutPlatformsConfig } from '../config/env.ts';
 import { type CheckoutCodes, noCheckouts } from '../core/delivery/checkout-codes.ts';
 import type { RecoveryLinkOptions } from '../core/rendering/recovery-url.ts';

@@ -5,10 +5,15 @@
 // the link tracker, the signed unsubscribe URLs and the shop checkouts coupon
 // codes are made at (checkout-platforms.ts). Config comes in parsed.
 import { nodeTokenSigner } from '../adapters/crypto/node-signer.ts';
-import type { FetchPort } from '../adapters/platforms/shared/platform-fetch.ts';
 import { createNodeTransport, createSendLimiter } from '../adapters/mailer/node-transport.ts';
+import type { FetchPort } from '../adapters/platforms/shared/platform-fetch.ts';
 import { createMjmlRenderer } from '../adapters/templates/mjml-renderer.ts';
-import { ConfigError, checkoutPlatformsConfig, type NodeConfig, resolveSigningSecret } from '../config/env.ts';
+import {
+  ConfigError,
+  checkoutPlatformsConfig,
+  type NodeConfig,
+  resolveSigningSecret,
+} from '../config/env.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import { createSendPause } from '../core/delivery/send-pause.ts';
 import type { MailTransport } from '../core/delivery/transport.ts';

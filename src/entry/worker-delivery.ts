@@ -34,7 +34,12 @@ export function createWorkerDelivery(input: {
     Partial<
       Pick<
         WorkerConfig,
-        'SHOPIFY_SHOP_DOMAIN' | 'SHOPIFY_ADMIN_TOKEN' | 'SHOPIFY_API_VERSION' | 'WOO_URL' | 'WOO_KEY' | 'WOO_SECRET'
+        | 'SHOPIFY_SHOP_DOMAIN'
+        | 'SHOPIFY_ADMIN_TOKEN'
+        | 'SHOPIFY_API_VERSION'
+        | 'WOO_URL'
+        | 'WOO_KEY'
+        | 'WOO_SECRET'
       >
     >;
   store: Store;

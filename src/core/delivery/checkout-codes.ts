@@ -90,7 +90,11 @@ export function discountKey(coupon: CheckoutCoupon): {
  * fault); it ends when the code exists, or fails the message once the code
  * has expired (checkoutExpired).
  */
-export const checkoutRetry: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: minuteMs, maxDelayMs: hourMs };
+export const checkoutRetry: RetryPolicy = {
+  maxAttempts: Number.POSITIVE_INFINITY,
+  baseDelayMs: minuteMs,
+  maxDelayMs: hourMs,
+};
 
 export function checkoutWaitMs(tries: number, asked: number | undefined, random: () => number): number {
   return Math.max(asked ?? 0, backoffDelay(checkoutRetry, tries, random));
@@ -110,7 +114,8 @@ export function checkoutExpired(coupon: Pick<CheckoutCoupon, 'expiresAt'>, now: 
  */
 export function currencyProblem(coupon: CheckoutCoupon, shopCurrency: string): string | undefined {
   const shop = shopCurrency.toUpperCase();
-  if (coupon.currency === shop || (coupon.kind !== 'amount_off' && coupon.minSubtotalMinor === null)) return undefined;
+  if (coupon.currency === shop || (coupon.kind !== 'amount_off' && coupon.minSubtotalMinor === null))
+    return undefined;
   return `the checkout counts amounts in the shop currency (${shop}); this coupon's are in ${coupon.currency}`;
 }
 

@@ -90,7 +90,11 @@ export interface CheckoutStateWrite {
 }
 
 /** One statement recording what the platforms said about these codes (insert or replace per code and platform). */
-export function checkoutStateStatements(store: Store, writes: readonly CheckoutStateWrite[], now: number): Statement[] {
+export function checkoutStateStatements(
+  store: Store,
+  writes: readonly CheckoutStateWrite[],
+  now: number,
+): Statement[] {
   if (writes.length === 0) return [];
   const rows = sqlJson(writes.map((w) => [w.code, w.platform, w.state, w.tries, w.error]));
   const at = Math.trunc(now);

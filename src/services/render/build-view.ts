@@ -206,7 +206,9 @@ export function createViewBuilder(deps: {
       const offer = step.offer ? sampleOffer(step.offer, settings, zone, now, currency) : null;
       let cart: EmailView['cart'] = null;
       if (campaign.trigger.type === 'abandoned_cart') {
-        cart = found ? cartView(found, offer?.code ?? null, deps.links) : sampleCart(settings, offer?.code ?? null);
+        cart = found
+          ? cartView(found, offer?.code ?? null, deps.links)
+          : sampleCart(settings, offer?.code ?? null);
       }
       const exclude = [...(cart?.items.map((item) => item.id) ?? []), ...(product ? [product.id] : [])];
       return {

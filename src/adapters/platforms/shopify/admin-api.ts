@@ -96,17 +96,26 @@ export function createShopifyAdminApi(config: ShopifyAdminConfig, deps: AdminApi
         }
         if (status !== 200 && status !== 429) {
           const why = isPassing(status) ? 'Shopify is unavailable' : 'Shopify did not take the call';
-          return { ok: false, reason: `${why} (HTTP ${status})`, waitMs: retryAfterMs(reply.headers, clock()) };
+          return {
+            ok: false,
+            reason: `${why} (HTTP ${status})`,
+            waitMs: retryAfterMs(reply.headers, clock()),
+          };
         }
         const body = (reply.body ?? {}) as GraphqlBody;
         const cost = body.extensions?.cost;
         if (cost?.throttleStatus) bucket = { status: cost.throttleStatus, at: clock() };
         if (typeof cost?.requestedQueryCost === 'number') costs.set(query, cost.requestedQueryCost);
-        const errors = Array.isArray(body.errors) ? body.errors : body.errors ? [{ message: body.errors }] : [];
+        const errors = Array.isArray(body.errors)
+          ? body.errors
+          : body.errors
+            ? [{ message: body.errors }]
+            : [];
         const throttled = status === 429 || errors.some((e) => e.extensions?.code === 'THROTTLED');
         if (throttled) {
           const requested = cost?.requestedQueryCost ?? costs.get(query) ?? assumedCost;
-          const wait = Math.max(shortfallMs(requested), retryAfterMs(reply.headers, clock()) ?? 0, 250);
+          // The documented wait; a throttle with a bucket that looks full gets a short pause.
+          const wait = Math.max(shortfallMs(requested), retryAfterMs(reply.headers, clock()) ?? 0) || 250;
           if (wait > maxWaitMs || attempt >= throttleRetries) {
             return { ok: false, reason: 'Shopify throttled the Admin API', waitMs: wait };
           }

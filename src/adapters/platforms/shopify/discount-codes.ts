@@ -37,7 +37,6 @@ import {
 } from '../../../db/repositories/checkout-codes.ts';
 import type { Store } from '../../../db/store.ts';
 import type { ShopifyAdminApi } from './admin-api.ts';
-import { addCodes, describe, type Outcomes, retryAll } from './redeem-codes.ts';
 import {
   type Buyers,
   createBasic,
@@ -51,6 +50,7 @@ import {
   updateBasic,
   updateFreeShipping,
 } from './discount-mutations.ts';
+import { addCodes, describe, type Outcomes, retryAll } from './redeem-codes.ts';
 
 export const shopifyPlatform = 'shopify';
 
@@ -132,7 +132,9 @@ async function ensureChunk(
     if (stop !== 'ok') return stop;
   }
   if (rest.length === 0) return undefined;
-  return addCodes(deps, known.discountId, rest, outcomes, () => forgetDiscount(deps.store, shopifyPlatform, key));
+  return addCodes(deps, known.discountId, rest, outcomes, () =>
+    forgetDiscount(deps.store, shopifyPlatform, key),
+  );
 }
 
 /** The end of the UTC day the latest code expires on (at most one end-date change a day); null when one never expires. */
@@ -141,7 +143,9 @@ function discountEnd(chunk: readonly CheckoutCoupon[]): number | null {
   return Math.ceil(Math.max(...chunk.map((c) => c.expiresAt!)) / dayMs) * dayMs;
 }
 
-type Made = { kind: 'made'; id: string; first: CheckoutOutcome } | { kind: 'not_made'; outcome: CheckoutOutcome };
+type Made =
+  | { kind: 'made'; id: string; first: CheckoutOutcome }
+  | { kind: 'not_made'; outcome: CheckoutOutcome };
 
 async function createDiscount(
   deps: ShopifyCheckoutDeps,
@@ -155,7 +159,8 @@ async function createDiscount(
   const created = await deps.api.graphql<Record<string, MutationPayload>>(mutation, { input });
   if (!created.ok) return { kind: 'not_made', outcome: retry(created) };
   const payload = Object.values(created.data)[0];
-  if (payload?.codeDiscountNode) return { kind: 'made', id: payload.codeDiscountNode.id, first: { kind: 'created' } };
+  if (payload?.codeDiscountNode)
+    return { kind: 'made', id: payload.codeDiscountNode.id, first: { kind: 'created' } };
   const errors = payload?.userErrors ?? [];
   // The first code is taken: an earlier call made the discount and its answer was lost.
   if (errors.some((e) => e.code === 'TAKEN' && e.field?.includes('code'))) {
@@ -166,7 +171,10 @@ async function createDiscount(
     const id = found.data.codeDiscountNodeByCode?.id;
     if (id) return { kind: 'made', id, first: { kind: 'existed' } };
   }
-  return { kind: 'not_made', outcome: { kind: 'failed', reason: `Shopify refused the discount: ${describe(errors)}` } };
+  return {
+    kind: 'not_made',
+    outcome: { kind: 'failed', reason: `Shopify refused the discount: ${describe(errors)}` },
+  };
 }
 
 /** Moves the end date later and adds the chunk's customers, when needed. */
@@ -200,12 +208,18 @@ async function widenDiscount(
   if (errors.some((e) => e.field?.includes('id'))) {
     // Deleted in the shop's admin: forgotten, and made again on the next call.
     await forgetDiscount(deps.store, shopifyPlatform, key);
-    retryAll(outcomes, chunk, { kind: 'retry_later', reason: 'the offer’s Shopify discount is gone; it is made again' });
+    retryAll(outcomes, chunk, {
+      kind: 'retry_later',
+      reason: 'the offer’s Shopify discount is gone; it is made again',
+    });
     return undefined;
   }
   if (errors.length > 0) {
     for (const coupon of chunk) {
-      outcomes.set(coupon.code, { kind: 'failed', reason: `Shopify refused the discount change: ${describe(errors)}` });
+      outcomes.set(coupon.code, {
+        kind: 'failed',
+        reason: `Shopify refused the discount change: ${describe(errors)}`,
+      });
     }
     return undefined;
   }

@@ -136,7 +136,8 @@ export function discountUpdate(change: {
   customers?: string[] | undefined;
 }): Record<string, unknown> {
   const input: Record<string, unknown> = {};
-  if (change.endsAt !== undefined) input.endsAt = change.endsAt === null ? null : new Date(change.endsAt).toISOString();
+  if (change.endsAt !== undefined)
+    input.endsAt = change.endsAt === null ? null : new Date(change.endsAt).toISOString();
   if (change.customers?.length) input.context = { customers: { add: change.customers } };
   return input;
 }

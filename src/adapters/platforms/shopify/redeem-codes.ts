@@ -39,10 +39,14 @@ export async function addCodes(
     if (userErrors.some((e) => e.field?.includes('discountId'))) {
       // Deleted in the shop's admin: forgotten, and made again on the next call.
       await forget();
-      retryAll(outcomes, coupons, { kind: 'retry_later', reason: 'the offer’s Shopify discount is gone; it is made again' });
+      retryAll(outcomes, coupons, {
+        kind: 'retry_later',
+        reason: 'the offer’s Shopify discount is gone; it is made again',
+      });
       return undefined;
     }
-    for (const c of coupons) outcomes.set(c.code, { kind: 'failed', reason: `Shopify refused the codes: ${describe(userErrors)}` });
+    for (const c of coupons)
+      outcomes.set(c.code, { kind: 'failed', reason: `Shopify refused the codes: ${describe(userErrors)}` });
     return undefined;
   }
   const report = await readJob(deps, job.id);
@@ -59,7 +63,8 @@ export async function addCodes(
       );
     } else if (errors.length === 0) outcomes.set(coupon.code, { kind: 'created' });
     else if (errors.every((e) => e.code === 'TAKEN')) outcomes.set(coupon.code, { kind: 'existed' });
-    else outcomes.set(coupon.code, { kind: 'failed', reason: `Shopify refused the code: ${describe(errors)}` });
+    else
+      outcomes.set(coupon.code, { kind: 'failed', reason: `Shopify refused the code: ${describe(errors)}` });
   }
   return undefined;
 }
@@ -71,9 +76,12 @@ async function readJob(deps: RedeemDeps, id: string): Promise<BulkCreation | Ret
   for (let poll = 0; poll < maxPolls; poll++) {
     await deps.sleep(wait);
     wait = Math.min(wait * 2, 4_000);
-    const read = await deps.api.graphql<{ discountRedeemCodeBulkCreation: BulkCreation | null }>(bulkCreation, {
-      id,
-    });
+    const read = await deps.api.graphql<{ discountRedeemCodeBulkCreation: BulkCreation | null }>(
+      bulkCreation,
+      {
+        id,
+      },
+    );
     if (!read.ok) return retry(read);
     const job = read.data.discountRedeemCodeBulkCreation;
     if (job?.done) return job;
@@ -81,7 +89,11 @@ async function readJob(deps: RedeemDeps, id: string): Promise<BulkCreation | Ret
   return { kind: 'retry_later', reason: 'Shopify is still adding the codes', waitMs: unfinishedJobWaitMs };
 }
 
-export function retryAll(outcomes: Outcomes, coupons: readonly CheckoutCoupon[], outcome: RetryLater): RetryLater {
+export function retryAll(
+  outcomes: Outcomes,
+  coupons: readonly CheckoutCoupon[],
+  outcome: RetryLater,
+): RetryLater {
   for (const coupon of coupons) if (!outcomes.has(coupon.code)) outcomes.set(coupon.code, outcome);
   return outcome;
 }

@@ -61,8 +61,10 @@ export function createWooCheckoutCodes(
     clock?: (() => number) | undefined;
   },
 ): CheckoutCodes {
-  const endpoint = new URL('wp-json/wc/v3/coupons/batch', config.url.endsWith('/') ? config.url : `${config.url}/`)
-    .href;
+  const endpoint = new URL(
+    'wp-json/wc/v3/coupons/batch',
+    config.url.endsWith('/') ? config.url : `${config.url}/`,
+  ).href;
   const authorization = `Basic ${btoa(`${config.key}:${config.secret}`)}`;
   const clock = deps.clock ?? Date.now;
   return {
@@ -108,7 +110,9 @@ export function createWooCheckoutCodes(
     if (status === 429) return later('WooCommerce is rate limiting (HTTP 429)', wait);
     if (status >= 500) return later(`WooCommerce is unavailable (HTTP ${status})`, wait);
     if (status === 401 || status === 403) {
-      return later(`WooCommerce refused the REST key (HTTP ${status}): check WOO_KEY and WOO_SECRET (read/write)`);
+      return later(
+        `WooCommerce refused the REST key (HTTP ${status}): check WOO_KEY and WOO_SECRET (read/write)`,
+      );
     }
     if (status === 404) return later('no WooCommerce REST API at WOO_URL (HTTP 404)');
     const items = (reply.body as { create?: BatchItem[] } | undefined)?.create;
@@ -119,17 +123,19 @@ export function createWooCheckoutCodes(
       }
       return undefined;
     }
-    chunk.forEach((coupon, index) => outcomes.set(coupon.code, itemOutcome(items[index])));
+    for (const [index, coupon] of chunk.entries()) outcomes.set(coupon.code, itemOutcome(items[index]));
     return undefined;
   }
 }
 
 function itemOutcome(item: BatchItem | undefined): CheckoutOutcome {
-  if (!item) return { kind: 'retry_later', reason: 'WooCommerce answered for fewer coupons than it was sent' };
+  if (!item)
+    return { kind: 'retry_later', reason: 'WooCommerce answered for fewer coupons than it was sent' };
   if (!item.error && typeof item.id === 'number' && item.id > 0) return { kind: 'created' };
   if (item.error?.code === 'woocommerce_rest_coupon_code_already_exists') return { kind: 'existed' };
   const status = item.error?.data?.status;
-  const reason = `${item.error?.code ?? 'no id'}: ${item.error?.message ?? 'WooCommerce did not create it'}`.slice(0, 300);
+  const reason =
+    `${item.error?.code ?? 'no id'}: ${item.error?.message ?? 'WooCommerce did not create it'}`.slice(0, 300);
   if (status !== undefined && (status === 429 || status >= 500)) return { kind: 'retry_later', reason };
   return { kind: 'failed', reason: `WooCommerce refused the coupon: ${reason}` };
 }
@@ -148,7 +154,8 @@ export function wooCoupon(coupon: CheckoutCoupon): Record<string, unknown> {
     amount,
     free_shipping: coupon.kind === 'free_shipping',
     // WooCommerce reads an offset-less time in the site's timezone; this one says UTC.
-    date_expires: coupon.expiresAt === null ? null : new Date(coupon.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    date_expires:
+      coupon.expiresAt === null ? null : new Date(coupon.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     usage_limit: coupon.usesAllowed,
     usage_limit_per_user: coupon.customer ? coupon.usesAllowed : null,
     individual_use: true,

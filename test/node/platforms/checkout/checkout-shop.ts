@@ -24,7 +24,9 @@ export const adminToken = 'shpat_standin';
 export function winback(holdoutPercent = 0): Campaign {
   return dormantCampaign({
     holdoutPercent,
-    steps: [{ index: 0, delayHours: 0, email: { template: 'winback.mjml', subject: 'Hi' }, offer: winbackOffer }],
+    steps: [
+      { index: 0, delayHours: 0, email: { template: 'winback.mjml', subject: 'Hi' }, offer: winbackOffer },
+    ],
   });
 }
 
@@ -33,7 +35,11 @@ export function campaignsOf(campaign: Campaign): CampaignSet {
 }
 
 /** `count` customers (ids from `first`, Shopify-style digits) whose one paid order was 120 days before `now`. */
-export async function seedDormant(store: Store, count: number, options: { first?: number; now?: number } = {}) {
+export async function seedDormant(
+  store: Store,
+  count: number,
+  options: { first?: number; now?: number } = {},
+) {
   const now = options.now ?? sweepAt;
   const first = options.first ?? 7_100_000_000;
   const ids = Array.from({ length: count }, (_, i) => String(first + i));

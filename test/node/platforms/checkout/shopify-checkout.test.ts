@@ -4,8 +4,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryTransport } from '../../../../src/adapters/mailer/memory.ts';
-import { customers } from '../../../../src/db/schema/index.ts';
+import { ingestSchemas } from '../../../../src/core/ingest/records.ts';
+import { cartRef } from '../../../../src/core/triggers/trigger-ref.ts';
+import { coupons, customers } from '../../../../src/db/schema/index.ts';
+import { wireCheckouts } from '../../../../src/entry/checkout-platforms.ts';
+import { databaseViews } from '../../../../src/services/delivery/db-views.ts';
 import { drainOutbox } from '../../../../src/services/delivery/drain-outbox.ts';
+import { ingestRecords } from '../../../../src/services/ingest/ingest-records.ts';
 import { type ServedFetch, serveFetch } from '../../support/serve-fetch.ts';
 import { openTempStore, type TempStore } from '../../support/temp-store.ts';
 import { createShopifyStandIn, type ShopifyStandIn } from '../stand-ins/shopify-admin.ts';
@@ -16,6 +21,7 @@ import {
   day,
   outbox,
   seedDormant,
+  shopDomain,
   shopifyPlatform,
   sweep,
   sweepAt,
@@ -102,7 +108,9 @@ describe('coupons at the Shopify checkout', () => {
 
     const states = await checkoutStates(temp.store);
     expect(states.map((s) => s.code).sort()).toEqual(sentCodes);
-    expect(new Set(states.map((s) => `${s.platform}:${s.state}:${s.tries}`))).toEqual(new Set(['shopify:created:0']));
+    expect(new Set(states.map((s) => `${s.platform}:${s.state}:${s.tries}`))).toEqual(
+      new Set(['shopify:created:0']),
+    );
   });
 
   it('a second drain makes no code again, and a later sweep adds to the same discount', async () => {
@@ -112,7 +120,9 @@ describe('coupons at the Shopify checkout', () => {
     // The first message's first send is refused for now: it is retried later, its code already made.
     const first = (await outbox(temp.store))[0]!;
     const transport = createMemoryTransport((mail, attempt) =>
-      mail.id === first.id && attempt === 1 ? { kind: 'temporary', code: 451, reason: 'try later' } : undefined,
+      mail.id === first.id && attempt === 1
+        ? { kind: 'temporary', code: 451, reason: 'try later' }
+        : undefined,
     );
     let now = sweepAt;
     const options = await checkoutDelivery(temp.store, transport, {
@@ -142,7 +152,63 @@ describe('coupons at the Shopify checkout', () => {
     const rows = await outbox(temp.store);
     expect(Date.parse(discount!.endsAt!)).toBeGreaterThanOrEqual(Math.max(...rows.map((m) => m.expires_at!)));
     expect(discount!.customers!.size).toBe(10);
-    const [{ n }] = (await temp.store.db.all(sql`select count(*) as n from checkout_discounts`)) as [{ n: number }];
+    const [{ n }] = (await temp.store.db.all(sql`select count(*) as n from checkout_discounts`)) as [
+      { n: number },
+    ];
     expect(n).toBe(1);
+  });
+
+  it('a cart recovery link on the shop applies the code through Shopify’s /discount/ link', async () => {
+    const recover = `https://${shopDomain}/4481/checkouts/c0ffee/recover?key=k9`;
+    const cart = ingestSchemas.carts.parse({
+      id: '3345',
+      customer_id: '7100000001',
+      email: 'cart@example.com',
+      currency: 'GBP',
+      status: 'open',
+      recovery_url: recover,
+      last_activity_at: new Date(sweepAt - 3_600_000).toISOString(),
+      items: [{ product_id: 'p1', title: 'Mug', quantity: 2, unit_price: '25.00' }],
+    });
+    await ingestRecords({ store: temp.store }, { kind: 'carts', records: [cart], now: sweepAt });
+    await temp.store.db.insert(coupons).values({
+      code: 'CART-7KQ9-M2XF-H4TP',
+      campaignId: 'winback',
+      kind: 'percent_off',
+      value: 10,
+      currency: 'GBP',
+      createdAt: sweepAt,
+    });
+    const campaigns = campaignsOf(winback());
+    const message = {
+      campaignId: 'winback',
+      step: 0,
+      customerId: '7100000001',
+      email: 'cart@example.com',
+      triggerKind: 'abandoned_cart',
+      triggerRef: cartRef('3345', sweepAt - 3_600_000),
+      couponCode: 'CART-7KQ9-M2XF-H4TP',
+    };
+    const view = async (platforms: ReturnType<typeof shopifyPlatform>) => {
+      const { links } = wireCheckouts({
+        platforms,
+        store: temp.store,
+        shopCurrency: 'GBP',
+        now: () => sweepAt,
+      });
+      const built = await databaseViews(temp.store, campaigns, links).build({
+        message: message as never,
+        campaign: campaigns.campaigns[0]!,
+        step: campaigns.campaigns[0]!.steps[0]!,
+        settings: campaigns.settings,
+        unsubscribeUrl: 'https://mail.shop.example/u/x',
+      });
+      return built!.cart!.recovery_url!;
+    };
+    const link = new URL(await view(shopifyPlatform()));
+    expect(`${link.origin}${link.pathname}`).toBe(`https://${shopDomain}/discount/CART-7KQ9-M2XF-H4TP`);
+    expect(link.searchParams.get('redirect')).toBe('/4481/checkouts/c0ffee/recover?key=k9');
+    // Without codes made in Shopify the link keeps the plain parameter.
+    expect(await view({})).toBe(`${recover}&discount=CART-7KQ9-M2XF-H4TP`);
   });
 });

@@ -19,6 +19,9 @@
 // What the stand-in decides itself (not documented by Shopify): the error for
 // more than 250 codes in one bulk add, and how many reads a bulk job takes.
 
+// biome-ignore lint/suspicious/noExplicitAny: GraphQL input as received, read loosely like a server would.
+type Json = any;
+
 export interface Bucket {
   maximumAvailable: number;
   currentlyAvailable: number;
@@ -38,7 +41,7 @@ export interface StandInDiscount {
 
 export interface RecordedCall {
   operation: string;
-  variables: Record<string, any>;
+  variables: Record<string, Json>;
   answer: 'ok' | 'throttled' | 'unauthorized' | 'failed';
 }
 
@@ -72,7 +75,12 @@ export function createShopifyStandIn(
 ): ShopifyStandIn {
   const token = options.token ?? 'shpat_standin';
   const clock = options.clock ?? Date.now;
-  const bucket: Bucket = { maximumAvailable: 1000, currentlyAvailable: 1000, restoreRate: 100, ...options.bucket };
+  const bucket: Bucket = {
+    maximumAvailable: 1000,
+    currentlyAvailable: 1000,
+    restoreRate: 100,
+    ...options.bucket,
+  };
   let refilledAt = clock();
   let failures: { left: number; status: number } = { left: 0, status: 503 };
   const refused = new Set<string>();
@@ -96,16 +104,19 @@ export function createShopifyStandIn(
     throttleStatus: { ...bucket },
   });
 
-  function taken(code: string, field: string[]) {
+  function taken(field: string[]) {
     return [{ code: 'TAKEN', field, message: 'Code must be unique. Please try a different code.' }];
   }
 
-  function createDiscount(kind: StandInDiscount['kind'], input: Record<string, any>, root: string) {
+  function createDiscount(kind: StandInDiscount['kind'], input: Record<string, Json>, root: string) {
     const code = String(input.code ?? '');
     if (!code || !input.title || !input.startsAt || !input.context) {
-      return { codeDiscountNode: null, userErrors: [{ code: 'BLANK', field: [root], message: 'Missing fields' }] };
+      return {
+        codeDiscountNode: null,
+        userErrors: [{ code: 'BLANK', field: [root], message: 'Missing fields' }],
+      };
     }
-    if (codes.has(code.toUpperCase())) return { codeDiscountNode: null, userErrors: taken(code, [root, 'code']) };
+    if (codes.has(code.toUpperCase())) return { codeDiscountNode: null, userErrors: taken([root, 'code']) };
     const id = `gid://shopify/DiscountCodeNode/${serial++}`;
     const customers = input.context.customers?.add ? new Set<string>(input.context.customers.add) : null;
     discounts.set(id, { id, kind, input, endsAt: input.endsAt ?? null, customers, codes: [code] });
@@ -113,10 +124,13 @@ export function createShopifyStandIn(
     return { codeDiscountNode: { id }, userErrors: [] };
   }
 
-  function updateDiscount(id: string, input: Record<string, any>) {
+  function updateDiscount(id: string, input: Record<string, Json>) {
     const found = discounts.get(id);
     if (!found) {
-      return { codeDiscountNode: null, userErrors: [{ code: 'INVALID', field: ['id'], message: 'Discount does not exist' }] };
+      return {
+        codeDiscountNode: null,
+        userErrors: [{ code: 'INVALID', field: ['id'], message: 'Discount does not exist' }],
+      };
     }
     if ('endsAt' in input) found.endsAt = input.endsAt;
     for (const customer of input.context?.customers?.add ?? []) found.customers?.add(customer);
@@ -126,14 +140,21 @@ export function createShopifyStandIn(
   function bulkAdd(discountId: string, given: { code: string }[]) {
     const found = discounts.get(discountId);
     if (!found) {
-      return { bulkCreation: null, userErrors: [{ code: 'INVALID', field: ['discountId'], message: 'Discount does not exist' }] };
+      return {
+        bulkCreation: null,
+        userErrors: [{ code: 'INVALID', field: ['discountId'], message: 'Discount does not exist' }],
+      };
     }
     if (given.length > 250) {
-      return { bulkCreation: null, userErrors: [{ code: 'TOO_MANY_ARGUMENTS', field: ['codes'], message: 'At most 250 codes' }] };
+      return {
+        bulkCreation: null,
+        userErrors: [{ code: 'TOO_MANY_ARGUMENTS', field: ['codes'], message: 'At most 250 codes' }],
+      };
     }
     const results = given.map(({ code }) => {
-      if (codes.has(code.toUpperCase())) return { code, errors: taken(code, ['code']) };
-      if (refused.has(code)) return { code, errors: [{ code: 'INVALID', field: ['code'], message: 'Code is invalid' }] };
+      if (codes.has(code.toUpperCase())) return { code, errors: taken(['code']) };
+      if (refused.has(code))
+        return { code, errors: [{ code: 'INVALID', field: ['code'], message: 'Code is invalid' }] };
       codes.set(code.toUpperCase(), discountId);
       found.codes.push(code);
       return { code, errors: [] };
@@ -159,11 +180,15 @@ export function createShopifyStandIn(
   }
 
   async function handle(request: Request): Promise<Response> {
-    if (!/^\/admin\/api\/\d{4}-\d{2}\/graphql\.json$/.test(new URL(request.url).pathname) || request.method !== 'POST') {
+    if (
+      !/^\/admin\/api\/\d{4}-\d{2}\/graphql\.json$/.test(new URL(request.url).pathname) ||
+      request.method !== 'POST'
+    ) {
       return new Response('Not Found', { status: 404 });
     }
-    const body = (await request.json()) as { query: string; variables?: Record<string, any> };
-    const operation = operations.find((name) => new RegExp(`\\b${name}\\s*\\(`).test(body.query)) ?? 'unknown';
+    const body = (await request.json()) as { query: string; variables?: Record<string, Json> };
+    const operation =
+      operations.find((name) => new RegExp(`\\b${name}\\s*\\(`).test(body.query)) ?? 'unknown';
     const variables = body.variables ?? {};
     const record = (answer: RecordedCall['answer']) => calls.push({ operation, variables, answer });
     if (request.headers.get('x-shopify-access-token') !== token) {
@@ -179,7 +204,8 @@ export function createShopifyStandIn(
       return new Response('Service Unavailable', { status: failures.status });
     }
     refill();
-    const requested = operation === 'discountRedeemCodeBulkCreation' ? 252 : operation === 'codeDiscountNodeByCode' ? 2 : 10;
+    const requested =
+      operation === 'discountRedeemCodeBulkCreation' ? 252 : operation === 'codeDiscountNodeByCode' ? 2 : 10;
     if (bucket.currentlyAvailable < requested) {
       record('throttled');
       return Response.json({

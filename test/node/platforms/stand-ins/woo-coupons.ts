@@ -48,7 +48,11 @@ export function createWooStandIn(options: { key?: string; secret?: string } = {}
 
   async function handle(request: Request): Promise<Response> {
     if (new URL(request.url).pathname !== '/wp-json/wc/v3/coupons/batch' || request.method !== 'POST') {
-      return answer(404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
+      return answer(404, {
+        code: 'rest_no_route',
+        message: 'No route was found matching the URL and request method.',
+        data: { status: 404 },
+      });
     }
     if (request.headers.get('authorization') !== expected) {
       return answer(401, {
@@ -59,7 +63,11 @@ export function createWooStandIn(options: { key?: string; secret?: string } = {}
     }
     if (throttle.left > 0) {
       throttle.left--;
-      return answer(429, { code: 'too_many_requests', message: 'Too many requests' }, { 'retry-after': String(throttle.seconds) });
+      return answer(
+        429,
+        { code: 'too_many_requests', message: 'Too many requests' },
+        { 'retry-after': String(throttle.seconds) },
+      );
     }
     if (failures.left > 0) {
       failures.left--;
@@ -77,15 +85,33 @@ export function createWooStandIn(options: { key?: string; secret?: string } = {}
     const results = create.map((item) => {
       const code = String(item.code ?? '').toLowerCase();
       if (!code) {
-        return { id: 0, error: { code: 'woocommerce_rest_empty_coupon_code', message: 'The coupon code cannot be empty.', data: { status: 400 } } };
+        return {
+          id: 0,
+          error: {
+            code: 'woocommerce_rest_empty_coupon_code',
+            message: 'The coupon code cannot be empty.',
+            data: { status: 400 },
+          },
+        };
       }
       if (coupons.has(code)) {
         return {
           id: 0,
-          error: { code: 'woocommerce_rest_coupon_code_already_exists', message: 'The coupon code already exists', data: { status: 400 } },
+          error: {
+            code: 'woocommerce_rest_coupon_code_already_exists',
+            message: 'The coupon code already exists',
+            data: { status: 400 },
+          },
         };
       }
-      const coupon: StandInCoupon = { ...item, id: serial++, code, usage_count: 0, used_by: [], meta_data: [] };
+      const coupon: StandInCoupon = {
+        ...item,
+        id: serial++,
+        code,
+        usage_count: 0,
+        used_by: [],
+        meta_data: [],
+      };
       coupons.set(code, coupon);
       return coupon;
     });
