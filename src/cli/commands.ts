@@ -196,17 +196,24 @@ ${environment}
   {
     name: 'report',
     summary: 'what each campaign brought back: sends, opens, clicks, revenue and lift',
-    help: `usage: rekindle report [--campaign ID] [--since ISO] [--daily] [--json]
+    help: `usage: rekindle report [--campaign ID] [--from DAY] [--to DAY] [--since ISO] [--daily] [--json]
 
-Per campaign and step: messages sent, opens, clicks, unsubscribes, redemptions,
-attributed revenue per currency, and the lift of mailed customers over the
-held-out ones with its 95% interval.
+Per campaign and step: messages scheduled, sent, opened, clicked, unsubscribed,
+bounced; rates per message sent; redemptions; revenue per currency (net of
+coupon discounts), the discounts, revenue per recipient and the incremental
+revenue per recipient over the held-out customers with its 95% interval; the
+lift of mailed customers over held-out ones with its 95% interval; clicks per
+link. Money is never added across currencies. Days are in the shop's time
+zone (settings timezone).
 
 options:
   --campaign ID    only this campaign
-  --since ISO      only messages sent from this instant on
+  --from DAY       only messages sent from this day on (YYYY-MM-DD, shop's time zone)
+  --to DAY         only messages sent up to this day, included; what followed
+                   them (opens, orders) counts even after it
+  --since ISO      only messages sent from this instant on (instead of --from)
   --daily          add a row per day
-  --json           print the report as JSON
+  --json           print the report as JSON (from, to and timeZone say the period)
   -h, --help       show this help
 `,
     load: async () => (await import('./report.ts')).reportCommand,
@@ -248,6 +255,25 @@ options:
   -h, --help       show this help
 `,
     load: async () => (await import('./keys.ts')).keysCommand,
+  },
+  {
+    name: 'shopify',
+    summary: 'print the Shopify webhook subscriptions Rekindle needs',
+    help: `usage: rekindle shopify webhooks [--url URL] [--api-version VERSION] [--json]
+
+Prints the webhook subscriptions the Shopify connector handles, pointing at
+URL/webhooks/shopify: as the [webhooks] section of the app's shopify.app.toml
+(ordinary and compliance topics), and as one GraphQL Admin mutation per
+ordinary topic for a shop-specific subscription. Calls nothing; paste the
+output where it belongs.
+
+options:
+  --url URL              Rekindle's public https base (default PUBLIC_BASE_URL)
+  --api-version VERSION  the Admin API version to name (default 2025-10)
+  --json                 print topics, TOML and mutations as JSON
+  -h, --help             show this help
+`,
+    load: async () => (await import('./shopify.ts')).shopifyCommand,
   },
   {
     name: 'migrate',

@@ -33,22 +33,6 @@ export const shopifyEnv = {
     .default(defaultShopifyApiVersion),
 };
 
-/**
- * WooCommerce's REST API for coupons at checkout (a REST key with write
- * access, WooCommerce → Settings → Advanced → REST API); all three or none.
- * Basic auth is only sent over https (plain http only to this machine).
- */
-export const wooCheckoutEnv = {
-  WOO_URL: z
-    .url()
-    .refine((url) => isHttpsOrLoopback(url), {
-      error: 'must be the shop URL over https, like https://shop.example',
-    })
-    .optional(),
-  WOO_KEY: z.string().min(1).optional(),
-  WOO_SECRET: z.string().min(1).optional(),
-};
-
 function isHttpsOrLoopback(url: string): boolean {
   const parsed = new URL(url);
   if (parsed.protocol === 'https:') return true;
@@ -100,6 +84,36 @@ export function shopifyConnector(config: {
   return { webhookSecret: config.SHOPIFY_WEBHOOK_SECRET, shopDomain: config.SHOPIFY_SHOP_DOMAIN };
 }
 
+/** The WooCommerce connector's env, the same in both homes; without the secret the connector is off. */
+export const wooCommerceEnv = {
+  /** The secret of the shop's webhooks (WooCommerce > Settings > Advanced > Webhooks): each delivery is signed with it. */
+  WOO_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** The customer meta_data key holding marketing consent; unset, webhooks leave consent as stored. */
+  WOO_CONSENT_META_KEY: z.string().trim().min(1).optional(),
+  /**
+   * The REST API for coupons at checkout: the shop URL and a REST key with
+   * write access (WooCommerce > Settings > Advanced > REST API); all three or
+   * none. Basic auth is only sent over https (plain http only to this machine).
+   */
+  WOO_URL: z
+    .url()
+    .refine((url) => isHttpsOrLoopback(url), {
+      error: 'must be the shop URL over https, like https://shop.example',
+    })
+    .optional(),
+  WOO_KEY: z.string().min(1).optional(),
+  WOO_SECRET: z.string().min(1).optional(),
+};
+
+/** The WooCommerce connector the app is handed, or undefined when WOO_WEBHOOK_SECRET is unset. */
+export function wooCommerceConnector(config: {
+  WOO_WEBHOOK_SECRET?: string | undefined;
+  WOO_CONSENT_META_KEY?: string | undefined;
+}): { webhookSecret: string; consentMetaKey: string | undefined } | undefined {
+  if (!config.WOO_WEBHOOK_SECRET) return undefined;
+  return { webhookSecret: config.WOO_WEBHOOK_SECRET, consentMetaKey: config.WOO_CONSENT_META_KEY };
+}
+
 const nodeEnvSchema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/rekindle.db'),
   DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
@@ -131,7 +145,7 @@ const nodeEnvSchema = z.object({
   /** The mailto half of List-Unsubscribe; defaults to the shop's reply-to or from address. */
   UNSUBSCRIBE_MAILTO: z.string().min(3).optional(),
   ...shopifyEnv,
-  ...wooCheckoutEnv,
+  ...wooCommerceEnv,
 });
 
 export type NodeConfig = z.output<typeof nodeEnvSchema>;

@@ -3,7 +3,7 @@
 // reads `env`; this module must never import a driver or touch the database.
 import type { D1Database } from '@cloudflare/workers-types';
 import { z } from 'zod';
-import { ConfigError, publicBaseUrl, shopifyEnv, wooCheckoutEnv } from './env.ts';
+import { ConfigError, publicBaseUrl, shopifyEnv, wooCommerceEnv } from './env.ts';
 
 // A binding is an object from the runtime, not JSON: check the one method the
 // D1 driver needs, so a missing or misnamed [[d1_databases]] fails here, named.
@@ -42,7 +42,7 @@ const workerEnvSchema = z.object({
   /** Hits per sweep page on D1: a page is a few queries, however many rows it holds. */
   SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   ...shopifyEnv,
-  ...wooCheckoutEnv,
+  ...wooCommerceEnv,
 });
 
 export type WorkerConfig = z.output<typeof workerEnvSchema>;

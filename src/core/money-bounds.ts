@@ -10,7 +10,7 @@
 //   sum() is exact and a percentage of it (x 100) is exact in a double;
 // - a sum over N stored amounts is at most N x 10^12: exact in a JS number up
 //   to N = 9,007 and in SQLite's integers up to N = 9,223,372. Report totals
-//   are added as BigInt (sumMoney), so they stay exact beyond that too.
+//   are added as BigInt (reports/revenue.ts, sumMoney), so they stay exact beyond that too.
 //
 // 10^12 minor units is 10,000,000,000.00 in a two-decimal currency,
 // 1,000,000,000,000 JPY (about 6.5 bn USD), 1,000,000,000,000 VND (about

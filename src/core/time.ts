@@ -38,6 +38,65 @@ export function utcDay(millis: number): string {
   return formatInstant(millis).slice(0, 10);
 }
 
+// One formatter per zone: building one costs far more than using it.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The calendar day of an instant in an IANA time zone, `2026-11-20`: the one
+ * zoned day format (the reports' daily rows, the dashboard's days, a report's
+ * from/to). 23:30 UTC on 4 May is 5 May in Europe/London (BST).
+ */
+export function zonedDay(millis: number, timeZone: string): string {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(millis);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
+}
+
+/**
+ * The first instant of a calendar day in a time zone: local midnight, or the
+ * end of the gap when a clock change skips midnight. Every UTC offset lies
+ * between -12 and +14 hours, so it is found by halving that span around the
+ * day's UTC midnight (a zoned day never runs backwards).
+ */
+export function zonedDayStart(day: string, timeZone: string): number {
+  const midnight = Date.parse(`${day}T00:00:00Z`);
+  let before = midnight - 15 * hourMs;
+  let after = midnight + 13 * hourMs;
+  while (after - before > 1) {
+    const middle = Math.floor((before + after) / 2);
+    if (zonedDay(middle, timeZone) < day) before = middle;
+    else after = middle;
+  }
+  return after;
+}
+
+/** A calendar day written `YYYY-MM-DD` that exists (no 30 February). */
+export function parseDay(text: string): ParseResult<string> {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (!match) return { ok: false, reason: `expected a day like 2026-05-01, got '${text}'` };
+  const [, year, month, day] = match;
+  const normalized = `${year}-${month}-${day}T00:00:00.000Z`;
+  if (!sameCalendarDate(normalized, Number(year), Number(month), Number(day))) {
+    return { ok: false, reason: `'${text}' is not a real date` };
+  }
+  return { ok: true, value: `${year}-${month}-${day}` };
+}
+
+/** The calendar day `days` after `day` (before it when negative). Calendar arithmetic: no zone involved. */
+export function addDays(day: string, days: number): string {
+  return utcDay(Date.parse(`${day}T00:00:00Z`) + days * dayMs);
+}
+
 // Date.parse rolls 2024-02-30 over to March; a calendar check catches it.
 function sameCalendarDate(normalized: string, year: number, month: number, day: number): boolean {
   const probe = new Date(Date.UTC(year, month - 1, day));

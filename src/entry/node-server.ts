@@ -9,7 +9,13 @@ import { nodeTokenSigner } from '../adapters/crypto/node-signer.ts';
 import { type ScheduledJob, type Scheduler, startScheduler } from '../adapters/scheduler/cron-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/templates/mjml-renderer.ts';
 import { campaignFolderSource } from '../config/campaign-set-source.ts';
-import { ConfigError, type NodeConfig, resolveSigningSecret, shopifyConnector } from '../config/env.ts';
+import {
+  ConfigError,
+  type NodeConfig,
+  resolveSigningSecret,
+  shopifyConnector,
+  wooCommerceConnector,
+} from '../config/env.ts';
 import { migrateLibsql, openLibsqlStore } from '../db/libsql.ts';
 import type { TrackingDeps } from '../http/app-env.ts';
 import { createApp } from '../http/create-app.ts';
@@ -75,6 +81,7 @@ export async function startNodeServer(
     renderer,
     engagement,
     shopify: shopifyConnector(config),
+    woocommerce: wooCommerceConnector(config),
     log,
   });
 

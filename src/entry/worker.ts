@@ -6,7 +6,7 @@ import type { ExecutionContext, ScheduledController } from '@cloudflare/workers-
 import type { Hono } from 'hono';
 import { createPrecompiledRenderer } from '../adapters/templates/precompiled-renderer.ts';
 import { bundledCampaignsLabel, parseBundledCampaigns } from '../config/bundled-campaigns.ts';
-import { shopifyConnector } from '../config/env.ts';
+import { shopifyConnector, wooCommerceConnector } from '../config/env.ts';
 import { parseWorkerEnv, type WorkerConfig } from '../config/worker-env.ts';
 import type { CampaignSetLoad } from '../core/campaigns/set-source.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
@@ -52,6 +52,7 @@ function wire(env: unknown): Wired {
     config,
     tracking: workerTracking(config),
     shopify: shopifyConnector(config),
+    woocommerce: wooCommerceConnector(config),
   };
   let set: CampaignSet | undefined;
   deps.campaigns = () => set;

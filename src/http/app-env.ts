@@ -1,6 +1,7 @@
 // What every request handler can reach: the dependencies handed to createApp
 // and the API key that authenticated the call.
 import type { ShopifyConnector } from '../adapters/platforms/shopify/config.ts';
+import type { WooCommerceConnector } from '../adapters/platforms/woocommerce/config.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { MessageRenderer } from '../core/rendering/contract.ts';
 import type { BucketConfig } from '../core/request-limits/token-bucket.ts';
@@ -28,6 +29,8 @@ export interface AppDeps {
   renderer?: MessageRenderer | undefined;
   /** The Shopify connector; without it POST /webhooks/shopify answers 503. */
   shopify?: ShopifyConnector | undefined;
+  /** The WooCommerce connector; without it POST /webhooks/woocommerce answers 503. */
+  woocommerce?: WooCommerceConnector | undefined;
   /** Where routes write one-line notes (never personal data); default console.log. */
   log?: ((line: string) => void) | undefined;
 }

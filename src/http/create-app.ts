@@ -46,7 +46,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/*', requireJsonBody());
   app.use('/v1/*', limitBodySize(maxBodyBytes));
   app.route('/v1', ingestRoutes());
-  // Signed by the platform, not by an API key: the adapter checks the signature over the raw body.
+  // Signed by the platform, not by an API key: the adapter checks the signature over the raw body
+  // (any content type: WooCommerce's creation ping is a form post).
   app.use('/webhooks/*', limitBodySize(maxBodyBytes));
   app.route('/webhooks', webhookRoutes(deps));
   app.route('/v1', reportRoutes());

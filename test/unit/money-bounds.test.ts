@@ -6,7 +6,7 @@ import {
   maxAmountMinor,
   maxLineQuantity,
 } from '../../src/core/money-bounds.ts';
-import { sumMoney } from '../../src/core/reports/build.ts';
+import { sumMoney } from '../../src/core/reports/revenue.ts';
 
 describe('money bounds', () => {
   it.each([

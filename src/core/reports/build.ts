@@ -1,19 +1,24 @@
-// Builds campaign reports from the aggregates the database returns: sums steps
-// into campaign totals, counts converted messages and trigger instances per
-// group, sums revenue per currency and computes the lift. Pure: the same facts
-// always give the same report.
+// Builds campaign reports from the aggregates the database returns: sums steps'
+// message counts into campaign totals, counts converted messages (per step) and
+// trigger instances (per campaign) per group, the rates per message sent,
+// money per currency, the lift and the incremental revenue, the days in the
+// shop's time zone and the clicks per link. The one place a report's figures
+// are worked out: the CLI, the API and the dashboard only show them. Pure: the
+// same facts always give the same report.
 
-import { fromMinorUnits } from '../money.ts';
-import { utcDay } from '../time.ts';
+import { dailyReport } from './daily.ts';
+import { linkClicks } from './links.ts';
+import { type GroupSizes, revenuePerRecipient, sumMoney } from './revenue.ts';
 import { computeLift } from './stats.ts';
 import type {
   AttributedFact,
   CampaignInfo,
   CampaignReport,
   Conversion,
-  DayReport,
-  Money,
+  ConversionUnit,
   Outcomes,
+  Rate,
+  Rates,
   RejectedCodes,
   RejectionFacts,
   ReportFacts,
@@ -43,12 +48,16 @@ export function emptyStepCounts(): StepCounts {
   return Object.fromEntries(countKeys.map((key) => [key, 0])) as unknown as StepCounts;
 }
 
-/** One report per campaign, in the order of `campaigns`. */
-export function buildReports(facts: ReportFacts, campaigns: readonly CampaignInfo[]): CampaignReport[] {
-  return campaigns.map((campaign) => buildReport(facts, campaign));
+/** One report per campaign, in the order of `campaigns`; days in `timeZone`. */
+export function buildReports(
+  facts: ReportFacts,
+  campaigns: readonly CampaignInfo[],
+  timeZone: string,
+): CampaignReport[] {
+  return campaigns.map((campaign) => buildReport(facts, campaign, timeZone));
 }
 
-function buildReport(facts: ReportFacts, campaign: CampaignInfo): CampaignReport {
+function buildReport(facts: ReportFacts, campaign: CampaignInfo, timeZone: string): CampaignReport {
   const mine = <T extends { campaignId: string }>(rows: readonly T[]) =>
     rows.filter((row) => row.campaignId === campaign.id);
   const stepRows = mine(facts.steps).sort((a, b) => a.step - b.step);
@@ -58,30 +67,29 @@ function buildReport(facts: ReportFacts, campaign: CampaignInfo): CampaignReport
   const totalsCounts = emptyStepCounts();
   for (const row of stepRows) for (const key of countKeys) totalsCounts[key] += row[key];
 
+  // A step's members are its messages; the campaign's are trigger instances,
+  // so a customer a cart series mailed three times counts once.
   const steps = stepRows.map((row) => {
-    const own = attributed.filter((a) => a.step === row.step);
     const counts = pickCounts(row);
+    const own = attributed.filter((a) => a.step === row.step);
     return {
       step: row.step,
-      ...outcomes(
-        counts,
-        own,
-        conversion(own, (a) => a.messageId, { mailed: counts.sent, heldOut: counts.heldOutDue }),
-      ),
+      ...outcomes(counts, own, 'messages', { mailed: counts.sent, heldOut: counts.heldOutDue }),
     };
   });
-  const totals = outcomes(
-    totalsCounts,
-    attributed,
-    conversion(attributed, (a) => a.instanceKey, { mailed: instances.mailed, heldOut: instances.heldOutDue }),
-  );
+  const totals = outcomes(totalsCounts, attributed, 'trigger instances', {
+    mailed: instances.mailed,
+    heldOut: instances.heldOutDue,
+  });
   return {
     id: campaign.id,
     name: campaign.name,
     attributionDays: campaign.attributionDays,
+    timeZone,
     totals,
     steps,
-    daily: daily(facts, campaign.id, attributed),
+    daily: dailyReport(mine(facts.daily), attributed, timeZone),
+    links: linkClicks(mine(facts.links)),
     rejectedCodes: rejectedCodes(mine(facts.rejections)),
   };
 }
@@ -102,9 +110,17 @@ function pickCounts(row: StepCounts): StepCounts {
   return counts;
 }
 
-function outcomes(counts: StepCounts, attributed: readonly AttributedFact[], conv: Conversion): Outcomes {
+function outcomes(
+  counts: StepCounts,
+  attributed: readonly AttributedFact[],
+  unit: ConversionUnit,
+  sizes: GroupSizes,
+): Outcomes {
+  const unitOf =
+    unit === 'messages' ? (a: AttributedFact) => a.messageId : (a: AttributedFact) => a.instanceKey;
   const mailed = attributed.filter((a) => a.group === 'mailed');
   const redeemed = mailed.filter((a) => a.kind === 'redeemed');
+  const conv = conversion(attributed, unitOf, sizes);
   return {
     ...counts,
     redeemed: redeemed.length,
@@ -112,14 +128,41 @@ function outcomes(counts: StepCounts, attributed: readonly AttributedFact[], con
     revenue: sumMoney(mailed),
     redeemedRevenue: sumMoney(redeemed),
     heldOutRevenue: sumMoney(attributed.filter((a) => a.group === 'held_out')),
+    discount: sumMoney(redeemed.map((a) => ({ currency: a.currency, totalMinor: a.discountMinor }))),
+    grossRevenue: sumMoney(
+      mailed.map((a) => ({ currency: a.currency, totalMinor: a.totalMinor + a.discountMinor })),
+    ),
+    unit,
+    rates: rates(counts, conv, unit),
+    revenuePerRecipient: revenuePerRecipient(attributed, unitOf, sizes),
     conversion: conv,
   };
+}
+
+/** The base of every rate but conversion. */
+export const rateBase = 'messages sent';
+
+function rates(counts: StepCounts, conv: Conversion, unit: ConversionUnit): Rates {
+  const perSent = (count: number): Rate => rateOf(count, counts.sent, rateBase);
+  return {
+    openedPeople: perSent(counts.openedExcludingProxy),
+    openedAll: perSent(counts.opened),
+    clicked: perSent(counts.clicked),
+    unsubscribed: perSent(counts.unsubscribed),
+    bounced: perSent(counts.bounced),
+    complained: perSent(counts.complained),
+    conversion: rateOf(conv.mailed.converted, conv.mailed.size, `${unit} mailed`),
+  };
+}
+
+function rateOf(count: number, of: number, per: string): Rate {
+  return { count, of, per, rate: of > 0 ? count / of : null };
 }
 
 function conversion(
   attributed: readonly AttributedFact[],
   unit: (a: AttributedFact) => string,
-  sizes: { mailed: number; heldOut: number },
+  sizes: GroupSizes,
 ): Conversion {
   const converted = (group: AttributedFact['group']) =>
     new Set(attributed.filter((a) => a.group === group).map(unit)).size;
@@ -131,51 +174,4 @@ function conversion(
     heldOut: { ...heldOut, rate: lift.holdoutRate },
     lift,
   };
-}
-
-/**
- * Totals per currency. Added as BigInt: each stored amount is bounded
- * (money-bounds.ts), but a number sum of more than 9,007 orders at the bound
- * would round. `amount` is always exact; `minor` is exact up to 2^53.
- */
-export function sumMoney(rows: readonly { currency: string; totalMinor: number }[]): Money[] {
-  const sums = new Map<string, bigint>();
-  for (const row of rows) {
-    sums.set(row.currency, (sums.get(row.currency) ?? 0n) + BigInt(row.totalMinor));
-  }
-  return [...sums.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([currency, minor]) => ({
-      currency,
-      minor: Number(minor),
-      amount: fromMinorUnits(minor, currency),
-    }));
-}
-
-function daily(facts: ReportFacts, campaignId: string, attributed: readonly AttributedFact[]): DayReport[] {
-  const days = new Map<string, DayReport & { orders: AttributedFact[] }>();
-  const day = (key: string) => {
-    let entry = days.get(key);
-    if (!entry) {
-      entry = { day: key, sends: 0, opens: 0, clicks: 0, redemptions: 0, revenue: [], orders: [] };
-      days.set(key, entry);
-    }
-    return entry;
-  };
-  for (const row of facts.daily) {
-    if (row.campaignId !== campaignId) continue;
-    const entry = day(row.day);
-    entry.sends += row.sends;
-    entry.opens += row.opens;
-    entry.clicks += row.clicks;
-  }
-  for (const order of attributed) {
-    if (order.group !== 'mailed') continue;
-    const entry = day(utcDay(order.placedAt));
-    if (order.kind === 'redeemed') entry.redemptions++;
-    entry.orders.push(order);
-  }
-  return [...days.values()]
-    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
-    .map(({ orders, ...entry }) => ({ ...entry, revenue: sumMoney(orders) }));
 }

@@ -25,9 +25,10 @@ export interface AttributionOptions {
 
 /**
  * A CTE named `attributed` (order_id, message_id, kind, grp, currency,
- * total_minor, placed_at): every paid order credited to at most one message.
- * Redeemed orders go to the coupon's message; the rest to the latest send,
- * click or held-out due time of the same customer whose window covers them.
+ * total_minor, placed_at, discount_minor: the coupon's, 0 when influenced):
+ * every paid order credited to at most one message. Redeemed orders go to the
+ * coupon's message; the rest to the latest send, click or held-out due time
+ * of the same customer whose window covers them.
  */
 export function attributedOrdersCte(options: AttributionOptions): SQL {
   const windows = sqlJson(
@@ -63,13 +64,14 @@ export function attributedOrdersCte(options: AttributionOptions): SQL {
     ),
     attributed as (
       select r.order_id, c.message_id, 'redeemed' as kind, 'mailed' as grp, r.currency,
-        r.order_total_minor as total_minor, coalesce(o.placed_at, r.at) as placed_at
+        r.order_total_minor as total_minor, coalesce(o.placed_at, r.at) as placed_at,
+        r.discount_minor as discount_minor
       from redemptions r
       join coupons c on c.code = r.coupon_code
       left join orders o on o.id = r.order_id
       where c.message_id is not null and (o.id is null or o.status = 'paid')
       union all
-      select order_id, message_id, 'influenced', grp, currency, total_minor, placed_at
+      select order_id, message_id, 'influenced', grp, currency, total_minor, placed_at, 0
       from candidates where rank = 1
     )`;
 }

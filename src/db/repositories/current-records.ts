@@ -1,8 +1,9 @@
-// Stored customers, carts and products read back as the ingest records they
-// were written from (core/ingest/records.ts), for a platform adapter that
-// must change one fact (a cart converted, a stock level, a consent) and write
-// the record again through the ingest verb. Reads only.
-import { and, asc, gt, inArray, isNull } from 'drizzle-orm';
+// Stored customers, carts, orders and products read back as the ingest
+// records they were written from (core/ingest/records.ts), for a platform
+// adapter that must change one fact (a cart converted, a stock level, a
+// consent, an order deleted) and write the record again through the ingest
+// verb, or keep the fields its platform does not know. Reads only.
+import { and, asc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { CartRecord, CustomerRecord, OrderRecord, ProductRecord } from '../../core/ingest/records.ts';
 import { cartItems, carts, customers, orderItems, orders, products } from '../schema/index.ts';
 import type { Store } from '../store.ts';
@@ -132,6 +133,27 @@ export async function unerasedCustomerIds(store: Store, after: string, limit: nu
     .select({ id: customers.id })
     .from(customers)
     .where(and(isNull(customers.erasedAt), gt(customers.id, after)))
+    .orderBy(asc(customers.id))
+    .limit(limit);
+  return rows.map((row) => row.id);
+}
+
+/** The customers among `ids` that were erased: a platform's webhook never fills them in again. */
+export async function erasedCustomerIds(store: Store, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await store.db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(inArray(customers.id, [...ids]), isNotNull(customers.erasedAt)));
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Ids of the customers (not erased) stored with `email` (lower-cased as ingest stores it), at most `limit`. */
+export async function customerIdsByEmail(store: Store, email: string, limit: number): Promise<string[]> {
+  const rows = await store.db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.email, email), isNull(customers.erasedAt)))
     .orderBy(asc(customers.id))
     .limit(limit);
   return rows.map((row) => row.id);

@@ -68,15 +68,25 @@ export interface VersionKey {
   resource: string;
 }
 
+/** A resource's stored version: the platform's updated_at (epoch ms) and, where it has one, the body's digest. */
+export interface StoredVersion {
+  version: number;
+  digest: string | null;
+}
+
 /** The stored versions of `ids`; an id never written is absent. */
 export async function readVersions(
   store: Store,
   key: VersionKey,
   ids: readonly string[],
-): Promise<Map<string, number>> {
+): Promise<Map<string, StoredVersion>> {
   if (ids.length === 0) return new Map();
   const rows = await store.db
-    .select({ id: platformVersions.resourceId, version: platformVersions.version })
+    .select({
+      id: platformVersions.resourceId,
+      version: platformVersions.version,
+      digest: platformVersions.digest,
+    })
     .from(platformVersions)
     .where(
       and(
@@ -85,32 +95,46 @@ export async function readVersions(
         inArray(platformVersions.resourceId, [...ids]),
       ),
     );
-  return new Map(rows.map((row) => [row.id, row.version]));
+  return new Map(rows.map((row) => [row.id, { version: row.version, digest: row.digest }]));
 }
 
 /**
- * Stores `version` for the resource. `mode: 'claim'` requires it to be newer
- * than the stored one: otherwise the update writes NULL into a NOT NULL
- * column and the batch fails with staleVersionMarker, so a write that raced
- * a newer one is rolled back whole. `mode: 'raise'` keeps the larger of the
- * two and never fails.
+ * Stores a resource's version. Whether the incoming one is newer is
+ * compareVersions' rule (adapters/platforms/shared/newer-state-wins.ts, the
+ * oracle this SQL is tested against): a later version, or the same version
+ * with a different digest when both have one. `mode: 'claim'` requires it to
+ * be newer: otherwise the update writes NULL into a NOT NULL column and the
+ * batch fails with staleVersionMarker, so a write that raced a newer one is
+ * rolled back whole. `mode: 'raise'` keeps the stored one when the incoming
+ * one is not newer, and never fails.
  */
 export function versionStatement(
   store: Store,
-  key: VersionKey & { id: string; version: number; mode: 'claim' | 'raise' },
+  key: VersionKey & { id: string; version: number; digest?: string | null; mode: 'claim' | 'raise' },
 ): Statement {
   const incoming = sql.raw('excluded."version"');
+  const incomingDigest = sql.raw('excluded."digest"');
   const current = sql`${platformVersions.version}`;
-  const next =
-    key.mode === 'claim'
-      ? sql`CASE WHEN ${incoming} > ${current} THEN ${incoming} ELSE NULL END`
-      : sql`max(${incoming}, ${current})`;
+  const currentDigest = sql`${platformVersions.digest}`;
+  // A NULL digest makes the second half NULL, never true: without digests only a later version is newer.
+  const newer = sql`(${incoming} > ${current} OR (${incoming} = ${current} AND ${incomingDigest} <> ${currentDigest}))`;
+  const otherwise = key.mode === 'claim' ? sql`NULL` : current;
   return store.db
     .insert(platformVersions)
-    .values({ platform: key.platform, resource: key.resource, resourceId: key.id, version: key.version })
+    .values({
+      platform: key.platform,
+      resource: key.resource,
+      resourceId: key.id,
+      version: key.version,
+      digest: key.digest ?? null,
+    })
     .onConflictDoUpdate({
       target: [platformVersions.platform, platformVersions.resource, platformVersions.resourceId],
-      set: { version: next },
+      // SQLite evaluates every SET expression against the row as it was.
+      set: {
+        version: sql`CASE WHEN ${newer} THEN ${incoming} ELSE ${otherwise} END`,
+        digest: sql`CASE WHEN ${newer} THEN ${incomingDigest} ELSE ${currentDigest} END`,
+      },
     });
 }
 

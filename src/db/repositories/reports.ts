@@ -1,5 +1,6 @@
 // The SQL aggregates behind campaign reports: message and event counts per
-// campaign step, trigger instances per group, a per-day series, and the
+// campaign step, trigger instances per group, a series per quarter hour (the
+// core puts each in its day in the shop's zone), clicks per link, and the
 // attributed orders. Everything is grouped in SQL except attributed orders,
 // which are few (only purchases near a message) and are summed in the core
 // (services/reports/build-campaign-report.ts puts the two together).
@@ -10,12 +11,17 @@ import type {
   AttributedFact,
   DailyFacts,
   InstanceFacts,
+  LinkFacts,
   RejectionFacts,
   ReportFacts,
   StepFacts,
 } from '../../core/reports/types.ts';
+import { minuteMs } from '../../core/time.ts';
 import type { Store } from '../store.ts';
 import { attributedOrdersCte, int } from './attribution.ts';
+
+// Every UTC offset in use is a whole number of quarter hours.
+const quarterHourMs = 15 * minuteMs;
 
 /** The attribution window for campaigns whose file is gone: the schema's usual value. */
 export const fallbackAttributionDays = 7;
@@ -26,6 +32,10 @@ export interface ReportOptions {
   campaignId?: string | undefined;
   /** Only messages sent (or, unsent, due) at or after this time, and what followed them. */
   since?: number | undefined;
+  /** ...and before this time (core/reports/range.ts turns from/to days into both). */
+  until?: number | undefined;
+  /** The zone of the report's days (core/reports/range.ts, reportTimeZone); the shop's by default. */
+  timeZone?: string | undefined;
   now: number;
 }
 
@@ -34,20 +44,22 @@ export async function loadReportFacts(
   options: ReportOptions & { attributionDays: Record<string, number> },
 ): Promise<ReportFacts> {
   const cohort = cohortFilter(options);
-  const [steps, instances, daily, attributed, rejections] = await Promise.all([
+  const [steps, instances, daily, attributed, rejections, links] = await Promise.all([
     stepFacts(store, cohort, options.now),
     instanceFacts(store, cohort, options.now),
     dailyFacts(store, cohort),
     attributedFacts(store, cohort, options),
     rejectionFacts(store, cohort),
+    linkFacts(store, cohort),
   ]);
-  return { steps, instances, daily, attributed, rejections };
+  return { steps, instances, daily, attributed, rejections, links };
 }
 
 function cohortFilter(options: ReportOptions): SQL {
   const parts: SQL[] = [sql`1 = 1`];
   if (options.campaignId !== undefined) parts.push(sql`m.campaign_id = ${options.campaignId}`);
   if (options.since !== undefined) parts.push(sql`coalesce(m.sent_at, m.due_at) >= ${int(options.since)}`);
+  if (options.until !== undefined) parts.push(sql`coalesce(m.sent_at, m.due_at) < ${int(options.until)}`);
   return sql.join(parts, sql` and `);
 }
 
@@ -115,12 +127,12 @@ async function dailyFacts(store: Store, cohort: SQL): Promise<DailyFacts[]> {
       union all
       select campaign_id, clicked_at, 0, 0, 1 from firsts where clicked_at is not null
     )
-    select campaign_id as "campaignId", date(at / 1000, 'unixepoch') as "day",
+    select campaign_id as "campaignId", (at / ${int(quarterHourMs)}) * ${int(quarterHourMs)} as "at",
       sum(sends) as "sends", sum(opens) as "opens", sum(clicks) as "clicks"
     from points
-    group by campaign_id, date(at / 1000, 'unixepoch')
+    group by 1, 2
     order by 1, 2`);
-  return rows.map((row) => numbers(row, ['campaignId', 'day']));
+  return rows.map((row) => numbers(row, ['campaignId']));
 }
 
 async function attributedFacts(
@@ -135,7 +147,7 @@ async function attributedFacts(
   })}
     select m.campaign_id as "campaignId", m.step as "step", ${instanceKey} as "instanceKey",
       a.message_id as "messageId", a.kind as "kind", a.grp as "group", a.currency as "currency",
-      a.total_minor as "totalMinor", a.placed_at as "placedAt"
+      a.total_minor as "totalMinor", a.discount_minor as "discountMinor", a.placed_at as "placedAt"
     from attributed a join messages m on m.id = a.message_id
     where ${cohort}
     order by a.placed_at, a.order_id`);
@@ -155,6 +167,25 @@ async function rejectionFacts(store: Store, cohort: SQL): Promise<RejectionFacts
     group by m.campaign_id, j.reason
     order by 1, 2`);
   return rows.map((row) => numbers(row, ['campaignId', 'reason']));
+}
+
+// Clicks per URL: a click stores the index of the link in the message's
+// stored links (services/tracking/record-engagement.ts), so the URL is that
+// element of messages.links. People are distinct recipients.
+async function linkFacts(store: Store, cohort: SQL): Promise<LinkFacts[]> {
+  const rows = await store.db.all<LinkFacts>(sql`
+    select campaign_id as "campaignId", url as "url", count(*) as "clicks",
+      count(distinct person) as "people"
+    from (
+      select m.campaign_id, json_extract(m.links, '$[' || e.link_index || ']') as url,
+        coalesce(m.customer_id, m.email, m.id) as person
+      from tracking_events e join messages m on m.id = e.message_id
+      where e.kind = 'click' and e.link_index is not null and json_valid(m.links) and ${cohort}
+    ) clicks
+    where typeof(url) = 'text'
+    group by campaign_id, url
+    order by 1, 3 desc, 2`);
+  return rows.map((row) => numbers(row, ['campaignId', 'url']));
 }
 
 // SQLite sums come back as numbers on libSQL but may be null on empty groups

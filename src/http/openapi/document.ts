@@ -13,6 +13,7 @@ import { maxEventsPerCall } from '../routes/events.ts';
 import { maxRowsPerCall } from '../routes/ingest.ts';
 import { sweepBody } from '../routes/sweeps.ts';
 import { extraPaths } from './public-paths.ts';
+import { rangeParameters, reportMeta, reportSchemas } from './report-schemas.ts';
 import { responseSchemas } from './response-schemas.ts';
 import { convertInputSchemas, type JsonSchema } from './schemas.ts';
 import { errorComponents, errors, json, ok, ref } from './shared.ts';
@@ -139,16 +140,28 @@ export function buildOpenApiDocument(): OpenApiDocument {
       get: secured('reports', {
         tags: ['reports'],
         summary: 'What each campaign brought back, with lift over the holdout',
-        parameters: [sinceParameter],
-        responses: { '200': ok('Per-campaign reports', { type: 'object' }), ...errors(400, 401, 403) },
+        parameters: rangeParameters,
+        responses: {
+          '200': ok('Per-campaign reports (without daily rows)', {
+            type: 'object',
+            properties: { ...reportMeta, campaigns: { type: 'array', items: ref('CampaignReport') } },
+          }),
+          ...errors(400, 401, 403),
+        },
       }),
     },
     '/v1/reports/campaigns/{id}': {
       get: secured('reports', {
         tags: ['reports'],
         summary: "One campaign's report, per step and per day",
-        parameters: [pathId('campaign id'), sinceParameter],
-        responses: { '200': ok('The campaign report', { type: 'object' }), ...errors(400, 401, 403, 404) },
+        parameters: [pathId('campaign id'), ...rangeParameters],
+        responses: {
+          '200': ok('The campaign report', {
+            type: 'object',
+            properties: { ...reportMeta, campaign: ref('CampaignReport') },
+          }),
+          ...errors(400, 401, 403, 404),
+        },
       }),
     },
     '/v1/customers/{id}/export': {
@@ -202,7 +215,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     ].map((name) => ({ name })),
     paths,
     components: {
-      schemas: { ...bodies, ...responseSchemas, ...errorComponents.schemas },
+      schemas: { ...bodies, ...responseSchemas, ...reportSchemas, ...errorComponents.schemas },
       responses: errorComponents.responses,
       securitySchemes: {
         bearerAuth: {
@@ -253,14 +266,6 @@ function oneOrList(name: string, max: number): JsonSchema {
 function pathId(description: string): JsonSchema {
   return { name: 'id', in: 'path', required: true, description, schema: { type: 'string' } };
 }
-
-const sinceParameter = {
-  name: 'since',
-  in: 'query',
-  required: false,
-  description: 'count only from this ISO 8601 time with offset',
-  schema: { type: 'string', format: 'date-time' },
-};
 
 function queryParameters(schema: JsonSchema): JsonSchema[] {
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;

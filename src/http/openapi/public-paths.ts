@@ -1,7 +1,8 @@
 // The OpenAPI entries for routes outside the JSON API: the health check, the
 // signed-token tracking routes the emails point at (pixel, click redirect,
-// unsubscribe) and the server-rendered dashboard. Documented so the document
-// lists every route the app serves; they answer images, redirects and HTML.
+// unsubscribe), the shop platforms' signed webhooks and the server-rendered
+// dashboard. Documented so the document lists every route the app serves;
+// they answer images, redirects, HTML and the webhooks' JSON.
 import type { JsonSchema } from './schemas.ts';
 import { errors, ok } from './shared.ts';
 
@@ -29,6 +30,21 @@ const dashboard = {
   'x-scopes': ['reports'],
 };
 const unsubscribeToken = token('token', 'signed unsubscribe token from the email');
+const dayParameter = (name: string, description: string): JsonSchema => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema: { type: 'string', format: 'date' },
+});
+// As the report API takes them; without either, the last 30 days.
+const rangeParameters = [
+  dayParameter(
+    'from',
+    "first day shown (the shop's time zone); absent with to: the last 30 days; blank: no bound",
+  ),
+  dayParameter('to', 'last day shown, included'),
+];
 
 export function extraPaths(): Record<string, PathItem> {
   return {
@@ -102,21 +118,86 @@ export function extraPaths(): Record<string, PathItem> {
         },
       },
     },
+    '/webhooks/woocommerce': {
+      post: {
+        tags: ['webhooks'],
+        security: [],
+        summary:
+          'WooCommerce webhook delivery (order.*, customer.*, product.*), signed in X-WC-Webhook-Signature; the same state again is answered and not applied again',
+        parameters: [
+          {
+            name: 'X-WC-Webhook-Signature',
+            in: 'header',
+            required: false,
+            description:
+              'base64 HMAC-SHA256 of the raw body with the webhook secret (absent only on the creation ping)',
+            schema: { type: 'string' },
+          },
+          {
+            name: 'X-WC-Webhook-Topic',
+            in: 'header',
+            required: false,
+            description: 'e.g. order.updated',
+            schema: { type: 'string' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', description: 'the resource as the REST API (wc/v3) returns it' },
+            },
+            'application/x-www-form-urlencoded': {
+              schema: { type: 'object', properties: { webhook_id: { type: 'string' } } },
+            },
+          },
+        },
+        responses: {
+          '200': ok('Applied, or understood and not applied (outcome says which)', {
+            type: 'object',
+            required: ['ok', 'outcome'],
+            properties: {
+              ok: { type: 'boolean' },
+              topic: { type: 'string' },
+              outcome: { enum: ['applied', 'duplicate', 'stale', 'ignored', 'ping'] },
+              resource_id: { type: 'string' },
+              note: { type: 'string' },
+            },
+          }),
+          ...errors(400, 413),
+          '401': ok('A missing or wrong signature: nothing was read', { type: 'object' }),
+          '503': ok(
+            'WOO_WEBHOOK_SECRET is not set (the creation ping included), or the shop settings are not loaded',
+            { type: 'object' },
+          ),
+        },
+      },
+    },
     '/dashboard': {
       get: {
         ...dashboard,
         summary: 'Campaign list (HTML); without a session a browser is sent to /dashboard/login',
-        responses: { '200': html('The page'), '303': redirect('To the sign-in page') },
+        parameters: rangeParameters,
+        responses: {
+          '200': html('The page'),
+          '303': redirect('To the sign-in page'),
+          '400': html('A bad date range'),
+        },
       },
     },
     '/dashboard/campaigns/{id}': {
       get: {
         ...dashboard,
-        summary: "One campaign's page: funnel, daily chart, mailed vs holdout, previews",
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        summary:
+          "One campaign's page: funnel, daily charts (revenue per currency), rates, money per currency, mailed vs holdout, clicks per link, previews",
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          ...rangeParameters,
+        ],
         responses: {
           '200': html('The page'),
           '303': redirect('To the sign-in page'),
+          '400': html('A bad date range'),
           '404': html('No such campaign'),
         },
       },

@@ -2,7 +2,9 @@
 // pages. A browser signs in once at /dashboard/login with an API key holding
 // the `reports` scope and gets an HttpOnly session cookie (see
 // pages/dashboard/session.ts); scripts and tools may send the key as a bearer
-// instead. Pages are read-only and never show customer data.
+// instead. Pages are read-only and never show customer data. Each shows a
+// date range (from/to, as the report API takes them; the last 30 days by
+// default).
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -10,16 +12,17 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { type ApiScope, scopeAllows } from '../../core/api-keys.ts';
 import { AppError } from '../../core/errors.ts';
+import { defaultRangeDays, lastDays, reportTimeZone } from '../../core/reports/range.ts';
 import { formatInstant } from '../../core/time.ts';
 import { findActiveKeyById, type SessionKey } from '../../db/repositories/api-key-sessions.ts';
 import { findActiveKey } from '../../db/repositories/api-keys.ts';
-import { buildCampaignReports } from '../../services/reports/build-campaign-report.ts';
-import type { AppEnv } from '../app-env.ts';
+import type { AppDeps, AppEnv } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
-import { campaignPage } from '../pages/dashboard/campaign-page.ts';
+import { campaignPage, type RangeView } from '../pages/dashboard/campaign-page.ts';
 import { campaignsPage } from '../pages/dashboard/campaigns-page.ts';
 import { layout, type Page, pageHeaders } from '../pages/dashboard/layout.ts';
 import { loginPage } from '../pages/dashboard/login-page.ts';
+import { rangeQuery } from '../pages/dashboard/range-form.ts';
 import {
   readSession,
   sessionCookie,
@@ -27,7 +30,7 @@ import {
   sessionValid,
   signSession,
 } from '../pages/dashboard/session.ts';
-import { campaignSetOf, oneCampaignReport } from './reports.ts';
+import { campaignReports, campaignSetOf, oneCampaignReport, rangeOf } from './reports.ts';
 
 export function dashboardRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -76,22 +79,24 @@ export function dashboardRoutes(): Hono<AppEnv> {
 
   app.get('/', requireDashboardAccess(), async (c) => {
     const deps = c.var.deps;
-    const reports = await buildCampaignReports(deps, {
-      campaigns: campaignSetOf(deps),
-      now: deps.now(),
-    });
-    return c.html(campaignsPage(reports, formatInstant(deps.now())));
+    const view = rangeView(deps, c.req.query());
+    if ('error' in view) return c.html(badRangePage(view.error), 400);
+    const reports = await campaignReports(deps, view.range);
+    const timeZone = reportTimeZone(campaignSetOf(deps));
+    return c.html(campaignsPage(reports, formatInstant(deps.now()), { ...view, timeZone }));
   });
 
   app.get('/campaigns/:id', requireDashboardAccess(), async (c) => {
     const deps = c.var.deps;
     const id = c.req.param('id');
+    const view = rangeView(deps, c.req.query());
+    if ('error' in view) return c.html(badRangePage(view.error), 400);
     try {
-      const report = await oneCampaignReport(deps, id, undefined);
+      const report = await oneCampaignReport(deps, id, view.range);
       const set = campaignSetOf(deps);
       const fileSteps = set?.campaigns.find((campaign) => campaign.id === id)?.steps.map((s) => s.index);
       const steps = fileSteps ?? report.steps.map((s) => s.step);
-      return c.html(campaignPage(report, formatInstant(deps.now()), steps));
+      return c.html(campaignPage(report, formatInstant(deps.now()), steps, view));
     } catch (error) {
       if (error instanceof AppError && error.status === 404) return c.html(notFoundPage(id), 404);
       throw error;
@@ -165,6 +170,32 @@ function forbidden(c: Context<AppEnv>) {
 
 function messagePage(title: string, text: string): Page {
   return layout(title, html`<h1>${title}</h1><p>${text}</p>`, { signedIn: false });
+}
+
+/**
+ * The range a page shows: the last 30 days in the shop's time zone unless the
+ * query names from, to or since (blank ones mean no bound: `?from=&to=` is all
+ * time); a bad one is a message, not an error.
+ */
+function rangeView(deps: AppDeps, query: Record<string, string>): RangeView | { error: string } {
+  if (!['from', 'to', 'since'].some((key) => key in query)) {
+    const range = lastDays(deps.now(), defaultRangeDays, reportTimeZone(campaignSetOf(deps)));
+    return { range, query: rangeQuery(range, true) };
+  }
+  try {
+    const range = rangeOf(deps, query);
+    return { range, query: rangeQuery(range, false) };
+  } catch (error) {
+    if (error instanceof AppError && error.status === 400) return { error: error.message };
+    throw error;
+  }
+}
+
+function badRangePage(reason: string): Page {
+  return layout(
+    'Bad date range',
+    html`<h1>That date range cannot be shown</h1><p class="error" role="alert">${reason}</p><p><a href="/dashboard">Back to the last ${defaultRangeDays} days</a></p>`,
+  );
 }
 
 function notFoundPage(id: string): Page {

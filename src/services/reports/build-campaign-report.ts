@@ -1,11 +1,13 @@
 // What each campaign brought back (GET /v1/reports/campaigns, the dashboard,
 // `rekindle report`, the demo's closing table): the aggregates the database
 // returns for the cohort, put together by the pure core per campaign, step
-// and day, with the mailed-versus-holdout lift. Campaigns are named and given
+// and day (in the shop's time zone), with the mailed-versus-holdout lift.
+// Campaigns are named and given
 // their attribution windows by the campaign files when there are some; an
 // enabled campaign that mailed nobody yet still gets its (empty) report.
 // Read-only.
 import { buildReports } from '../../core/reports/build.ts';
+import { reportTimeZone } from '../../core/reports/range.ts';
 import type { CampaignInfo, CampaignReport } from '../../core/reports/types.ts';
 import {
   fallbackAttributionDays,
@@ -40,5 +42,5 @@ export async function buildCampaignReports(
     name: known.get(id)?.name ?? null,
     attributionDays: known.get(id)?.attributionDays ?? fallbackAttributionDays,
   }));
-  return buildReports(facts, infos);
+  return buildReports(facts, infos, input.timeZone ?? reportTimeZone(input.campaigns));
 }

@@ -11,16 +11,14 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../../src/cli/io.ts';
 import { printReports } from '../../../src/cli/report.ts';
-import type { Campaign, Offer } from '../../../src/core/campaigns/types.ts';
+import type { Offer } from '../../../src/core/campaigns/types.ts';
 import { createApiKey } from '../../../src/db/repositories/api-keys.ts';
-import { issueCoupons } from '../../../src/db/repositories/coupons.ts';
-import { writeMessages } from '../../../src/db/repositories/messages.ts';
 import { exportCustomer } from '../../../src/db/repositories/privacy.ts';
 import type { Store } from '../../../src/db/store.ts';
 import { createApp } from '../../../src/http/create-app.ts';
 import { campaignPage } from '../../../src/http/pages/dashboard/campaign-page.ts';
 import { buildCampaignReports } from '../../../src/services/reports/build-campaign-report.ts';
-import { dormantCampaign, winbackOffer } from '../support/campaign-fixtures.ts';
+import { sentCoupon } from '../support/coupon-seed.ts';
 import { importFile } from '../support/import-file.ts';
 import { openTempStore, type TempStore } from '../support/temp-store.ts';
 
@@ -41,39 +39,9 @@ beforeEach(async () => {
 });
 afterEach(() => temp.cleanup());
 
-let serial = 0;
-
 /** A coupon issued as a sweep issues it (15% off, 14 days, bound to c1), its message sent. */
-async function coupon(offer: Partial<Offer> = {}): Promise<string> {
-  const campaign: Campaign = dormantCampaign({
-    steps: [
-      {
-        index: 0,
-        delayHours: 0,
-        email: { template: 'w.mjml', subject: 'Hi' },
-        offer: { ...winbackOffer, minSubtotal: null, ...offer } as Offer,
-      },
-    ],
-  });
-  const id = `m${++serial}`;
-  const row = {
-    id,
-    dedupeKey: `winback:0:${id}:e`,
-    campaignId: 'winback',
-    step: 0,
-    customerId: 'c1',
-    email: 'c1@example.com',
-    triggerKind: 'dormant',
-    triggerRef: 'e',
-    status: 'scheduled' as const,
-    dueAt: start,
-    createdAt: start,
-    updatedAt: start,
-  };
-  const issued = issueCoupons(temp.store, { campaign, currency: 'GBP', now: start }, [row]);
-  await writeMessages(temp.store, issued.rows, issued.statements);
-  await temp.store.db.run(sql`update messages set status = 'sent', sent_at = ${start} where id = ${id}`);
-  return issued.rows[0]!.couponCode!;
+function coupon(offer: Partial<Offer> = {}): Promise<string> {
+  return sentCoupon(temp.store, { now: start, offer });
 }
 
 function order(id: string, codes: string[], extra: Record<string, unknown> = {}) {

@@ -154,12 +154,20 @@ describe('dashboard pages', () => {
       ['clicked', 1],
       ['redeemed', 1],
     ]);
-    expect(body.match(/<svg class="chart"/g)).toHaveLength(3);
+    // Sends, redemptions, and revenue as one chart per currency: EUR and GBP are never added.
+    expect(body.match(/<svg class="chart"/g)).toHaveLength(4);
+    expect([...body.matchAll(/data-chart="([\w-]+)"/g)].map((m) => m[1])).toEqual([
+      'sends',
+      'redemptions',
+      'revenue-EUR',
+      'revenue-GBP',
+    ]);
     // One label per open count, the same in the figures, the funnel and the step table.
     expect(body).toContain('<th>Opened (people)</th><th>Opened (incl. proxies)</th>');
     expect(body).toContain('<span>Opened (people)</span>');
     expect(body).not.toMatch(/excl\. prox|>Opened</);
     expect(body).toContain('Revenue (GBP)');
+    expect(body).toContain('Revenue (EUR)');
     expect(figure(body, 'mailed-size')).toBe('4');
     expect(figure(body, 'holdout-converted')).toBe('1');
     expect(body).toMatch(

@@ -49,6 +49,28 @@ export function dormantCampaign(overrides: Partial<Campaign> = {}): Campaign {
   };
 }
 
+/** A back-in-stock campaign mailing one waiting shopper per unit restocked, consent required. */
+export function backInStockCampaign(overrides: Partial<Campaign> = {}): Campaign {
+  return {
+    id: 'bis',
+    name: 'Back in stock',
+    enabled: true,
+    priority: 90,
+    cooldownDays: 0,
+    holdoutPercent: 0,
+    attributionDays: 7,
+    onFrequencyCap: 'defer',
+    consent: 'required',
+    trigger: { type: 'back_in_stock', includeCarts: false, allocation: { mode: 'per_unit', factor: 1 } },
+    audience: noAudience,
+    steps: [
+      { index: 0, delayHours: 0, email: { template: 'back-in-stock.mjml', subject: 'Back' }, offer: null },
+    ],
+    sendWindow: null,
+    ...overrides,
+  };
+}
+
 /** The shipped win-back offer: 15% off over 40.00, 14 days, single use, bound to the customer. */
 export const winbackOffer: Offer = {
   kind: 'percent_off',

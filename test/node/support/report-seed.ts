@@ -30,6 +30,8 @@ export interface SeedMessage {
   sentAt?: number;
   couponCode?: string;
   triggerRef?: string;
+  /** The URLs the sent email linked to; a click's link index points into them. */
+  links?: string[];
 }
 
 export async function seedMessage(store: Store, m: SeedMessage): Promise<void> {
@@ -46,6 +48,7 @@ export async function seedMessage(store: Store, m: SeedMessage): Promise<void> {
     triggerRef,
     status: m.status,
     couponCode: m.couponCode ?? null,
+    links: m.links ? JSON.stringify(m.links) : null,
     dueAt: m.dueAt,
     sentAt: m.sentAt ?? (m.status === 'sent' ? m.dueAt : null),
     createdAt: m.dueAt,
@@ -72,10 +75,11 @@ export async function seedEvent(
   kind: 'delivered' | 'open' | 'click' | 'unsubscribe' | 'bounce' | 'complaint',
   at: number,
   isProxy = false,
+  linkIndex = 0,
 ): Promise<void> {
   await store.db
     .insert(trackingEvents)
-    .values({ messageId, kind, at, isProxy, linkIndex: kind === 'click' ? 0 : null });
+    .values({ messageId, kind, at, isProxy, linkIndex: kind === 'click' ? linkIndex : null });
 }
 
 export function order(

@@ -6,7 +6,7 @@ import { openLibsqlStore } from '../../../src/db/libsql.ts';
 import type { Store } from '../../../src/db/store.ts';
 import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../../src/services/sweep/run-sweep.ts';
-import { noAudience, shopSettings } from '../support/campaign-fixtures.ts';
+import { backInStockCampaign, shopSettings } from '../support/campaign-fixtures.ts';
 import { openTempStore, type TempStore } from '../support/temp-store.ts';
 
 const minute = 60_000;
@@ -31,24 +31,7 @@ function stockCampaign(
   trigger: Partial<BackInStockTrigger> = {},
   overrides: Partial<Campaign> = {},
 ): Campaign {
-  return {
-    id: 'bis',
-    name: 'Back in stock',
-    enabled: true,
-    priority: 90,
-    cooldownDays: 0,
-    holdoutPercent: 0,
-    attributionDays: 7,
-    onFrequencyCap: 'defer',
-    consent: 'required',
-    trigger: { ...perUnit, ...trigger },
-    audience: noAudience,
-    steps: [
-      { index: 0, delayHours: 0, email: { template: 'back-in-stock.mjml', subject: 'Back' }, offer: null },
-    ],
-    sendWindow: null,
-    ...overrides,
-  };
+  return backInStockCampaign({ trigger: { ...perUnit, ...trigger }, ...overrides });
 }
 
 const settings = shopSettings({ frequencyCap: { maxMessages: 10, perDays: 1 } });

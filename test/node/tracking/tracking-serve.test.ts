@@ -1,41 +1,15 @@
 // The tracking routes as `rekindle serve` wires them: the signer from
 // SIGNING_SECRET (or the local-only key on a local base URL, refused on a
 // public one) and the client address from the socket or X-Forwarded-For.
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  localOnlySigningSecret,
-  parseNodeEnv,
-  resolveSigningSecret,
-} from '../../../src/config/env.ts';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, localOnlySigningSecret, resolveSigningSecret } from '../../../src/config/env.ts';
 import { createTokenSigner, trackingPaths } from '../../../src/core/tracking/tokens.ts';
 import { migrateLibsql, openLibsqlStore } from '../../../src/db/libsql.ts';
-import { type RunningServer, startNodeServer } from '../../../src/entry/node-server.ts';
+import { serveFolder } from '../support/serve-folder.ts';
 import { events, seedMessage, signingSecret } from '../support/tracking-fixtures.ts';
 
-let dir: string;
-let server: RunningServer | undefined;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rekindle-tracking-serve-'));
-  await cp('campaigns', join(dir, 'campaigns'), { recursive: true });
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await rm(dir, { recursive: true, force: true });
-});
-
-const config = (extra: Record<string, string> = {}) =>
-  parseNodeEnv({
-    DATABASE_URL: `file:${join(dir, 'rekindle.db')}`,
-    PORT: '0',
-    CAMPAIGNS_DIR: join(dir, 'campaigns'),
-    EMAILS_DIR: 'emails',
-    ...extra,
-  });
+const folder = serveFolder('rekindle-tracking-serve-');
+const config = folder.config;
 
 describe('resolveSigningSecret', () => {
   it('uses the secret when set, the local-only key on a local base URL, and refuses a public one without', () => {
@@ -65,12 +39,9 @@ describe('resolveSigningSecret', () => {
 
 describe('rekindle serve', () => {
   it('refuses to start on a public base URL without a signing secret', async () => {
-    await expect(
-      startNodeServer(config({ PUBLIC_BASE_URL: 'https://mail.shop.example' }), {
-        log: () => {},
-        schedule: false,
-      }),
-    ).rejects.toThrow(/SIGNING_SECRET/);
+    await expect(folder.start(config({ PUBLIC_BASE_URL: 'https://mail.shop.example' }))).rejects.toThrow(
+      /SIGNING_SECRET/,
+    );
   });
 
   it('serves the open pixel over HTTP and records the client address', async () => {
@@ -85,7 +56,7 @@ describe('rekindle serve', () => {
     });
     await seeded.close();
 
-    server = await startNodeServer(settings, { log: () => {}, schedule: false });
+    const server = await folder.start(settings);
     const signer = await createTokenSigner(signingSecret);
     const url = `http://127.0.0.1:${server.port}${trackingPaths.open(await signer.sign({ purpose: 'open', messageId: 'm1' }))}`;
     const direct = await fetch(url, { headers: { 'user-agent': 'Thunderbird/128.0' } });

@@ -24,8 +24,27 @@ export interface PlatformPorts {
   log: (line: string) => void;
 }
 
+/** One delivery as the route hands it over: the raw body, which the signature is over. */
+export interface IncomingWebhook {
+  headers: Headers;
+  body: Uint8Array;
+}
+
 /** What a webhook adapter answers; the route turns it into the HTTP response. */
 export interface WebhookAnswer {
   status: 200 | 400 | 401 | 413 | 503;
   body: Record<string, unknown>;
+}
+
+/** A platform's webhook adapter, set up with its ports and its connector's settings. */
+export type WebhookReceiver = (request: IncomingWebhook) => Promise<WebhookAnswer>;
+
+/** A delivery refused, in the API's error shape (http/on-error.ts errorBody). */
+export function refusal(
+  status: 400 | 401,
+  code: string,
+  message: string,
+  details: readonly unknown[] = [],
+): WebhookAnswer {
+  return { status, body: { error: { code, message, details } } };
 }

@@ -11,7 +11,12 @@
 import { type CustomerRecord, ingestSchemas } from '../../../core/ingest/records.ts';
 import { currentCustomers } from '../../../db/repositories/current-records.ts';
 import { readVersions } from '../../../db/repositories/platform-webhooks.ts';
-import { claimVersions, newerThanStored, raiseVersions } from '../shared/newer-state-wins.ts';
+import {
+  claimVersions,
+  compareVersions,
+  newerThanStored,
+  raiseVersions,
+} from '../shared/newer-state-wins.ts';
 import { applyDelivery } from '../shared/webhook-ledger.ts';
 import { platform, type TopicHandler } from './context.ts';
 import {
@@ -42,12 +47,12 @@ export const receiveCustomer: TopicHandler = async (ctx, payload) => {
   if (!(await newerThanStored(store, customerKey, versioned)).has(id)) return { outcome: 'stale' };
   const consent = objectOf(payload.email_marketing_consent);
   const consentVersion = timeOf(consent?.consent_updated_at) ?? version;
-  const [storedConsentVersion, stored] = await Promise.all([
+  const [storedConsent, stored] = await Promise.all([
     readVersions(store, consentKey, [id]).then((versions) => versions.get(id)),
     currentCustomers(store, [id]).then((found) => found.get(id)),
   ]);
   const said = consentOf(consent, payload.accepts_marketing);
-  const consentIsNewer = storedConsentVersion === undefined || consentVersion > storedConsentVersion;
+  const consentIsNewer = compareVersions(storedConsent, { version: consentVersion }) === 'newer';
   const marketingConsent = said !== null && consentIsNewer ? said : (stored?.marketingConsent ?? false);
   const address = objectOf(payload.default_address);
   const record = parseWith(

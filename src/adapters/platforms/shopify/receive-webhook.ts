@@ -8,29 +8,19 @@
 
 import { parseJsonKeepingLongIntegers } from '../shared/exact-ids-json.ts';
 import { hmacSha256Base64Verifier } from '../shared/hmac-signature.ts';
-import type { PlatformPorts, WebhookAnswer } from '../shared/ports.ts';
+import { type PlatformPorts, refusal, type WebhookAnswer, type WebhookReceiver } from '../shared/ports.ts';
 import { alreadyApplied, countUnknownTopic, type Delivery } from '../shared/webhook-ledger.ts';
 import type { ShopifyConnector } from './config.ts';
 import { platform, type TopicResult } from './context.ts';
 import { objectOf, PayloadError } from './payload.ts';
 import { shopifyTopics } from './topics.ts';
 
-export interface IncomingWebhook {
-  headers: Headers;
-  body: Uint8Array;
-}
-
-export type ShopifyWebhookReceiver = (request: IncomingWebhook) => Promise<WebhookAnswer>;
-
-export function shopifyWebhookReceiver(
-  ports: PlatformPorts,
-  config: ShopifyConnector,
-): ShopifyWebhookReceiver {
+export function shopifyWebhookReceiver(ports: PlatformPorts, config: ShopifyConnector): WebhookReceiver {
   const verify = hmacSha256Base64Verifier(config.webhookSecret);
   return async ({ headers, body }) => {
     if (!(await verify(body, headers.get('x-shopify-hmac-sha256')))) {
       const missing = !headers.get('x-shopify-hmac-sha256');
-      return refuse(
+      return refusal(
         401,
         'bad_signature',
         missing ? 'X-Shopify-Hmac-Sha256 is missing' : 'X-Shopify-Hmac-Sha256 does not match the body',
@@ -38,13 +28,13 @@ export function shopifyWebhookReceiver(
     }
     const shop = headers.get('x-shopify-shop-domain');
     if (config.shopDomain && shop && shop.toLowerCase() !== config.shopDomain.toLowerCase()) {
-      return refuse(401, 'wrong_shop', 'the delivery is for another shop than SHOPIFY_SHOP_DOMAIN');
+      return refusal(401, 'wrong_shop', 'the delivery is for another shop than SHOPIFY_SHOP_DOMAIN');
     }
     const topic = headers.get('x-shopify-topic')?.trim();
     const deliveryId = headers.get('x-shopify-webhook-id')?.trim();
-    if (!topic || topic.length > 200) return refuse(400, 'invalid_input', 'X-Shopify-Topic is missing');
+    if (!topic || topic.length > 200) return refusal(400, 'invalid_input', 'X-Shopify-Topic is missing');
     if (!deliveryId || deliveryId.length > 200)
-      return refuse(400, 'invalid_input', 'X-Shopify-Webhook-Id is missing');
+      return refusal(400, 'invalid_input', 'X-Shopify-Webhook-Id is missing');
     const delivery: Delivery = { platform, deliveryId, topic, now: ports.now() };
     if (await alreadyApplied(ports.store, delivery)) return answer(topic, { outcome: 'duplicate' });
     const handler = shopifyTopics[topic];
@@ -60,19 +50,14 @@ export function shopifyWebhookReceiver(
         parseJsonKeepingLongIntegers(new TextDecoder('utf-8', { fatal: true }).decode(body)),
       );
     } catch {
-      return refuse(400, 'invalid_json', 'the body is not valid JSON');
+      return refusal(400, 'invalid_json', 'the body is not valid JSON');
     }
-    if (!payload) return refuse(400, 'invalid_json', 'the body is not a JSON object');
+    if (!payload) return refusal(400, 'invalid_json', 'the body is not a JSON object');
     try {
       return answer(topic, await handler({ ports, config, delivery }, payload));
     } catch (error) {
       if (!(error instanceof PayloadError)) throw error;
-      return {
-        status: 400,
-        body: {
-          error: { code: 'invalid_input', message: `${topic}: ${error.message}`, details: error.details },
-        },
-      };
+      return refusal(400, 'invalid_input', `${topic}: ${error.message}`, error.details);
     }
   };
 }
@@ -89,8 +74,4 @@ function answer(topic: string, result: TopicResult): WebhookAnswer {
       ...(result.note ? { note: result.note } : {}),
     },
   };
-}
-
-function refuse(status: 400 | 401, code: string, message: string): WebhookAnswer {
-  return { status, body: { error: { code, message, details: [] } } };
 }

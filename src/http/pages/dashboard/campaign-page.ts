@@ -1,27 +1,47 @@
-// Dashboard page 2: one campaign. Funnel (scheduled -> sent -> opened ->
-// clicked -> redeemed), daily charts of sends, redemptions and revenue,
-// mailed-versus-holdout conversion with the lift, a table per step, and a
-// preview of each step's email from the preview route.
+// Dashboard page 2: one campaign, for a date range. Funnel (scheduled -> sent
+// -> opened -> clicked -> redeemed), daily charts of sends, redemptions and
+// revenue (a chart per currency), rates per message sent, money per currency,
+// mailed-versus-holdout conversion with the lift, a table per step, clicks
+// per link, and a preview of each step's email from the preview route. Shows
+// the report's figures; works none out.
 import { html } from 'hono/html';
-import { currencyExponent } from '../../../core/money.ts';
-import { liftText, moneyText, openedLabels, percent, rejectedText } from '../../../core/reports/format.ts';
-import type { CampaignReport, Conversion, DayReport } from '../../../core/reports/types.ts';
-import { dayMs, utcDay } from '../../../core/time.ts';
-import { barChart, type Point } from './charts.ts';
+import { everyDay, revenueSeries } from '../../../core/reports/daily.ts';
+import {
+  daysNote,
+  liftText,
+  openedLabels,
+  percent,
+  rejectedText,
+  reportNotes,
+} from '../../../core/reports/format.ts';
+import { allTime, type ReportRange } from '../../../core/reports/range.ts';
+import type { CampaignReport, Conversion } from '../../../core/reports/types.ts';
+import { barChart } from './charts.ts';
 import { count, figureList, keyFigures } from './figures.ts';
 import { layout, type Page } from './layout.ts';
+import { rangeForm } from './range-form.ts';
+import { linksTable, moneyTable, ratesTable, stepsTable } from './report-tables.ts';
+
+export interface RangeView {
+  range: ReportRange;
+  /** The query that keeps the range on links back to the list ("" for the default). */
+  query: string;
+}
 
 export function campaignPage(
   report: CampaignReport,
   generatedAt: string,
   previewSteps: readonly number[],
+  view: RangeView = { range: allTime, query: '' },
 ): Page {
   const t = report.totals;
+  const path = `/dashboard/campaigns/${encodeURIComponent(report.id)}`;
   return layout(
     report.name ?? report.id,
-    html`<p class="muted"><a href="/dashboard">All campaigns</a></p>
+    html`<p class="muted"><a href="/dashboard${view.query}">All campaigns</a></p>
 <h1>${report.name ?? report.id}</h1>
 <p class="muted">${report.id} · ${report.attributionDays}-day attribution · as of ${generatedAt}</p>
+${rangeForm(path, view.range, report.timeZone)}
 ${figureList([
   ...keyFigures(t),
   { name: 'scheduled', label: 'Scheduled', value: count(t.scheduled) },
@@ -49,10 +69,16 @@ ${
     : ''
 }
 <h2>Per day</h2>
-${dailyCharts(report.daily)}
+${dailyCharts(report, view.range)}
+<h2>Rates</h2>
+${ratesTable(report)}
+<h2>Money per currency</h2>
+${moneyTable(report)}
 <h2>Mailed versus held out</h2>
 ${conversionBlock(t.conversion)}
 ${report.steps.length > 0 ? html`<h2>Steps</h2>${stepsTable(report)}` : ''}
+<h2>Clicks per link</h2>
+${linksTable(report)}
 <h2>Email preview</h2>
 ${previewSteps.length === 0 ? html`<p class="muted">No steps to preview.</p>` : previewSteps.map((step) => preview(report.id, step))}`,
   );
@@ -67,58 +93,47 @@ function funnel(stages: readonly [string, string, number][]): Page {
   })}</div>`;
 }
 
-function dailyCharts(daily: readonly DayReport[]): Page {
-  const days = fillDays(daily);
-  const currency = mainCurrency(daily);
-  const revenue: Point[] = days.map((d) => {
-    const money = d.revenue.find((m) => m.currency === currency);
-    return {
-      day: d.day,
-      value: (money?.minor ?? 0) / 10 ** currencyExponent(money?.currency ?? 'XXX'),
-      label: money ? `${money.currency} ${money.amount}` : '0',
-    };
-  });
+function dailyCharts(report: CampaignReport, range: ReportRange): Page {
+  const days = everyDay(report.daily, range);
+  const xAxis = `Day (${report.timeZone})`;
+  const countPoints = (pick: (d: (typeof days)[number]) => number) =>
+    days.map((d) => ({ day: d.day, value: pick(d), label: count(pick(d)) }));
+  const revenue = revenueSeries(days).map(
+    (series) =>
+      html`<figure data-chart="revenue-${series.currency}"><figcaption>Revenue (${series.currency})</figcaption>${barChart(
+        {
+          title: `Revenue (${series.currency})`,
+          yAxis: `Revenue, ${series.currency}`,
+          xAxis,
+          color: '#15803d',
+          points: series.points.map((p) => ({ day: p.day, value: p.money.minor, label: p.money.amount })),
+        },
+      )}</figure>`,
+  );
   return html`<div class="charts">
-<figure><figcaption>Sends</figcaption>${barChart(
-    'Sends',
-    days.map((d) => ({ day: d.day, value: d.sends })),
-    '#78716c',
-  )}</figure>
-<figure><figcaption>Redemptions</figcaption>${barChart(
-    'Redemptions',
-    days.map((d) => ({ day: d.day, value: d.redemptions })),
-    '#c2410c',
-  )}</figure>
-<figure><figcaption>Revenue${currency ? ` (${currency})` : ''}</figcaption>${barChart('Revenue', revenue, '#15803d')}</figure>
-</div>`;
-}
-
-/** Every day from the first to the last, so the x axis is time. */
-function fillDays(daily: readonly DayReport[]): DayReport[] {
-  const first = daily[0];
-  const last = daily.at(-1);
-  if (!first || !last) return [];
-  const byDay = new Map(daily.map((d) => [d.day, d]));
-  const out: DayReport[] = [];
-  for (let t = Date.parse(`${first.day}T00:00:00Z`); t <= Date.parse(`${last.day}T00:00:00Z`); t += dayMs) {
-    const day = utcDay(t);
-    out.push(byDay.get(day) ?? { day, sends: 0, opens: 0, clicks: 0, redemptions: 0, revenue: [] });
-  }
-  return out;
-}
-
-// Revenue in several currencies cannot be added; the chart shows the largest.
-function mainCurrency(daily: readonly DayReport[]): string | null {
-  const totals = new Map<string, number>();
-  for (const d of daily)
-    for (const m of d.revenue) totals.set(m.currency, (totals.get(m.currency) ?? 0) + m.minor);
-  return [...totals.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+<figure data-chart="sends"><figcaption>Sends</figcaption>${barChart({
+    title: 'Sends',
+    yAxis: 'Messages sent',
+    xAxis,
+    color: '#78716c',
+    points: countPoints((d) => d.sends),
+  })}</figure>
+<figure data-chart="redemptions"><figcaption>Redemptions</figcaption>${barChart({
+    title: 'Redemptions',
+    yAxis: 'Coupons redeemed',
+    xAxis,
+    color: '#c2410c',
+    points: countPoints((d) => d.redemptions),
+  })}</figure>
+${revenue.length > 0 ? revenue : html`<figure data-chart="revenue"><figcaption>Revenue</figcaption><p class="muted">No attributed orders yet.</p></figure>`}
+</div>
+<p class="muted">${daysNote(report.timeZone)} ${reportNotes.currencies}</p>`;
 }
 
 function conversionBlock(c: Conversion): Page {
   const lift = c.lift;
   return html`<div class="scroll"><table>
-<thead><tr><th>Group</th><th>Customers</th><th>Converted</th><th>Rate</th></tr></thead>
+<thead><tr><th>Group</th><th>Trigger instances</th><th>Converted</th><th>Rate</th></tr></thead>
 <tbody>
 <tr><td>Mailed</td><td data-figure="mailed-size">${count(c.mailed.size)}</td><td data-figure="mailed-converted">${count(c.mailed.converted)}</td><td>${percent(c.mailed.rate)}</td></tr>
 <tr><td>Held out</td><td data-figure="holdout-size">${count(c.heldOut.size)}</td><td data-figure="holdout-converted">${count(c.heldOut.converted)}</td><td>${percent(c.heldOut.rate)}</td></tr>
@@ -130,16 +145,7 @@ ${
       }. ${lift.significant ? 'The interval excludes zero.' : 'The interval includes zero: no proven effect yet.'}</p>`
     : html`<p class="notice" data-figure="lift-detail">${lift.reason}.</p>`
 }
-<p class="muted">Customers are trigger instances (one customer's cart, restock or dormancy episode). Converted: bought within the attribution window after the email (or after their held-out email would have gone out). Interval: Newcombe's hybrid score method, 95%.</p>`;
-}
-
-function stepsTable(report: CampaignReport): Page {
-  return html`<div class="scroll"><table>
-<thead><tr><th>Step</th><th>Scheduled</th><th>Held out</th><th>Sent</th><th>Failed</th><th>Delivered</th><th>${openedLabels.people}</th><th>${openedLabels.all}</th><th>Clicked</th><th>Unsub.</th><th>Redeemed</th><th>Revenue</th><th>Mailed</th><th>Held out</th><th>Lift</th></tr></thead>
-<tbody>${report.steps.map(
-    (s) =>
-      html`<tr data-step="${s.step}"><td>${s.step + 1}</td><td>${count(s.scheduled)}</td><td>${count(s.heldOut)}</td><td>${count(s.sent)}</td><td>${count(s.failed)}</td><td>${count(s.delivered)}</td><td>${count(s.openedExcludingProxy)}</td><td>${count(s.opened)}</td><td>${count(s.clicked)}</td><td>${count(s.unsubscribed)}</td><td>${count(s.redeemed)}</td><td>${moneyText(s.revenue)}</td><td>${percent(s.conversion.mailed.rate)}</td><td>${percent(s.conversion.heldOut.rate)}</td><td>${liftText(s.conversion.lift)}</td></tr>`,
-  )}</tbody></table></div>`;
+<p class="muted">A trigger instance is one customer's cart, restock or dormancy episode, however many steps mailed it. Converted: bought within the attribution window after the email (or after their held-out email would have gone out). Interval: Newcombe's hybrid score method, 95%.</p>`;
 }
 
 function preview(campaignId: string, step: number): Page {

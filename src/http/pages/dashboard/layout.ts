@@ -43,6 +43,14 @@ svg.chart { width: 100%; height: auto; display: block; background: #fff; border-
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
 figure { margin: 0 0 1rem; }
 .charts figcaption { font-size: .875rem; font-weight: 600; margin-bottom: .25rem; }
+.chart-box { overflow-x: auto; }
+form.range { display: flex; flex-wrap: wrap; align-items: flex-end; gap: .5rem .75rem; margin: 0 0 .25rem; }
+form.range label { display: flex; flex-direction: column; font-size: .8rem; color: #57534e; }
+form.range input { font: inherit; padding: .3rem .4rem; border: 1px solid #a8a29e; border-radius: 6px; max-width: 10.5rem; }
+form.range button { font: inherit; padding: .35rem .8rem; border: 0; border-radius: 6px; background: #1c1917; color: #fff;
+  cursor: pointer; }
+td.url { text-align: left; white-space: normal; overflow-wrap: anywhere; min-width: 12rem; }
+ul.notes { padding-left: 1.1rem; margin: .5rem 0 0; }
 iframe.preview { width: 100%; height: 32rem; border: 1px solid #d6d3d1; border-radius: 8px; background: #fff; }
 form.login { max-width: 26rem; margin: 12vh auto; background: #fff; padding: 1.5rem; border-radius: 12px;
   box-shadow: 0 1px 3px rgba(0,0,0,.1); }

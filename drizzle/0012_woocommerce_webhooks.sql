@@ -1,0 +1,1 @@
+ALTER TABLE `platform_versions` ADD `digest` text;

@@ -1,0 +1,60 @@
+// rekindle shopify webhooks: prints the webhook subscriptions Rekindle needs,
+// as the app configuration file's section and as GraphQL Admin mutations.
+// Reads nothing but the config; calls no one.
+import { parseArgs } from 'node:util';
+import {
+  appConfigToml,
+  complianceTopics,
+  ordinaryTopics,
+  subscriptionMutation,
+  webhookUri,
+} from '../adapters/platforms/shopify/subscriptions.ts';
+import { isSafeLink } from '../core/safe-link.ts';
+import { type Command, printJson, UsageError } from './io.ts';
+
+/** The Admin API version the printed configuration names unless --api-version says otherwise. */
+export const defaultShopifyApiVersion = '2025-10';
+
+export const shopifyCommand: Command = async (argv, io) => {
+  const [action, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: { url: { type: 'string' }, 'api-version': { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (action !== 'webhooks') {
+    throw new UsageError(
+      action === undefined
+        ? 'name what to do: rekindle shopify webhooks'
+        : `unknown action '${action}' (known: webhooks)`,
+    );
+  }
+  const base = values.url ?? io.config.PUBLIC_BASE_URL;
+  if (!isSafeLink(base) || !base.startsWith('https://')) {
+    io.stderr.write(
+      `warning: ${base} is not an https URL; Shopify delivers webhooks only to https (pass --url https://your-rekindle.example)\n`,
+    );
+  }
+  const apiVersion = values['api-version'] ?? defaultShopifyApiVersion;
+  if (!/^\d{4}-(01|04|07|10)$/.test(apiVersion))
+    throw new UsageError(`--api-version must be a Shopify version like 2025-10, got '${apiVersion}'`);
+  const uri = webhookUri(base);
+  const topics = ordinaryTopics();
+  if (values.json) {
+    printJson(io, {
+      uri,
+      api_version: apiVersion,
+      topics,
+      compliance_topics: complianceTopics,
+      toml: appConfigToml(uri, apiVersion),
+      mutations: topics.map((topic) => subscriptionMutation(topic, uri)),
+    });
+    return 0;
+  }
+  io.stdout.write(`# shopify.app.toml: the app's webhook subscriptions (Shopify CLI 3.63 or later)\n\n`);
+  io.stdout.write(appConfigToml(uri, apiVersion));
+  io.stdout.write(
+    `\n# Or, per shop, through the GraphQL Admin API (${apiVersion}); the compliance topics\n# (${complianceTopics.join(', ')}) can only be set in the file or the app's dashboard:\n\n`,
+  );
+  for (const topic of topics) io.stdout.write(`${subscriptionMutation(topic, uri)}\n`);
+  return 0;
+};
