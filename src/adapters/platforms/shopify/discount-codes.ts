@@ -14,9 +14,8 @@
 // or a crash lost the answer); retry later when Shopify is throttled,
 // unreachable, refuses the token or has not finished the job; failed when
 // Shopify refuses the code or its terms. A coupon whose amount is in another
-// currency than the shop's fails: Shopify counts discount amounts in the
-// shop currency, and writing them there would change what the code gives
-// (core currencyProblem). A
+// currency than the shop's fails (core currencyProblem): Shopify counts
+// discount amounts in the shop currency, so it would give something else. A
 // bound coupon whose customer is not a Shopify customer (no numeric id)
 // joins the offer's discount for anyone: the code stays single-use and
 // unguessable, and Rekindle's redemption rule still checks the binding.
@@ -89,6 +88,8 @@ async function ensureAll(deps: ShopifyCheckoutDeps, coupons: readonly CheckoutCo
     groups.set(id, group);
   }
   for (const { key, coupons: group } of groups.values()) {
+    // In code order, so a call repeated after a lost answer starts with the same first code (found TAKEN, reused).
+    group.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
     for (let i = 0; i < group.length; i += maxCodesPerBulkAdd) {
       const stop = await ensureChunk(deps, key, group.slice(i, i + maxCodesPerBulkAdd), outcomes);
       // Throttled past waiting, or unreachable: the rest waits too, without more calls.
