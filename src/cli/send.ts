@@ -56,6 +56,11 @@ export const sendCommand: Command = async (argv, io) => {
     ]);
     const reasons = Object.entries(counts.cancelReasons).map(([reason, n]) => `${reason} ${n}`);
     if (reasons.length > 0) io.stdout.write(`cancelled: ${reasons.join(', ')}\n`);
+    if (counts.awaitingCodes > 0) {
+      io.stdout.write(
+        `waiting for the shop's checkout to take their coupon codes: ${counts.awaitingCodes} (see last_error; retried later)\n`,
+      );
+    }
     if (counts.sent > 0) io.stdout.write(`sent via ${where}\n`);
     return 0;
   } finally {

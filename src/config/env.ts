@@ -6,6 +6,9 @@ import { isSafeLink, safeLinkRule } from '../core/safe-link.ts';
 /** The base every tracking and unsubscribe link in sent mail starts with: a safe link, as they must be. */
 export const publicBaseUrl = z.string().refine(isSafeLink, { error: `must be ${safeLinkRule}` });
 
+/** A recent stable release of Shopify's Admin API (they come out quarterly and are supported a year). */
+export const defaultShopifyApiVersion = '2025-10';
+
 /** The Shopify connector's env, the same in both homes; without the secret the connector is off. */
 export const shopifyEnv = {
   /** The custom app's client secret: Shopify signs every webhook with it. */
@@ -17,7 +20,60 @@ export const shopifyEnv = {
     .toLowerCase()
     .regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/, 'expected a domain like my-shop.myshopify.com')
     .optional(),
+  /**
+   * The custom app's Admin API access token (scope write_discounts): coupon
+   * codes are created in Shopify before the mail that carries them is sent.
+   * Unset: no code is made in Shopify.
+   */
+  SHOPIFY_ADMIN_TOKEN: z.string().min(1).optional(),
+  /** The Admin API version the calls name (a stable quarterly release). */
+  SHOPIFY_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-(01|04|07|10)$/, 'expected a stable Admin API version like 2025-10')
+    .default(defaultShopifyApiVersion),
 };
+
+function isHttpsOrLoopback(url: string): boolean {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'https:') return true;
+  return parsed.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+}
+
+export interface CheckoutPlatformsConfig {
+  shopify?: { shopDomain: string; adminToken: string; apiVersion: string } | undefined;
+  woocommerce?: { url: string; key: string; secret: string } | undefined;
+}
+
+/** Which shop checkouts coupon codes are made at; a half-configured platform is refused, named. */
+export function checkoutPlatformsConfig(config: {
+  SHOPIFY_SHOP_DOMAIN?: string | undefined;
+  SHOPIFY_ADMIN_TOKEN?: string | undefined;
+  SHOPIFY_API_VERSION?: string | undefined;
+  WOO_URL?: string | undefined;
+  WOO_KEY?: string | undefined;
+  WOO_SECRET?: string | undefined;
+}): CheckoutPlatformsConfig {
+  const result: CheckoutPlatformsConfig = {};
+  if (config.SHOPIFY_ADMIN_TOKEN) {
+    if (!config.SHOPIFY_SHOP_DOMAIN) {
+      throw new ConfigError(
+        'SHOPIFY_ADMIN_TOKEN is set without SHOPIFY_SHOP_DOMAIN: the Admin API is on the shop domain',
+      );
+    }
+    result.shopify = {
+      shopDomain: config.SHOPIFY_SHOP_DOMAIN,
+      adminToken: config.SHOPIFY_ADMIN_TOKEN,
+      apiVersion: config.SHOPIFY_API_VERSION ?? defaultShopifyApiVersion,
+    };
+  }
+  const woo = [config.WOO_URL, config.WOO_KEY, config.WOO_SECRET];
+  if (woo.some(Boolean)) {
+    if (!woo.every(Boolean))
+      throw new ConfigError('WOO_URL, WOO_KEY and WOO_SECRET go together: set all three');
+    result.woocommerce = { url: config.WOO_URL!, key: config.WOO_KEY!, secret: config.WOO_SECRET! };
+  }
+  return result;
+}
 
 /** The Shopify connector the app is handed, or undefined when SHOPIFY_WEBHOOK_SECRET is unset. */
 export function shopifyConnector(config: {
@@ -34,6 +90,19 @@ export const wooCommerceEnv = {
   WOO_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** The customer meta_data key holding marketing consent; unset, webhooks leave consent as stored. */
   WOO_CONSENT_META_KEY: z.string().trim().min(1).optional(),
+  /**
+   * The REST API for coupons at checkout: the shop URL and a REST key with
+   * write access (WooCommerce > Settings > Advanced > REST API); all three or
+   * none. Basic auth is only sent over https (plain http only to this machine).
+   */
+  WOO_URL: z
+    .url()
+    .refine((url) => isHttpsOrLoopback(url), {
+      error: 'must be the shop URL over https, like https://shop.example',
+    })
+    .optional(),
+  WOO_KEY: z.string().min(1).optional(),
+  WOO_SECRET: z.string().min(1).optional(),
 };
 
 /** The WooCommerce connector the app is handed, or undefined when WOO_WEBHOOK_SECRET is unset. */

@@ -37,7 +37,7 @@ export async function startDeliveryLoop(input: {
       signal: abort.signal,
       onPass: (c) =>
         log(
-          `delivery: claimed ${c.claimed}, sent ${c.sent}, retrying ${c.retrying}, ambiguous ${c.ambiguous}, failed ${c.failed}, cancelled ${c.cancelled}, deferred ${c.deferred}`,
+          `delivery: claimed ${c.claimed}, sent ${c.sent}, retrying ${c.retrying}, ambiguous ${c.ambiguous}, failed ${c.failed}, cancelled ${c.cancelled}, deferred ${c.deferred}, awaiting codes ${c.awaitingCodes}`,
         ),
       onError: (error) => log(`delivery: pass failed: ${loggableReason(error)}`),
       onPause: (ms, reason) =>

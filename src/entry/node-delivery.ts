@@ -2,11 +2,18 @@
 // send-test` and (for the lead to call) `rekindle serve`: the transport from
 // config (SMTP or the .eml folder, DKIM when configured), one rate limiter
 // and one outage pause for the transport's lifetime, the MJML renderer, the database view builder,
-// the link tracker and the signed unsubscribe URLs. Config comes in parsed.
+// the link tracker, the signed unsubscribe URLs and the shop checkouts coupon
+// codes are made at (checkout-platforms.ts). Config comes in parsed.
 import { nodeTokenSigner } from '../adapters/crypto/node-signer.ts';
 import { createNodeTransport, createSendLimiter } from '../adapters/mailer/node-transport.ts';
+import type { FetchPort } from '../adapters/platforms/shared/platform-fetch.ts';
 import { createMjmlRenderer } from '../adapters/templates/mjml-renderer.ts';
-import { ConfigError, type NodeConfig, resolveSigningSecret } from '../config/env.ts';
+import {
+  ConfigError,
+  checkoutPlatformsConfig,
+  type NodeConfig,
+  resolveSigningSecret,
+} from '../config/env.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import { createSendPause } from '../core/delivery/send-pause.ts';
 import type { MailTransport } from '../core/delivery/transport.ts';
@@ -16,6 +23,7 @@ import { trackLinks } from '../core/tracking/track-links.ts';
 import type { Store } from '../db/store.ts';
 import { databaseViews } from '../services/delivery/db-views.ts';
 import type { DrainOptions } from '../services/delivery/drain-outbox.ts';
+import { wireCheckouts } from './checkout-platforms.ts';
 
 export interface NodeDelivery {
   /** Everything drainOutbox / runDeliveryLoop need but `limit` and `signal`. */
@@ -32,6 +40,8 @@ export async function createNodeDelivery(input: {
   campaigns: CampaignSet;
   now: () => number;
   transport?: MailTransport | undefined;
+  /** The fetch the shop platforms' APIs are called with (coupons at checkout); global fetch by default. */
+  fetch?: FetchPort | undefined;
 }): Promise<NodeDelivery> {
   const { config, store, campaigns } = input;
   // One rule with `rekindle serve`, so links in sent mail verify there.
@@ -44,12 +54,20 @@ export async function createNodeDelivery(input: {
   const signer = nodeTokenSigner(secret);
   const baseUrl = campaigns.settings.links.unsubscribeBaseUrl ?? config.PUBLIC_BASE_URL;
   const transport = input.transport ?? createNodeTransport(config);
+  const checkouts = wireCheckouts({
+    platforms: checkoutPlatformsConfig(config),
+    store,
+    shopCurrency: campaigns.settings.currency,
+    now: input.now,
+    fetch: input.fetch,
+  });
   const options: DrainOptions = {
     store,
     campaigns,
     transport,
     renderer: createMjmlRenderer({ emailsDir: config.EMAILS_DIR }),
-    views: databaseViews(store, campaigns),
+    views: databaseViews(store, campaigns, checkouts.links),
+    checkout: checkouts.checkout,
     trackLinks: (mail) => trackLinks({ ...mail, signer, baseUrl: config.PUBLIC_BASE_URL }),
     unsubscribeUrl: unsubscribeUrls(signer, baseUrl),
     unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,

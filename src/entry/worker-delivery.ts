@@ -2,11 +2,13 @@
 // `drainOutbox(createWorkerDelivery(...))`: the HTTP transport to
 // MAIL_HTTP_URL (MIME composed in core, no node:*), the bundled renderer
 // handed in, the database view builder, tracked links and signed unsubscribe
-// URLs, and the invocation's query allowance. Undefined when the Worker is
-// not configured to send (no endpoint, secret or public URL), so the cron
-// simply skips delivery.
+// URLs, the shop checkouts coupon codes are made at (checkout-platforms.ts,
+// over the same fetch), and the invocation's query allowance. Undefined when
+// the Worker is not configured to send (no endpoint, secret or public URL),
+// so the cron simply skips delivery.
 
 import { createHttpTransport } from '../adapters/mailer/http.ts';
+import { checkoutPlatformsConfig } from '../config/env.ts';
 import type { WorkerConfig } from '../config/worker-env.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import { unsubscribeUrls } from '../core/delivery/unsubscribe-link.ts';
@@ -17,6 +19,7 @@ import type { Store } from '../db/store.ts';
 import { databaseViews } from '../services/delivery/db-views.ts';
 import type { DrainOptions } from '../services/delivery/drain-outbox.ts';
 import type { QueryAllowance } from '../services/delivery/ports.ts';
+import { wireCheckouts } from './checkout-platforms.ts';
 
 export function createWorkerDelivery(input: {
   config: Pick<
@@ -27,7 +30,18 @@ export function createWorkerDelivery(input: {
     | 'SIGNING_SECRET'
     | 'PUBLIC_BASE_URL'
     | 'UNSUBSCRIBE_MAILTO'
-  >;
+  > &
+    Partial<
+      Pick<
+        WorkerConfig,
+        | 'SHOPIFY_SHOP_DOMAIN'
+        | 'SHOPIFY_ADMIN_TOKEN'
+        | 'SHOPIFY_API_VERSION'
+        | 'WOO_URL'
+        | 'WOO_KEY'
+        | 'WOO_SECRET'
+      >
+    >;
   store: Store;
   campaigns: CampaignSet;
   renderer: MessageRenderer;
@@ -35,11 +49,21 @@ export function createWorkerDelivery(input: {
   /** What the sweeps left of the invocation's D1 queries; delivery sizes its batches to it. */
   queries: QueryAllowance;
   fetch?: typeof fetch | undefined;
+  /** Overrides https://{SHOPIFY_SHOP_DOMAIN} for the Admin API (tests). */
+  shopifyBaseUrl?: string | undefined;
 }): DrainOptions | undefined {
   const { config, store, campaigns } = input;
   if (!config.MAIL_HTTP_URL || !config.SIGNING_SECRET || !config.PUBLIC_BASE_URL) return undefined;
   const signer = lazyTokenSigner(config.SIGNING_SECRET);
   const publicUrl = config.PUBLIC_BASE_URL;
+  const checkouts = wireCheckouts({
+    platforms: checkoutPlatformsConfig(config),
+    store,
+    shopCurrency: campaigns.settings.currency,
+    now: input.now,
+    fetch: input.fetch,
+    shopifyBaseUrl: input.shopifyBaseUrl,
+  });
   return {
     store,
     campaigns,
@@ -50,7 +74,8 @@ export function createWorkerDelivery(input: {
       fetch: input.fetch,
     }),
     renderer: input.renderer,
-    views: databaseViews(store, campaigns),
+    views: databaseViews(store, campaigns, checkouts.links),
+    checkout: checkouts.checkout,
     trackLinks: (mail) => trackLinks({ ...mail, signer, baseUrl: publicUrl }),
     unsubscribeUrl: unsubscribeUrls(signer, campaigns.settings.links.unsubscribeBaseUrl ?? publicUrl),
     unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,

@@ -123,6 +123,31 @@ export function releaseStatement(store: Store, message: Held, now: number): Stat
     .where(held(message));
 }
 
+/**
+ * Back to the queue to wait for something outside the message (its coupon
+ * code is not at the shop's checkout yet): due again at `dueAt`, no attempt
+ * spent, the claim count reset (the message was read whole), an ambiguous
+ * one still owed its retry. The reason is kept as last_error.
+ */
+export function waitStatement(
+  store: Store,
+  message: Held,
+  wait: { dueAt: number; reason: string },
+  now: number,
+): Statement {
+  return store.db
+    .update(messages)
+    .set({
+      status: sql`CASE WHEN ${messages.status} = 'ambiguous' THEN 'ambiguous' ELSE 'scheduled' END`,
+      dueAt: wait.dueAt,
+      lastError: wait.reason,
+      claims: 0,
+      resentAt: null,
+      ...settled(now),
+    })
+    .where(held(message));
+}
+
 export function failedStatement(
   store: Store,
   message: Held,

@@ -1,5 +1,6 @@
 export * from './api-keys.ts';
 export * from './carts.ts';
+export * from './checkout.ts';
 export * from './coupons.ts';
 export * from './customers.ts';
 export * from './events.ts';

@@ -3,12 +3,17 @@
 // a cart reminder whose cart is gone or empty, or a back-in-stock email whose
 // product is gone, has nothing to show and is cancelled, not sent half-empty.
 import type { CampaignSet } from '../../core/campaigns/types.ts';
+import type { RecoveryLinkOptions } from '../../core/rendering/recovery-url.ts';
 import type { Store } from '../../db/store.ts';
 import { createViewBuilder } from '../render/build-view.ts';
 import type { DeliveryViews } from './ports.ts';
 
-export function databaseViews(store: Store, campaigns: CampaignSet): DeliveryViews {
-  const builder = createViewBuilder({ store, campaigns });
+export function databaseViews(
+  store: Store,
+  campaigns: CampaignSet,
+  links: RecoveryLinkOptions = {},
+): DeliveryViews {
+  const builder = createViewBuilder({ store, campaigns, links });
   return {
     async build({ message, unsubscribeUrl }) {
       const view = await builder.forMessage(message, { unsubscribe: unsubscribeUrl });

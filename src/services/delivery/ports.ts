@@ -1,8 +1,10 @@
 // What the delivery service is handed: the outbox store, the campaign set, a
-// mail transport, the renderer, a view builder and a link tracker (all ports,
-// so the Node home, the Worker and tests wire their own), plus the knobs from
-// config. Types and defaults only.
+// mail transport, the renderer, a view builder, a link tracker and the shop
+// checkouts coupon codes must exist at (all ports, so the Node home, the
+// Worker and tests wire their own), plus the knobs from config. Types and
+// defaults only.
 import type { Campaign, CampaignSet, CampaignStep, ShopSettings } from '../../core/campaigns/types.ts';
+import type { CheckoutCodes } from '../../core/delivery/checkout-codes.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '../../core/delivery/retry-policy.ts';
 import type { SendPause } from '../../core/delivery/send-pause.ts';
 import type { RateLimiter } from '../../core/delivery/send-rate-cap.ts';
@@ -69,6 +71,12 @@ export interface DeliveryDeps {
   views: DeliveryViews;
   trackLinks: LinkTracker;
   unsubscribeUrl: UnsubscribeUrl;
+  /**
+   * The shop checkouts a message's coupon code must exist at before it is
+   * sent (services/delivery/checkout-codes.ts); none configured (the
+   * default, core noCheckouts) makes no call.
+   */
+  checkout?: readonly CheckoutCodes[] | undefined;
   /** The mailto half of List-Unsubscribe; null leaves it out. Defaults to the shop's reply-to or from address. */
   unsubscribeMailto?: string | null | undefined;
   /** Caps starts per sliding second; keep one per transport for the process's lifetime. */
@@ -114,6 +122,8 @@ export interface DrainCounts {
   abandoned: number;
   /** Claimed but not sent because the transport was unavailable: back in the queue, no attempt spent. */
   deferred: number;
+  /** Claimed but waiting for their coupon code to exist at the shop's checkout: due again later, no attempt spent. */
+  awaitingCodes: number;
 }
 
 export function emptyDrainCounts(): DrainCounts {
@@ -128,5 +138,6 @@ export function emptyDrainCounts(): DrainCounts {
     cancelReasons: {},
     abandoned: 0,
     deferred: 0,
+    awaitingCodes: 0,
   };
 }

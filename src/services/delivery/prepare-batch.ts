@@ -1,13 +1,15 @@
 // Turns one claimed batch into mail ready for the wire: recheck each message
 // against what the database says now and cancel the ones that no longer
-// hold, render and compose the rest, and store their links (which also marks
+// hold, render and compose the rest, make their coupon codes exist at the
+// shop's checkout (checkout-codes.ts: a message whose code is not there yet
+// waits, unsent), and store the links of those that go (which also marks
 // each as read whole). One message that cannot be read or rendered fails
 // with its reason; it never fails its batch or the pass, and neither does a
 // message claimed too often without an outcome, which is failed unread.
 // A database that does not answer at all is not a message's fault: that
 // error is thrown, and the claims wait for their leases to lapse.
 import { sql } from 'drizzle-orm';
-import { type RecheckFacts, recheck } from '../../core/delivery/recheck.ts';
+import { type RecheckFacts, type RecheckResult, recheck } from '../../core/delivery/recheck.ts';
 import { loggableReason } from '../../core/errors.ts';
 import type { ClaimedMessage } from '../../db/repositories/outbox.ts';
 import { loadRecheckFacts } from '../../db/repositories/outbox-facts.ts';
@@ -18,6 +20,7 @@ import {
   runStatements,
 } from '../../db/repositories/outbox-writes.ts';
 import type { Statement, Store } from '../../db/store.ts';
+import { ensureCheckoutCodes } from './checkout-codes.ts';
 import type { DeliveryDeps, DeliverySettings, DrainCounts } from './ports.ts';
 import { defaultUnsubscribeMailto, type PreparedMail, prepareMail } from './prepare-mail.ts';
 
@@ -78,6 +81,7 @@ async function prepareReadable(
     counts.cancelled++;
     counts.cancelReasons[reason] = (counts.cancelReasons[reason] ?? 0) + 1;
   };
+  const verdicts = new Map<string, Extract<RecheckResult, { send: true }>>();
   for (const message of batch) {
     const known = facts.get(message.id)!;
     if (known instanceof Error) {
@@ -85,10 +89,13 @@ async function prepareReadable(
       continue;
     }
     const verdict = recheck(known, options.campaigns);
-    if (!verdict.send) {
-      cancel(message, verdict.reason);
-      continue;
-    }
+    if (verdict.send) verdicts.set(message.id, verdict);
+    else cancel(message, verdict.reason);
+  }
+  const rendered: Ready[] = [];
+  for (const message of batch) {
+    const verdict = verdicts.get(message.id);
+    if (!verdict) continue;
     let prepared: PreparedMail | null;
     try {
       prepared = await prepareMail(
@@ -120,9 +127,21 @@ async function prepareReadable(
       cancel(message, 'content_unavailable');
       continue;
     }
+    rendered.push({ message, prepared });
+  }
+  // Only mail that would go out now gets its code made at the checkout.
+  const coded = new Set(
+    await ensureCheckoutCodes(
+      options,
+      rendered.map((r) => r.message),
+      { now, writes, counts, fail },
+    ),
+  );
+  for (const item of rendered) {
+    if (!coded.has(item.message)) continue;
     // Links go in before the send, so a click can never arrive for links the row lacks.
-    writes.push(linksStatement(store, message, prepared.links, now));
-    ready.push({ message, prepared });
+    writes.push(linksStatement(store, item.message, item.prepared.links, now));
+    ready.push(item);
   }
   return ready;
 }

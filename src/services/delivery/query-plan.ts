@@ -11,8 +11,12 @@
 // Reads the allowance only; never issues a query itself.
 import type { QueryAllowance } from './ports.ts';
 
-/** Queries one claimed batch costs besides its messages: the claims, the recheck reads, the first view's shop link. */
-export const batchQueries = 10;
+/**
+ * Queries one claimed batch costs besides its messages: the claims, the
+ * recheck reads, the first view's shop link, and with a checkout configured
+ * its codes' states and the campaign offer's discount (read, remembered).
+ */
+export const batchQueries = 13;
 /** Queries one message is assumed to cost until a batch of this pass has shown otherwise: views, links, start, outcome. */
 export const priorQueriesPerMessage = 8;
 

@@ -7,7 +7,7 @@
 import type { Campaign, CampaignSet, ShopSettings } from '../../core/campaigns/types.ts';
 import type { CartItemView, EmailView, OfferView, ProductView } from '../../core/rendering/contract.ts';
 import { moneyView, offerView } from '../../core/rendering/format.ts';
-import { recoveryUrlWithCoupon } from '../../core/rendering/recovery-url.ts';
+import { type RecoveryLinkOptions, recoveryUrlWithCoupon } from '../../core/rendering/recovery-url.ts';
 import { sampleCart, sampleCustomer, sampleOffer, sampleProduct } from '../../core/rendering/sample-view.ts';
 import { safeLink } from '../../core/safe-link.ts';
 import { isTimeZone } from '../../core/time.ts';
@@ -61,7 +61,11 @@ export function productView(row: ProductRow): ProductView {
   };
 }
 
-export function cartView(found: CartWithItems, couponCode: string | null): NonNullable<EmailView['cart']> {
+export function cartView(
+  found: CartWithItems,
+  couponCode: string | null,
+  links: RecoveryLinkOptions = {},
+): NonNullable<EmailView['cart']> {
   const { cart } = found;
   const items: CartItemView[] = found.items.map(({ line, product }) => ({
     id: line.productId ?? `line${line.lineNo}`,
@@ -75,7 +79,7 @@ export function cartView(found: CartWithItems, couponCode: string | null): NonNu
   return {
     items,
     total: moneyView(cart.valueMinor, cart.currency),
-    recovery_url: recoveryUrlWithCoupon(cart.recoveryUrl, couponCode),
+    recovery_url: recoveryUrlWithCoupon(cart.recoveryUrl, couponCode, links),
   };
 }
 
@@ -114,7 +118,12 @@ function zoneOf(row: CustomerRow | null, settings: ShopSettings): string {
   return row?.timezone && isTimeZone(row.timezone) ? row.timezone : settings.timezone;
 }
 
-export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }): ViewBuilder {
+export function createViewBuilder(deps: {
+  store: Store;
+  campaigns: CampaignSet;
+  /** How recovery links carry the coupon (a Shopify shop's own host). */
+  links?: RecoveryLinkOptions | undefined;
+}): ViewBuilder {
   const { store } = deps;
   const { settings } = deps.campaigns;
   let home: Promise<string | null> | undefined;
@@ -144,7 +153,7 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
       if (message.triggerKind === 'abandoned_cart') {
         const cartId = parseCartRef(message.triggerRef)?.cartId;
         const found = cartId ? await findCart(store, cartId) : null;
-        cart = found ? cartView(found, offer?.code ?? null) : null;
+        cart = found ? cartView(found, offer?.code ?? null, deps.links) : null;
       } else if (message.triggerKind === 'back_in_stock') {
         const restockId = parseRestockRef(message.triggerRef);
         const row = restockId === null ? null : await findRestockedProduct(store, restockId);
@@ -197,7 +206,9 @@ export function createViewBuilder(deps: { store: Store; campaigns: CampaignSet }
       const offer = step.offer ? sampleOffer(step.offer, settings, zone, now, currency) : null;
       let cart: EmailView['cart'] = null;
       if (campaign.trigger.type === 'abandoned_cart') {
-        cart = found ? cartView(found, offer?.code ?? null) : sampleCart(settings, offer?.code ?? null);
+        cart = found
+          ? cartView(found, offer?.code ?? null, deps.links)
+          : sampleCart(settings, offer?.code ?? null);
       }
       const exclude = [...(cart?.items.map((item) => item.id) ?? []), ...(product ? [product.id] : [])];
       return {

@@ -10,10 +10,8 @@ export interface ShopifyConnector {
 }
 
 /**
- * The port the Admin API calls will go through (coupons at checkout,
- * `rekindle shopify sync`): one GraphQL call, made with fetch on Node and on
- * the Worker. Nothing uses it yet; the webhooks need no call back.
+ * The port the Admin API calls go through (coupons at checkout, and
+ * `rekindle shopify sync` when it comes): one GraphQL call, made with fetch
+ * on Node and on the Worker. Defined with its client in admin-api.ts.
  */
-export interface ShopifyAdminApi {
-  graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
-}
+export type { ShopifyAdminApi } from './admin-api.ts';
