@@ -1,0 +1,387 @@
+// Events to the shop, end to end on a real libSQL file and a real HTTP
+// receiver on loopback: each fact (a send, a redemption, an unsubscribe, a
+// complaint) made through its own verb becomes one signed event per
+// subscribed endpoint, written with the fact, delivered at least once with a
+// stable id, retried with growing backoff, and given up after three days.
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type OutgoingEventType, outgoingEventTypes } from '../../../src/core/webhooks/events.ts';
+import { redeemCoupon } from '../../../src/services/coupons/redeem-coupon.ts';
+import { eraseCustomer } from '../../../src/services/privacy/erase-customer.ts';
+import { deliverEvents } from '../../../src/services/webhooks/deliver-events.ts';
+import type { DeliverEventsDeps } from '../../../src/services/webhooks/ports.ts';
+import { syncSubscriptions } from '../../../src/services/webhooks/sync-subscriptions.ts';
+import {
+  complaintAt,
+  eventSecret,
+  orderWithCode,
+  sendCouponMail,
+  settingsWithWebhooks,
+  unsubscribeAt,
+} from '../support/event-facts.ts';
+import {
+  closedEndpointUrl,
+  type EventReceiver,
+  type ReceivedEvent,
+  signatureValid,
+  startEventReceiver,
+} from '../support/event-receiver.ts';
+import { openTempStore, type TempStore } from '../support/temp-store.ts';
+
+const minute = 60_000;
+const day = 86_400_000;
+const t0 = Date.parse('2026-11-23T12:00:00Z');
+
+let temp: TempStore;
+const receivers: EventReceiver[] = [];
+beforeEach(async () => {
+  temp = await openTempStore();
+});
+afterEach(async () => {
+  for (const receiver of receivers.splice(0)) await receiver.close();
+  await temp.cleanup();
+});
+
+async function receiver(answer?: (event: ReceivedEvent, n: number) => number): Promise<EventReceiver> {
+  const started = await startEventReceiver(answer);
+  receivers.push(started);
+  return started;
+}
+
+function deliver(urls: string[], now: number, extra: Partial<DeliverEventsDeps> = {}) {
+  return deliverEvents({
+    store: temp.store,
+    endpoints: urls.map((url) => ({ url, secret: eventSecret })),
+    fetch: (url, init) => fetch(url, init),
+    now: () => now,
+    ...extra,
+  });
+}
+
+/** One of each fact: sent at t0, redeemed, unsubscribed and complained about later. */
+async function fourFacts(settings: ReturnType<typeof settingsWithWebhooks>) {
+  const mail = await sendCouponMail(temp.store, settings, t0);
+  await orderWithCode(temp.store, 'o1', mail.code, t0 + 60 * minute);
+  await unsubscribeAt(temp.store, mail.messageId, t0 + 2 * 60 * minute);
+  await complaintAt(temp.store, mail.messageId, t0 + 3 * 60 * minute);
+  return mail;
+}
+
+async function rows() {
+  return temp.store.db.all<{
+    event_id: string;
+    endpoint: string;
+    type: string;
+    attempts: number;
+    next_attempt_at: number;
+    last_attempt_at: number | null;
+    delivered_at: number | null;
+    failed_at: number | null;
+    last_error: string | null;
+  }>(sql`SELECT * FROM outgoing_events ORDER BY event_id, endpoint`);
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('events to the shop', () => {
+  it('delivers each of the four event types once, signed, with the facts and nothing more', async () => {
+    const shop = await receiver();
+    const settings = settingsWithWebhooks([{ url: shop.url }]);
+    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    const mail = await fourFacts(settings);
+
+    const counts = await deliver([shop.url], t0 + day);
+    expect(counts).toMatchObject({ claimed: 4, delivered: 4, retrying: 0, failed: 0 });
+    expect(shop.received.map((e) => e.body.type).sort()).toEqual([...outgoingEventTypes].sort());
+    for (const event of shop.received) {
+      expect(signatureValid(event, eventSecret)).toBe(true);
+      expect(signatureValid(event, `${eventSecret}x`)).toBe(false);
+      expect(event.headers['rekindle-event-id']).toBe(event.body.id);
+      expect(event.headers['content-type']).toBe('application/json');
+      expect(Math.abs(Number(event.headers['rekindle-timestamp']) * 1000 - Date.now())).toBeLessThan(60_000);
+    }
+    const byType = Object.fromEntries(shop.received.map((e) => [e.body.type, e.body]));
+    const redemption = await temp.store.db.all<{ id: number; discount_minor: number }>(
+      sql`SELECT id, discount_minor FROM redemptions WHERE order_id = 'o1'`,
+    );
+    const optOuts = await temp.store.db.all<{ id: number; kind: string }>(
+      sql`SELECT id, kind FROM tracking_events WHERE kind IN ('unsubscribe', 'complaint')`,
+    );
+    const trackingId = (kind: string) => optOuts.find((e) => e.kind === kind)!.id;
+    expect(byType['message.sent']).toEqual({
+      id: `message.sent:${mail.messageId}`,
+      type: 'message.sent',
+      created_at: iso(t0),
+      data: {
+        message_id: mail.messageId,
+        customer_id: 'c1',
+        campaign_id: 'winback',
+        step: 1,
+        trigger: 'dormant',
+        coupon_code: mail.code,
+        sent_at: iso(t0),
+      },
+    });
+    expect(byType['coupon.redeemed']).toEqual({
+      id: `coupon.redeemed:${redemption[0]!.id}`,
+      type: 'coupon.redeemed',
+      created_at: iso(t0 + 60 * minute),
+      data: {
+        coupon_code: mail.code,
+        order_id: 'o1',
+        customer_id: 'c1',
+        campaign_id: 'winback',
+        message_id: mail.messageId,
+        step: 1,
+        currency: 'GBP',
+        order_total_minor: 5000,
+        discount_minor: redemption[0]!.discount_minor,
+        redeemed_at: iso(t0 + 60 * minute),
+      },
+    });
+    expect(redemption[0]!.discount_minor).toBeGreaterThan(0);
+    // The address rides only on the opt-outs: the shop must honour them in its own mail tools.
+    expect(byType['customer.unsubscribed']).toEqual({
+      id: `customer.unsubscribed:${trackingId('unsubscribe')}`,
+      type: 'customer.unsubscribed',
+      created_at: iso(t0 + 2 * 60 * minute),
+      data: {
+        customer_id: 'c1',
+        email: 'c1@example.com',
+        message_id: mail.messageId,
+        campaign_id: 'winback',
+        unsubscribed_at: iso(t0 + 2 * 60 * minute),
+      },
+    });
+    expect(byType['customer.complained']?.data).toEqual({
+      customer_id: 'c1',
+      email: 'c1@example.com',
+      message_id: mail.messageId,
+      campaign_id: 'winback',
+      complained_at: iso(t0 + 3 * 60 * minute),
+    });
+    expect(byType['customer.complained']?.id).toBe(`customer.complained:${trackingId('complaint')}`);
+
+    // Delivered is done: a second pass sends nothing.
+    expect(await deliver([shop.url], t0 + 2 * day)).toMatchObject({ claimed: 0, delivered: 0 });
+    expect(shop.received).toHaveLength(4);
+    expect((await rows()).map((r) => [r.attempts, r.delivered_at])).toEqual(
+      Array.from({ length: 4 }, () => [1, t0 + day]),
+    );
+  });
+
+  it('makes one event of a fact written twice: a re-sent order, a repeated unsubscribe, a replayed complaint', async () => {
+    const shop = await receiver();
+    const settings = settingsWithWebhooks([{ url: shop.url }]);
+    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    const mail = await fourFacts(settings);
+    await orderWithCode(temp.store, 'o1', mail.code, t0 + 60 * minute);
+    expect(await unsubscribeAt(temp.store, mail.messageId, t0 + 5 * 60 * minute)).toEqual({
+      found: true,
+      alreadyDone: true,
+    });
+    expect((await complaintAt(temp.store, mail.messageId, t0 + 6 * 60 * minute)).duplicates).toBe(1);
+    // The redemption API for the same order answers with the first redemption and reports nothing new.
+    const again = await redeemCoupon(
+      { store: temp.store },
+      {
+        code: mail.code,
+        orderId: 'o1',
+        customerId: 'c1',
+        currency: 'GBP',
+        orderTotalMinor: 5000,
+        discountMinor: null,
+        now: t0 + 7 * 60 * minute,
+      },
+    );
+    expect(again.outcome).toBe('already_redeemed');
+
+    expect((await rows()).map((r) => r.type).sort()).toEqual([...outgoingEventTypes].sort());
+    await deliver([shop.url], t0 + day);
+    expect(shop.received).toHaveLength(4);
+    expect(new Set(shop.received.map((e) => e.body.id)).size).toBe(4);
+  });
+
+  it('reports a redemption made through POST /v1/redemptions too', async () => {
+    const shop = await receiver();
+    const settings = settingsWithWebhooks([{ url: shop.url, events: ['coupon.redeemed'] }]);
+    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    const mail = await sendCouponMail(temp.store, settings, t0);
+    const result = await redeemCoupon(
+      { store: temp.store },
+      {
+        code: mail.code,
+        orderId: 'api-1',
+        customerId: 'c1',
+        currency: 'GBP',
+        orderTotalMinor: 8000,
+        discountMinor: 1200,
+        now: t0 + minute,
+      },
+    );
+    expect(result.outcome).toBe('redeemed');
+    await deliver([shop.url], t0 + day);
+    expect(shop.received.map((e) => e.body.data)).toEqual([
+      expect.objectContaining({
+        order_id: 'api-1',
+        customer_id: 'c1',
+        order_total_minor: 8000,
+        discount_minor: 1200,
+        redeemed_at: iso(t0 + minute),
+      }),
+    ]);
+  });
+
+  it('sends an endpoint only the event types it subscribed to, and each endpoint its own copy', async () => {
+    const all = await receiver();
+    const some = await receiver();
+    const wanted: OutgoingEventType[] = ['coupon.redeemed', 'customer.unsubscribed'];
+    const settings = settingsWithWebhooks([{ url: all.url }, { url: some.url, events: wanted }]);
+    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    await fourFacts(settings);
+
+    await deliver([all.url, some.url], t0 + day);
+    expect(all.received.map((e) => e.body.type).sort()).toEqual([...outgoingEventTypes].sort());
+    expect(some.received.map((e) => e.body.type).sort()).toEqual(wanted);
+    // The same fact has the same id at every endpoint.
+    const ids = (r: EventReceiver) => r.received.map((e) => e.body.id);
+    expect(ids(all)).toEqual(expect.arrayContaining(ids(some)));
+  });
+
+  it('retries after a 500 with the same id and body, and ends delivered', async () => {
+    const shop = await receiver((_event, n) => (n === 0 ? 500 : 200));
+    const settings = settingsWithWebhooks([{ url: shop.url, events: ['customer.unsubscribed'] }]);
+    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    const mail = await sendCouponMail(temp.store, settings, t0);
+    await unsubscribeAt(temp.store, mail.messageId, t0 + minute);
+
+    const now = t0 + 10 * minute;
+    expect(await deliver([shop.url], now)).toMatchObject({ delivered: 0, retrying: 1 });
+    const [waiting] = await rows();
+    expect(waiting).toMatchObject({ attempts: 1, delivered_at: null, last_error: 'HTTP 500' });
+    // 30 s with equal jitter: between 15 and 30 seconds later.
+    expect(waiting!.next_attempt_at - now).toBeGreaterThanOrEqual(15_000);
+    expect(waiting!.next_attempt_at - now).toBeLessThanOrEqual(30_000);
+    // Not due yet: nothing is tried.
+    expect(await deliver([shop.url], now + 10_000)).toMatchObject({ claimed: 0 });
+
+    expect(await deliver([shop.url], now + 30_000)).toMatchObject({ delivered: 1 });
+    expect(shop.received).toHaveLength(2);
+    const [first, second] = shop.received;
+    expect(second!.body.id).toBe(first!.body.id);
+    expect(second!.raw).toBe(first!.raw);
+    expect(second!.headers['rekindle-event-id']).toBe(first!.headers['rekindle-event-id']);
+    expect(signatureValid(second!, eventSecret)).toBe(true);
+    expect(await rows()).toEqual([
+      expect.objectContaining({ attempts: 2, delivered_at: now + 30_000, last_error: null }),
+    ]);
+  });
+
+  it('backs off further each time an endpoint is down, then gives up after three days with the reason', async () => {
+    const url = await closedEndpointUrl();
+    const settings = settingsWithWebhooks([{ url, events: ['customer.complained'] }]);
+    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    const mail = await sendCouponMail(temp.store, settings, t0);
+    await complaintAt(temp.store, mail.messageId, t0 + minute);
+
+    const waits: number[] = [];
+    let now = t0 + minute;
+    for (let i = 0; i < 100; i++) {
+      const counts = await deliver([url], now);
+      expect(counts.claimed).toBe(1);
+      const [row] = await rows();
+      expect(row!.attempts).toBe(i + 1);
+      if (row!.failed_at !== null) break;
+      expect(row!.last_error).toBe('network error: ECONNREFUSED');
+      waits.push(row!.next_attempt_at - now);
+      now = row!.next_attempt_at;
+    }
+    const [row] = await rows();
+    expect(row!.failed_at).toBe(now);
+    expect(row!.last_error).toMatch(/^gave up after \d+ attempts over 3 days: network error: ECONNREFUSED$/);
+    // Each wait at least as long as the one before while the doubling runs
+    // (30 s x 2^9 is the last below 6 hours; jitter keeps every wait above half
+    // its nominal), then between 3 and 6 hours.
+    expect(waits.length).toBeGreaterThan(12);
+    for (let i = 1; i <= 9; i++) expect(waits[i]!).toBeGreaterThanOrEqual(waits[i - 1]!);
+    expect(waits[0]!).toBeLessThanOrEqual(30_000);
+    expect(waits[9]! / waits[0]!).toBeGreaterThan(200);
+    for (const wait of waits.slice(10)) {
+      expect(wait).toBeGreaterThanOrEqual(3 * 60 * minute);
+      expect(wait).toBeLessThanOrEqual(6 * 60 * minute);
+    }
+    expect(now - (t0 + minute)).toBeLessThanOrEqual(3 * day);
+    expect(now - (t0 + minute)).toBeGreaterThan(2 * day);
+    // Given up is final.
+    expect(await deliver([url], now + day)).toMatchObject({ claimed: 0 });
+  });
+
+  it('tries an endpoint that answers 503 once per pass; the rest wait untried, with no attempt spent', async () => {
+    const shop = await receiver(() => 503);
+    const settings = settingsWithWebhooks([{ url: shop.url }]);
+    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    await fourFacts(settings);
+
+    const counts = await deliver([shop.url], t0 + day, { settings: { concurrency: 1 } });
+    expect(counts).toMatchObject({ claimed: 4, retrying: 1, released: 3 });
+    expect(shop.received).toHaveLength(1);
+    expect((await rows()).map((r) => r.attempts).sort()).toEqual([0, 0, 0, 1]);
+    // Untried rows are due again at once and free to claim.
+    expect(await deliver([shop.url], t0 + day, { settings: { concurrency: 1 } })).toMatchObject({
+      claimed: 3,
+      retrying: 1,
+      released: 2,
+    });
+  });
+
+  it('reports to an endpoint only the facts from when it was first seen; a dropped one is owed nothing more', async () => {
+    const shop = await receiver(() => 503);
+    const before = settingsWithWebhooks([]);
+    const mail = await sendCouponMail(temp.store, before, t0);
+    // Added after the send, before the unsubscribe.
+    const settings = settingsWithWebhooks([{ url: shop.url }]);
+    await syncSubscriptions(temp.store, settings.webhooks, t0 + minute);
+    await unsubscribeAt(temp.store, mail.messageId, t0 + 2 * minute);
+    // A fact from before it was added, written now (a late order), makes no event either.
+    await orderWithCode(temp.store, 'late', mail.code, t0 - 1);
+    expect((await rows()).map((r) => r.type)).toEqual(['customer.unsubscribed']);
+
+    // Removed from the settings: what it was owed is failed, and new facts skip it.
+    expect(await syncSubscriptions(temp.store, [], t0 + 3 * minute)).toEqual({ changed: true });
+    expect(await syncSubscriptions(temp.store, [], t0 + 4 * minute)).toEqual({ changed: false });
+    await complaintAt(temp.store, mail.messageId, t0 + 5 * minute);
+    expect(await rows()).toEqual([
+      expect.objectContaining({
+        type: 'customer.unsubscribed',
+        failed_at: t0 + 3 * minute,
+        last_error: 'the settings no longer send this event type to this endpoint',
+      }),
+    ]);
+    expect(await deliver([shop.url], t0 + day)).toMatchObject({ claimed: 0 });
+    expect(shop.received).toHaveLength(0);
+  });
+
+  it('prunes events after 30 days, and a fact that old is never reported again', async () => {
+    const shop = await receiver();
+    const settings = settingsWithWebhooks([{ url: shop.url }]);
+    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    const mail = await fourFacts(settings);
+    await deliver([shop.url], t0 + day);
+    expect(await deliver([shop.url], t0 + 31 * day)).toMatchObject({ pruned: 4 });
+    expect(await rows()).toEqual([]);
+    // The order re-sent a month on: its redemption is older than the retention.
+    await orderWithCode(temp.store, 'o1', mail.code, t0 + 60 * minute, t0 + 31 * day);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('erasing a customer deletes their events, delivered or not', async () => {
+    const shop = await receiver();
+    const settings = settingsWithWebhooks([{ url: shop.url }]);
+    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    await fourFacts(settings);
+    await deliver([shop.url], t0 + day, { limit: 2 });
+    expect(await rows()).toHaveLength(4);
+    await eraseCustomer({ store: temp.store }, { customerId: 'c1', now: t0 + 2 * day });
+    expect(await rows()).toEqual([]);
+  });
+});
