@@ -32,6 +32,7 @@ describe('settings file', () => {
       schedules: { dormantCron: '0 3 * * *', cartCron: '*/5 * * * *' },
       consent: { nonSubscribersMayReceive: [] },
       links: { unsubscribeBaseUrl: null },
+      webhooks: [],
     });
   });
 
@@ -44,7 +45,7 @@ describe('settings file', () => {
     expect(problems({ ...minimal, timezone: 'Europe/Londn', currency: 'EURO', colour: 'red' })).toEqual([
       "timezone must be an IANA time zone like Europe/London, got 'Europe/Londn'",
       "currency must be a 3-letter ISO 4217 currency code like EUR or GBP, got 'EURO'",
-      'colour is not a known field (allowed here: brand, sender, postal_address, timezone, currency, frequency_cap, quiet_hours, schedules, consent, links)',
+      'colour is not a known field (allowed here: brand, sender, postal_address, timezone, currency, frequency_cap, quiet_hours, schedules, consent, links, webhooks)',
     ]);
   });
 
