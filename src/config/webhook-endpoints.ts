@@ -31,7 +31,7 @@ export function resolveWebhookEndpoints(
   const problems: string[] = [];
   for (const endpoint of endpoints ?? []) {
     const secret = secrets?.[endpoint.secretEnv];
-    const where = `webhooks: events for ${endpoint.url} wait and are not delivered`;
+    const where = `webhooks: events for ${shown(endpoint.url)} wait and are not delivered`;
     if (secret === undefined || secret === '') {
       problems.push(`${where}: ${endpoint.secretEnv} (its secret_env) is not set`);
     } else if (secret.length < minSecretLength) {
@@ -41,4 +41,10 @@ export function resolveWebhookEndpoints(
     }
   }
   return { ready, problems };
+}
+
+/** The URL without its query or fragment, which may hold a token: what a log line may show. */
+function shown(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 }

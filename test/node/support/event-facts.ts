@@ -2,6 +2,8 @@
 // records it for real: a send (the outbox drain), a redemption (an ingested
 // paid order carrying the code), an unsubscribe (the one-click verb) and a
 // complaint (the provider events verb). Settings with webhooks built in code.
+
+import { sql } from 'drizzle-orm';
 import { createMemoryTransport } from '../../../src/adapters/mailer/memory.ts';
 import type { Campaign, ShopSettings } from '../../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../../src/core/ingest/records.ts';
@@ -14,6 +16,8 @@ import { drainOutbox } from '../../../src/services/delivery/drain-outbox.ts';
 import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 import { applyProviderEvents } from '../../../src/services/tracking/apply-provider-events.ts';
 import { unsubscribe } from '../../../src/services/tracking/unsubscribe.ts';
+import { deliverEvents } from '../../../src/services/webhooks/deliver-events.ts';
+import type { DeliverEventsDeps } from '../../../src/services/webhooks/ports.ts';
 import { dormantCampaign, shopSettings, winbackOffer } from './campaign-fixtures.ts';
 import { deliveryOptions } from './delivery-fixtures.ts';
 
@@ -116,4 +120,47 @@ export function complaintAt(store: Store, messageId: string, at: number) {
     { store },
     { events: [{ kind: 'complaint', detail: null, messageRef: messageId, at }], now: at },
   );
+}
+
+const hour = 3_600_000;
+
+/** One of each fact: sent at `at`, then redeemed (order o1), unsubscribed and complained about an hour apart. */
+export async function fourFacts(store: Store, settings: ShopSettings, at: number) {
+  const mail = await sendCouponMail(store, settings, at);
+  await orderWithCode(store, 'o1', mail.code, at + hour);
+  await unsubscribeAt(store, mail.messageId, at + 2 * hour);
+  await complaintAt(store, mail.messageId, at + 3 * hour);
+  return mail;
+}
+
+/** One pass of the deliverer to these endpoints (all signed with eventSecret) over the global fetch. */
+export function deliverTo(
+  store: Store,
+  urls: readonly string[],
+  now: number,
+  extra: Partial<DeliverEventsDeps> = {},
+) {
+  return deliverEvents({
+    store,
+    endpoints: urls.map((url) => ({ url, secret: eventSecret })),
+    fetch: (url, init) => fetch(url, init),
+    now: () => now,
+    ...extra,
+  });
+}
+
+export interface OutgoingRow {
+  event_id: string;
+  endpoint: string;
+  type: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
+  failed_at: number | null;
+  last_error: string | null;
+}
+
+export function outgoingRows(store: Store): Promise<OutgoingRow[]> {
+  return store.db.all<OutgoingRow>(sql`SELECT * FROM outgoing_events ORDER BY event_id, endpoint`);
 }

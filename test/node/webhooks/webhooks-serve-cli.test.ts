@@ -158,7 +158,7 @@ describe('webhooks in the settings file', () => {
 
     // SIGHUP with the endpoint gone: the subscriptions follow the settings.
     const text = await readFile(settingsFile(), 'utf8');
-    await writeFile(settingsFile(), text.slice(0, text.indexOf('webhooks:')));
+    await writeFile(settingsFile(), text.slice(0, text.lastIndexOf('\nwebhooks:') + 1));
     expect((await server.reloadCampaigns()).status).toBe('loaded');
     const left = await withStore((store) =>
       store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM outgoing_event_subscriptions`),
