@@ -5,56 +5,27 @@
 // from when the endpoint was first seen; pruned after 30 days, and erased with
 // the customer. Retries are event-retries.test.ts's.
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ShopSettings } from '../../../src/core/campaigns/types.ts';
+import { describe, expect, it } from 'vitest';
 import { type OutgoingEventType, outgoingEventTypes } from '../../../src/core/webhooks/events.ts';
 import { redeemCoupon } from '../../../src/services/coupons/redeem-coupon.ts';
 import { eraseCustomer } from '../../../src/services/privacy/erase-customer.ts';
-import type { DeliverEventsDeps } from '../../../src/services/webhooks/ports.ts';
 import { syncSubscriptions } from '../../../src/services/webhooks/sync-subscriptions.ts';
 import {
   complaintAt,
-  deliverTo,
   eventSecret,
-  fourFacts as fourFactsAt,
   orderWithCode,
-  outgoingRows,
   sendCouponMail,
   settingsWithWebhooks,
   unsubscribeAt,
 } from '../support/event-facts.ts';
-import {
-  type EventReceiver,
-  type ReceivedEvent,
-  signatureValid,
-  startEventReceiver,
-} from '../support/event-receiver.ts';
-import { openTempStore, type TempStore } from '../support/temp-store.ts';
+import { type EventReceiver, signatureValid } from '../support/event-receiver.ts';
+import { eventTest } from '../support/event-test.ts';
 
 const minute = 60_000;
 const day = 86_400_000;
 const t0 = Date.parse('2026-11-23T12:00:00Z');
 
-let temp: TempStore;
-const receivers: EventReceiver[] = [];
-beforeEach(async () => {
-  temp = await openTempStore();
-});
-afterEach(async () => {
-  for (const receiver of receivers.splice(0)) await receiver.close();
-  await temp.cleanup();
-});
-
-async function receiver(answer?: (event: ReceivedEvent, n: number) => number): Promise<EventReceiver> {
-  const started = await startEventReceiver(answer);
-  receivers.push(started);
-  return started;
-}
-
-const deliver = (urls: string[], now: number, extra: Partial<DeliverEventsDeps> = {}) =>
-  deliverTo(temp.store, urls, now, extra);
-const fourFacts = (settings: ShopSettings) => fourFactsAt(temp.store, settings, t0);
-const rows = () => outgoingRows(temp.store);
+const { store, receiver, deliver, fourFacts, rows } = eventTest(t0);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -62,7 +33,7 @@ describe('events to the shop', () => {
   it('delivers each of the four event types once, signed, with the facts and nothing more', async () => {
     const shop = await receiver();
     const settings = settingsWithWebhooks([{ url: shop.url }]);
-    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    await syncSubscriptions(store(), settings.webhooks, t0 - day);
     const mail = await fourFacts(settings);
 
     const counts = await deliver([shop.url], t0 + day);
@@ -76,10 +47,10 @@ describe('events to the shop', () => {
       expect(Math.abs(Number(event.headers['rekindle-timestamp']) * 1000 - Date.now())).toBeLessThan(60_000);
     }
     const byType = Object.fromEntries(shop.received.map((e) => [e.body.type, e.body]));
-    const redemption = await temp.store.db.all<{ id: number; discount_minor: number }>(
+    const redemption = await store().db.all<{ id: number; discount_minor: number }>(
       sql`SELECT id, discount_minor FROM redemptions WHERE order_id = 'o1'`,
     );
-    const optOuts = await temp.store.db.all<{ id: number; kind: string }>(
+    const optOuts = await store().db.all<{ id: number; kind: string }>(
       sql`SELECT id, kind FROM tracking_events WHERE kind IN ('unsubscribe', 'complaint')`,
     );
     const trackingId = (kind: string) => optOuts.find((e) => e.kind === kind)!.id;
@@ -148,17 +119,17 @@ describe('events to the shop', () => {
   it('makes one event of a fact written twice: a re-sent order, a repeated unsubscribe, a replayed complaint', async () => {
     const shop = await receiver();
     const settings = settingsWithWebhooks([{ url: shop.url }]);
-    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    await syncSubscriptions(store(), settings.webhooks, t0 - day);
     const mail = await fourFacts(settings);
-    await orderWithCode(temp.store, 'o1', mail.code, t0 + 60 * minute);
-    expect(await unsubscribeAt(temp.store, mail.messageId, t0 + 5 * 60 * minute)).toEqual({
+    await orderWithCode(store(), 'o1', mail.code, t0 + 60 * minute);
+    expect(await unsubscribeAt(store(), mail.messageId, t0 + 5 * 60 * minute)).toEqual({
       found: true,
       alreadyDone: true,
     });
-    expect((await complaintAt(temp.store, mail.messageId, t0 + 6 * 60 * minute)).duplicates).toBe(1);
+    expect((await complaintAt(store(), mail.messageId, t0 + 6 * 60 * minute)).duplicates).toBe(1);
     // The redemption API for the same order answers with the first redemption and reports nothing new.
     const again = await redeemCoupon(
-      { store: temp.store },
+      { store: store() },
       {
         code: mail.code,
         orderId: 'o1',
@@ -180,10 +151,10 @@ describe('events to the shop', () => {
   it('reports a redemption made through POST /v1/redemptions too', async () => {
     const shop = await receiver();
     const settings = settingsWithWebhooks([{ url: shop.url, events: ['coupon.redeemed'] }]);
-    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
-    const mail = await sendCouponMail(temp.store, settings, t0);
+    await syncSubscriptions(store(), settings.webhooks, t0 - day);
+    const mail = await sendCouponMail(store(), settings, t0);
     const result = await redeemCoupon(
-      { store: temp.store },
+      { store: store() },
       {
         code: mail.code,
         orderId: 'api-1',
@@ -212,7 +183,7 @@ describe('events to the shop', () => {
     const some = await receiver();
     const wanted: OutgoingEventType[] = ['coupon.redeemed', 'customer.unsubscribed'];
     const settings = settingsWithWebhooks([{ url: all.url }, { url: some.url, events: wanted }]);
-    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    await syncSubscriptions(store(), settings.webhooks, t0 - day);
     await fourFacts(settings);
 
     await deliver([all.url, some.url], t0 + day);
@@ -226,19 +197,19 @@ describe('events to the shop', () => {
   it('reports to an endpoint only the facts from when it was first seen; a dropped one is owed nothing more', async () => {
     const shop = await receiver(() => 503);
     const before = settingsWithWebhooks([]);
-    const mail = await sendCouponMail(temp.store, before, t0);
+    const mail = await sendCouponMail(store(), before, t0);
     // Added after the send, before the unsubscribe.
     const settings = settingsWithWebhooks([{ url: shop.url }]);
-    await syncSubscriptions(temp.store, settings.webhooks, t0 + minute);
-    await unsubscribeAt(temp.store, mail.messageId, t0 + 2 * minute);
+    await syncSubscriptions(store(), settings.webhooks, t0 + minute);
+    await unsubscribeAt(store(), mail.messageId, t0 + 2 * minute);
     // A fact from before it was added, written now (a late order), makes no event either.
-    await orderWithCode(temp.store, 'late', mail.code, t0 - 1);
+    await orderWithCode(store(), 'late', mail.code, t0 - 1);
     expect((await rows()).map((r) => r.type)).toEqual(['customer.unsubscribed']);
 
     // Removed from the settings: what it was owed is failed, and new facts skip it.
-    expect(await syncSubscriptions(temp.store, [], t0 + 3 * minute)).toEqual({ changed: true });
-    expect(await syncSubscriptions(temp.store, [], t0 + 4 * minute)).toEqual({ changed: false });
-    await complaintAt(temp.store, mail.messageId, t0 + 5 * minute);
+    expect(await syncSubscriptions(store(), [], t0 + 3 * minute)).toEqual({ changed: true });
+    expect(await syncSubscriptions(store(), [], t0 + 4 * minute)).toEqual({ changed: false });
+    await complaintAt(store(), mail.messageId, t0 + 5 * minute);
     expect(await rows()).toEqual([
       expect.objectContaining({
         type: 'customer.unsubscribed',
@@ -253,24 +224,24 @@ describe('events to the shop', () => {
   it('prunes events after 30 days, and a fact that old is never reported again', async () => {
     const shop = await receiver();
     const settings = settingsWithWebhooks([{ url: shop.url }]);
-    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    await syncSubscriptions(store(), settings.webhooks, t0 - day);
     const mail = await fourFacts(settings);
     await deliver([shop.url], t0 + day);
     expect(await deliver([shop.url], t0 + 31 * day)).toMatchObject({ pruned: 4 });
     expect(await rows()).toEqual([]);
     // The order re-sent a month on: its redemption is older than the retention.
-    await orderWithCode(temp.store, 'o1', mail.code, t0 + 60 * minute, t0 + 31 * day);
+    await orderWithCode(store(), 'o1', mail.code, t0 + 60 * minute, t0 + 31 * day);
     expect(await rows()).toEqual([]);
   });
 
   it('erasing a customer deletes their events, delivered or not', async () => {
     const shop = await receiver();
     const settings = settingsWithWebhooks([{ url: shop.url }]);
-    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    await syncSubscriptions(store(), settings.webhooks, t0 - day);
     await fourFacts(settings);
     await deliver([shop.url], t0 + day, { limit: 2 });
     expect(await rows()).toHaveLength(4);
-    await eraseCustomer({ store: temp.store }, { customerId: 'c1', now: t0 + 2 * day });
+    await eraseCustomer({ store: store() }, { customerId: 'c1', now: t0 + 2 * day });
     expect(await rows()).toEqual([]);
   });
 });

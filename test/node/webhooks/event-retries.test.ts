@@ -3,61 +3,31 @@
 // id and body until delivered; an endpoint that is down is tried again after
 // growing waits (30 s doubling to 6 h, with jitter) and given up after three
 // days with the reason; and one that fails is not tried again in that pass.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ShopSettings } from '../../../src/core/campaigns/types.ts';
-import type { DeliverEventsDeps } from '../../../src/services/webhooks/ports.ts';
+import { describe, expect, it } from 'vitest';
 import { syncSubscriptions } from '../../../src/services/webhooks/sync-subscriptions.ts';
 import {
   complaintAt,
-  deliverTo,
   eventSecret,
-  fourFacts as fourFactsAt,
-  outgoingRows,
   sendCouponMail,
   settingsWithWebhooks,
   unsubscribeAt,
 } from '../support/event-facts.ts';
-import {
-  closedEndpointUrl,
-  type EventReceiver,
-  type ReceivedEvent,
-  signatureValid,
-  startEventReceiver,
-} from '../support/event-receiver.ts';
-import { openTempStore, type TempStore } from '../support/temp-store.ts';
+import { closedEndpointUrl, signatureValid } from '../support/event-receiver.ts';
+import { eventTest } from '../support/event-test.ts';
 
 const minute = 60_000;
 const day = 86_400_000;
 const t0 = Date.parse('2026-11-23T12:00:00Z');
 
-let temp: TempStore;
-const receivers: EventReceiver[] = [];
-beforeEach(async () => {
-  temp = await openTempStore();
-});
-afterEach(async () => {
-  for (const receiver of receivers.splice(0)) await receiver.close();
-  await temp.cleanup();
-});
-
-async function receiver(answer?: (event: ReceivedEvent, n: number) => number): Promise<EventReceiver> {
-  const started = await startEventReceiver(answer);
-  receivers.push(started);
-  return started;
-}
-
-const deliver = (urls: string[], now: number, extra: Partial<DeliverEventsDeps> = {}) =>
-  deliverTo(temp.store, urls, now, extra);
-const fourFacts = (settings: ShopSettings) => fourFactsAt(temp.store, settings, t0);
-const rows = () => outgoingRows(temp.store);
+const { store, receiver, deliver, fourFacts, rows } = eventTest(t0);
 
 describe('events the shop did not take', () => {
   it('retries after a 500 with the same id and body, and ends delivered', async () => {
     const shop = await receiver((_event, n) => (n === 0 ? 500 : 200));
     const settings = settingsWithWebhooks([{ url: shop.url, events: ['customer.unsubscribed'] }]);
-    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
-    const mail = await sendCouponMail(temp.store, settings, t0);
-    await unsubscribeAt(temp.store, mail.messageId, t0 + minute);
+    await syncSubscriptions(store(), settings.webhooks, t0 - day);
+    const mail = await sendCouponMail(store(), settings, t0);
+    await unsubscribeAt(store(), mail.messageId, t0 + minute);
 
     const now = t0 + 10 * minute;
     expect(await deliver([shop.url], now)).toMatchObject({ delivered: 0, retrying: 1 });
@@ -84,9 +54,9 @@ describe('events the shop did not take', () => {
   it('backs off further each time an endpoint is down, then gives up after three days with the reason', async () => {
     const url = await closedEndpointUrl();
     const settings = settingsWithWebhooks([{ url, events: ['customer.complained'] }]);
-    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
-    const mail = await sendCouponMail(temp.store, settings, t0);
-    await complaintAt(temp.store, mail.messageId, t0 + minute);
+    await syncSubscriptions(store(), settings.webhooks, t0 - day);
+    const mail = await sendCouponMail(store(), settings, t0);
+    await complaintAt(store(), mail.messageId, t0 + minute);
 
     const waits: number[] = [];
     let now = t0 + minute;
@@ -123,7 +93,7 @@ describe('events the shop did not take', () => {
   it('tries an endpoint that answers 503 once per pass; the rest wait untried, with no attempt spent', async () => {
     const shop = await receiver(() => 503);
     const settings = settingsWithWebhooks([{ url: shop.url }]);
-    await syncSubscriptions(temp.store, settings.webhooks, t0 - day);
+    await syncSubscriptions(store(), settings.webhooks, t0 - day);
     await fourFacts(settings);
 
     const counts = await deliver([shop.url], t0 + day, { settings: { concurrency: 1 } });
