@@ -19,7 +19,9 @@ export default defineProject({
         // The fuzz test's own database: its "a rejected request changed no
         // table" check must not see other test files' writes to DB. BARE_DB
         // is never migrated: a new D1 before \`wrangler d1 migrations apply\`.
-        d1Databases: ['FUZZ_DB', 'BARE_DB'],
+        // EVENTS_DB is the webhooks test's: the event subscriptions are one
+        // table for the whole database, which a cron run in another file resets.
+        d1Databases: ['FUZZ_DB', 'BARE_DB', 'EVENTS_DB'],
         // Every outbound fetch lands here, never on the network. The stand-in
         // mail provider at mail-standin.test accepts MIME and answers with an
         // id that says what it saw, so a test in workerd can check the post.

@@ -194,6 +194,31 @@ ${environment}
     load: async () => (await import('./serve.ts')).serveCommand,
   },
   {
+    name: 'webhooks',
+    summary: "deliver the events owed to the shop's endpoints, or list them",
+    help: `usage: rekindle webhooks deliver [--json]
+       rekindle webhooks list [--state pending|delivered|failed] [--limit N] [--json]
+
+The settings file's webhooks: endpoints receive signed JSON events
+(message.sent, coupon.redeemed, customer.unsubscribed, customer.complained),
+written with the facts they report. rekindle serve and the Worker's cron
+deliver them on their own; deliver runs one pass now: it takes up the
+settings' endpoints (an endpoint receives facts from when it is first seen),
+says which wait for their EVENTS_SIGNING_SECRET* variable, and POSTs what is
+due. A failed try is retried with backoff (30 s doubling to 6 h) for 3 days.
+list shows the newest events, one row per endpoint, and where each stands.
+
+options:
+  --state S        list: only pending, delivered or failed events
+  --limit N        list: at most N rows (default 50)
+  --json           print JSON
+  -h, --help       show this help
+
+${environment}
+`,
+    load: async () => (await import('./webhooks.ts')).webhooksCommand,
+  },
+  {
     name: 'report',
     summary: 'what each campaign brought back: sends, opens, clicks, revenue and lift',
     help: `usage: rekindle report [--campaign ID] [--from DAY] [--to DAY] [--since ISO] [--daily] [--json]

@@ -2,6 +2,7 @@
 // down. Nothing below the entry points reads process.env.
 import { z } from 'zod';
 import { isSafeLink, safeLinkRule } from '../core/safe-link.ts';
+import { webhookSecretsIn } from './webhook-endpoints.ts';
 
 /** The base every tracking and unsubscribe link in sent mail starts with: a safe link, as they must be. */
 export const publicBaseUrl = z.string().refine(isSafeLink, { error: `must be ${safeLinkRule}` });
@@ -148,7 +149,10 @@ const nodeEnvSchema = z.object({
   ...wooCommerceEnv,
 });
 
-export type NodeConfig = z.output<typeof nodeEnvSchema>;
+export type NodeConfig = z.output<typeof nodeEnvSchema> & {
+  /** The EVENTS_SIGNING_SECRET* variables the settings' webhooks may name (config/webhook-endpoints.ts). */
+  webhookSecrets?: Readonly<Record<string, string>> | undefined;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -156,7 +160,7 @@ export class ConfigError extends Error {
 
 export function parseNodeEnv(env: Record<string, string | undefined>): NodeConfig {
   const parsed = nodeEnvSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { ...parsed.data, webhookSecrets: webhookSecretsIn(env) };
   const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`invalid environment:\n  ${lines.join('\n  ')}`);
 }

@@ -4,6 +4,7 @@
 import type { D1Database } from '@cloudflare/workers-types';
 import { z } from 'zod';
 import { ConfigError, publicBaseUrl, shopifyEnv, wooCommerceEnv } from './env.ts';
+import { webhookSecretsIn } from './webhook-endpoints.ts';
 
 // A binding is an object from the runtime, not JSON: check the one method the
 // D1 driver needs, so a missing or misnamed [[d1_databases]] fails here, named.
@@ -45,11 +46,15 @@ const workerEnvSchema = z.object({
   ...wooCommerceEnv,
 });
 
-export type WorkerConfig = z.output<typeof workerEnvSchema>;
+export type WorkerConfig = z.output<typeof workerEnvSchema> & {
+  /** The EVENTS_SIGNING_SECRET* secrets the settings' webhooks may name (config/webhook-endpoints.ts). */
+  webhookSecrets?: Readonly<Record<string, string>> | undefined;
+};
 
 export function parseWorkerEnv(env: unknown): WorkerConfig {
   const parsed = workerEnvSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success)
+    return { ...parsed.data, webhookSecrets: webhookSecretsIn(env as Record<string, unknown>) };
   const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
   throw new ConfigError(`invalid Worker environment:\n  ${lines.join('\n  ')}`);
 }

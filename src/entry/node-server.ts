@@ -1,6 +1,6 @@
 // Wires the Node home: the campaign set (refused when invalid), the libSQL
-// store (migrated on start), the Hono app on @hono/node-server, and the
-// scheduled jobs. Used by `rekindle serve` and by src/entry/node.ts. SIGHUP
+// store (migrated on start), the Hono app on @hono/node-server, the
+// scheduled jobs, the mail sender and the event deliverer. Used by `rekindle serve` and by src/entry/node.ts. SIGHUP
 // reloads the campaign files, keeping the last valid set when they are broken.
 
 import type { AddressInfo } from 'node:net';
@@ -22,6 +22,7 @@ import { createApp } from '../http/create-app.ts';
 import { openCampaignRegistry, type ReloadOutcome } from '../services/campaigns/campaign-registry.ts';
 import { writeEngagementBehind } from '../services/tracking/engagement-recorder.ts';
 import { type DeliveryLoopHandle, startDeliveryLoop } from './node-delivery-loop.ts';
+import { startWebhookLoop } from './node-webhook-loop.ts';
 import { type SweepScheduleContext, sweepScheduleJobs } from './sweep-schedule.ts';
 
 export interface RunningServer {
@@ -50,7 +51,7 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Run the scheduled jobs (default true); tests of the HTTP side turn them off. */
   schedule?: boolean;
-  /** Run the delivery loop beside the schedules (default: as `schedule`). */
+  /** Run the delivery loop and the event deliverer beside the schedules (default: as `schedule`). */
   deliver?: boolean;
   /** Let the cron timers fire (default true); tests that call runNow turn them off. */
   cronTicks?: boolean;
@@ -108,8 +109,10 @@ export async function startNodeServer(
   const jobs = () => [...backgroundJobs(ctx), ...(options.extraJobs?.(ctx) ?? [])];
   // New settings may move the sweeps' cron times: reschedule when they did.
   let delivery: DeliveryLoopHandle | undefined;
+  let webhooks: DeliveryLoopHandle | undefined;
   const afterReload = async (outcome: ReloadOutcome) => {
     if (outcome.status === 'loaded') await delivery?.restart(outcome.set);
+    if (outcome.status === 'loaded') await webhooks?.restart(outcome.set);
     if (outcome.status !== 'loaded' || !scheduler) return outcome;
     const next = jobs();
     const same = (a: { name: string; cron: string }[], b: { name: string; cron: string }[]) =>
@@ -130,6 +133,7 @@ export async function startNodeServer(
   }
   if (options.deliver ?? options.schedule ?? true) {
     delivery = await startDeliveryLoop({ config, store, set: registry.current(), log });
+    webhooks = await startWebhookLoop({ config, store, set: registry.current(), log });
   }
   const reloadCampaigns = async () => afterReload(await registry.reload());
   const onHangup = () => {
@@ -146,6 +150,7 @@ export async function startNodeServer(
     closing ??= (async () => {
       await scheduler?.stop();
       await delivery?.stop();
+      await webhooks?.stop();
       await new Promise<void>((done) => server?.close(() => done()));
       await engagement.flush();
       await store.close();

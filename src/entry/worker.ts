@@ -23,6 +23,7 @@ import { CampaignSetError } from '../services/campaigns/campaign-registry.ts';
 import { drainOutbox } from '../services/delivery/drain-outbox.ts';
 import { createWorkerDelivery } from './worker-delivery.ts';
 import { runWorkerSweeps } from './worker-sweeps.ts';
+import { runWorkerWebhooks } from './worker-webhooks.ts';
 
 /** What a scheduled job is handed: the app's dependencies plus the Worker config. */
 export interface WorkerDeps extends AppDeps {
@@ -79,7 +80,8 @@ function workerTracking(config: WorkerConfig): TrackingDeps | undefined {
 /**
  * Runs the jobs behind one Cron Trigger, keyed on `event.cron` as listed in
  * wrangler.toml [triggers]: the sweeps (cart + stock every 5 minutes, dormant
- * nightly, each resumable), then the delivery drain, all on one D1 meter:
+ * nightly, each resumable), the events owed to the shop's endpoints, then
+ * the delivery drain, all on one D1 meter:
  * the sweeps stop within their share of QUERY_BUDGET, delivery sizes its
  * batches to what they left, and what does not fit waits for the next tick.
  * Not exported: a Worker module's named exports become
@@ -103,10 +105,18 @@ async function runScheduled(
     spent: () => meter.count,
     pageSize: config.SWEEP_PAGE_SIZE,
   });
-  // Then send what is due. Skipped until mail is configured. Time runs from
-  // the trigger's scheduled time, as the sweeps' does, so a replayed or late
-  // trigger sends what was due then (the skew is ~0 live).
+  // Then the events owed to the shop, then the mail that is due (skipped
+  // until mail is configured). Time runs from the trigger's scheduled time, as
+  // the sweeps' does, so a replayed or late trigger sends what was due then
+  // (the skew is ~0 live).
   const skew = event.scheduledTime - Date.now();
+  await runWorkerWebhooks({
+    config,
+    store,
+    settings: load.set.settings,
+    now: () => Date.now() + skew,
+    queries: { left: () => budget - meter.count },
+  });
   const delivery = createWorkerDelivery({
     config,
     store,

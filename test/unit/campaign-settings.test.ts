@@ -33,6 +33,7 @@ describe('settings file', () => {
       schedules: { dormantCron: '0 3 * * *', cartCron: '*/5 * * * *' },
       consent: { nonSubscribersMayReceive: [] },
       links: { unsubscribeBaseUrl: null },
+      webhooks: [],
     });
   });
 
@@ -45,7 +46,7 @@ describe('settings file', () => {
     expect(problems({ ...minimal, timezone: 'Europe/Londn', currency: 'EURO', colour: 'red' })).toEqual([
       "timezone must be an IANA time zone like Europe/London, got 'Europe/Londn'",
       "currency must be a 3-letter ISO 4217 currency code like EUR or GBP, got 'EURO'",
-      'colour is not a known field (allowed here: brand, sender, postal_address, timezone, currency, frequency_cap, quiet_hours, offers, schedules, consent, links)',
+      'colour is not a known field (allowed here: brand, sender, postal_address, timezone, currency, frequency_cap, quiet_hours, offers, schedules, consent, links, webhooks)',
     ]);
   });
 

@@ -34,6 +34,8 @@ declare module 'cloudflare:workers' {
     FUZZ_DB: D1Database;
     /** A D1 no migration was ever applied to (vitest.worker.config.ts). */
     BARE_DB: D1Database;
+    /** The webhooks test's own database (vitest.worker.config.ts). */
+    EVENTS_DB: D1Database;
     PUBLIC_BASE_URL?: string;
     SIGNING_SECRET?: string;
     TEST_MIGRATIONS: D1Migration[];

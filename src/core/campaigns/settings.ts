@@ -2,6 +2,7 @@
 // sender, the law's postal address, time zone, currency and the shop-wide
 // sending rules. Input schema plus normalization; pure.
 import type { z } from 'zod';
+import { endpointUrl } from '../webhooks/endpoint-url.ts';
 import { cronProblem } from './cron.ts';
 import {
   absoluteUrl,
@@ -19,6 +20,7 @@ import {
   wholeNumber,
 } from './fields.ts';
 import type { ShopSettings } from './types.ts';
+import { webhooksBlock } from './webhooks-block.ts';
 
 /** File names (without extension) that are settings, not campaigns. */
 export const settingsFileId = 'settings';
@@ -143,6 +145,7 @@ export const settingsInput = strict(
     )
       .prefault({})
       .describe('Links put into emails.'),
+    webhooks: webhooksBlock,
   },
   'a mapping with brand, sender, postal_address, timezone and currency',
 ).superRefine((settings, ctx) => {
@@ -180,5 +183,10 @@ export const settingsSchema = settingsInput.transform(
     schedules: { dormantCron: s.schedules.dormant_cron, cartCron: s.schedules.cart_cron },
     consent: { nonSubscribersMayReceive: [...new Set(s.consent.non_subscribers_may_receive)] },
     links: { unsubscribeBaseUrl: s.links.unsubscribe_base_url ?? null },
+    webhooks: s.webhooks.map((w) => ({
+      url: endpointUrl(w.url) ?? w.url,
+      events: [...new Set(w.events)],
+      secretEnv: w.secret_env,
+    })),
   }),
 );

@@ -3,6 +3,7 @@
 // money in integer minor units per currency (MoneyByCurrency), clock times in minutes
 // after midnight, every default filled in. Types only.
 import type { MoneyByCurrency } from '../money-by-currency.ts';
+import type { OutgoingEventType } from '../webhooks/events.ts';
 import type { Weekday } from './fields.ts';
 
 export type { Weekday };
@@ -130,6 +131,20 @@ export interface ShopSettings {
   schedules: { dormantCron: string; cartCron: string };
   consent: { nonSubscribersMayReceive: NonSubscriberSend[] };
   links: { unsubscribeBaseUrl: string | null };
+  /**
+   * The shop's endpoints for events (core/webhooks/events.ts). The settings
+   * schema always fills it; settings built in code may leave it out (none).
+   */
+  webhooks?: WebhookEndpointSettings[];
+}
+
+export interface WebhookEndpointSettings {
+  /** Normalized (core/webhooks/endpoint-url.ts): the endpoint's identity. */
+  url: string;
+  /** Each once. */
+  events: OutgoingEventType[];
+  /** The environment variable holding the signing secret. */
+  secretEnv: string;
 }
 
 export interface CampaignSet {

@@ -15,6 +15,7 @@ import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
 import { couponCheckSql, couponProblemSql, redemptionDiscountSql } from './coupon-rule-sql.ts';
 import type { NewMessage } from './messages.ts';
+import { couponRedeemedEvents } from './outgoing-events.ts';
 import { preparedPerStore } from './prepared.ts';
 import { jsonRowChunks } from './upsert-helpers.ts';
 
@@ -131,7 +132,8 @@ export interface RedemptionWrite {
  * Writes a redemption in one atomic batch: the INSERT happens only while the
  * redemption rule holds (couponProblemSql: sent, the customer's, unexpired,
  * a use left, the currency), checked inside the statement itself; then the
- * use count is recomputed from redemptions, so it can never drift from them.
+ * use count is recomputed from redemptions, so it can never drift from them,
+ * and the shop's coupon.redeemed event is written (outgoing-events.ts).
  * Returns undefined when nothing was written: the order was already redeemed
  * or the coupon is not redeemable now.
  */
@@ -160,10 +162,11 @@ export async function writeRedemption(store: Store, input: RedemptionWrite): Pro
       where c.code = ${input.code} and ${problem} is null`)
     .onConflictDoNothing({ target: redemptions.orderId })
     .returning();
-  const [inserted] = (await store.batch([insert, recountUses(store, sql`${input.code}`)])) as [
-    Redemption[],
-    unknown,
-  ];
+  const [inserted] = (await store.batch([
+    insert,
+    recountUses(store, sql`${input.code}`),
+    couponRedeemedEvents(store, [input.orderId], input.now),
+  ])) as [Redemption[], unknown, unknown];
   return inserted[0];
 }
 

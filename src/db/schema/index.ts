@@ -6,6 +6,7 @@ export * from './customers.ts';
 export * from './events.ts';
 export * from './messages.ts';
 export * from './orders.ts';
+export * from './outgoing-events.ts';
 export * from './platform-webhooks.ts';
 export * from './products.ts';
 export * from './rate-buckets.ts';

@@ -3,7 +3,7 @@
 // queue untouched (the transport was unavailable: no attempt spent), or
 // failed, and on a hard bounce the address suppressed (customer row, hash
 // table, and the address's other waiting messages cancelled) in the same
-// atomic batch.
+// atomic batch, as is a send's message.sent event when the shop wants those.
 import { nextStep, type RetryPolicy } from '../../core/delivery/retry-policy.ts';
 import type { SendOutcome } from '../../core/delivery/transport.ts';
 import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
@@ -14,6 +14,7 @@ import {
   retryStatement,
   sentStatement,
 } from '../../db/repositories/outbox-writes.ts';
+import { messageSentEvent } from '../../db/repositories/outgoing-events.ts';
 import { suppressAddressStatements } from '../../db/repositories/suppress-address.ts';
 import type { Statement, Store } from '../../db/store.ts';
 import type { DrainCounts } from './ports.ts';
@@ -32,7 +33,14 @@ export async function recordOutcome(
   store: Store,
   message: ClaimedMessage,
   outcome: SendOutcome,
-  context: { policy: RetryPolicy; now: number; random: () => number; counts: DrainCounts },
+  context: {
+    policy: RetryPolicy;
+    now: number;
+    random: () => number;
+    counts: DrainCounts;
+    /** An endpoint in the settings wants message.sent: the send writes its event too. */
+    reportSent?: boolean | undefined;
+  },
 ): Promise<void> {
   const { now, counts } = context;
   const step = nextStep(
@@ -45,6 +53,7 @@ export async function recordOutcome(
   switch (step.kind) {
     case 'sent':
       statements.push(sentStatement(store, message, step.providerMessageId, now));
+      if (context.reportSent) statements.push(messageSentEvent(store, message.id, now));
       counts.sent++;
       break;
     case 'retry':
@@ -84,7 +93,7 @@ export async function recordOutcome(
       }
       break;
   }
-  // One statement is atomic on its own; a batch (a transaction) only when a bounce adds more.
+  // One statement is atomic on its own; a batch (a transaction) only when a bounce or an event adds more.
   if (statements.length === 1) await statements[0];
   else await store.batch(statements);
 }

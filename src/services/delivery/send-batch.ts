@@ -10,6 +10,7 @@
 import type { SendPause } from '../../core/delivery/send-pause.ts';
 import type { Permit } from '../../core/delivery/send-rate-cap.ts';
 import type { SendOutcome } from '../../core/delivery/transport.ts';
+import { anyEndpointWants } from '../../core/webhooks/events.ts';
 import { markSendsStarted, releaseStatement, runStatements } from '../../db/repositories/outbox-writes.ts';
 import type { Store } from '../../db/store.ts';
 import type { DeliveryDeps, DeliverySettings, DrainCounts } from './ports.ts';
@@ -77,6 +78,7 @@ export async function sendBatch(options: DeliveryDeps, ready: readonly Ready[], 
         now: options.now(),
         random,
         counts,
+        reportSent: anyEndpointWants(options.campaigns.settings.webhooks, 'message.sent'),
       });
       inFlight--;
     }

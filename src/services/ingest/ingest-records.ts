@@ -8,6 +8,7 @@ import type { IngestKind, OrderRecord } from '../../core/ingest/records.ts';
 import { normalizeCode } from '../../core/offers/code.ts';
 import { type OrderCode, orderRedemptionStatements } from '../../db/repositories/coupons.ts';
 import { type RecordsByKind, upsertStatements } from '../../db/repositories/ingest.ts';
+import { couponRedeemedEvents } from '../../db/repositories/outgoing-events.ts';
 import type { Statement, Store } from '../../db/store.ts';
 
 export interface IngestPorts {
@@ -29,7 +30,15 @@ export function ingestStatements<K extends IngestKind>(
   const upserts = upsertStatements(ports.store, input.kind, input.records, input.now);
   if (input.kind !== 'orders') return upserts;
   const orders = input.records as readonly OrderRecord[];
-  return [...upserts, ...orderRedemptionStatements(ports.store, orderCodes(orders))];
+  const pairs = orderCodes(orders);
+  if (pairs.length === 0) return upserts;
+  // The shop's coupon.redeemed events, for the redemptions these statements write.
+  const redeeming = [...new Set(pairs.map((p) => p.orderId))];
+  return [
+    ...upserts,
+    ...orderRedemptionStatements(ports.store, pairs),
+    couponRedeemedEvents(ports.store, redeeming, input.now),
+  ];
 }
 
 export async function ingestRecords<K extends IngestKind>(

@@ -1,10 +1,12 @@
 // DELETE /v1/customers/:id: erases a customer's personal data in one atomic
 // batch. First, while the address is still there to match on, it is
 // suppressed with its hash kept (so it is never mailed again, under any id)
-// and whatever waits in the outbox for it is cancelled; then names, address,
-// user agents and IPs go. Counts stay. Idempotent: a second call changes
-// nothing and returns the first erasure's time. Never logs an address.
+// and whatever waits in the outbox for it is cancelled; then their events for
+// the shop, names, address, user agents and IPs go. Counts stay. Idempotent:
+// a second call changes nothing and returns the first erasure's time. Never
+// logs an address.
 import { hashEmail } from '../../core/email-hash.ts';
+import { eraseEventsStatement } from '../../db/repositories/outgoing-events.ts';
 import { erasureStatements, findErasedAt, findOwner } from '../../db/repositories/privacy.ts';
 import { suppressAddressStatements } from '../../db/repositories/suppress-address.ts';
 import type { Store } from '../../db/store.ts';
@@ -36,6 +38,8 @@ export async function eraseCustomer(
       now,
       withdrawConsent: true,
     }),
+    // Before the erasure clears the addresses that find their guest mail.
+    eraseEventsStatement(store, owner),
     ...erasureStatements(store, owner, { emailHash, now }),
   ]);
   return { erasedAt: (await findErasedAt(store, owner.id)) ?? now };

@@ -2,14 +2,16 @@
 // bounces and complaints): each is matched to a message by the provider's id
 // or our own Message-ID, stored once per message, kind and bounce type, and a
 // hard bounce or a complaint suppresses the address (a complaint also
-// withdraws consent). One atomic batch per call; events naming no known
-// message are returned, not stored. Never logs an address.
+// withdraws consent and becomes the shop's customer.complained event). One
+// atomic batch per call; events naming no known message are returned, not
+// stored. Never logs an address.
 import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
 import {
   messageRefCandidates,
   type ProviderEvent,
   suppressionFor,
 } from '../../core/tracking/provider-events.ts';
+import { complainedEvents } from '../../db/repositories/outgoing-events.ts';
 import {
   findMessagesByRefs,
   type MessageMatch,
@@ -78,6 +80,11 @@ export async function applyProviderEvents(
 
   const statements: Statement[] = providerEventStatements(store, [...rows.values()]);
   const insertCount = statements.length;
+  // The shop's customer.complained events, for the complaints just stored.
+  const complainedAbout = [
+    ...new Set([...rows.values()].filter((r) => r[1] === 'complaint').map((r) => r[0])),
+  ];
+  if (complainedAbout.length > 0) statements.push(complainedEvents(store, complainedAbout, now));
   const addresses = new Set<string>();
   for (const [reason, byMessage] of targets) {
     const addressTargets: AddressTarget[] = [];

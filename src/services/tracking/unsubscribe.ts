@@ -2,9 +2,10 @@
 // RFC 8058 POST, and the demo's customers who unsubscribe: at once and
 // atomically, one `unsubscribe` event (a replay adds none), the address
 // suppressed and its consent withdrawn, its hash kept so the address stays
-// unmailable after erasure, and the mail still waiting for it cancelled.
-// Never logs an address.
+// unmailable after erasure, the mail still waiting for it cancelled, and the
+// shop's customer.unsubscribed event written. Never logs an address.
 import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
+import { unsubscribedEvent } from '../../db/repositories/outgoing-events.ts';
 import { suppressAddressStatements } from '../../db/repositories/suppress-address.ts';
 import {
   affectedRows,
@@ -45,6 +46,7 @@ export async function unsubscribe(
   const [inserted] = await store.batch([
     unsubscribeEventStatement(store, message.id, input.facts),
     ...suppress,
+    unsubscribedEvent(store, message.id, input.facts.at),
   ]);
   return { found: true, alreadyDone: affectedRows(inserted) === 0 };
 }
