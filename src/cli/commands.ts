@@ -283,19 +283,33 @@ options:
   },
   {
     name: 'shopify',
-    summary: 'print the Shopify webhook subscriptions Rekindle needs',
+    summary: 'print the Shopify webhook subscriptions, or backfill from Shopify',
     help: `usage: rekindle shopify webhooks [--url URL] [--api-version VERSION] [--json]
+       rekindle shopify sync [--only RESOURCES] [--json]
 
-Prints the webhook subscriptions the Shopify connector handles, pointing at
+webhooks prints the webhook subscriptions the Shopify connector handles, pointing at
 URL/webhooks/shopify: as the [webhooks] section of the app's shopify.app.toml
 (ordinary and compliance topics), and as one GraphQL Admin mutation per
 ordinary topic for a shop-specific subscription. Calls nothing; paste the
 output where it belongs.
 
+sync backfills customers, products (their variants, with stock), orders
+(line items and discount codes, judged by the one redemption rule) and
+abandoned checkouts from the shop through the Admin GraphQL API
+(SHOPIFY_SHOP_DOMAIN, SHOPIFY_ADMIN_TOKEN with read_customers, read_orders,
+read_products; SHOPIFY_API_VERSION), page by page, waiting out Shopify's
+throttle, and stores them as the webhooks do: a record already stored as new
+is left alone, so a second sync writes only what changed. Prices are in the
+settings file's currency. After each page its cursor is saved: a sync that
+stops exits 1, and the next one goes on after the last whole page. Progress
+goes to stderr when it is a terminal.
+
 options:
-  --url URL              Rekindle's public https base (default PUBLIC_BASE_URL)
-  --api-version VERSION  the Admin API version to name (default 2025-10)
-  --json                 print topics, TOML and mutations as JSON
+  --url URL              webhooks: Rekindle's public https base (default PUBLIC_BASE_URL)
+  --api-version VERSION  webhooks: the Admin API version to name (default 2025-10)
+  --only RESOURCES       sync: comma-separated customers, products, orders,
+                         abandoned_checkouts (default all, in that order)
+  --json                 webhooks: topics, TOML and mutations; sync: the summary
   -h, --help             show this help
 `,
     load: async () => (await import('./shopify.ts')).shopifyCommand,

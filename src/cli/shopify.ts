@@ -1,6 +1,7 @@
 // rekindle shopify webhooks: prints the webhook subscriptions Rekindle needs,
 // as the app configuration file's section and as GraphQL Admin mutations.
-// Reads nothing but the config; calls no one.
+// Reads nothing but the config; calls no one. rekindle shopify sync: the
+// backfill, in shopify-sync.ts.
 import { parseArgs } from 'node:util';
 import {
   appConfigToml,
@@ -19,13 +20,26 @@ export const shopifyCommand: Command = async (argv, io) => {
   const [action, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
-    options: { url: { type: 'string' }, 'api-version': { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      url: { type: 'string' },
+      'api-version': { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
+  if (action === 'sync') {
+    if (values.url !== undefined || values['api-version'] !== undefined)
+      throw new UsageError(
+        '--url and --api-version are for shopify webhooks (sync uses SHOPIFY_API_VERSION)',
+      );
+    return (await import('./shopify-sync.ts')).shopifySync({ only: values.only, json: values.json }, io);
+  }
+  if (values.only !== undefined) throw new UsageError('--only is for shopify sync');
   if (action !== 'webhooks') {
     throw new UsageError(
       action === undefined
-        ? 'name what to do: rekindle shopify webhooks'
-        : `unknown action '${action}' (known: webhooks)`,
+        ? 'name what to do: rekindle shopify webhooks | sync'
+        : `unknown action '${action}' (known: webhooks, sync)`,
     );
   }
   const base = values.url ?? io.config.PUBLIC_BASE_URL;

@@ -11,4 +11,5 @@ export * from './platform-webhooks.ts';
 export * from './products.ts';
 export * from './rate-buckets.ts';
 export * from './shopify.ts';
+export * from './shopify-sync.ts';
 export * from './sweep-cursors.ts';

@@ -37,7 +37,8 @@ describe('rekindle shopify webhooks', () => {
     expect(local.stderr).toMatch(/is not an https URL; Shopify delivers webhooks only to https/);
     expect(local.stdout).toContain('[[webhooks.subscriptions]]');
     await expect(run()).rejects.toThrow(UsageError);
-    await expect(run('sync')).rejects.toThrow(/unknown action 'sync' \(known: webhooks\)/);
+    await expect(run('subscribe')).rejects.toThrow(/unknown action 'subscribe' \(known: webhooks, sync\)/);
+    await expect(run('webhooks', '--only', 'orders')).rejects.toThrow(/--only is for shopify sync/);
     await expect(run('webhooks', '--api-version', 'latest')).rejects.toThrow(/--api-version must be/);
   });
 });

@@ -16,8 +16,13 @@
 // throttled requests response"). A wrong token is HTTP 401 with Shopify's
 // "[API] Invalid API key or access token" text. It records every call.
 //
+// The sync's reads (customers, orders, products, abandonedCheckouts) are
+// answered from `catalog` by shopify-reads.ts.
+//
 // What the stand-in decides itself (not documented by Shopify): the error for
 // more than 250 codes in one bulk add, and how many reads a bulk job takes.
+
+import { answerRead, type Catalog, type ReadOperation, readCost, readOperations } from './shopify-reads.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL input as received, read loosely like a server would.
 type Json = any;
@@ -52,8 +57,8 @@ export interface ShopifyStandIn {
   /** Every code held, upper case → its discount's id. */
   codes: Map<string, string>;
   bucket: Bucket;
-  /** The next `n` calls answer this HTTP status (an outage). */
-  failNext(n: number, status?: number): void;
+  /** The next `n` calls answer this HTTP status (an outage); after `after` more calls answered, when given. */
+  failNext(n: number, status?: number, after?: number): void;
   /** These codes come back from a bulk job with an INVALID error. */
   refuse(code: string): void;
   /** Calls of one operation that were answered (not throttled or failed). */
@@ -68,10 +73,17 @@ const operations = [
   'discountRedeemCodeBulkAdd',
   'discountRedeemCodeBulkCreation',
   'codeDiscountNodeByCode',
+  ...readOperations,
 ] as const;
 
 export function createShopifyStandIn(
-  options: { token?: string; clock?: () => number; bucket?: Partial<Bucket>; pollsUntilDone?: number } = {},
+  options: {
+    token?: string;
+    clock?: () => number;
+    bucket?: Partial<Bucket>;
+    pollsUntilDone?: number;
+    catalog?: Catalog;
+  } = {},
 ): ShopifyStandIn {
   const token = options.token ?? 'shpat_standin';
   const clock = options.clock ?? Date.now;
@@ -82,7 +94,7 @@ export function createShopifyStandIn(
     ...options.bucket,
   };
   let refilledAt = clock();
-  let failures: { left: number; status: number } = { left: 0, status: 503 };
+  let failures: { after: number; left: number; status: number } = { after: 0, left: 0, status: 503 };
   const refused = new Set<string>();
   const discounts = new Map<string, StandInDiscount>();
   const codes = new Map<string, string>();
@@ -198,14 +210,21 @@ export function createShopifyStandIn(
         { status: 401 },
       );
     }
-    if (failures.left > 0) {
+    if (failures.left > 0 && failures.after > 0) failures.after--;
+    else if (failures.left > 0) {
       failures.left--;
       record('failed');
       return new Response('Service Unavailable', { status: failures.status });
     }
     refill();
-    const requested =
-      operation === 'discountRedeemCodeBulkCreation' ? 252 : operation === 'codeDiscountNodeByCode' ? 2 : 10;
+    const isRead = (readOperations as readonly string[]).includes(operation);
+    const requested = isRead
+      ? readCost(variables)
+      : operation === 'discountRedeemCodeBulkCreation'
+        ? 252
+        : operation === 'codeDiscountNodeByCode'
+          ? 2
+          : 10;
     if (bucket.currentlyAvailable < requested) {
       record('throttled');
       return Response.json({
@@ -220,6 +239,17 @@ export function createShopifyStandIn(
     }
     let data: Record<string, unknown>;
     let actual = requested;
+    if (isRead) {
+      const page = answerRead(options.catalog ?? {}, operation as ReadOperation, variables);
+      if ('error' in page) {
+        record('failed');
+        return Response.json({ errors: [{ message: page.error }] });
+      }
+      actual = 2 + page.returned;
+      bucket.currentlyAvailable -= actual;
+      record('ok');
+      return Response.json({ data: page.data, extensions: { cost: cost(requested, actual) } });
+    }
     switch (operation) {
       case 'discountCodeBasicCreate':
         data = { [operation]: createDiscount('basic', variables.input, 'basicCodeDiscount') };
@@ -260,8 +290,8 @@ export function createShopifyStandIn(
     discounts,
     codes,
     bucket,
-    failNext(n, status = 503) {
-      failures = { left: n, status };
+    failNext(n, status = 503, after = 0) {
+      failures = { after, left: n, status };
     },
     refuse(code) {
       refused.add(code);
