@@ -297,7 +297,8 @@ sync backfills customers, products (their variants, with stock), orders
 (line items and discount codes, judged by the one redemption rule) and
 abandoned checkouts from the shop through the Admin GraphQL API
 (SHOPIFY_SHOP_DOMAIN, SHOPIFY_ADMIN_TOKEN with read_customers, read_orders,
-read_products; SHOPIFY_API_VERSION), page by page, waiting out Shopify's
+read_products, and read_all_orders for orders older than 60 days;
+SHOPIFY_API_VERSION), page by page, waiting out Shopify's
 throttle, and stores them as the webhooks do: a record already stored as new
 is left alone, so a second sync writes only what changed. Prices are in the
 settings file's currency. After each page its cursor is saved: a sync that
