@@ -19,7 +19,10 @@
 //   lineItems (AbandonedCheckoutLineItemConnection).
 // Page sizes keep each query's requested cost under the 1,000-point maximum
 // (a connection costs its `first` times its nodes' cost:
-// shopify.dev/docs/api/usage/limits#cost-calculation).
+// shopify.dev/docs/api/usage/limits#cost-calculation): orders 4 x ~204,
+// checkouts 4 x ~204, products 10 x ~65, customers 200 x 3. The nested
+// connections are read once, up to 50 lines and 30 variants; a node with more
+// says so (its pageInfo.hasNextPage) and is counted as truncated.
 
 export type SyncResource = 'customers' | 'orders' | 'products' | 'abandoned_checkouts';
 
@@ -39,6 +42,14 @@ export interface SyncQuery {
 }
 
 const page = 'pageInfo { hasNextPage endCursor }';
+
+/** The nested connection whose first page only is read, per resource. */
+export const nestedConnection: Record<SyncResource, string | null> = {
+  customers: null,
+  orders: 'lineItems',
+  products: 'variants',
+  abandoned_checkouts: 'lineItems',
+};
 
 export const syncQueries: Record<SyncResource, SyncQuery> = {
   customers: {
@@ -67,6 +78,7 @@ export const syncQueries: Record<SyncResource, SyncQuery> = {
       customer { id email firstName lastName }
       lineItems(first: 50) {
         nodes { quantity name variant { id } product { id } originalUnitPriceSet { shopMoney { amount } } }
+        pageInfo { hasNextPage }
       }
     }
     ${page}
@@ -83,6 +95,7 @@ export const syncQueries: Record<SyncResource, SyncQuery> = {
       featuredMedia { preview { image { url } } }
       variants(first: 30) {
         nodes { id title price inventoryQuantity inventoryPolicy updatedAt inventoryItem { id tracked } }
+        pageInfo { hasNextPage }
       }
     }
     ${page}
@@ -91,7 +104,7 @@ export const syncQueries: Record<SyncResource, SyncQuery> = {
   },
   abandoned_checkouts: {
     root: 'abandonedCheckouts',
-    pageSize: 5,
+    pageSize: 4,
     query: `query SyncAbandonedCheckouts($first: Int!, $after: String) {
   abandonedCheckouts(first: $first, after: $after) {
     nodes {
@@ -100,6 +113,7 @@ export const syncQueries: Record<SyncResource, SyncQuery> = {
       customer { id email }
       lineItems(first: 50) {
         nodes { quantity title variant { id } product { id } originalUnitPriceSet { presentmentMoney { amount } } }
+        pageInfo { hasNextPage }
       }
     }
     ${page}

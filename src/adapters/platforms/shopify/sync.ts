@@ -23,7 +23,7 @@ import { receiveOrder } from './orders.ts';
 import { listOf, objectOf, type Payload, PayloadError, textOf } from './payload.ts';
 import { receiveProduct } from './products.ts';
 import { checkoutPayload, customerPayload, orderPayload, productPayload } from './sync-nodes.ts';
-import { type SyncResource, syncQueries, syncResources } from './sync-queries.ts';
+import { nestedConnection, type SyncResource, syncQueries, syncResources } from './sync-queries.ts';
 
 const translations: Record<SyncResource, { toPayload: (node: Payload) => Payload; handler: TopicHandler }> = {
   customers: { toPayload: customerPayload, handler: receiveCustomer },
@@ -44,6 +44,8 @@ export interface ResourceSummary {
   stale: number;
   skipped: number;
   rejected: number;
+  /** Nodes with more lines or variants than the query reads (stored with the first ones). */
+  truncated: number;
   done: boolean;
 }
 
@@ -99,6 +101,7 @@ async function syncResource(
     stale: 0,
     skipped: 0,
     rejected: 0,
+    truncated: 0,
     done: false,
   };
   summaries.push(summary);
@@ -109,7 +112,9 @@ async function syncResource(
     const connection = objectOf(answer.data[root]) as Connection | null;
     if (!connection) return { reason: `${resource}: Shopify's answer has no ${root} connection` };
     const nodes = listOf(connection.nodes);
+    const nested = nestedConnection[resource];
     for (const node of nodes) {
+      if (nested && objectOf(objectOf(node[nested])?.pageInfo)?.hasNextPage === true) summary.truncated++;
       const payload = toPayload(node);
       const now = input.ports.now();
       const delivery = {

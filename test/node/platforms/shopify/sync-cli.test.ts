@@ -64,6 +64,17 @@ describe('rekindle shopify sync (command)', { timeout: 60_000 }, () => {
     expect(standIn.answered('products')).toEqual([]);
   });
 
+  it('draws progress on stderr when it is a terminal, and prints the summary table', async () => {
+    const { catalog } = shopCatalog({ customers: 2, products: 1, orders: 1, checkouts: 1 });
+    const { cli, url } = await setUp(catalog);
+    const code = await shopifySync({}, { ...cli.io, interactive: true }, { baseUrl: url });
+    expect(code).toBe(0);
+    const err = cli.err.join('');
+    expect(err).toContain('\rcustomers: 1 pages, 2 records, 2 written');
+    expect(err).toContain('\rabandoned_checkouts: 1 pages, 1 records, 1 written');
+    expect(cli.out.join('')).toMatch(/^resource +resumed +pages +records +applied/);
+  });
+
   it('exits 1 with how to go on when Shopify fails, keeping what it wrote', async () => {
     const { catalog } = shopCatalog({ customers: 3, products: 0, orders: 0, checkouts: 0 });
     const { cli, url, standIn, store } = await setUp(catalog);

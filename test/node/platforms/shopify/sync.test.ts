@@ -126,6 +126,7 @@ describe('rekindle shopify sync', { timeout: 60_000 }, () => {
       `https://example-shop.myshopify.com/checkouts/recover/${ids.checkouts[0]}`,
     );
     expect(await column(s, 'select resource as v from shopify_sync_cursors')).toEqual([]);
+    expect(result.resources.map((r) => r.truncated)).toEqual([0, 0, 0, 0]);
 
     // A second sync reads everything again and writes nothing.
     const before = await snapshot(s);
@@ -175,6 +176,16 @@ describe('rekindle shopify sync', { timeout: 60_000 }, () => {
     ]);
     expect(customerCalls[3]?.variables.after).toBe(customerCalls[2]?.variables.after);
     expect(await snapshot(s)).toEqual(await snapshot(whole));
+  });
+
+  it('counts an order with more lines than one read as truncated, and stores its first lines', async () => {
+    const long = structuredClone(catalog.orders?.[0]);
+    long.lineItems.pageInfo = { hasNextPage: true };
+    const { url: longUrl } = await shop({ catalog: { orders: [long] } });
+    const s = await store();
+    const result = await sync(s, longUrl);
+    expect(result.resources.find((r) => r.resource === 'orders')).toMatchObject({ applied: 1, truncated: 1 });
+    expect(await column(s, 'select order_id as v from order_items')).toEqual([ids.orders[0]]);
   });
 
   it('waits out a THROTTLED answer and then stores everything', async () => {
