@@ -37,7 +37,8 @@ export function wireCheckouts(input: {
   if (platforms.shopify) {
     const api = createShopifyAdminApi(
       { ...platforms.shopify, baseUrl: input.shopifyBaseUrl },
-      { fetch: fetchPort, sleep },
+      // The bucket refills on the delivery's clock, so a wait is the documented one.
+      { fetch: fetchPort, sleep, clock: now },
     );
     checkout.push(createShopifyCheckoutCodes({ api, store, now, sleep, shopCurrency }));
   }

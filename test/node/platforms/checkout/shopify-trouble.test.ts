@@ -64,7 +64,8 @@ describe('Shopify will not take the codes now', () => {
     const options = await checkoutDelivery(temp.store, transport, {
       platforms: shopifyPlatform(),
       campaigns,
-      now: () => sweepAt,
+      // The delivery's clock is the one the sleeps move, as real time would.
+      now: () => clock,
       shopifyBaseUrl: served!.url,
       sleep,
     });
