@@ -6,10 +6,12 @@
 // version (consent_updated_at): a customer update carrying an older consent
 // than the one stored keeps the stored one, so a late retry never
 // re-subscribes someone who unsubscribed. A deleted customer keeps their row
-// (counts) and loses consent. Shapes: Shopify's webhook reference,
+// (counts) and loses consent. An erased customer (customers/redact, shop/redact,
+// DELETE /v1/customers/:id) is never filled in again by a customer or consent
+// update, as the WooCommerce connector does. Shapes: Shopify's webhook reference,
 // customers/create and customers_email_marketing_consent/update samples.
 import { type CustomerRecord, ingestSchemas } from '../../../core/ingest/records.ts';
-import { currentCustomers } from '../../../db/repositories/current-records.ts';
+import { currentCustomers, erasedCustomerIds } from '../../../db/repositories/current-records.ts';
 import { readVersions } from '../../../db/repositories/platform-webhooks.ts';
 import {
   claimVersions,
@@ -39,9 +41,15 @@ export function consentOf(consent: Payload | null, legacy: unknown): boolean | n
   return typeof legacy === 'boolean' ? legacy : null;
 }
 
+const erased = {
+  outcome: 'skipped',
+  note: 'the customer was erased; a webhook never fills them in again',
+} as const;
+
 export const receiveCustomer: TopicHandler = async (ctx, payload) => {
   const { store } = ctx.ports;
   const id = requiredId(payload, 'id');
+  if ((await erasedCustomerIds(store, [id])).size > 0) return erased;
   const version = requiredTime(payload, 'updated_at', 'created_at');
   const versioned = [{ id, version }];
   if (!(await newerThanStored(store, customerKey, versioned)).has(id)) return { outcome: 'stale' };
@@ -109,6 +117,7 @@ export const receiveCustomerDelete: TopicHandler = async (ctx, payload) => {
 export const receiveConsent: TopicHandler = async (ctx, payload) => {
   const { store } = ctx.ports;
   const id = requiredId(payload, 'customer_id');
+  if ((await erasedCustomerIds(store, [id])).size > 0) return erased;
   const consent = objectOf(payload.email_marketing_consent);
   const said = consentOf(consent, undefined);
   if (said === null) {

@@ -47,6 +47,30 @@ describe('customers/redact', () => {
     expect(await suppressed('bob@example.com')).toBe(true);
   });
 
+  it('a customer update or consent update after the redact never fills the customer in again', async () => {
+    const shop = client();
+    await shop.send('customers/create', fixtureText('customers-create.json'));
+    await shop.send('customers/redact', fixtureText('customers-redact.json'));
+    // Shopify may still deliver an update it queued before the redact, or a newer one.
+    const later = fixtureText('customers-create.json').replace(
+      /"updated_at": "[^"]+"/,
+      '"updated_at": "2030-01-01T00:00:00+00:00"',
+    );
+    const update = await shop.send('customers/update', later);
+    expect(await update.json()).toMatchObject({ outcome: 'skipped' });
+    const consent = await shop.send(
+      'customers_email_marketing_consent/update',
+      fixtureText('customers-email-marketing-consent-update.json'),
+    );
+    expect(await consent.json()).toMatchObject({ outcome: 'skipped' });
+    const rows = await temp.store.db.all(
+      sql`select email, first_name, last_name, marketing_consent, erased_at from customers`,
+    );
+    expect(rows).toEqual([
+      { email: null, first_name: null, last_name: null, marketing_consent: 0, erased_at: now },
+    ]);
+  });
+
   it('erases guest rows and suppresses an address Rekindle has no customer for', async () => {
     const shop = client();
     const guest = fixtureText('checkouts-create.json')
