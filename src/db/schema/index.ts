@@ -12,3 +12,4 @@ export * from './products.ts';
 export * from './rate-buckets.ts';
 export * from './shopify.ts';
 export * from './sweep-cursors.ts';
+export * from './woocommerce-sync.ts';
