@@ -98,8 +98,34 @@ export async function syncWooCommerce(deps: SyncDeps): Promise<SyncSummary> {
     variations: emptyCounts(),
   };
   let pagesLeft = deps.maxPages ?? Number.POSITIVE_INFINITY;
+  // One sync is one run over every resource: a stopped one is resumed, and a
+  // resource it completed is not read again.
+  const full = deps.full ?? false;
+  const stoppedRun = full
+    ? undefined
+    : [...positions.values()].find((p) => p.nextPage !== null && p.runStartedAt !== null)?.runStartedAt;
+  const runStartedAt = stoppedRun ?? ports.now();
   for (const resource of syncResources) {
-    const run = startOrResume(resource, positions.get(resource), ports.now(), deps.full ?? false);
+    const stored = positions.get(resource);
+    if (stoppedRun !== undefined && stored?.nextPage === null && stored.completedFrom === stoppedRun) {
+      // Done before the run stopped.
+      summary.resources[resource] = { ...emptyCounts(), since: null, resumedAtPage: null, complete: true };
+      continue;
+    }
+    const run = startOrResume(resource, stored, runStartedAt, full);
+    await ports.store.batch([
+      saveSyncPositionStatement(
+        ports.store,
+        {
+          resource,
+          nextPage: run.page,
+          runSince: run.runSince,
+          runStartedAt,
+          completedFrom: run.completedFrom,
+        },
+        ports.now(),
+      ),
+    ]);
     const counts: ResourceSummary = {
       ...emptyCounts(),
       since: run.runSince === null ? null : wooTime(run.runSince),
