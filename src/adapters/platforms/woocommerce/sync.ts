@@ -97,7 +97,7 @@ export async function syncWooCommerce(deps: SyncDeps): Promise<SyncSummary> {
     resources: {} as Record<SyncResource, ResourceSummary>,
     variations: emptyCounts(),
   };
-  let pagesLeft = deps.maxPages ?? Number.POSITIVE_INFINITY;
+  const budget = { left: deps.maxPages ?? Number.POSITIVE_INFINITY };
   // One sync is one run over every resource: a stopped one is resumed, and a
   // resource it completed is not read again.
   const full = deps.full ?? false;
@@ -113,18 +113,9 @@ export async function syncWooCommerce(deps: SyncDeps): Promise<SyncSummary> {
       continue;
     }
     const run = startOrResume(resource, stored, runStartedAt, full);
+    const { resumed: _, page: nextPage, ...kept } = run;
     await ports.store.batch([
-      saveSyncPositionStatement(
-        ports.store,
-        {
-          resource,
-          nextPage: run.page,
-          runSince: run.runSince,
-          runStartedAt,
-          completedFrom: run.completedFrom,
-        },
-        ports.now(),
-      ),
+      saveSyncPositionStatement(ports.store, { resource, nextPage, ...kept }, ports.now()),
     ]);
     const counts: ResourceSummary = {
       ...emptyCounts(),
@@ -133,49 +124,56 @@ export async function syncWooCommerce(deps: SyncDeps): Promise<SyncSummary> {
       complete: false,
     };
     summary.resources[resource] = counts;
-    const query: Record<string, string> = { orderby: 'id', order: 'asc' };
-    if (run.runSince !== null)
-      Object.assign(query, { modified_after: wooTime(run.runSince), dates_are_gmt: 'true' });
-    let page = run.page;
-    while (true) {
-      if (pagesLeft <= 0) {
-        summary.stopped = `stopped after ${deps.maxPages} page(s) (--max-pages); run again to go on`;
-        summary.paused = true;
-        return summary;
-      }
-      const read = await deps.readPage(resource, page, query);
-      if (read.kind === 'failed') {
-        summary.stopped = read.reason;
-        return summary;
-      }
-      pagesLeft--;
-      const problem = await applyRows(deps, resource, read.rows, counts, summary.variations);
-      if (problem) {
-        summary.stopped = problem;
-        return summary;
-      }
-      counts.pages++;
-      const last = page >= read.totalPages || read.rows.length === 0;
-      const position: SyncPosition = last
-        ? { resource, nextPage: null, runSince: null, runStartedAt: null, completedFrom: run.runStartedAt }
-        : {
-            resource,
-            nextPage: page + 1,
-            runSince: run.runSince,
-            runStartedAt: run.runStartedAt,
-            completedFrom: run.completedFrom,
-          };
-      await ports.store.batch([saveSyncPositionStatement(ports.store, position, ports.now())]);
-      deps.onProgress?.(
-        `${resource}: page ${page} of ${Math.max(read.totalPages, page)}, ${counts.read} read, ${counts.applied} applied`,
-      );
-      if (last) break;
-      page++;
-    }
+    const stop = await syncResource(deps, resource, run, counts, summary.variations, budget);
+    if (stop) return { ...summary, stopped: stop.reason, paused: stop.paused };
     counts.complete = true;
   }
   summary.complete = true;
   return summary;
+}
+
+/** One resource's pages from the run's page to the last, each page's position saved; why it stopped, if it did. */
+async function syncResource(
+  deps: SyncDeps,
+  resource: SyncResource,
+  run: Run,
+  counts: SyncCounts,
+  variations: SyncCounts,
+  budget: { left: number },
+): Promise<{ reason: string; paused: boolean } | null> {
+  const { ports } = deps;
+  const query: Record<string, string> = { orderby: 'id', order: 'asc' };
+  if (run.runSince !== null)
+    Object.assign(query, { modified_after: wooTime(run.runSince), dates_are_gmt: 'true' });
+  for (let page = run.page; ; page++) {
+    if (budget.left <= 0) {
+      return {
+        reason: `stopped after ${deps.maxPages} page(s) (--max-pages); run again to go on`,
+        paused: true,
+      };
+    }
+    const read = await deps.readPage(resource, page, query);
+    if (read.kind === 'failed') return { reason: read.reason, paused: false };
+    budget.left--;
+    const problem = await applyRows(deps, resource, read.rows, counts, variations);
+    if (problem) return { reason: problem, paused: false };
+    counts.pages++;
+    const last = page >= read.totalPages || read.rows.length === 0;
+    const position: SyncPosition = last
+      ? { resource, nextPage: null, runSince: null, runStartedAt: null, completedFrom: run.runStartedAt }
+      : {
+          resource,
+          nextPage: page + 1,
+          runSince: run.runSince,
+          runStartedAt: run.runStartedAt,
+          completedFrom: run.completedFrom,
+        };
+    await ports.store.batch([saveSyncPositionStatement(ports.store, position, ports.now())]);
+    deps.onProgress?.(
+      `${resource}: page ${page} of ${Math.max(read.totalPages, page)}, ${counts.read} read, ${counts.applied} applied`,
+    );
+    if (last) return null;
+  }
 }
 
 interface Run {
