@@ -316,6 +316,37 @@ options:
     load: async () => (await import('./shopify.ts')).shopifyCommand,
   },
   {
+    name: 'woocommerce',
+    summary: 'backfill customers, products and orders from the WooCommerce REST API',
+    help: `usage: rekindle woocommerce sync [--full] [--max-pages N] [--json]
+
+WooCommerce never delivers a webhook again, so a delivery lost while Rekindle
+was down is gone; sync heals the gap. It reads customers, products (and the
+variations of variable products) and orders from WOO_URL's REST API (wc/v3),
+100 a page, and applies each row as its webhook would be applied: a row older
+than what a webhook stored is not written, one at the stored
+date_modified_gmt is unchanged, guest orders go to their billing email, and
+coupons on paid orders are redeemed once. Resumable: the page reached is saved
+per resource, so a stopped run goes on where it stopped; a completed run's
+start is the next run's modified_after for products and orders (customers
+have no such filter and are read whole each time). A 429 is waited out for
+its Retry-After, a 5xx retried. Progress goes to stderr on a terminal.
+Exit code: 0 done (or paused by --max-pages), 1 stopped by the shop.
+
+options:
+  --full           read everything, ignoring the last run's time; a stopped
+                   run starts over
+  --max-pages N    stop after N pages this run (saved: the next run goes on)
+  --json           print the summary as JSON
+  -h, --help       show this help
+
+environment: WOO_URL, WOO_KEY, WOO_SECRET (a REST key with read access),
+WOO_CONSENT_META_KEY, DATABASE_URL, CAMPAIGNS_DIR (the settings' currency
+prices products).
+`,
+    load: async () => (await import('./woocommerce.ts')).woocommerceCommand,
+  },
+  {
     name: 'migrate',
     summary: 'apply pending database migrations',
     help: `usage: rekindle migrate

@@ -53,7 +53,8 @@ function mount(
   });
 }
 
-function platformPorts(deps: AppDeps): PlatformPorts {
+/** The ports a platform adapter is handed; also `rekindle woocommerce sync`'s. */
+export function platformPorts(deps: Pick<AppDeps, 'store' | 'now' | 'campaigns' | 'log'>): PlatformPorts {
   return {
     store: deps.store,
     now: deps.now,

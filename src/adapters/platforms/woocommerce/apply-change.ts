@@ -31,6 +31,13 @@ export interface WooChange {
   version: number | null;
   /** SHA-256 (hex) of the delivery's body. */
   digest: string;
+  /**
+   * A state read back from the REST API (woocommerce/sync.ts), not
+   * delivered: at the stored date_modified_gmt it is the state already
+   * stored (a delivery of that second, or an earlier sync, wrote it), so only
+   * a later date_modified_gmt is newer.
+   */
+  readBack?: boolean | undefined;
 }
 
 /** Writes what `build` makes when `change` is newer than the stored state; `build` runs only then. */
@@ -49,7 +56,8 @@ export async function applyIfNewer(
     version: change.version ?? Math.max(now, (stored?.version ?? 0) + 1),
     digest: change.digest,
   };
-  const verdict = compareVersions(stored, incoming);
+  const verdict =
+    change.readBack && stored?.version === incoming.version ? 'same' : compareVersions(stored, incoming);
   if (verdict !== 'newer') return outcomeOf(verdict);
   const statements = await build();
   try {
@@ -60,6 +68,12 @@ export async function applyIfNewer(
     // A racing delivery got there first with a state at least as new; nothing of this one was written.
     return outcomeOf(compareVersions(await storedVersion(store, key, change.resourceId), incoming));
   }
+}
+
+/** SHA-256 (hex) of a body: a state's digest. */
+export async function sha256Hex(body: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 async function storedVersion(store: Store, key: { platform: string; resource: string }, id: string) {

@@ -18,7 +18,7 @@ import { describeIssues } from '../../../core/errors.ts';
 import { countUnknownTopicStatement } from '../../../db/repositories/platform-webhooks.ts';
 import { hmacSha256Base64Verifier } from '../shared/hmac-signature.ts';
 import { type PlatformPorts, refusal, type WebhookAnswer, type WebhookReceiver } from '../shared/ports.ts';
-import { applyIfNewer, wooPlatform } from './apply-change.ts';
+import { applyIfNewer, sha256Hex, wooPlatform } from './apply-change.ts';
 import type { WooCommerceConnector } from './config.ts';
 import { topicHandlers } from './topics.ts';
 
@@ -36,11 +36,6 @@ function topicOf(headers: Headers): string | null {
   const resource = headers.get('x-wc-webhook-resource')?.trim();
   const event = headers.get('x-wc-webhook-event')?.trim();
   return resource && event ? `${resource}.${event}` : null;
-}
-
-async function sha256Hex(body: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body as Uint8Array<ArrayBuffer>));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 export function wooCommerceWebhookReceiver(

@@ -24,7 +24,7 @@ import { orderCustomer, wooOrderRecord } from './translate-order.ts';
 
 export interface TopicContext {
   ports: PlatformPorts;
-  config: WooCommerceConnector;
+  config: Pick<WooCommerceConnector, 'consentMetaKey'>;
   /** When the delivery arrived, epoch ms. */
   now: number;
 }
