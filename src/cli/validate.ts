@@ -4,11 +4,12 @@
 import { normalize } from 'node:path';
 import { subjectNames } from '../adapters/templates/name-checks.ts';
 import { templateChecks } from '../adapters/templates/template-checks.ts';
-import { byPosition, defaultChecks } from '../config/campaign-checks.ts';
+import { byPosition, checkoutCurrencies, defaultChecks } from '../config/campaign-checks.ts';
 import { type CampaignCheck, loadCampaigns } from '../config/campaign-loader.ts';
+import { checkoutPlatformsConfig } from '../config/env.ts';
 import { campaignReference } from '../core/campaigns/reference.ts';
 import { parseCommandLine } from './args.ts';
-import { type Command, printJson } from './io.ts';
+import { type CliIO, type Command, printJson } from './io.ts';
 
 /**
  * What `validate` checks beyond each file's schema. Template checks
@@ -37,7 +38,7 @@ export const validateCommand: Command = async (argv, io) => {
   const result = await loadCampaigns({
     dir: normalize(values.dir ?? io.config.CAMPAIGNS_DIR),
     emailsDir: normalize(values.emails ?? io.config.EMAILS_DIR),
-    checks: validateChecks,
+    checks: [...validateChecks, checkoutCurrencies(configuredCheckouts(io))],
   });
   const errors = result.ok ? [] : result.errors;
   const campaigns = result.campaigns.map(({ campaign }) => ({
@@ -71,4 +72,16 @@ function summary(campaigns: { enabled: boolean }[], errors: number, warnings: nu
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The shop checkouts this environment makes codes at (a half-configured one is serve's error to name, not validate's). */
+function configuredCheckouts(io: CliIO): string[] {
+  try {
+    const platforms = checkoutPlatformsConfig(io.config);
+    return [platforms.shopify ? 'Shopify' : null, platforms.woocommerce ? 'WooCommerce' : null].filter(
+      (name): name is string => name !== null,
+    );
+  } catch {
+    return [];
+  }
 }

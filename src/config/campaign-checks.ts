@@ -10,6 +10,8 @@ import { compareIds, stepSourcePath } from '../core/campaigns/campaign.ts';
 import { needsMarketingConsent } from '../core/campaigns/consent.ts';
 import { formatPath } from '../core/campaigns/issues.ts';
 import type { Campaign, ShopSettings } from '../core/campaigns/types.ts';
+import { currencyProblem } from '../core/delivery/checkout-codes.ts';
+import { termsIn } from '../core/offers/discount.ts';
 import type { Position } from './yaml-source.ts';
 
 export interface Diagnostic {
@@ -174,6 +176,50 @@ export const wholeOrderFree: CampaignCheck = ({ campaigns }) =>
         : [],
     ),
   );
+
+/**
+ * With a shop checkout making the codes (Shopify, WooCommerce: they count a
+ * coupon's amounts in the shop currency), warns at each offer figure in
+ * another currency: that currency's customers would get a code the checkout
+ * cannot carry, so their message would fail unsent (currencyProblem, the
+ * delivery's own rule). `checkouts` names the configured platforms.
+ */
+export function checkoutCurrencies(checkouts: readonly string[]): CampaignCheck {
+  return ({ campaigns, settings }) => {
+    if (!settings || checkouts.length === 0) return [];
+    const names = checkouts.join(' and ');
+    return campaigns.flatMap((loaded) =>
+      loaded.campaign.steps.flatMap(({ index, offer }) => {
+        if (!offer) return [];
+        const fields: [string, Readonly<Record<string, number>> | null][] = [
+          ['min_subtotal', offer.minSubtotal],
+          ['value', offer.kind === 'amount_off' ? offer.amount : null],
+        ];
+        return fields.flatMap(([name, money]) =>
+          Object.keys(money ?? {}).flatMap((currency) => {
+            const written = termsIn(offer, currency);
+            if ('gap' in written) return [];
+            const problem = currencyProblem(
+              { kind: offer.kind, currency, minSubtotalMinor: written.minSubtotalMinor },
+              settings.currency,
+            );
+            if (!problem) return [];
+            const path = [...stepSourcePath(loaded.campaign, index), 'offer', name, currency];
+            return [
+              finding(
+                loaded,
+                path,
+                'warning',
+                (field) =>
+                  `${field}: the ${names} checkout counts coupon amounts in ${settings.currency}, so a code for a customer who buys in ${currency} cannot be made there and their message would fail unsent; give them a percent_off offer without a minimum, or figures in ${settings.currency} only`,
+              ),
+            ];
+          }),
+        );
+      }),
+    );
+  };
+}
 
 export const defaultChecks: readonly CampaignCheck[] = [
   templatesExist,

@@ -112,7 +112,10 @@ export function checkoutExpired(coupon: Pick<CheckoutCoupon, 'expiresAt'>, now: 
  * would give something else than the email says. A percentage with no
  * minimum is the same in every currency.
  */
-export function currencyProblem(coupon: CheckoutCoupon, shopCurrency: string): string | undefined {
+export function currencyProblem(
+  coupon: Pick<CheckoutCoupon, 'currency' | 'kind' | 'minSubtotalMinor'>,
+  shopCurrency: string,
+): string | undefined {
   const shop = shopCurrency.toUpperCase();
   if (coupon.currency === shop || (coupon.kind !== 'amount_off' && coupon.minSubtotalMinor === null))
     return undefined;

@@ -21,6 +21,30 @@ describe('rekindle validate', () => {
     expect(run.code).toBe(0);
   });
 
+  it('with a shop checkout configured, warns at each offer figure in a currency the checkout cannot carry', async () => {
+    const env = { CAMPAIGNS_DIR: undefined, EMAILS_DIR: undefined };
+    const args = ['validate', '--dir', 'campaigns', '--emails', 'emails'];
+    const shopify = await runRekindle(args, {
+      ...env,
+      SHOPIFY_SHOP_DOMAIN: 'my-shop.myshopify.com',
+      SHOPIFY_ADMIN_TOKEN: 'shpat_test',
+    });
+    expect(shopify.code).toBe(0);
+    const warnings = shopify.stdout
+      .split('\n')
+      .filter((line) => line.includes('checkout counts coupon amounts'));
+    // The shipped win-back gives GBP, EUR and USD minimums in a GBP shop: EUR and USD are warned, at their values.
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^campaigns\/winback\.yaml:\d+:\d+ warning: offer\.min_subtotal\.EUR: the Shopify checkout counts coupon amounts in GBP, so a code for a customer who buys in EUR cannot be made there/,
+      ),
+      expect.stringMatching(/^campaigns\/winback\.yaml:\d+:\d+ warning: offer\.min_subtotal\.USD: /),
+    ]);
+    // Without a checkout making the codes, the same files warn about nothing of the kind.
+    const plain = await runRekindle(args, env);
+    expect(plain.stdout).not.toContain('checkout counts coupon amounts');
+  });
+
   it('exits 1 on errors, printing file:line:col lines like a compiler', async () => {
     const run = await rekindle('validate', '--dir', join(fixtures, 'unknown-key'), '--emails', emails);
     const lines = run.stdout.trimEnd().split('\n');
