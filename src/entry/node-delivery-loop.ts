@@ -9,12 +9,9 @@ import { loggableReason } from '../core/errors.ts';
 import type { Store } from '../db/store.ts';
 import { runDeliveryLoop } from '../services/delivery/delivery-loop.ts';
 import { createNodeDelivery } from './node-delivery.ts';
+import { type LoopHandle, restartableLoop } from './restartable-loop.ts';
 
-export interface DeliveryLoopHandle {
-  /** Stops the current loop and starts one on this set. */
-  restart(set: CampaignSet): Promise<void>;
-  stop(): Promise<void>;
-}
+export type DeliveryLoopHandle = LoopHandle;
 
 export async function startDeliveryLoop(input: {
   config: NodeConfig;
@@ -23,18 +20,16 @@ export async function startDeliveryLoop(input: {
   log: (line: string) => void;
 }): Promise<DeliveryLoopHandle> {
   const { config, store, log } = input;
-  let running: { abort: AbortController; done: Promise<void> } | undefined;
   // Said once per process: a reload rebuilds the delivery, not the reason to warn.
   let warned = false;
 
-  const start = async (set: CampaignSet) => {
+  return restartableLoop(input.set, async (set, signal) => {
     const delivery = await createNodeDelivery({ config, store, campaigns: set, now: Date.now });
     if (delivery.warning && !warned) log(`delivery: ${delivery.warning}`);
     warned ||= delivery.warning !== undefined;
-    const abort = new AbortController();
     const done = runDeliveryLoop({
       ...delivery.options,
-      signal: abort.signal,
+      signal,
       onPass: (c) =>
         log(
           `delivery: claimed ${c.claimed}, sent ${c.sent}, retrying ${c.retrying}, ambiguous ${c.ambiguous}, failed ${c.failed}, cancelled ${c.cancelled}, deferred ${c.deferred}, awaiting codes ${c.awaitingCodes}`,
@@ -43,21 +38,6 @@ export async function startDeliveryLoop(input: {
       onPause: (ms, reason) =>
         log(`delivery: transport unavailable, pausing ${Math.round(ms / 1000)} s: ${reason}`),
     }).finally(() => delivery.close());
-    running = { abort, done };
-  };
-  const stop = async () => {
-    const current = running;
-    running = undefined;
-    current?.abort.abort();
-    await current?.done;
-  };
-
-  await start(input.set);
-  return {
-    async restart(set) {
-      await stop();
-      await start(set);
-    },
-    stop,
-  };
+    return { done };
+  });
 }

@@ -12,7 +12,7 @@ import type { Store } from '../db/store.ts';
 import { runEventLoop } from '../services/webhooks/event-loop.ts';
 import type { EventFetch } from '../services/webhooks/ports.ts';
 import { syncSubscriptions } from '../services/webhooks/sync-subscriptions.ts';
-import type { DeliveryLoopHandle } from './node-delivery-loop.ts';
+import { type LoopHandle, restartableLoop } from './restartable-loop.ts';
 
 export async function startWebhookLoop(input: {
   config: Pick<NodeConfig, 'webhookSecrets'>;
@@ -20,13 +20,12 @@ export async function startWebhookLoop(input: {
   set: CampaignSet;
   log: (line: string) => void;
   fetch?: EventFetch | undefined;
-}): Promise<DeliveryLoopHandle> {
+}): Promise<LoopHandle> {
   const { store, log } = input;
-  let running: { abort: AbortController; done: Promise<void> } | undefined;
   // Said once per process and endpoint: a reload restarts the loop, not the reason to warn.
   const warned = new Set<string>();
 
-  const start = async (set: CampaignSet) => {
+  return restartableLoop(input.set, async (set, signal) => {
     const endpoints = set.settings.webhooks;
     try {
       await syncSubscriptions(store, endpoints, Date.now());
@@ -38,35 +37,19 @@ export async function startWebhookLoop(input: {
       if (!warned.has(problem)) log(problem);
       warned.add(problem);
     }
-    if (ready.length === 0) return;
-    const abort = new AbortController();
+    if (ready.length === 0) return undefined;
     const done = runEventLoop({
       store,
       endpoints: ready,
       fetch: input.fetch ?? ((url, init) => fetch(url, init)),
       now: Date.now,
-      signal: abort.signal,
+      signal,
       onPass: (c) =>
         log(
           `webhooks: claimed ${c.claimed}, delivered ${c.delivered}, retrying ${c.retrying}, failed ${c.failed}, pruned ${c.pruned}`,
         ),
       onError: (error) => log(`webhooks: pass failed: ${loggableReason(error)}`),
     });
-    running = { abort, done };
-  };
-  const stop = async () => {
-    const current = running;
-    running = undefined;
-    current?.abort.abort();
-    await current?.done;
-  };
-
-  await start(input.set);
-  return {
-    async restart(set) {
-      await stop();
-      await start(set);
-    },
-    stop,
-  };
+    return { done };
+  });
 }

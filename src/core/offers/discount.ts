@@ -22,7 +22,25 @@ export interface CouponTermsIn {
  * cannot give one: an amount the campaign file names no figure for in that
  * currency (src/core/money-by-currency.ts; nothing is converted).
  */
-export function termsIn(offer: Offer, currency: string): CouponTermsIn | { gap: string } {
+export function termsIn(offer: Offer, currency: string): Readonly<CouponTermsIn | { gap: string }> {
+  // A sweep asks once per hit and a send once per coupon, for a handful of
+  // offers and currencies: each answer is worked out once per offer object.
+  let byCurrency = written.get(offer);
+  if (!byCurrency) {
+    byCurrency = new Map();
+    written.set(offer, byCurrency);
+  }
+  let answer = byCurrency.get(currency);
+  if (!answer) {
+    answer = Object.freeze(workOutTerms(offer, currency));
+    byCurrency.set(currency, answer);
+  }
+  return answer;
+}
+
+const written = new WeakMap<Offer, Map<string, Readonly<CouponTermsIn | { gap: string }>>>();
+
+function workOutTerms(offer: Offer, currency: string): CouponTermsIn | { gap: string } {
   const gap =
     moneyGap('offer.min_subtotal', offer.minSubtotal, currency) ??
     (offer.kind === 'amount_off' ? moneyGap('offer.value', offer.amount, currency) : undefined);

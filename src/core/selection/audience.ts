@@ -27,12 +27,21 @@ export interface AudienceNeeds {
   currency: boolean;
 }
 
-/** What --explain shows whatever the campaign asks: every money and order fact. */
-export function explainNeeds(needs: AudienceNeeds): AudienceNeeds {
-  return { ...needs, purchases: true, totalSpent: true, lastOrderValue: true, currency: true };
+/**
+ * The facts a campaign's rules need; with `explain`, every money and order
+ * fact as well, which --explain shows whatever the campaign asks.
+ */
+export function audienceNeeds(
+  campaign: Pick<Campaign, 'audience' | 'steps'>,
+  options: { explain?: boolean } = {},
+): AudienceNeeds {
+  const needs = campaignNeeds(campaign);
+  return options.explain
+    ? { ...needs, purchases: true, totalSpent: true, lastOrderValue: true, currency: true }
+    : needs;
 }
 
-export function audienceNeeds(campaign: Pick<Campaign, 'audience' | 'steps'>): AudienceNeeds {
+function campaignNeeds(campaign: Pick<Campaign, 'audience' | 'steps'>): AudienceNeeds {
   const { audience } = campaign;
   const money =
     audience.minTotalSpent !== null || audience.maxTotalSpent !== null || audience.minLastOrderValue !== null;

@@ -6,7 +6,7 @@
 // re-counting after each page. Never
 // writes itself; the runner writes the messages and the notified marks.
 import type { BackInStockTrigger } from '../../core/campaigns/types.ts';
-import { audienceNeeds, explainNeeds } from '../../core/selection/audience.ts';
+import { audienceNeeds } from '../../core/selection/audience.ts';
 import type { Decision, Hit } from '../../core/selection/types.ts';
 import { restockAllowance } from '../../core/triggers/back-in-stock.ts';
 import { heldCartInstance, restockRef, waitlistInstance } from '../../core/triggers/trigger-ref.ts';
@@ -36,10 +36,7 @@ export const backInStockSource: HitSource = async function* (context) {
   const query: BackInStockQuery = {
     campaignId: context.campaign.id,
     includeCarts: trigger.includeCarts,
-    audience:
-      context.customerId === undefined
-        ? audienceNeeds(context.campaign)
-        : explainNeeds(audienceNeeds(context.campaign)),
+    audience: audienceNeeds(context.campaign, { explain: context.customerId !== undefined }),
     shopCurrency: context.settings.currency,
     capSince: capSince(context.settings, context.now),
     offerHistory: offerHistoryNeeds(context.campaign, context.settings, context.now),

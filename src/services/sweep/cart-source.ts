@@ -1,7 +1,7 @@
 // Hits for an abandoned-cart campaign: keyset pages of open, idle carts, each
 // judged by matchAbandonedCart (the one definition of the series) and turned
 // into a hit for the latest due step. Never writes; the runner does.
-import { audienceNeeds, explainNeeds } from '../../core/selection/audience.ts';
+import { audienceNeeds } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
 import { matchAbandonedCart } from '../../core/triggers/abandoned-cart.ts';
 import { type CartCursor, type CartRow, cartPage, firstCartCursor } from '../../db/sweeps/cart-hits.ts';
@@ -15,8 +15,7 @@ export const cartSource: HitSource = async function* (context) {
   const query = {
     campaignId: campaign.id,
     delaysHours: campaign.steps.map((step) => step.delayHours),
-    audience:
-      context.customerId === undefined ? audienceNeeds(campaign) : explainNeeds(audienceNeeds(campaign)),
+    audience: audienceNeeds(campaign, { explain: context.customerId !== undefined }),
     shopCurrency: settings.currency,
     now,
     capSince: capSince(settings, now),

@@ -1,6 +1,6 @@
 // Hits for a dormant campaign: keyset pages of customers whose last real
 // purchase is old enough, with the facts the selection rules need.
-import { audienceNeeds, explainNeeds } from '../../core/selection/audience.ts';
+import { audienceNeeds } from '../../core/selection/audience.ts';
 import type { Hit } from '../../core/selection/types.ts';
 import { dormantRef } from '../../core/triggers/trigger-ref.ts';
 import { dormantPage } from '../../db/sweeps/dormant-hits.ts';
@@ -11,7 +11,7 @@ export const dormantSource: HitSource = async function* (context) {
   const { campaign, settings, now } = context;
   if (campaign.trigger.type !== 'dormant') return;
   const explain = context.customerId !== undefined;
-  const needs = explain ? explainNeeds(audienceNeeds(campaign)) : audienceNeeds(campaign);
+  const needs = audienceNeeds(campaign, { explain });
   const offerHistory = offerHistoryNeeds(campaign, settings, now);
   let after = '';
   for (;;) {
