@@ -16,7 +16,7 @@ import type { Statement, Store } from '../store.ts';
 import { couponCheckSql, couponProblemSql, redemptionDiscountSql } from './coupon-rule-sql.ts';
 import type { NewMessage } from './messages.ts';
 import { couponRedeemedEvents } from './outgoing-events.ts';
-import { preparedPerStore } from './prepared.ts';
+import { boundWrites, preparedPerStore } from './prepared.ts';
 import { jsonRowChunks } from './upsert-helpers.ts';
 
 export interface IssueContext {
@@ -171,7 +171,7 @@ export async function writeRedemption(store: Store, input: RedemptionWrite): Pro
 }
 
 /** Sets `uses` of the coupons whose code is in `codes` (a SQL list or subquery) to their redemptions. */
-function recountUses(store: Store, codes: SQL): Statement {
+function recountUses(store: Store, codes: SQL) {
   return store.db
     .update(coupons)
     .set({ uses: sql`(select count(*) from redemptions r where r.coupon_code = coupons.code)` })
@@ -199,7 +199,13 @@ export interface OrderCode {
 export function orderRedemptionStatements(store: Store, pairs: readonly OrderCode[]): Statement[] {
   if (pairs.length === 0) return [];
   // One bound JSON value per statement, whatever the batch size (D1 allows 100 parameters).
-  const json = sqlJson(pairs.map((p) => [p.orderId, p.code]));
+  const values = { pairs: sqlJson(pairs.map((p) => [p.orderId, p.code])) };
+  return [rejectCodes(store, values), redeemCodes(store, values), recountPairs(store, values)];
+}
+
+/** The rule's CTEs over the pairs bound as `pairs` (orderRedemptionStatements), built once. */
+function judgedPairs() {
+  const json = sql.placeholder('pairs');
   const problem = couponProblemSql({
     customerId: sql`o.customer_id`,
     currency: sql`o.currency`,
@@ -244,23 +250,32 @@ export function orderRedemptionStatements(store: Store, pairs: readonly OrderCod
     sql`c.items_subtotal`,
     sql`c.total_minor`,
   );
-  return [
-    // Query builders, not db.run(sql): drizzle's D1 batch cannot bind raw SQL statements.
-    store.db
-      .insert(couponRejections)
-      .select(sql`${judged}
-        select null, order_id, code, reason, campaign_id, placed_at from outcome
-        where reason is not null order by pos`)
-      .onConflictDoNothing({ target: [couponRejections.orderId, couponRejections.code] }),
-    store.db
-      .insert(redemptions)
-      .select(sql`${judged}
-        select null, c.code, c.order_id, c.currency, c.total_minor, ${discount}, c.placed_at
-        from chosen c where not (${usedInBatch}) order by c.pos`)
-      .onConflictDoNothing({ target: redemptions.orderId }),
-    recountUses(store, sql`select json_extract(value, '$[1]') from json_each(${json})`),
-  ];
+  return { judged, usedInBatch, discount };
 }
+
+// Query builders, not db.run(sql): drizzle's D1 batch cannot bind raw SQL statements.
+const rejectCodes = boundWrites((store) =>
+  store.db
+    .insert(couponRejections)
+    .select(sql`${judgedPairs().judged}
+      select null, order_id, code, reason, campaign_id, placed_at from outcome
+      where reason is not null order by pos`)
+    .onConflictDoNothing({ target: [couponRejections.orderId, couponRejections.code] }),
+);
+
+const redeemCodes = boundWrites((store) => {
+  const { judged, usedInBatch, discount } = judgedPairs();
+  return store.db
+    .insert(redemptions)
+    .select(sql`${judged}
+      select null, c.code, c.order_id, c.currency, c.total_minor, ${discount}, c.placed_at
+      from chosen c where not (${usedInBatch}) order by c.pos`)
+    .onConflictDoNothing({ target: redemptions.orderId });
+});
+
+const recountPairs = boundWrites((store) =>
+  recountUses(store, sql`select json_extract(value, '$[1]') from json_each(${sql.placeholder('pairs')})`),
+);
 
 export async function findRedemptionByOrder(store: Store, orderId: string): Promise<Redemption | undefined> {
   const [row] = await store.db.select().from(redemptions).where(eq(redemptions.orderId, orderId)).limit(1);

@@ -4,7 +4,7 @@ import type { CustomerRecord } from '../../core/ingest/records.ts';
 import { customers } from '../schema/index.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
-import { jsonRowChunks, jsonRows, updateWhenChanged } from './upsert-helpers.ts';
+import { jsonRowsWrites, updateWhenChanged } from './upsert-helpers.ts';
 
 const onChange = updateWhenChanged(
   [
@@ -35,13 +35,15 @@ export function upsertCustomers(store: Store, records: readonly CustomerRecord[]
     createdAt: c.createdAt ?? now,
     updatedAt: now,
   }));
-  return jsonRowChunks(rows).map((chunk) =>
-    store.db
-      .insert(customers)
-      .select(jsonRows(customers, chunk))
-      .onConflictDoUpdate({ target: customers.id, ...onChange }),
-  );
+  return upsertRows(store, rows);
 }
+
+const upsertRows = jsonRowsWrites(customers, (store, select) =>
+  store.db
+    .insert(customers)
+    .select(select)
+    .onConflictDoUpdate({ target: customers.id, ...onChange }),
+);
 
 /** A customer known only from an order or cart: created if missing, never overwritten. */
 export interface CustomerStub {
@@ -63,10 +65,9 @@ export function insertCustomerStubs(store: Store, stubs: readonly CustomerStub[]
   // One JSON value per statement (see jsonRows): building a multi-row VALUES
   // with a placeholder per value took the import's parse worker 20-40 ms per
   // chunk of 200 new customers.
-  return jsonRowChunks(rows).map((chunk) =>
-    store.db
-      .insert(customers)
-      .select(jsonRows(customers, chunk))
-      .onConflictDoNothing({ target: customers.id }),
-  );
+  return insertStubs(store, rows);
 }
+
+const insertStubs = jsonRowsWrites(customers, (store, select) =>
+  store.db.insert(customers).select(select).onConflictDoNothing({ target: customers.id }),
+);

@@ -7,7 +7,8 @@ import type { OrderRecord } from '../../core/ingest/records.ts';
 import { orderItems, orders } from '../schema/index.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
-import { jsonRowChunks, jsonRows, updateWhenChanged } from './upsert-helpers.ts';
+import { boundWrites } from './prepared.ts';
+import { jsonRowChunks, jsonRowsWrites, updateWhenChanged } from './upsert-helpers.ts';
 
 const onChange = updateWhenChanged(
   [
@@ -42,25 +43,25 @@ export function upsertOrders(store: Store, records: readonly OrderRecord[], now:
       unitPriceMinor: item.unitPriceMinor,
     })),
   );
-  const statements: Statement[] = [];
-  for (const chunk of jsonRowChunks(rows)) {
-    statements.push(
-      store.db
-        .insert(orders)
-        .select(jsonRows(orders, chunk))
-        .onConflictDoUpdate({ target: orders.id, ...onChange }),
-    );
-  }
+  const statements: Statement[] = insertOrders(store, rows);
   for (const chunk of jsonRowChunks(records)) {
-    const ids = sqlJson(chunk.map((o) => o.id));
-    statements.push(
-      store.db
-        .delete(orderItems)
-        .where(inArray(orderItems.orderId, sql`(SELECT value FROM json_each(${ids}))`)),
-    );
+    statements.push(deleteItemsOf(store, { ids: sqlJson(chunk.map((o) => o.id)) }));
   }
-  for (const chunk of jsonRowChunks(items)) {
-    statements.push(store.db.insert(orderItems).select(jsonRows(orderItems, chunk)));
-  }
+  statements.push(...insertItems(store, items));
   return statements;
 }
+
+const insertOrders = jsonRowsWrites(orders, (store, select) =>
+  store.db
+    .insert(orders)
+    .select(select)
+    .onConflictDoUpdate({ target: orders.id, ...onChange }),
+);
+
+const deleteItemsOf = boundWrites((store) =>
+  store.db
+    .delete(orderItems)
+    .where(inArray(orderItems.orderId, sql`(SELECT value FROM json_each(${sql.placeholder('ids')}))`)),
+);
+
+const insertItems = jsonRowsWrites(orderItems, (store, select) => store.db.insert(orderItems).select(select));

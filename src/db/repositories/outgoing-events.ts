@@ -10,11 +10,12 @@
 // subscriptions each is a no-op. Writes only; which facts to report is the
 // caller's. Data holds ids, amounts and times, and an address only where the
 // shop needs it to honour an opt-out (see the README, "Events to your shop").
-import { type SQL, sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { eventIdPrefix, eventRetentionMs, type OutgoingEventType } from '../../core/webhooks/events.ts';
 import { outgoingEvents } from '../schema/index.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
+import { boundWrites } from './prepared.ts';
 
 /** An epoch-ms integer as ISO 8601 UTC with milliseconds, as Date.toISOString writes it. */
 function iso(ms: SQL): SQL {
@@ -25,7 +26,7 @@ function iso(ms: SQL): SQL {
  * `facts` selects source_id (the fact's row id), occurred_at, customer_id,
  * message_id and data (a JSON object) for each fact to report.
  */
-function eventsFrom(store: Store, type: OutgoingEventType, facts: SQL, now: number): Statement {
+function eventsFrom(store: Store, type: OutgoingEventType, facts: SQL, now: number | Placeholder) {
   // A query builder, not db.run(sql): drizzle's D1 batch binds parameters only
   // for builder queries. Columns in table order.
   return store.db
@@ -35,7 +36,7 @@ function eventsFrom(store: Store, type: OutgoingEventType, facts: SQL, now: numb
         f.message_id, f.occurred_at, ${now}, 0, ${now}, NULL, NULL, NULL, NULL, NULL
       FROM (${facts}) AS f
       JOIN outgoing_event_subscriptions AS s ON s.event_type = ${type} AND f.occurred_at >= s.since
-      WHERE f.occurred_at >= ${now - eventRetentionMs}`)
+      WHERE f.occurred_at >= ${now} - ${eventRetentionMs}`)
     .onConflictDoNothing();
 }
 
@@ -60,7 +61,12 @@ export function messageSentEvent(store: Store, messageId: string, now: number): 
  * order Rekindle has not stored, the one the code was sent to.
  */
 export function couponRedeemedEvents(store: Store, orderIds: readonly string[], now: number): Statement {
-  return eventsFrom(
+  return redeemedEvents(store, { orderIds: sqlJson(orderIds), now });
+}
+
+// Built once (prepared.ts boundWrites): every ingested order with a code carries it.
+const redeemedEvents = boundWrites((store) =>
+  eventsFrom(
     store,
     'coupon.redeemed',
     sql`
@@ -75,10 +81,10 @@ export function couponRedeemedEvents(store: Store, orderIds: readonly string[], 
       JOIN coupons c ON c.code = r.coupon_code
       LEFT JOIN messages m ON m.id = c.message_id
       LEFT JOIN orders o ON o.id = r.order_id
-      WHERE r.order_id IN (SELECT j.value FROM json_each(${sqlJson(orderIds)}) j)`,
-    now,
-  );
-}
+      WHERE r.order_id IN (SELECT j.value FROM json_each(${sql.placeholder('orderIds')}) j)`,
+    sql.placeholder('now'),
+  ),
+);
 
 /** The opt-outs stored as tracking events of `kind` for these messages. */
 function optOutFacts(kind: 'unsubscribe' | 'complaint', at: string, messageIds: readonly string[]): SQL {

@@ -5,7 +5,9 @@
 // atomic step on libSQL and D1 alike (D1 has no interactive transactions).
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { platformVersions, webhookDeliveries, webhookUnknownTopics } from '../schema/index.ts';
+import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
+import { boundWrites, preparedPerStore } from './prepared.ts';
 
 export interface DeliveryKey {
   platform: string;
@@ -13,15 +15,23 @@ export interface DeliveryKey {
 }
 
 export async function deliverySeen(store: Store, key: DeliveryKey): Promise<boolean> {
-  const rows = await store.db
+  const rows = await deliveryById(store).all({ platform: key.platform, deliveryId: key.deliveryId });
+  return rows.length > 0;
+}
+
+const deliveryById = preparedPerStore((store) =>
+  store.db
     .select({ id: webhookDeliveries.deliveryId })
     .from(webhookDeliveries)
     .where(
-      and(eq(webhookDeliveries.platform, key.platform), eq(webhookDeliveries.deliveryId, key.deliveryId)),
+      and(
+        eq(webhookDeliveries.platform, sql.placeholder('platform')),
+        eq(webhookDeliveries.deliveryId, sql.placeholder('deliveryId')),
+      ),
     )
-    .limit(1);
-  return rows.length > 0;
-}
+    .limit(1)
+    .prepare(),
+);
 
 /**
  * Records the delivery. A plain INSERT: a second one with the same id (the
@@ -31,7 +41,7 @@ export function recordDeliveryStatement(
   store: Store,
   key: DeliveryKey & { topic: string; now: number },
 ): Statement {
-  return store.db.insert(webhookDeliveries).values({
+  return insertDelivery(store, {
     platform: key.platform,
     deliveryId: key.deliveryId,
     topic: key.topic,
@@ -39,10 +49,23 @@ export function recordDeliveryStatement(
   });
 }
 
+const insertDelivery = boundWrites((store) =>
+  store.db.insert(webhookDeliveries).values({
+    platform: sql.placeholder('platform'),
+    deliveryId: sql.placeholder('deliveryId'),
+    topic: sql.placeholder('topic'),
+    receivedAt: sql.placeholder('receivedAt'),
+  }),
+);
+
 /** Forgets deliveries received before `before` (every platform's retries have long stopped by then). */
 export function pruneDeliveriesStatement(store: Store, before: number): Statement {
-  return store.db.delete(webhookDeliveries).where(lt(webhookDeliveries.receivedAt, before));
+  return pruneDeliveries(store, { before });
 }
+
+const pruneDeliveries = boundWrites((store) =>
+  store.db.delete(webhookDeliveries).where(lt(webhookDeliveries.receivedAt, sql.placeholder('before'))),
+);
 
 export function countUnknownTopicStatement(
   store: Store,
@@ -81,7 +104,16 @@ export async function readVersions(
   ids: readonly string[],
 ): Promise<Map<string, StoredVersion>> {
   if (ids.length === 0) return new Map();
-  const rows = await store.db
+  const rows = await versionsByIds(store).all({
+    platform: key.platform,
+    resource: key.resource,
+    ids: sqlJson(ids),
+  });
+  return new Map(rows.map((row) => [row.id, { version: row.version, digest: row.digest }]));
+}
+
+const versionsByIds = preparedPerStore((store) =>
+  store.db
     .select({
       id: platformVersions.resourceId,
       version: platformVersions.version,
@@ -90,13 +122,13 @@ export async function readVersions(
     .from(platformVersions)
     .where(
       and(
-        eq(platformVersions.platform, key.platform),
-        eq(platformVersions.resource, key.resource),
-        inArray(platformVersions.resourceId, [...ids]),
+        eq(platformVersions.platform, sql.placeholder('platform')),
+        eq(platformVersions.resource, sql.placeholder('resource')),
+        inArray(platformVersions.resourceId, sql`(SELECT value FROM json_each(${sql.placeholder('ids')}))`),
       ),
-    );
-  return new Map(rows.map((row) => [row.id, { version: row.version, digest: row.digest }]));
-}
+    )
+    .prepare(),
+);
 
 /**
  * Stores a resource's version. Whether the incoming one is newer is
@@ -112,21 +144,35 @@ export function versionStatement(
   store: Store,
   key: VersionKey & { id: string; version: number; digest?: string | null; mode: 'claim' | 'raise' },
 ): Statement {
+  return storeVersion(
+    store,
+    {
+      platform: key.platform,
+      resource: key.resource,
+      resourceId: key.id,
+      version: key.version,
+      digest: key.digest ?? null,
+    },
+    key.mode,
+  );
+}
+
+const storeVersion = boundWrites((store, mode) => {
   const incoming = sql.raw('excluded."version"');
   const incomingDigest = sql.raw('excluded."digest"');
   const current = sql`${platformVersions.version}`;
   const currentDigest = sql`${platformVersions.digest}`;
   // A NULL digest makes the second half NULL, never true: without digests only a later version is newer.
   const newer = sql`(${incoming} > ${current} OR (${incoming} = ${current} AND ${incomingDigest} <> ${currentDigest}))`;
-  const otherwise = key.mode === 'claim' ? sql`NULL` : current;
+  const otherwise = mode === 'claim' ? sql`NULL` : current;
   return store.db
     .insert(platformVersions)
     .values({
-      platform: key.platform,
-      resource: key.resource,
-      resourceId: key.id,
-      version: key.version,
-      digest: key.digest ?? null,
+      platform: sql.placeholder('platform'),
+      resource: sql.placeholder('resource'),
+      resourceId: sql.placeholder('resourceId'),
+      version: sql.placeholder('version'),
+      digest: sql.placeholder('digest'),
     })
     .onConflictDoUpdate({
       target: [platformVersions.platform, platformVersions.resource, platformVersions.resourceId],
@@ -136,7 +182,7 @@ export function versionStatement(
         digest: sql`CASE WHEN ${newer} THEN ${incomingDigest} ELSE ${currentDigest} END`,
       },
     });
-}
+});
 
 /** The driver's words when a batch failed on one of the guards above. */
 export const staleVersionMarker = 'NOT NULL constraint failed: platform_versions.version';

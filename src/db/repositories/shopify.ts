@@ -7,7 +7,9 @@ import {
   shopifyInventoryItems,
   shopifyInventoryLevels,
 } from '../schema/index.ts';
+import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
+import { preparedPerStore } from './prepared.ts';
 import { chunkForParams } from './upsert-helpers.ts';
 
 export interface InventoryLink {
@@ -88,26 +90,42 @@ export function checkoutTokensStatements(
 }
 
 /** Open carts that are the checkout `checkoutId` or that one of `tokens` names. */
+const openCartsByCheckout = preparedPerStore((store) =>
+  store.db
+    .select({ id: carts.id })
+    .from(carts)
+    .where(
+      and(
+        eq(carts.status, 'open'),
+        or(
+          inArray(
+            carts.id,
+            store.db
+              .select({ id: shopifyCheckoutTokens.cartId })
+              .from(shopifyCheckoutTokens)
+              .where(
+                inArray(
+                  shopifyCheckoutTokens.token,
+                  sql`(SELECT value FROM json_each(${sql.placeholder('tokens')}))`,
+                ),
+              ),
+          ),
+          eq(carts.id, sql.placeholder('checkoutId')),
+        ),
+      ),
+    )
+    .prepare(),
+);
+
 export async function openCartsNamed(
   store: Store,
   named: { checkoutId: string | null; tokens: readonly string[] },
 ): Promise<string[]> {
-  const byToken =
-    named.tokens.length > 0
-      ? inArray(
-          carts.id,
-          store.db
-            .select({ id: shopifyCheckoutTokens.cartId })
-            .from(shopifyCheckoutTokens)
-            .where(inArray(shopifyCheckoutTokens.token, [...named.tokens])),
-        )
-      : undefined;
-  const byId = named.checkoutId === null ? undefined : eq(carts.id, named.checkoutId);
-  const match = byToken && byId ? or(byToken, byId) : (byToken ?? byId);
-  if (!match) return [];
-  const rows = await store.db
-    .select({ id: carts.id })
-    .from(carts)
-    .where(and(eq(carts.status, 'open'), match));
+  if (named.tokens.length === 0 && named.checkoutId === null) return [];
+  // A null checkout id matches no cart (= NULL is never true); no tokens is an empty list.
+  const rows = await openCartsByCheckout(store).all({
+    checkoutId: named.checkoutId,
+    tokens: sqlJson(named.tokens),
+  });
   return rows.map((row) => row.id);
 }

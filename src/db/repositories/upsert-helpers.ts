@@ -1,10 +1,11 @@
 // Building blocks for set-based upserts that respect the driver's parameter
 // limit and leave a row untouched when nothing in it changed, so a repeated
 // push is a true no-op (updated_at included).
-import { getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { getTableColumns, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { sqlJson } from '../sql-json.ts';
-import type { DbLimits } from '../store.ts';
+import type { DbLimits, Statement, Store } from '../store.ts';
+import { boundWrites } from './prepared.ts';
 
 /** Splits rows so that no statement binds more than the driver allows. */
 export function chunkForParams<T>(rows: readonly T[], paramsPerRow: number, limits: DbLimits): T[][] {
@@ -68,11 +69,31 @@ export function jsonRowChunks<Row>(rows: readonly Row[]): Row[][] {
  * that are not UTF-8.
  */
 export function jsonRows<T extends SQLiteTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
+  const { shape, payload } = jsonRowsPayload(table, rows);
+  return jsonRowsSelect(table, shape, sql`${payload}`);
+}
+
+/**
+ * jsonRows in two halves, for a write built once (prepared.ts boundWrites):
+ * the shape (which columns the rows set, the only thing that changes the
+ * SQL text) and the one JSON value bound to it.
+ */
+export function jsonRowsPayload<T extends SQLiteTable>(
+  table: T,
+  rows: readonly T['$inferInsert'][],
+): { shape: string; payload: string } {
+  const keys = Object.keys(getTableColumns(table));
+  const present = keys.filter((key) => rows.some((row) => row[key as keyof typeof row] !== undefined));
+  const payload = sqlJson(rows.map((row) => present.map((key) => row[key as keyof typeof row] ?? null)));
+  return { shape: present.join(','), payload };
+}
+
+/** The SELECT of jsonRows for rows of `shape` (jsonRowsPayload), reading them from `payload`. */
+export function jsonRowsSelect(table: SQLiteTable, shape: string, payload: SQL | Placeholder): SQL {
+  const present = shape === '' ? [] : shape.split(',');
   const columns = Object.entries(getTableColumns(table)) as [string, SQLiteColumn][];
-  const present = columns.filter(([key]) => rows.some((row) => row[key as keyof typeof row] !== undefined));
-  const payload = sqlJson(rows.map((row) => present.map(([key]) => row[key as keyof typeof row] ?? null)));
   const expressions = columns.map(([key, column]) => {
-    const index = present.findIndex(([presentKey]) => presentKey === key);
+    const index = present.indexOf(key);
     const fallback = defaultOf(column);
     if (index < 0) return fallback;
     const value = sql.raw(`json_extract(j.value, '$[${index}]')`);
@@ -89,4 +110,23 @@ function defaultOf(column: SQLiteColumn): SQL {
   if (typeof value === 'boolean') return sql.raw(value ? '1' : '0');
   if (typeof value === 'string') return sql.raw(`'${value.replaceAll("'", "''")}'`);
   throw new Error(`${column.name}: a default jsonRows cannot write; set the column on every row`);
+}
+
+/**
+ * A jsonRows write built once per store and shape, then only bound: `build`
+ * gets the SELECT to insert from; the returned function makes one statement
+ * per jsonRowChunks chunk of `rows`.
+ */
+export function jsonRowsWrites<T extends SQLiteTable>(
+  table: T,
+  build: (store: Store, select: SQL) => { prepare(): unknown },
+): (store: Store, rows: readonly T['$inferInsert'][]) => Statement[] {
+  const write = boundWrites((store, shape) =>
+    build(store, jsonRowsSelect(table, shape, sql.placeholder('rows'))),
+  );
+  return (store, rows) =>
+    jsonRowChunks(rows).map((chunk) => {
+      const { shape, payload } = jsonRowsPayload(table, chunk);
+      return write(store, { rows: payload }, shape);
+    });
 }

@@ -23,14 +23,11 @@ export function quoteLongIntegers(text: string): string {
   while (i < n) {
     const ch = text.charCodeAt(i);
     if (ch === 0x22 /* " */) {
-      i++;
-      while (i < n) {
-        const c = text.charCodeAt(i);
-        if (c === 0x5c /* \ */) i += 2;
-        else if (c === 0x22) break;
-        else i++;
-      }
-      i++;
+      // Strings are most of a payload: jump from quote to quote.
+      let end = text.indexOf('"', i + 1);
+      while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end < 0) break;
+      i = end + 1;
       continue;
     }
     if (ch === 0x2d /* - */ || (ch >= 0x30 && ch <= 0x39)) {
@@ -46,7 +43,7 @@ export function quoteLongIntegers(text: string): string {
         copiedTo = i;
       }
       // A fraction or exponent: skip the rest of the number.
-      while (i < n && /[0-9.eE+-]/.test(text[i] as string)) i++;
+      while (i < n && inNumber(text.charCodeAt(i))) i++;
       continue;
     }
     i++;
@@ -54,6 +51,18 @@ export function quoteLongIntegers(text: string): string {
   if (copiedTo === 0) return text;
   parts.push(text.slice(copiedTo));
   return parts.join('');
+}
+
+/** Whether the quote at `at` is escaped: an odd run of backslashes before it. */
+function escaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  for (let i = at - 1; i >= 0 && text.charCodeAt(i) === 0x5c; i--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/** A character of a number's fraction or exponent: digits, `.`, `e`, `E`, `+`, `-`. */
+function inNumber(code: number): boolean {
+  return isDigit(code) || code === 0x2e || code === 0x65 || code === 0x45 || code === 0x2b || code === 0x2d;
 }
 
 function isDigit(code: number): boolean {

@@ -4,8 +4,10 @@
 // nothing; each "newer state wins" claim (newer-state-wins.ts) in the batch
 // rolls it back when a newer state was written meanwhile. Deliveries older
 // than deliveryMemoryMs are pruned in the same batch, so the table stays
-// bounded. Shared by every shop platform.
+// bounded. Deliveries arriving together share one commit (db/group-batch.ts),
+// each still all-or-nothing. Shared by every shop platform.
 import { dayMs } from '../../../core/time.ts';
+import { groupedBatch } from '../../../db/group-batch.ts';
 import {
   countUnknownTopicStatement,
   deliverySeen,
@@ -43,7 +45,7 @@ export async function applyDelivery(
   const record = recordDeliveryStatement(store, delivery);
   const prune = pruneDeliveriesStatement(store, delivery.now - deliveryMemoryMs);
   try {
-    await store.batch([record, ...statements, prune]);
+    await groupedBatch(store)([record, ...statements], { key: 'prune-deliveries', statement: prune });
     return 'applied';
   } catch (error) {
     if (failedOn(error, duplicateDeliveryMarker)) return 'duplicate';
