@@ -11,7 +11,12 @@
 // < 500 MB peak RSS. The shop is generated once and cached under ./data/bench
 // (see support/demo-db.ts). One address in 200 is put in the suppressions
 // table (as hashes), so the sweep pays for that check as a real shop would.
-// BENCH_SWEEP_CUSTOMERS overrides the customer count for a quick run.
+// Cost as the work grows: the same sweep also runs over shops of 100,000 and
+// 300,000 customers (generated and cached the same way) and each size's ms per
+// 100,000 customers is printed; growth = that figure at the main size over
+// the smallest size's (<= 1 is linear or better).
+// BENCH_SWEEP_CUSTOMERS overrides the customer count for a quick run;
+// BENCH_SWEEP_GROWTH the smaller sizes (comma-separated; empty for none).
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { hashEmail } from '../src/core/email-hash.ts';
@@ -23,6 +28,11 @@ import type { BenchResult } from './support/result.ts';
 
 const customers = Number(process.env.BENCH_SWEEP_CUSTOMERS ?? 1_000_000);
 const now = Date.parse('2026-11-20T12:00:00Z');
+const growthSizes = (process.env.BENCH_SWEEP_GROWTH ?? '100000,300000')
+  .split(',')
+  .filter((size) => size.trim() !== '')
+  .map(Number)
+  .filter((size) => size < customers);
 const goals = { ratio: 2, rssMb: 500 };
 const floorSql = `SELECT customer_id, max(placed_at) AS last_at FROM orders WHERE status = 'paid' GROUP BY customer_id`;
 const inSqliteSql = `SELECT count(*) AS groups, max(last_at) AS latest FROM (${floorSql})`;
@@ -37,6 +47,18 @@ interface ChildResult {
 }
 
 export async function run(): Promise<BenchResult> {
+  const growth: { customers: number; msPer100k: number }[] = [];
+  for (const size of growthSizes) {
+    const smaller = await cachedDemoDb({ customers: size, seed: 'bench', now });
+    const swept = await runChild<ChildResult>(join(import.meta.dirname, 'sweep-child.ts'), [
+      smaller,
+      String(now),
+    ]);
+    growth.push({ customers: size, msPer100k: (swept.sweepMs / size) * 100_000 });
+    log(
+      `growth: ${size} customers swept in ${swept.sweepMs.toFixed(0)} ms, ${msPer100k(swept.sweepMs, size)}`,
+    );
+  }
   const path = await cachedDemoDb({ customers, seed: 'bench', now });
   const client = createClient({ url: `file:${path}` });
   try {
@@ -65,6 +87,11 @@ export async function run(): Promise<BenchResult> {
         `${child.messages} messages, peak RSS ${megabytes(child.peakRssBytes).toFixed(0)} MB ` +
         `(${megabytes(child.rssBeforeBytes).toFixed(0)} MB before sweeping)`,
     );
+    growth.push({ customers, msPer100k: (child.sweepMs / customers) * 100_000 });
+    log(
+      `growth: ${customers} customers swept in ${child.sweepMs.toFixed(0)} ms, ${msPer100k(child.sweepMs, customers)}`,
+    );
+    const growthRatio = (growth.at(-1)?.msPer100k ?? 0) / (growth[0]?.msPer100k ?? 1);
     const ratio = child.sweepMs / floorMs;
     const rssMb = megabytes(child.peakRssBytes);
     log(
@@ -81,6 +108,8 @@ export async function run(): Promise<BenchResult> {
         customers: counts.customers,
         orders: counts.orders,
         messages: child.messages,
+        ...Object.fromEntries(growth.map((g) => [`ms_per_100k_at_${g.customers}`, Math.round(g.msPer100k)])),
+        growth: growthRatio,
       },
       baseline: Math.round(floorMs),
     };
@@ -132,5 +161,8 @@ async function suppressSome(client: Client): Promise<number> {
   }
   return hashes.length;
 }
+
+const msPer100k = (ms: number, size: number) =>
+  `${((ms / size) * 100_000).toFixed(0)} ms per 100,000 customers`;
 
 const pass = (ok: boolean) => (ok ? 'ok' : 'MISSED');
