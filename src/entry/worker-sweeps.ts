@@ -7,7 +7,7 @@
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { Store } from '../db/store.ts';
 import { runSweepInvocation } from '../services/sweep/resumable-sweeps.ts';
-import { sweepJobForCron } from '../services/sweep/sweep-jobs.ts';
+import { type SweepJobOutcome, sweepJobForCron } from '../services/sweep/sweep-jobs.ts';
 
 export interface WorkerSweepOptions {
   /** The store on the invocation's metered D1 binding. */
@@ -23,10 +23,10 @@ export interface WorkerSweepOptions {
 export async function runWorkerSweeps(
   event: { cron: string; scheduledTime: number },
   options: WorkerSweepOptions,
-): Promise<void> {
+): Promise<SweepJobOutcome[]> {
   const fired = sweepJobForCron(event.cron, options.campaigns.settings);
   if (!fired) console.error(`rekindle: cron "${event.cron}" names no sweep; only unfinished sweeps run`);
-  await runSweepInvocation({
+  return runSweepInvocation({
     store: options.store,
     campaigns: options.campaigns,
     fired,

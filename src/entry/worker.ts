@@ -98,13 +98,14 @@ async function runScheduled(
   const { db, meter } = meterD1(config.DB);
   const store = openD1Store(db);
   const budget = config.QUERY_BUDGET;
-  await runWorkerSweeps(event, {
+  const swept = await runWorkerSweeps(event, {
     store,
     campaigns: load.set,
     budget: Math.min(config.SWEEP_QUERY_BUDGET, budget),
     spent: () => meter.count,
     pageSize: config.SWEEP_PAGE_SIZE,
   });
+  const sweepQueries = meter.count;
   // Then the events owed to the shop, then the mail that is due (skipped
   // until mail is configured). Time runs from the trigger's scheduled time, as
   // the sweeps' does, so a replayed or late trigger sends what was due then
@@ -125,8 +126,36 @@ async function runScheduled(
     now: () => Date.now() + skew,
     queries: { left: () => budget - meter.count },
   });
-  if (delivery) await drainOutbox(delivery);
-  console.log(`rekindle: cron "${event.cron}" used ${meter.count} D1 queries (budget ${budget})`);
+  const beforeDelivery = meter.count;
+  const drained = delivery ? await drainOutbox(delivery) : undefined;
+  console.log(
+    `rekindle: cron "${event.cron}" used ${meter.count} D1 queries (budget ${budget}); ` +
+      queryCost({
+        sweepQueries,
+        customers: swept.flatMap((job) => job.campaigns).reduce((sum, c) => sum + c.eligible, 0),
+        deliveryQueries: meter.count - beforeDelivery,
+        sent: drained?.sent ?? 0,
+      }),
+  );
+}
+
+/**
+ * What the D1 limits are planned by: queries per 1,000 customers the sweeps
+ * examined (their triggers' hits) and per 100 messages delivery sent.
+ */
+function queryCost(spent: {
+  sweepQueries: number;
+  customers: number;
+  deliveryQueries: number;
+  sent: number;
+}): string {
+  const per = (queries: number, units: number, scale: number) =>
+    units === 0 ? 'n/a' : ((queries / units) * scale).toFixed(1);
+  return (
+    `sweeps ${spent.sweepQueries} for ${spent.customers} customers ` +
+    `(${per(spent.sweepQueries, spent.customers, 1000)} per 1,000), ` +
+    `delivery ${spent.deliveryQueries} for ${spent.sent} sent (${per(spent.deliveryQueries, spent.sent, 100)} per 100)`
+  );
 }
 
 export default {

@@ -103,4 +103,38 @@ describe('one invocation, one query budget', () => {
     expect(used.length).toBeGreaterThan(2);
     for (const n of used) expect(n).toBeLessThanOrEqual(60);
   });
+
+  it('reports its queries per 1,000 customers swept and per 100 messages sent', async () => {
+    const prefix = uniquePrefix();
+    const at = firedAt + 400 * day;
+    await seedDue(prefix, 20, at - 60_000);
+    await seedDormant(prefix, 30, at);
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    const counted = meterD1(env.DB);
+    const ctx = createExecutionContext();
+    await worker.scheduled(
+      createScheduledController({ cron: '0 3 * * *', scheduledTime: at }),
+      { ...env, ...mail, QUERY_BUDGET: '1000', SWEEP_QUERY_BUDGET: '600', DB: counted.db },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    vi.restoreAllMocks();
+    const line = lines.find((l) => l.includes('D1 queries'));
+    const match = line?.match(
+      /used (\d+) D1 queries .*sweeps (\d+) for (\d+) customers \(([\d.]+) per 1,000\), delivery (\d+) for (\d+) sent \(([\d.]+) per 100\)/,
+    );
+    expect(match, line).toBeTruthy();
+    const [total, sweeps, customers, per1000, delivery, sent, per100] = match!.slice(1).map(Number) as number[];
+    // The Worker's meter agrees with the one counting here, and its parts fit in it.
+    expect(total).toBe(counted.meter.count);
+    expect(sweeps! + delivery!).toBeLessThanOrEqual(total!);
+    expect(customers).toBeGreaterThanOrEqual(30);
+    expect(sent).toBeGreaterThanOrEqual(20);
+    expect(per1000).toBeCloseTo((sweeps! / customers!) * 1000, 1);
+    expect(per100).toBeCloseTo((delivery! / sent!) * 100, 1);
+    console.info(`D1 cost: ${line}`);
+  });
 });
