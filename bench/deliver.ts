@@ -15,10 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createTransport } from 'nodemailer';
+import { nodeTokenSigner } from '../src/adapters/crypto/node-signer.ts';
 import { createSmtpTransport } from '../src/adapters/mailer/smtp.ts';
 import { buildDeliveryHeaders } from '../src/core/delivery/headers.ts';
 import { unsubscribeUrls } from '../src/core/delivery/unsubscribe-link.ts';
-import { createTokenSigner } from '../src/core/tracking/tokens.ts';
+import type { TokenSigner } from '../src/core/tracking/tokens.ts';
 import { trackLinks } from '../src/core/tracking/track-links.ts';
 import { migrateLibsql, openLibsqlStore } from '../src/db/libsql.ts';
 import { customers, messages } from '../src/db/schema/index.ts';
@@ -98,7 +99,7 @@ async function seed(store: Store): Promise<void> {
 }
 
 /** What bare nodemailer is handed: the same emails, already rendered, headers included. */
-async function prebuild(signer: Awaited<ReturnType<typeof createTokenSigner>>) {
+async function prebuild(signer: TokenSigner) {
   const unsubscribe = unsubscribeUrls(signer, baseUrl);
   const built = [];
   for (let i = 0; i < count; i++) {
@@ -145,7 +146,8 @@ export async function run(): Promise<BenchResult> {
   const sink = await startSink();
   const url = `smtp://127.0.0.1:${sink.port}`;
   try {
-    const signer = await createTokenSigner('bench-deliver-secret-0123456789');
+    // The signer the Node home delivers with (entry/node-delivery.ts).
+    const signer = nodeTokenSigner('bench-deliver-secret-0123456789');
     const store = await openLibsqlStore({ url: `file:${join(dir, 'deliver.db')}` });
     await migrateLibsql(store);
     let started = performance.now();

@@ -5,7 +5,8 @@
 // sender, no recipient data) and a Message-ID derived from the message's dedupe key. The
 // Message-ID is a hash, so it never carries the customer's id or address, and
 // it is the same on every attempt, so a receiver can tell a retry from a new
-// message. Pure (Web Crypto).
+// message. Pure.
+import { sha256Hex } from '../sha256.ts';
 
 export interface DeliveryHeaderInput {
   /** The outbox dedupe key (campaign:step:customer:instance). Hashed, never shown. */
@@ -30,7 +31,7 @@ export interface DeliveryHeaders {
 
 export async function buildDeliveryHeaders(input: DeliveryHeaderInput): Promise<DeliveryHeaders> {
   const domain = domainOf(input.fromEmail);
-  const messageId = `${await messageIdLocalPart(input.dedupeKey)}@${domain}`;
+  const messageId = `${messageIdLocalPart(input.dedupeKey)}@${domain}`;
   const unsubscribe = [`<${input.unsubscribeUrl}>`];
   if (input.unsubscribeMailto) unsubscribe.push(`<${mailtoUrl(input.unsubscribeMailto)}>`);
   return {
@@ -45,11 +46,13 @@ export async function buildDeliveryHeaders(input: DeliveryHeaderInput): Promise<
   };
 }
 
-/** 128 bits of SHA-256 over the dedupe key: unique per message, and no PII. */
-export async function messageIdLocalPart(dedupeKey: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(dedupeKey));
-  const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `rk.${hex}`;
+/**
+ * 128 bits of SHA-256 over the dedupe key: unique per message, and no PII.
+ * The synchronous hash (core/sha256.ts): Web Crypto's digest went through the
+ * thread pool once per message sent.
+ */
+export function messageIdLocalPart(dedupeKey: string): string {
+  return `rk.${sha256Hex(dedupeKey).slice(0, 32)}`;
 }
 
 export function domainOf(address: string): string {

@@ -1,6 +1,7 @@
 // The pure delivery core: the rate limiter's sliding-window cap, retry and
 // backoff decisions, the pause while the transport is unavailable, the delivery headers, SMTP error classification and the
 // MIME encodings.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isHardBounce, smtpOutcome } from '../../../src/adapters/mailer/smtp-outcome.ts';
 import { buildDeliveryHeaders, messageIdLocalPart } from '../../../src/core/delivery/headers.ts';
@@ -236,6 +237,12 @@ describe('delivery headers', () => {
   it('gives the same message the same Message-ID on every attempt, and another message another', async () => {
     expect((await buildDeliveryHeaders(input)).messageId).toBe((await buildDeliveryHeaders(input)).messageId);
     expect(await messageIdLocalPart('a:0:c:1')).not.toBe(await messageIdLocalPart('a:0:c:2'));
+  });
+
+  it('keeps the Message-ID of mail already sent: the first 128 bits of SHA-256 over the dedupe key, in hex', async () => {
+    const key = 'winback:0:c-ü-42:lp1';
+    const expected = createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32);
+    expect(await messageIdLocalPart(key)).toBe(`rk.${expected}`);
   });
 
   it('leaves the mailto out when there is none', async () => {
