@@ -127,7 +127,9 @@ describe('one invocation, one query budget', () => {
       /used (\d+) D1 queries .*sweeps (\d+) for (\d+) customers \(([\d.]+) per 1,000\), delivery (\d+) for (\d+) sent \(([\d.]+) per 100\)/,
     );
     expect(match, line).toBeTruthy();
-    const [total, sweeps, customers, per1000, delivery, sent, per100] = match!.slice(1).map(Number) as number[];
+    const [total, sweeps, customers, per1000, delivery, sent, per100] = match!
+      .slice(1)
+      .map(Number) as number[];
     // The Worker's meter agrees with the one counting here, and its parts fit in it.
     expect(total).toBe(counted.meter.count);
     expect(sweeps! + delivery!).toBeLessThanOrEqual(total!);
