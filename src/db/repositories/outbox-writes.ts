@@ -7,6 +7,7 @@ import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { messages } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
 import type { ClaimedMessage } from './outbox.ts';
+import { boundWrites } from './prepared.ts';
 
 type Held = Pick<ClaimedMessage, 'id' | 'leaseUntil'>;
 
@@ -40,11 +41,23 @@ export function linksStatement(
   links: readonly string[],
   now: number,
 ): Statement {
-  return store.db
-    .update(messages)
-    .set({ links: JSON.stringify(links), claims: 0, updatedAt: now })
-    .where(held(message));
+  return writeLinks(store, { ...heldValues(message), links: JSON.stringify(links), now });
 }
+
+// The two statements of every message sent are built once and only bound (prepared.ts boundWrites).
+const writeLinks = boundWrites((store) =>
+  store.db
+    .update(messages)
+    .set({ links: sql`${sql.placeholder('links')}`, claims: 0, updatedAt: sql`${sql.placeholder('now')}` })
+    .where(heldBound()),
+);
+
+/** held() with the message's id and lease as placeholders (heldValues binds them). */
+function heldBound(): SQL {
+  return held({ id: sql.placeholder('id'), leaseUntil: sql.placeholder('leaseUntil') } as never);
+}
+
+const heldValues = (message: Held) => ({ id: message.id, leaseUntil: message.leaseUntil });
 
 /**
  * Notes that these messages' sends start now, in one statement per few
@@ -76,17 +89,23 @@ export function sentStatement(
   providerMessageId: string,
   now: number,
 ): Statement {
-  return store.db
+  return writeSent(store, { ...heldValues(message), providerMessageId, now });
+}
+
+const writeSent = boundWrites((store) =>
+  store.db
     .update(messages)
     .set({
       status: 'sent',
-      providerMessageId,
-      sentAt: now,
+      providerMessageId: sql`${sql.placeholder('providerMessageId')}`,
+      sentAt: sql`${sql.placeholder('now')}`,
       attempts: sql`${messages.attempts} + 1`,
-      ...settled(now),
+      leaseUntil: null,
+      sendStartedAt: null,
+      updatedAt: sql`${sql.placeholder('now')}`,
     })
-    .where(held(message));
-}
+    .where(heldBound()),
+);
 
 /** Back to the queue: a temporary failure (scheduled) or an ambiguous send awaiting its one retry. */
 export function retryStatement(

@@ -42,7 +42,11 @@ function eventsFrom(store: Store, type: OutgoingEventType, facts: SQL, now: numb
 
 /** message.sent for a message the same batch marks sent. */
 export function messageSentEvent(store: Store, messageId: string, now: number): Statement {
-  return eventsFrom(
+  return sentEvents(store, { messageId, now });
+}
+
+const sentEvents = boundWrites((store) =>
+  eventsFrom(
     store,
     'message.sent',
     sql`
@@ -50,10 +54,10 @@ export function messageSentEvent(store: Store, messageId: string, now: number): 
         json_object('message_id', m.id, 'customer_id', m.customer_id, 'campaign_id', m.campaign_id,
           'step', m.step + 1, 'trigger', m.trigger_kind, 'coupon_code', m.coupon_code,
           'sent_at', ${iso(sql`m.sent_at`)}) AS data
-      FROM messages m WHERE m.id = ${messageId} AND m.status = 'sent'`,
-    now,
-  );
-}
+      FROM messages m WHERE m.id = ${sql.placeholder('messageId')} AND m.status = 'sent'`,
+    sql.placeholder('now'),
+  ),
+);
 
 /**
  * coupon.redeemed for the redemptions of these orders, after the statements

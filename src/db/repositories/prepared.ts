@@ -42,7 +42,7 @@ interface Template {
  * reads the SQL text and parameters from it (and on D1 the prepared
  * statement, `stmt`); the import's parse worker asks for `toSQL()`. A bound
  * write answers all three with the query prepared once and this call's
- * values. Drizzle 0.45's batch contract: test/node/db/bound-writes.test.ts
+ * values, and runs when awaited alone, as a builder does. Drizzle 0.45's batch contract: test/node/db/bound-writes.test.ts
  * and test/worker/bound-writes.test.ts hold it to it on both drivers.
  */
 export function boundWrites(
@@ -60,7 +60,7 @@ export function boundWrites(
       template = templateOf(build(store, shape).prepare() as PreparedQuery);
       templates.set(shape, template);
     }
-    return boundItem(template, values);
+    return boundItem(store, template, values);
   };
 }
 
@@ -77,7 +77,7 @@ function templateOf(prepared: PreparedQuery): Template {
   return { prepared, sql: query.sql, slots };
 }
 
-function boundItem(template: Template, values: Record<string, unknown>): Statement {
+function boundItem(store: Store, template: Template, values: Record<string, unknown>): Statement {
   const params = template.slots.map((slot) => {
     if ('value' in slot) return slot.value;
     if (!(slot.name in values)) throw new Error(`boundWrites: no value for "${slot.name}"`);
@@ -93,6 +93,13 @@ function boundItem(template: Template, values: Record<string, unknown>): Stateme
       stmt: (prepared as { stmt?: unknown }).stmt,
     }),
     toSQL: () => query,
+    // Awaited alone it runs, as a drizzle builder does.
+    // biome-ignore lint/suspicious/noThenProperty: the same contract as drizzle's thenable builders.
+    then: (resolve: (value: unknown) => unknown, reject: (error: unknown) => unknown) =>
+      store
+        .batch([item as unknown as Statement])
+        .then(([result]) => result)
+        .then(resolve, reject),
   };
   return item as unknown as Statement;
 }

@@ -95,6 +95,11 @@ describe('boundWrites', () => {
     expect(await all()).toEqual([]);
   });
 
+  it('runs when awaited alone, as a builder does', async () => {
+    await upsertNote(store, { id: 'solo', body: 'alone', n: 5 });
+    expect(await all()).toEqual([{ id: 'solo', body: 'alone', n: 5 }]);
+  });
+
   it('names a value the call left out', () => {
     expect(() => upsertNote(store, { id: 'a', body: 'x' })).toThrow(/no value for "n"/);
   });
