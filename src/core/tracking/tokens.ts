@@ -2,7 +2,8 @@
 // unsubscribe). A token names a message (and, for clicks, the index of a link
 // inside it) and carries an HMAC-SHA256 over exactly those fields, so a forged
 // or altered token verifies as null and the route records nothing. Tokens
-// never carry an address.
+// never carry an address of their own (a signed-in link carries whatever the
+// template put in it).
 //
 // Two forms of click token, both valid for good (emails already sent hold
 // the first):
