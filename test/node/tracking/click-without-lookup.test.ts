@@ -131,6 +131,20 @@ describe('click tokens with the link signed in', () => {
     expect((await events(temp.store)).map((e) => [e.message_id, e.link_index])).toEqual([['m1', 0]]);
   });
 
+  it('carry a long link through the route, and fall back to the stored one past the bound', async () => {
+    const long = `https://shop.example/p?${'q=1&'.repeat(350)}`;
+    const longer = `https://shop.example/p?${'q=1&'.repeat(500)}`;
+    await temp.store.db.run(sql`update messages set links = ${JSON.stringify([long, longer])}`);
+    const signedLong = await signedClick('m1', 0, long);
+    expect(signedLong.split('.')).toHaveLength(3);
+    const res = await t.app.request(signedLong);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(long);
+    const fallback = await signedClick('m1', 1, longer);
+    expect(fallback.split('.')).toHaveLength(2);
+    expect((await t.app.request(fallback)).headers.get('location')).toBe(longer);
+  });
+
   it('keep the per-link cap', async () => {
     const path = await signedClick('m1', 0, links[0]!);
     for (let i = 0; i < 22; i++) expect((await t.app.request(path)).status).toBe(302);
