@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { nodeTokenSigner } from '../src/adapters/crypto/node-signer.ts';
+import { trackingPaths } from '../src/core/tracking/tokens.ts';
 import { migrateLibsql, openLibsqlStore } from '../src/db/libsql.ts';
 import { createApiKey } from '../src/db/repositories/api-keys.ts';
 import { chunkForParams, columnCount } from '../src/db/repositories/upsert-helpers.ts';
@@ -61,11 +62,21 @@ await store.batch([
 ]);
 const key = await createApiKey(store, { name: 'bench', scopes: ['coupons'], now });
 const signer = nodeTokenSigner('bench-signing-secret-0123456789');
-const clickPaths = await Promise.all(
-  messageRows.map(
-    async (m, i) => `/t/c/${await signer.sign({ purpose: 'click', messageId: m.id, linkIndex: i % 2 })}`,
-  ),
-);
+// Click tokens as the delivery homes now sign them (the link signed in, no
+// database read), and as emails sent before that hold them (the link's index,
+// read from the message).
+const clickPaths: string[] = [];
+const storedClickPaths: string[] = [];
+for (const [i, m] of messageRows.entries()) {
+  const linkIndex = i % 2;
+  const target = (JSON.parse(m.links) as string[])[linkIndex]!;
+  clickPaths.push(
+    trackingPaths.click(await signer.sign({ purpose: 'click', messageId: m.id, linkIndex, target })),
+  );
+  storedClickPaths.push(
+    trackingPaths.click(await signer.sign({ purpose: 'click', messageId: m.id, linkIndex })),
+  );
+}
 
 // One platform key drives all checkouts here, so the per-client bucket is set
 // to a busy shop's rate; the per-code bucket keeps its default.
@@ -98,6 +109,7 @@ process.stdout.write(
     barePort,
     key: key.secret,
     clickPaths,
+    storedClickPaths,
     codes: couponRows.map((c) => c.code),
   })}\n`,
 );

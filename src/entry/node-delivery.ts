@@ -68,7 +68,7 @@ export async function createNodeDelivery(input: {
     renderer: createMjmlRenderer({ emailsDir: config.EMAILS_DIR }),
     views: databaseViews(store, campaigns, checkouts.links),
     checkout: checkouts.checkout,
-    trackLinks: (mail) => trackLinks({ ...mail, signer, baseUrl: config.PUBLIC_BASE_URL }),
+    trackLinks: (mail) => trackLinks({ ...mail, signer, baseUrl: config.PUBLIC_BASE_URL, signTargets: true }),
     unsubscribeUrl: unsubscribeUrls(signer, baseUrl),
     unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,
     limiter: createSendLimiter(config),

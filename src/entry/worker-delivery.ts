@@ -76,7 +76,7 @@ export function createWorkerDelivery(input: {
     renderer: input.renderer,
     views: databaseViews(store, campaigns, checkouts.links),
     checkout: checkouts.checkout,
-    trackLinks: (mail) => trackLinks({ ...mail, signer, baseUrl: publicUrl }),
+    trackLinks: (mail) => trackLinks({ ...mail, signer, baseUrl: publicUrl, signTargets: true }),
     unsubscribeUrl: unsubscribeUrls(signer, campaigns.settings.links.unsubscribeBaseUrl ?? publicUrl),
     unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,
     // Workers allow six connections at once; a provider API is fast enough with a few.

@@ -1,10 +1,12 @@
 // Bearer-key authentication with scopes. The resolved key is put on the
-// request context so handlers can tell who called (rate limits, audit).
+// request context so handlers can tell who called (rate limits, audit). Keys
+// are looked up through the app's key cache (key-cache.ts): a revoked key
+// stops working within apiKeyCacheTtlMs.
 import type { MiddlewareHandler } from 'hono';
 import { type ApiScope, scopeAllows } from '../core/api-keys.ts';
 import { AppError } from '../core/errors.ts';
-import { findActiveKey } from '../db/repositories/api-keys.ts';
 import type { AppEnv } from './app-env.ts';
+import { activeKey } from './key-cache.ts';
 
 export function requireScope(scope: ApiScope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -14,7 +16,7 @@ export function requireScope(scope: ApiScope): MiddlewareHandler<AppEnv> {
       c.header('WWW-Authenticate', 'Bearer');
       throw new AppError(401, 'unauthorized', 'send an API key as "Authorization: Bearer <key>"');
     }
-    const key = await findActiveKey(c.var.deps.store, match[1]!);
+    const key = await activeKey(c.get('deps'), match[1]!);
     if (!key) {
       c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new AppError(401, 'unauthorized', 'the API key is unknown or revoked');

@@ -7,6 +7,7 @@
 // (it also spends tokens on requests the shared bucket then refuses), never
 // let through what the shared bucket would refuse.
 import type { Context } from 'hono';
+import { boundedCache } from '../core/bounded-cache.ts';
 import { AppError } from '../core/errors.ts';
 import { createSharedLimiter, type SharedLimiter } from '../core/request-limits/shared-buckets.ts';
 import {
@@ -31,20 +32,14 @@ export const defaultCouponRateLimits: CouponRateLimits = {
 export const pruneEveryMs = 60_000;
 
 /**
- * Buckets in a Map, least recently used first. Forgetting the oldest keeps
+ * Buckets in memory, the `maxKeys` most recently used always kept (and at
+ * most twice as many held: core/bounded-cache.ts). Forgetting the others keeps
  * memory bounded; a forgotten bucket comes back full, which only ever errs
  * towards letting a quiet key through (to the shared bucket, which decides).
  */
 export function memoryBuckets(maxKeys = 10_000): BucketStore {
-  const buckets = new Map<string, Bucket>();
-  return {
-    get: (key) => buckets.get(key),
-    set(key, bucket) {
-      buckets.delete(key);
-      buckets.set(key, bucket);
-      if (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value as string);
-    },
-  };
+  const buckets = boundedCache<Bucket>({ keep: maxKeys });
+  return { get: (key) => buckets.get(key), set: (key, bucket) => buckets.set(key, bucket) };
 }
 
 /**
@@ -56,7 +51,7 @@ export function couponRateLimit(): (c: Context<AppEnv>, code: string) => Promise
   let shared: SharedLimiter | undefined;
   let prunedAt = Number.NEGATIVE_INFINITY;
   return async (c, code) => {
-    const deps = c.var.deps;
+    const deps = c.get('deps');
     const now = deps.now();
     local ??= createRateLimiter(memoryBuckets(), () => deps.now());
     shared ??= createSharedLimiter({
@@ -67,7 +62,7 @@ export function couponRateLimit(): (c: Context<AppEnv>, code: string) => Promise
     });
     const limits = deps.couponRateLimits ?? defaultCouponRateLimits;
     const keys = [
-      { key: `client:${c.var.apiKey.id}`, config: limits.perClient },
+      { key: `client:${c.get('apiKey').id}`, config: limits.perClient },
       { key: `code:${code}`, config: limits.perCode },
     ];
     refuseUnless(c, local.take(keys));

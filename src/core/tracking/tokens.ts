@@ -2,7 +2,19 @@
 // unsubscribe). A token names a message (and, for clicks, the index of a link
 // inside it) and carries an HMAC-SHA256 over exactly those fields, so a forged
 // or altered token verifies as null and the route records nothing. Tokens
-// never carry an address or a URL: both are looked up from the message.
+// never carry an address of their own (a signed-in link carries whatever the
+// template put in it).
+//
+// Two forms of click token, both valid for good (emails already sent hold
+// the first):
+// - `<payload>.<mac>`: the link's index only; the redirect reads the target
+//   from the stored message.
+// - `<payload>.<target>.<mac>`: the link itself signed in (base64url of its
+//   UTF-8 text, the same text the message stores), so the redirect answers
+//   without reading the database. The target is the link the email showed its
+//   reader anyway; it is encoded, not encrypted, so the tracking host's access
+//   logs see it. A link too long for a token of maxTokenLength is signed in
+//   the first form instead.
 // Web Crypto only, so the same code runs on Node and in Workers.
 
 export type TokenPurpose = 'open' | 'click' | 'unsubscribe';
@@ -12,6 +24,8 @@ export interface TrackingClaim {
   messageId: string;
   /** Only for clicks: the position of the link in the message's link list. */
   linkIndex?: number;
+  /** Only for clicks, when signed in: the link itself (as the message stores it at linkIndex). */
+  target?: string;
 }
 
 const purposeCode: Record<TokenPurpose, string> = { open: 'o', click: 'c', unsubscribe: 'u' };
@@ -21,6 +35,11 @@ const codePurpose = new Map(
 // 128 bits of the MAC: far beyond guessing over HTTP, and keeps links short.
 const macBytes = 16;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The longest token either form may be; verify refuses longer ones unhashed. */
+export const maxTokenLength = 2048;
 
 export interface TokenSigner {
   sign(claim: TrackingClaim): Promise<string>;
@@ -49,22 +68,43 @@ export async function createTokenSigner(secret: string): Promise<TokenSigner> {
  * for it, not the hashing, dominated a click redirect's latency.
  */
 export function tokenSignerWith(hmac: HmacSha256): TokenSigner {
-  const mac = async (payload: string) => (await hmac(encoder.encode(payload))).slice(0, macBytes);
+  const mac = async (signed: string) => (await hmac(encoder.encode(signed))).subarray(0, macBytes);
   return {
     async sign(claim) {
       const payload = encodePayload(claim);
+      if (claim.purpose === 'click' && claim.target !== undefined) {
+        const signed = `${payload}.${toBase64Url(encoder.encode(claim.target))}`;
+        // 22 characters of MAC and its dot.
+        if (signed.length + 23 <= maxTokenLength) return `${signed}.${toBase64Url(await mac(signed))}`;
+      }
       return `${payload}.${toBase64Url(await mac(payload))}`;
     },
     async verify(token) {
+      if (token.length > maxTokenLength) return null;
       const dot = token.lastIndexOf('.');
       if (dot <= 0) return null;
-      const payload = token.slice(0, dot);
+      const signed = token.slice(0, dot);
       const given = fromBase64Url(token.slice(dot + 1));
       if (!given || given.length !== macBytes) return null;
-      if (!constantTimeEqual(given, await mac(payload))) return null;
-      return decodePayload(payload);
+      if (!constantTimeEqual(given, await mac(signed))) return null;
+      const inner = signed.indexOf('.');
+      if (inner === -1) return decodePayload(signed);
+      const claim = decodePayload(signed.slice(0, inner));
+      const target = decodeTarget(signed.slice(inner + 1));
+      if (claim?.purpose !== 'click' || target === null) return null;
+      return { ...claim, target };
     },
   };
+}
+
+function decodeTarget(segment: string): string | null {
+  const bytes = fromBase64Url(segment);
+  if (!bytes || bytes.length === 0) return null;
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return null;
+  }
 }
 
 // payload = base64url("<purpose code>:<link index or empty>:<message id>")
@@ -76,7 +116,7 @@ function encodePayload(claim: TrackingClaim): string {
 function decodePayload(payload: string): TrackingClaim | null {
   const bytes = fromBase64Url(payload);
   if (!bytes) return null;
-  const [code, index, ...rest] = new TextDecoder().decode(bytes).split(':');
+  const [code, index, ...rest] = decoder.decode(bytes).split(':');
   const purpose = code ? codePurpose.get(code) : undefined;
   const messageId = rest.join(':');
   if (!purpose || messageId === '') return null;
@@ -92,25 +132,62 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+// base64url by table: atob/btoa and a re-encode to check the spelling cost a
+// click redirect more than its HMAC.
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const sextets = new Int8Array(128).fill(-1);
+for (let i = 0; i < alphabet.length; i++) sextets[alphabet.charCodeAt(i)] = i;
+
 function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + alphabet[n & 63]!;
+  }
+  const left = bytes.length - i;
+  if (left === 1) {
+    const n = bytes[i]! << 16;
+    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]!;
+  } else if (left === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]!;
+  }
+  return out;
 }
 
 function fromBase64Url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  let bytes: Uint8Array;
-  try {
-    const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-    bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return null;
+  const tail = text.length % 4;
+  if (tail === 1) return null;
+  const values = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? sextets[code]! : -1;
+    if (value < 0) return null;
+    values[i] = value;
   }
   // The last character can carry unused bits (a 16-byte MAC ends in 4 of them),
-  // so several spellings decode alike; accepting only the canonical one keeps
-  // every altered token invalid.
-  return toBase64Url(bytes) === text ? bytes : null;
+  // so several spellings would decode alike; accepting only the canonical one
+  // (unused bits zero) keeps every altered token invalid.
+  const last = values[text.length - 1] ?? 0;
+  if ((tail === 2 && (last & 15) !== 0) || (tail === 3 && (last & 3) !== 0)) return null;
+  const bytes = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let at = 0;
+  let i = 0;
+  for (; i + 3 < text.length; i += 4) {
+    const n = (values[i]! << 18) | (values[i + 1]! << 12) | (values[i + 2]! << 6) | values[i + 3]!;
+    bytes[at++] = n >> 16;
+    bytes[at++] = (n >> 8) & 255;
+    bytes[at++] = n & 255;
+  }
+  if (tail === 2) {
+    bytes[at++] = (values[i]! << 2) | (values[i + 1]! >> 4);
+  } else if (tail === 3) {
+    const n = (values[i]! << 12) | (values[i + 1]! << 6) | values[i + 2]!;
+    bytes[at++] = n >> 10;
+    bytes[at++] = (n >> 2) & 255;
+  }
+  return bytes;
 }
 
 /** The public paths the tokens travel in; the HTTP routes and the renderer share them. */

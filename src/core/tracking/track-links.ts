@@ -1,9 +1,9 @@
 // Turns a rendered email into a tracked one: every safe (http(s)) link in an
 // <a> tag goes through the click redirect, and a 1x1 open pixel goes before
-// </body>. The tokens carry only the message id and the link's index; the
-// original URLs come back as `links`, which the delivery loop stores on the
-// message, so the redirect can only ever go to a URL this email really
-// contained. An href that is not a safe link nor a fragment (javascript:,
+// </body>. The tokens carry the message id and the link's index (and, with
+// signTargets, the link itself, signed: tokens.ts); the original URLs come
+// back as `links`, which the delivery loop stores on the message, so the
+// redirect can only ever go to a URL this email really contained. An href that is not a safe link nor a fragment (javascript:,
 // data:, mailto:, a relative path...) loses its href: the text stays, the link
 // does not. Pure: it never fetches, logs or reads a URL's contents, and never
 // tracks the unsubscribe link (already signed).
@@ -18,6 +18,11 @@ export interface TrackLinksInput {
   signer: TokenSigner;
   /** The public base URL the tracking routes are served from, e.g. https://mail.shop.example. */
   baseUrl: string;
+  /**
+   * Sign each link into its click token, so the redirect needs no database
+   * read (what the delivery homes do); otherwise tokens carry the index only.
+   */
+  signTargets?: boolean | undefined;
 }
 
 export interface TrackedEmail {
@@ -50,7 +55,8 @@ export async function trackLinks(input: TrackLinksInput): Promise<TrackedEmail> 
     const index = links.length;
     indexByUrl.set(url, index);
     links.push(url);
-    const token = await input.signer.sign({ purpose: 'click', messageId: input.messageId, linkIndex: index });
+    const claim = { purpose: 'click', messageId: input.messageId, linkIndex: index } as const;
+    const token = await input.signer.sign(input.signTargets ? { ...claim, target: url } : claim);
     clickUrls.push(`${base}${trackingPaths.click(token)}`);
     return index;
   };

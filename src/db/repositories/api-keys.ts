@@ -65,7 +65,11 @@ const activeKeyByHash = preparedPerStore((store) =>
 );
 
 export async function findActiveKey(store: Store, secret: string): Promise<StoredKey | undefined> {
-  const hash = await hashApiKey(secret);
+  return findActiveKeyByHash(store, await hashApiKey(secret));
+}
+
+/** The unrevoked key stored under this hash (hashApiKey of its secret). */
+export async function findActiveKeyByHash(store: Store, hash: string): Promise<StoredKey | undefined> {
   const [row] = await activeKeyByHash(store).all({ hash });
   return row ? { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as string[] } : undefined;
 }

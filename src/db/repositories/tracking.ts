@@ -91,7 +91,8 @@ export type EngagementEvent =
 
 /**
  * One insert recording a list of opens and clicks, bound as one JSON value,
- * each unless its message (for a click: its link) already has its cap of
+ * each unless its message does not exist (a click answered from its signed
+ * token was not looked up) or (for a click: its link) already has its cap of
  * them. Events for the same message and link within the list count towards
  * the cap in list order, so a batch cannot overshoot it either. A builder,
  * not db.run(sql), for the reason given at unsubscribeEventStatement.
@@ -115,7 +116,8 @@ export function engagementStatement(store: Store, events: readonly EngagementEve
         row_number() OVER (PARTITION BY ${field(0)}, ${field(1)}, ${field(3)} ORDER BY j.key) AS nth
       FROM json_each(${sqlJson(rows)}) AS j
     ) AS x
-    WHERE (SELECT count(*) FROM tracking_events e
+    WHERE EXISTS (SELECT 1 FROM messages m WHERE m.id = x.message_id)
+      AND (SELECT count(*) FROM tracking_events e
         WHERE e.message_id = x.message_id AND e.kind = x.kind AND e.link_index IS x.link_index) + x.nth
       <= CASE x.kind WHEN 'click' THEN ${maxClicksPerLink} ELSE ${maxOpensPerMessage} END`);
 }

@@ -31,7 +31,7 @@ export function couponRoutes(): Hono<AppEnv> {
   app.post('/coupons/validate', requireScope('coupons'), async (c) => {
     const input = validateCouponInput.parse(await readJson(c.req.raw));
     await limit(c, normalizeCode(input.code) ?? input.code.toUpperCase());
-    const { store, now } = c.var.deps;
+    const { store, now } = c.get('deps');
     const verdict = await validateCoupon({ store }, { ...input, now: now() });
     if (!verdict.valid) return c.json({ valid: false, reason: verdict.reason });
     return c.json({
@@ -45,7 +45,7 @@ export function couponRoutes(): Hono<AppEnv> {
   app.post('/redemptions', requireScope('coupons'), async (c) => {
     const input = redeemCouponInput.parse(await readJson(c.req.raw));
     await limit(c, normalizeCode(input.code) ?? input.code.toUpperCase());
-    const { store, now } = c.var.deps;
+    const { store, now } = c.get('deps');
     const result = await redeemCoupon({ store }, { ...input, now: now() });
     switch (result.outcome) {
       case 'redeemed':
