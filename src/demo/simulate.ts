@@ -17,6 +17,7 @@ import { dayMs, minuteMs } from '../core/time.ts';
 import type { ProviderEvent } from '../core/tracking/provider-events.ts';
 import type { RequestFacts } from '../db/repositories/tracking.ts';
 import type { Store } from '../db/store.ts';
+import { issueCouponsAtSentTimes } from '../services/delivery/issue-coupons.ts';
 import { ingestRecords } from '../services/ingest/ingest-records.ts';
 import { applyProviderEvents } from '../services/tracking/apply-provider-events.ts';
 import { writeEngagementBehind } from '../services/tracking/engagement-recorder.ts';
@@ -83,12 +84,42 @@ const personAgents = [
 
 /**
  * Marks scheduled messages due by `until` as sent at their due time, for a
- * demo store where no delivery ran. Returns how many it marked.
+ * demo store where no delivery ran, each given the coupon its send would have
+ * issued (services/delivery/issue-coupons.ts): a coupon exists only for mail
+ * that went out. Returns how many it marked.
  */
-export async function markDueMessagesSent(store: Store, until: number): Promise<number> {
+export async function markDueMessagesSent(
+  store: Store,
+  campaigns: Pick<CampaignSet, 'campaigns'>,
+  until: number,
+): Promise<number> {
+  const due = sql`status = 'scheduled' and due_at <= ${sql.raw(String(Math.trunc(until)))}`;
+  const offers = await store.db.all<{
+    id: string;
+    campaign_id: string;
+    step: number;
+    customer_id: string | null;
+    offer_currency: string;
+    due_at: number;
+  }>(sql`
+    select id, campaign_id, step, customer_id, offer_currency, due_at from messages
+    where ${due} and offer_currency is not null and coupon_code is null`);
+  await issueCouponsAtSentTimes(
+    store,
+    campaigns,
+    offers.map((m) => ({
+      id: m.id,
+      campaignId: m.campaign_id,
+      step: Number(m.step),
+      customerId: m.customer_id,
+      offerCurrency: m.offer_currency,
+      couponCode: null,
+      sentAt: Number(m.due_at),
+    })),
+  );
   const rows = await store.db.all<{ id: string }>(sql`
     update messages set status = 'sent', sent_at = due_at, updated_at = due_at
-    where status = 'scheduled' and due_at <= ${sql.raw(String(Math.trunc(until)))}
+    where ${due}
     returning id`);
   return rows.length;
 }
@@ -108,7 +139,7 @@ interface MessageRow {
 export async function simulateBehaviour(store: Store, options: SimulateOptions): Promise<SimulationSummary> {
   const until = Math.trunc(options.until);
   const summary: SimulationSummary = {
-    markedSent: await markDueMessagesSent(store, until),
+    markedSent: await markDueMessagesSent(store, options.campaigns, until),
     mailed: 0,
     heldOut: 0,
     delivered: 0,
