@@ -15,6 +15,7 @@ import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { OrderRecord } from '../core/ingest/records.ts';
 import { dayMs, minuteMs } from '../core/time.ts';
 import type { ProviderEvent } from '../core/tracking/provider-events.ts';
+import { findUncodedOffers } from '../db/repositories/messages.ts';
 import type { RequestFacts } from '../db/repositories/tracking.ts';
 import type { Store } from '../db/store.ts';
 import { issueCouponsAtSentTimes } from '../services/delivery/issue-coupons.ts';
@@ -93,33 +94,15 @@ export async function markDueMessagesSent(
   campaigns: Pick<CampaignSet, 'campaigns'>,
   until: number,
 ): Promise<number> {
-  const due = sql`status = 'scheduled' and due_at <= ${sql.raw(String(Math.trunc(until)))}`;
-  const offers = await store.db.all<{
-    id: string;
-    campaign_id: string;
-    step: number;
-    customer_id: string | null;
-    offer_currency: string;
-    due_at: number;
-  }>(sql`
-    select id, campaign_id, step, customer_id, offer_currency, due_at from messages
-    where ${due} and offer_currency is not null and coupon_code is null`);
+  const offers = await findUncodedOffers(store, until);
   await issueCouponsAtSentTimes(
     store,
     campaigns,
-    offers.map((m) => ({
-      id: m.id,
-      campaignId: m.campaign_id,
-      step: Number(m.step),
-      customerId: m.customer_id,
-      offerCurrency: m.offer_currency,
-      couponCode: null,
-      sentAt: Number(m.due_at),
-    })),
+    offers.map((m) => ({ ...m, sentAt: m.dueAt })),
   );
   const rows = await store.db.all<{ id: string }>(sql`
     update messages set status = 'sent', sent_at = due_at, updated_at = due_at
-    where ${due}
+    where status = 'scheduled' and due_at <= ${sql.raw(String(Math.trunc(until)))}
     returning id`);
   return rows.length;
 }

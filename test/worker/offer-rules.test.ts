@@ -10,8 +10,8 @@ import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { newMessageId } from '../../src/services/sweep/message-id.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings, winbackOffer } from '../node/support/campaign-fixtures.ts';
-import { seedDormant } from './support/sweep-seed.ts';
 import { issuedCoupons } from '../node/support/coupon-seed.ts';
+import { seedDormant } from './support/sweep-seed.ts';
 import { testStore, uniquePrefix } from './support/worker-client.ts';
 
 const day = 86_400_000;

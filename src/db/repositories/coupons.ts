@@ -70,7 +70,9 @@ export async function writeIssuedCoupons(
       store.db
         .update(messages)
         .set({ couponCode: sql`(select c.code from coupons c where c.message_id = messages.id)` })
-        .where(sql`messages.id in (${ids}) and messages.coupon_code is null and messages.status in ${issuable}`)
+        .where(
+          sql`messages.id in (${ids}) and messages.coupon_code is null and messages.status in ${issuable}`,
+        )
         .returning({ id: messages.id, code: messages.couponCode }),
     );
   }

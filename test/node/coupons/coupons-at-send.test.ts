@@ -184,8 +184,16 @@ describe('coupons are issued at the first send, not by the sweep', () => {
     const { counts } = await deliver(sendAt);
     expect(counts.cancelReasons).toEqual({ suppressed: 1, ordered: 1 });
     const rows = new Map((await messagesWithCoupons(temp.store)).map((r) => [r.id, r]));
-    expect(rows.get(suppressed!.id)).toMatchObject({ status: 'cancelled', cancel_reason: 'suppressed', code: null });
-    expect(rows.get(ordered!.id)).toMatchObject({ status: 'cancelled', cancel_reason: 'ordered', code: null });
+    expect(rows.get(suppressed!.id)).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'suppressed',
+      code: null,
+    });
+    expect(rows.get(ordered!.id)).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'ordered',
+      code: null,
+    });
     expect(rows.get(later!.id)).toMatchObject({ status: 'scheduled', coupon_code: null, code: null });
     for (const row of rows.values()) {
       if (row.status === 'held_out') expect([row.coupon_code, row.code]).toEqual([null, null]);
@@ -309,7 +317,8 @@ describe('writing issued coupons', () => {
       dedupeKey: `k${i}`,
       customerId: `c${i}`,
     }));
-    for (let i = 0; i < rows.length; i += 500) await temp.store.db.insert(messages).values(rows.slice(i, i + 500));
+    for (let i = 0; i < rows.length; i += 500)
+      await temp.store.db.insert(messages).values(rows.slice(i, i + 500));
     const batches: Statement[][] = [];
     const spied: Store = {
       ...temp.store,
