@@ -86,6 +86,29 @@ export async function writeIssuedCoupons(
   return codes;
 }
 
+/**
+ * Takes back coupons issued for messages that then failed or were cancelled
+ * before any checkout saw their codes: the coupon row and the message's code.
+ * Run after the statements that settle those messages; a message that is not
+ * failed or cancelled (another sender took it over and may send it) keeps its
+ * coupon.
+ */
+export function withdrawCouponStatements(
+  store: Store,
+  pairs: readonly { messageId: string; code: string }[],
+): Statement[] {
+  if (pairs.length === 0) return [];
+  const json = sqlJson(pairs.map((p) => [p.messageId, p.code]));
+  const settled = sql`select json_extract(p.value, '$[0]') from json_each(${json}) p
+    join messages m on m.id = json_extract(p.value, '$[0]') and m.coupon_code = json_extract(p.value, '$[1]')
+    where m.status in ('failed', 'cancelled')`;
+  return [
+    store.db.delete(coupons).where(sql`coupons.message_id in (${settled}) and coupons.code = (
+        select m.coupon_code from messages m where m.id = coupons.message_id)`),
+    store.db.update(messages).set({ couponCode: null }).where(sql`messages.id in (${settled})`),
+  ];
+}
+
 const couponByCode = preparedPerStore((store) =>
   store.db
     .select({

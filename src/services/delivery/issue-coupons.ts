@@ -8,10 +8,13 @@
 // code is written keyed by the message, so a retry, an ambiguous resend or a
 // message put back and claimed again carries the code its first attempt
 // fixed. What this step writes goes out in its own batch before the render;
-// everything else joins the batch's writes.
+// everything else joins the batch's writes. A coupon it issued for mail that
+// then goes no further (withdrawUnsent) is taken back with that mail's
+// outcome; one that reached a checkout stays, refused by the redemption rule
+// unless its message is sent.
 import type { CampaignSet, Offer } from '../../core/campaigns/types.ts';
 import { type IssuedCoupon, type MessageToCode, planCoupon } from '../../core/offers/issue.ts';
-import { writeIssuedCoupons } from '../../db/repositories/coupons.ts';
+import { withdrawCouponStatements, writeIssuedCoupons } from '../../db/repositories/coupons.ts';
 import type { ClaimedMessage } from '../../db/repositories/outbox.ts';
 import { dropOfferStatement, releaseStatement } from '../../db/repositories/outbox-writes.ts';
 import type { Statement, Store } from '../../db/store.ts';
@@ -26,17 +29,23 @@ export interface IssueStepContext {
   fail: (message: ClaimedMessage, reason: string) => void;
 }
 
+export interface IssuedBatch {
+  /** The messages that go on to be rendered, in the order given, each with the code it carries. */
+  going: ClaimedMessage[];
+  /** Those of them whose coupon this attempt issued (no checkout has seen it yet). */
+  fresh: ClaimedMessage[];
+}
+
 /**
- * The messages that go on to be rendered, in the order given, each with the
- * code it carries. One whose offer names no figure in its currency any more
- * fails unsent; one another sender gave its coupon first is put back as it
- * was (the next claim reads that code).
+ * Gives the batch's messages their coupons. One whose offer names no figure
+ * in its currency any more fails unsent; one another sender gave its coupon
+ * first is put back as it was (the next claim reads that code).
  */
 export async function issueCoupons(
   options: Pick<DeliveryDeps, 'store'>,
   batch: readonly { message: ClaimedMessage; offer: Offer | null }[],
   context: IssueStepContext,
-): Promise<ClaimedMessage[]> {
+): Promise<IssuedBatch> {
   const { store } = options;
   const taken = new Set<string>();
   const planned: { message: ClaimedMessage; coupon?: IssuedCoupon }[] = [];
@@ -55,19 +64,37 @@ export async function issueCoupons(
     planned.flatMap((p) => (p.coupon ? [p.coupon] : [])),
   );
   const going: ClaimedMessage[] = [];
+  const fresh: ClaimedMessage[] = [];
   for (const { message, coupon } of planned) {
     if (!coupon) {
       going.push(message);
       continue;
     }
     const code = codes.get(message.id);
-    if (code) going.push({ ...message, couponCode: code });
-    else {
+    if (code) {
+      const coded = { ...message, couponCode: code };
+      going.push(coded);
+      fresh.push(coded);
+    } else {
       context.writes.push(releaseStatement(store, message, context.now));
       context.counts.abandoned++;
     }
   }
-  return going;
+  return { going, fresh };
+}
+
+/**
+ * A coupon this attempt issued for mail that went no further (its render
+ * failed, what it would show is gone) is withdrawn in the batch's writes,
+ * after the statements that failed or cancelled its message: no checkout
+ * has seen it and nobody will, so it does not exist either.
+ */
+export function withdrawUnsent(store: Store, issued: IssuedBatch, going: ReadonlySet<string>): Statement[] {
+  const unsent = issued.fresh.filter((message) => !going.has(message.id));
+  return withdrawCouponStatements(
+    store,
+    unsent.map((message) => ({ messageId: message.id, code: message.couponCode! })),
+  );
 }
 
 /** A message marked sent without the drain, with its step and the time it counts as sent. */

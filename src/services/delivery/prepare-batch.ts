@@ -22,7 +22,7 @@ import {
 } from '../../db/repositories/outbox-writes.ts';
 import type { Statement, Store } from '../../db/store.ts';
 import { ensureCheckoutCodes } from './checkout-codes.ts';
-import { issueCoupons } from './issue-coupons.ts';
+import { issueCoupons, withdrawUnsent } from './issue-coupons.ts';
 import type { DeliveryDeps, DeliverySettings, DrainCounts } from './ports.ts';
 import { defaultUnsubscribeMailto, type PreparedMail, prepareMail } from './prepare-mail.ts';
 
@@ -104,7 +104,7 @@ async function prepareReadable(
     { now, writes, counts, fail },
   );
   const rendered: Ready[] = [];
-  for (const message of issued) {
+  for (const message of issued.going) {
     const verdict = verdicts.get(message.id)!;
     let prepared: PreparedMail | null;
     try {
@@ -139,6 +139,7 @@ async function prepareReadable(
     }
     rendered.push({ message, prepared });
   }
+  writes.push(...withdrawUnsent(store, issued, new Set(rendered.map((r) => r.message.id))));
   // Only mail that would go out now gets its code made at the checkout.
   const coded = new Set(
     await ensureCheckoutCodes(

@@ -2,8 +2,9 @@
 // (issue 13): the sweep notes the offer's currency on the message and writes
 // no coupon; the first send attempt writes one keyed by the message, so a
 // retried or ambiguous send carries the same code; a message that is never
-// sent (held out, cancelled at the recheck, suppressed, not due yet) never
-// has a code, so an unsent coupon cannot be redeemed because it does not exist.
+// sent (held out, cancelled at the recheck, suppressed, not due yet, or
+// cancelled or failed after its code was issued but before any checkout saw
+// it) has no code, so an unsent coupon cannot be redeemed: it does not exist.
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryTransport, type MemoryTransport } from '../../../src/adapters/mailer/memory.ts';
@@ -17,11 +18,11 @@ import { writeIssuedCoupons } from '../../../src/db/repositories/coupons.ts';
 import { jsonRowsPerStatement } from '../../../src/db/repositories/upsert-helpers.ts';
 import { messages, suppressions } from '../../../src/db/schema/index.ts';
 import type { Statement, Store } from '../../../src/db/store.ts';
-import { drainOutbox } from '../../../src/services/delivery/drain-outbox.ts';
+import { type DrainOptions, drainOutbox } from '../../../src/services/delivery/drain-outbox.ts';
 import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings, winbackOffer } from '../support/campaign-fixtures.ts';
-import { deliveryOptions } from '../support/delivery-fixtures.ts';
+import { deliveryOptions, fakeRenderer, fakeViews } from '../support/delivery-fixtures.ts';
 import { openTempStore, type TempStore } from '../support/temp-store.ts';
 
 const day = 86_400_000;
@@ -59,12 +60,17 @@ function sweep(store: Store) {
   return runSweep({ store, campaigns: set(), now, dryRun: false, pageSize: 7 });
 }
 
-async function deliver(at: number, transport: MemoryTransport = createMemoryTransport()) {
+async function deliver(
+  at: number,
+  transport: MemoryTransport = createMemoryTransport(),
+  overrides: Partial<DrainOptions> = {},
+) {
   const counts = await drainOutbox(
     await deliveryOptions(temp.store, transport, {
       campaigns: set(),
       now: () => at,
       settings: { batchSize: 25, concurrency: 3, leaseMs: 60_000 },
+      ...overrides,
     }),
   );
   return { counts, transport };
@@ -149,10 +155,10 @@ describe('coupons are issued at the first send, not by the sweep', () => {
     ]);
   });
 
-  it('a message never sent never has a code: held out, suppressed, cancelled at the recheck, not due yet', async () => {
+  it('a message never sent never has a code: held out, suppressed, cancelled, failed unsent, not due yet', async () => {
     await sweep(temp.store);
     const scheduled = (await messagesWithCoupons(temp.store)).filter((r) => r.status === 'scheduled');
-    const [suppressed, ordered, later] = scheduled;
+    const [suppressed, ordered, later, gone, broken] = scheduled;
     // Between the sweep and the send: an address unsubscribes, a customer buys, a message is put off.
     await temp.store.db.insert(suppressions).values({
       emailHash: await hashEmail(`${suppressed!.customer_id}@example.com`),
@@ -181,8 +187,18 @@ describe('coupons are issued at the first send, not by the sweep', () => {
       .set({ dueAt: sendAt + day })
       .where(eq(messages.id, later!.id));
 
-    const { counts } = await deliver(sendAt);
-    expect(counts.cancelReasons).toEqual({ suppressed: 1, ordered: 1 });
+    // Past the recheck, with their codes issued: one whose content is gone, one whose template breaks.
+    const { counts } = await deliver(sendAt, createMemoryTransport(), {
+      views: { build: async (input) => (input.message.id === gone!.id ? null : fakeViews.build(input)) },
+      renderer: {
+        render: async (template, subject, view) => {
+          if (view.customer.id === broken!.customer_id) throw new Error('the template broke');
+          return fakeRenderer.render(template, subject, view);
+        },
+      },
+    });
+    expect(counts.cancelReasons).toEqual({ suppressed: 1, ordered: 1, content_unavailable: 1 });
+    expect(counts.failed).toBe(1);
     const rows = new Map((await messagesWithCoupons(temp.store)).map((r) => [r.id, r]));
     expect(rows.get(suppressed!.id)).toMatchObject({
       status: 'cancelled',
@@ -195,6 +211,13 @@ describe('coupons are issued at the first send, not by the sweep', () => {
       code: null,
     });
     expect(rows.get(later!.id)).toMatchObject({ status: 'scheduled', coupon_code: null, code: null });
+    expect(rows.get(gone!.id)).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'content_unavailable',
+      coupon_code: null,
+      code: null,
+    });
+    expect(rows.get(broken!.id)).toMatchObject({ status: 'failed', coupon_code: null, code: null });
     for (const row of rows.values()) {
       if (row.status === 'held_out') expect([row.coupon_code, row.code]).toEqual([null, null]);
     }
