@@ -103,8 +103,7 @@ export function withdrawCouponStatements(
     join messages m on m.id = json_extract(p.value, '$[0]') and m.coupon_code = json_extract(p.value, '$[1]')
     where m.status in ('failed', 'cancelled')`;
   return [
-    store.db.delete(coupons).where(sql`coupons.message_id in (${settled}) and coupons.code = (
-        select m.coupon_code from messages m where m.id = coupons.message_id)`),
+    store.db.delete(coupons).where(sql`coupons.message_id in (${settled})`),
     store.db.update(messages).set({ couponCode: null }).where(sql`messages.id in (${settled})`),
   ];
 }

@@ -3,10 +3,11 @@
 // hold, give the rest their coupons at this first attempt (issue-coupons.ts;
 // a retry keeps its code), render and compose them, make their coupon codes
 // exist at the shop's checkout (checkout-codes.ts: a message whose code is
-// not there yet waits, unsent), and store the links of those that go (which also marks
-// each as read whole). One message that cannot be read or rendered fails
-// with its reason; it never fails its batch or the pass, and neither does a
-// message claimed too often without an outcome, which is failed unread.
+// not there yet waits, unsent), and store the links of those that go (which
+// also marks each as read whole). One message that cannot be read or
+// rendered fails with its reason; it never fails its batch or the pass, and
+// neither does a message claimed too often without an outcome, which is
+// failed unread.
 // A database that does not answer at all is not a message's fault: that
 // error is thrown, and the claims wait for their leases to lapse.
 import { sql } from 'drizzle-orm';

@@ -269,6 +269,42 @@ describe('coupons are issued at the first send, not by the sweep', () => {
   });
 });
 
+describe('the campaign file changed between the sweep and the send', () => {
+  it("the send issues the step's offer as it reads then: none when it is gone, a failure when the currency lost its figure", async () => {
+    await sweep(temp.store);
+    const sendAt = await allDue();
+    const planned = (await messagesWithCoupons(temp.store)).filter((r) => r.status === 'scheduled');
+    const [first, second] = planned;
+    const edited = (offer: Campaign['steps'][number]['offer']): CampaignSet => ({
+      settings: shopSettings(),
+      campaigns: [{ ...winback(), steps: [{ ...winback().steps[0]!, offer }] }],
+    });
+    // Everyone but the first two waits for later; the first goes once the offer is taken off its step.
+    await temp.store.db
+      .update(messages)
+      .set({ dueAt: sendAt + day })
+      .where(sql`id not in (${first!.id}, ${second!.id})`);
+    await temp.store.db
+      .update(messages)
+      .set({ dueAt: sendAt + 1000 })
+      .where(eq(messages.id, second!.id));
+    const gone = await deliver(sendAt, createMemoryTransport(), { campaigns: edited(null) });
+    expect(gone.counts.sent).toBe(1);
+    // The second is sent once GBP has no figure for an amount off any more.
+    const usdOnly = { ...winbackOffer, kind: 'amount_off' as const, amount: { USD: 500 }, minSubtotal: null };
+    const gap = await deliver(sendAt + 1000, createMemoryTransport(), { campaigns: edited(usdOnly) });
+    expect(gap.counts).toMatchObject({ sent: 0, failed: 1 });
+    const rows = new Map((await messagesWithCoupons(temp.store)).map((r) => [r.id, r]));
+    expect(rows.get(first!.id)).toMatchObject({ status: 'sent', offer_currency: null, coupon_code: null });
+    expect(rows.get(second!.id)).toMatchObject({ status: 'failed', coupon_code: null, code: null });
+    const [failed] = await temp.store.db.all<{ error: string }>(
+      sql`select last_error as error from messages where id = ${second!.id}`,
+    );
+    expect(failed!.error).toMatch(/^coupon: .*GBP/);
+    expect(await couponCount(temp.store)).toBe(0);
+  });
+});
+
 describe('writing issued coupons', () => {
   const message = {
     id: 'm1',
