@@ -1,7 +1,8 @@
 // The measured half of the sweep benchmark, alone in its process so its peak
 // memory is its own: empties the outbox and coupons (not timed), then times a
 // dry dormant sweep and a real one over the shipped campaigns (the real one
-// writes messages and, for the win-back offer, coupons). Prints one JSON line.
+// writes messages; their coupons are issued when they are sent, so none
+// here). Prints one JSON line.
 // Usage: sweep-child.ts DATABASE_PATH NOW_MS
 import { sql } from 'drizzle-orm';
 import { loadCampaigns } from '../src/config/campaign-loader.ts';
@@ -20,7 +21,7 @@ if (!loaded.ok) throw new Error(`campaigns do not validate: ${JSON.stringify(loa
 const campaigns = loaded.set;
 
 const store = await openLibsqlStore({ url: `file:${path}` });
-// A fresh outbox (and the coupons its messages carry) each run, so every run writes the same rows.
+// A fresh outbox (and any coupons from before coupons were issued at send) each run, so every run writes the same rows.
 await store.db.run(sql`DELETE FROM coupons`);
 await store.db.run(sql`DELETE FROM messages`);
 await store.db.run(sql`PRAGMA wal_checkpoint(TRUNCATE)`);

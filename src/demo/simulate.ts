@@ -15,8 +15,10 @@ import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { OrderRecord } from '../core/ingest/records.ts';
 import { dayMs, minuteMs } from '../core/time.ts';
 import type { ProviderEvent } from '../core/tracking/provider-events.ts';
+import { findUncodedOffers } from '../db/repositories/messages.ts';
 import type { RequestFacts } from '../db/repositories/tracking.ts';
 import type { Store } from '../db/store.ts';
+import { issueCouponsAtSentTimes } from '../services/delivery/issue-coupons.ts';
 import { ingestRecords } from '../services/ingest/ingest-records.ts';
 import { applyProviderEvents } from '../services/tracking/apply-provider-events.ts';
 import { writeEngagementBehind } from '../services/tracking/engagement-recorder.ts';
@@ -83,9 +85,21 @@ const personAgents = [
 
 /**
  * Marks scheduled messages due by `until` as sent at their due time, for a
- * demo store where no delivery ran. Returns how many it marked.
+ * demo store where no delivery ran, each given the coupon its send would have
+ * issued (services/delivery/issue-coupons.ts): a coupon exists only for mail
+ * that went out. Returns how many it marked.
  */
-export async function markDueMessagesSent(store: Store, until: number): Promise<number> {
+export async function markDueMessagesSent(
+  store: Store,
+  campaigns: Pick<CampaignSet, 'campaigns'>,
+  until: number,
+): Promise<number> {
+  const offers = await findUncodedOffers(store, until);
+  await issueCouponsAtSentTimes(
+    store,
+    campaigns,
+    offers.map((m) => ({ ...m, sentAt: m.dueAt })),
+  );
   const rows = await store.db.all<{ id: string }>(sql`
     update messages set status = 'sent', sent_at = due_at, updated_at = due_at
     where status = 'scheduled' and due_at <= ${sql.raw(String(Math.trunc(until)))}
@@ -108,7 +122,7 @@ interface MessageRow {
 export async function simulateBehaviour(store: Store, options: SimulateOptions): Promise<SimulationSummary> {
   const until = Math.trunc(options.until);
   const summary: SimulationSummary = {
-    markedSent: await markDueMessagesSent(store, until),
+    markedSent: await markDueMessagesSent(store, options.campaigns, until),
     mailed: 0,
     heldOut: 0,
     delivered: 0,

@@ -136,6 +136,38 @@ describe('offer rule', () => {
     });
     expect(offerFacts(history, { couponsSince: null, heldCouponsAt: null }, null)).toEqual({});
   });
+
+  it('counts an offer noted on a message not sent yet: coupon-carrying, and a coupon still to come', () => {
+    const noted = (m: Partial<PastMessage>): PastMessage => ({
+      campaignId: 'winback',
+      triggerRef: 'lp1',
+      status: 'scheduled',
+      dueAt: now + day,
+      coupon: null,
+      offer: true,
+      ...m,
+    });
+    const needs = { couponsSince: now - 30 * day, heldCouponsAt: now };
+    const pending = [
+      noted({}),
+      noted({ campaignId: 'a-other', status: 'held_out' }),
+      noted({ offer: false }),
+    ];
+    expect(offerFacts(pending, needs, null)).toEqual({
+      lastCouponMessage: { campaignId: 'winback', dueAt: now + day },
+      heldCoupon: { campaignId: 'winback', expiresAt: null, unsent: true },
+    });
+    // A coupon in hand is named before one still to come, whatever its campaign id.
+    const inHand = { expiresAt: now + 3 * day, uses: 0, usesAllowed: 1 };
+    expect(
+      offerFacts([noted({ campaignId: 'z-next' }), noted({ status: 'sent', coupon: inHand })], needs, null)
+        .heldCoupon,
+    ).toEqual({ campaignId: 'winback', expiresAt: now + 3 * day });
+    const h = hit({ heldCoupon: { campaignId: 'winback', expiresAt: null, unsent: true } });
+    expect(offerRuleRefusal(h, withOffer(), unredeemed, now)).toBe(
+      'is to get a coupon from winback with a message not sent yet (settings offers.while_unredeemed is true)',
+    );
+  });
 });
 
 describe('exclude_if_messaged_by', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Campaign, Offer } from '../../src/core/campaigns/types.ts';
+import type { Offer } from '../../src/core/campaigns/types.ts';
 import { codeAlphabet, codeEntropyBits, generateCode, normalizeCode } from '../../src/core/offers/code.ts';
 import { discountMinor, termsIn } from '../../src/core/offers/discount.ts';
 import { type Basket, evaluateCoupon, type StoredCoupon } from '../../src/core/offers/evaluate.ts';
-import { planCoupons } from '../../src/core/offers/issue.ts';
+import { type MessageToCode, planCoupon } from '../../src/core/offers/issue.ts';
 import { winbackOffer } from '../node/support/campaign-fixtures.ts';
 
 function terms(offer: Offer) {
@@ -209,45 +209,59 @@ describe('evaluateCoupon', () => {
   });
 });
 
-describe('planCoupons', () => {
-  const campaign = {
-    id: 'cart',
-    steps: [
-      { index: 0, offer: null },
-      { index: 1, offer: { ...winbackOffer, codePrefix: 'CART' } },
-      { index: 2, offer: { ...winbackOffer, kind: 'amount_off', amount: { GBP: 500 }, codePrefix: 'CART5' } },
-    ],
-  } as unknown as Campaign;
+describe('planCoupon', () => {
+  const now = Date.parse('2026-11-23T12:00:00Z');
+  const cartOffer: Offer = { ...winbackOffer, codePrefix: 'CART' };
+  const message = (m: Partial<MessageToCode> = {}): MessageToCode => ({
+    id: 'm1',
+    campaignId: 'cart',
+    customerId: 'c1',
+    offerCurrency: 'GBP',
+    couponCode: null,
+    ...m,
+  });
 
-  it('gives scheduled messages of offer steps one unique code each, and held-out ones none', () => {
-    const plans = planCoupons(campaign, [
-      { id: 'm0', step: 0, status: 'scheduled' },
-      { id: 'm1', step: 1, status: 'scheduled' },
-      { id: 'm2', step: 1, status: 'held_out' },
-      { id: 'm3', step: 2, status: 'scheduled' },
-      { id: 'm4', step: 1, status: 'scheduled' },
-    ]);
-    expect(plans.map((p) => [p.offer.codePrefix, p.coupons.map((c) => c.messageId)])).toEqual([
-      ['CART', ['m1', 'm4']],
-      ['CART5', ['m3']],
-    ]);
-    expect(plans[0]!.coupons[0]!.code).toMatch(/^CART-/);
-    expect(plans[1]!.coupons[0]!.code).toMatch(/^CART5-/);
+  it('issues the step offer in the noted currency, bound, expiring its days after the send', () => {
+    const plan = planCoupon(cartOffer, message({ offerCurrency: 'gbp' }), now, new Set());
+    if (plan.kind !== 'issue') throw new Error(`expected an issue, got ${plan.kind}`);
+    expect(plan.coupon).toMatchObject({
+      messageId: 'm1',
+      campaignId: 'cart',
+      customerId: 'c1',
+      terms: { kind: 'percent_off', value: 15 },
+      currency: 'GBP',
+      minSubtotalMinor: 4000,
+      expiresAt: now + winbackOffer.expiresAfterDays * 86_400_000,
+      usesAllowed: 1,
+      issuedAt: now,
+    });
+    expect(plan.coupon.code).toMatch(/^CART-/);
+    const anyone = planCoupon({ ...cartOffer, bindToCustomer: false }, message(), now, new Set());
+    expect(anyone.kind === 'issue' && anyone.coupon.customerId).toBeNull();
+  });
+
+  it('issues nothing for a message with its code fixed or no offer noted; tells a gone offer and a currency gap', () => {
+    expect(planCoupon(cartOffer, message({ couponCode: 'CART-2222-3333-4444' }), now, new Set())).toEqual({
+      kind: 'none',
+    });
+    expect(planCoupon(cartOffer, message({ offerCurrency: null }), now, new Set())).toEqual({ kind: 'none' });
+    expect(planCoupon(null, message(), now, new Set())).toEqual({ kind: 'offer_gone' });
+    const gbpOnly: Offer = { ...cartOffer, kind: 'amount_off', amount: { GBP: 500 } };
+    const gap = planCoupon(gbpOnly, message({ offerCurrency: 'USD' }), now, new Set());
+    expect(gap.kind).toBe('gap');
+    expect(gap.kind === 'gap' && gap.reason).toContain('USD');
   });
 
   it('never hands out one code twice in a batch, even from a repeating source', () => {
     let calls = 0;
     // The first two codes come out equal; the third differs.
     const source = (bytes: Uint8Array) => bytes.fill(calls++ < 2 ? 0 : 1);
-    const plans = planCoupons(
-      campaign,
-      [
-        { id: 'a', step: 1, status: 'scheduled' },
-        { id: 'b', step: 1, status: 'scheduled' },
-      ],
-      source,
-    );
-    const codes = plans[0]!.coupons.map((c) => c.code);
+    const taken = new Set<string>();
+    const codes = ['a', 'b'].map((id) => {
+      const plan = planCoupon(cartOffer, message({ id }), now, taken, source);
+      return plan.kind === 'issue' ? plan.coupon.code : null;
+    });
+    expect(codes.every((code) => code !== null)).toBe(true);
     expect(new Set(codes).size).toBe(2);
   });
 });

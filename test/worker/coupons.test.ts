@@ -5,10 +5,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Campaign, Offer } from '../../src/core/campaigns/types.ts';
-import { issueCoupons } from '../../src/db/repositories/coupons.ts';
-import { writeMessages } from '../../src/db/repositories/messages.ts';
 import type { Store } from '../../src/db/store.ts';
 import { createApp } from '../../src/http/create-app.ts';
+import { issuedCoupons } from '../node/support/coupon-seed.ts';
 import { countRows, createKey, testStore, uniquePrefix } from './support/worker-client.ts';
 
 const now = Date.parse('2026-11-01T12:00:00Z');
@@ -26,7 +25,7 @@ function offer(uses: number): Offer {
   };
 }
 
-/** Issues a coupon as a sweep does and marks its message sent. */
+/** Issues a coupon as its send does and marks its message sent. */
 async function sentCoupon(store: Store, prefix: string, uses: number): Promise<string> {
   const campaign = {
     id: 'winback',
@@ -46,11 +45,10 @@ async function sentCoupon(store: Store, prefix: string, uses: number): Promise<s
     createdAt: now,
     updatedAt: now,
   };
-  const issued = issueCoupons(store, { campaign, currency: 'GBP', now }, [row]);
-  const written = await writeMessages(store, issued.rows, issued.statements);
-  expect(written.size).toBe(1);
+  const codes = await issuedCoupons(store, campaign, [row], now);
+  expect(codes.size).toBe(1);
   await env.DB.prepare("update messages set status = 'sent' where id = ?").bind(row.id).run();
-  return issued.rows[0]!.couponCode!;
+  return codes.get(row.id)!;
 }
 
 async function storm(uses: number) {

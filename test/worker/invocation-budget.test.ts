@@ -1,6 +1,7 @@
 // One Cron Trigger invocation stays inside its D1 query budget: the sweeps and
-// the delivery drain after them share one meter, delivery sizes its batches
-// to what the sweeps left, and what does not fit waits for the next tick.
+// the delivery drain after them (which issues each message's coupon) share
+// one meter, delivery sizes its batches to what the sweeps left, and what
+// does not fit waits for the next tick.
 // The queries are counted here, independently of the Worker's own meter, by
 // handing the Worker a counting wrapper of the D1 binding. Storage is shared
 // between test files: this file's times are long before anything others
@@ -28,7 +29,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** `count` consenting customers, each with one win-back message due at `dueAt`. */
+/** `count` consenting customers, each with one win-back message due at `dueAt`, its offer noted as a sweep notes it. */
 async function seedDue(prefix: string, count: number, dueAt: number): Promise<void> {
   const store = testStore();
   for (let i = 0; i < count; i++) {
@@ -49,6 +50,7 @@ async function seedDue(prefix: string, count: number, dueAt: number): Promise<vo
       triggerKind: 'dormant',
       triggerRef: 'lp1',
       status: 'scheduled',
+      offerCurrency: 'GBP',
       dueAt,
       createdAt: dueAt - day,
       updatedAt: dueAt - day,
@@ -102,6 +104,12 @@ describe('one invocation, one query budget', () => {
     expect(await statusesOf(prefix)).toEqual([{ status: 'sent', attempts: 1, n: 30 }]);
     expect(used.length).toBeGreaterThan(2);
     for (const n of used) expect(n).toBeLessThanOrEqual(60);
+    // Each went out with the coupon its send issued, inside the same budgets.
+    const [coupons] = await testStore().db.all<{ n: number; codes: number; carried: number }>(
+      sql`select count(*) as n, count(distinct c.code) as codes, sum(m.coupon_code = c.code) as carried
+          from coupons c join messages m on m.id = c.message_id where m.id like ${`${prefix}-due%`}`,
+    );
+    expect(coupons).toEqual({ n: 30, codes: 30, carried: 30 });
   });
 
   it('reports its queries per 1,000 customers swept and per 100 messages sent', async () => {

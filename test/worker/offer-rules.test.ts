@@ -6,12 +6,11 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../src/core/ingest/records.ts';
-import { issueCoupons } from '../../src/db/repositories/coupons.ts';
-import { writeMessages } from '../../src/db/repositories/messages.ts';
 import { ingestRecords } from '../../src/services/ingest/ingest-records.ts';
 import { newMessageId } from '../../src/services/sweep/message-id.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings, winbackOffer } from '../node/support/campaign-fixtures.ts';
+import { issuedCoupons } from '../node/support/coupon-seed.ts';
 import { seedDormant } from './support/sweep-seed.ts';
 import { testStore, uniquePrefix } from './support/worker-client.ts';
 
@@ -21,7 +20,7 @@ const step = (offer: typeof winbackOffer | null) => [
   { index: 0, delayHours: 0, email: { template: 'winback.mjml', subject: 'Hi' }, offer },
 ];
 
-/** A sent win-back message with its coupon, written as a sweep writes it. */
+/** A sent win-back message with its coupon, written as a sweep and its send write it. */
 async function sentWinback(prefix: string, customerId: string, dueAt: number) {
   const store = testStore();
   const winback = dormantCampaign({ id: `${prefix}-winback`, steps: step(winbackOffer) });
@@ -39,9 +38,8 @@ async function sentWinback(prefix: string, customerId: string, dueAt: number) {
     createdAt: dueAt,
     updatedAt: dueAt,
   };
-  const { rows, statements } = issueCoupons(store, { campaign: winback, currency: 'GBP', now: dueAt }, [row]);
-  await writeMessages(store, rows, statements);
-  // The outbox sent it.
+  // The outbox sent it, issuing its coupon.
+  await issuedCoupons(store, winback, [row], dueAt);
   await store.db.run(sql`update messages set status = 'sent' where id = ${row.id}`);
   return winback.id;
 }

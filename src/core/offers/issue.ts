@@ -1,52 +1,94 @@
-// Which planned messages get a coupon, and which code each gets. Pure: the
-// repository turns the plan into SQL that writes a coupon only when its
-// message row was really inserted.
-import type { Campaign, Offer } from '../campaigns/types.ts';
+// The coupon a message is given at its first send attempt, and which code it
+// gets. Pure: the sweep only notes on the message that it carries its step's
+// offer and in which currency (messages.offer_currency); delivery turns that
+// into a coupon here just before the message is rendered, and the repository
+// writes it keyed by the message, so a retried or ambiguous send carries the
+// code its first attempt was given. A message that is never sent (held out,
+// cancelled, suppressed, still waiting) never has a coupon at all.
+import type { Offer } from '../campaigns/types.ts';
 import { dayMs } from '../time.ts';
 import { cryptoRandom, generateCode, type RandomSource } from './code.ts';
+import { type CouponTerms, termsIn } from './discount.ts';
 
-export interface PlannedMessage {
+/** A message about to be sent, as far as its coupon goes. */
+export interface MessageToCode {
   id: string;
-  step?: number | undefined;
-  status: string;
+  campaignId: string;
+  customerId: string | null;
+  /** The currency the sweep noted its offer in; null when it carries none. */
+  offerCurrency: string | null;
+  /** The code an earlier attempt fixed; it is kept. */
+  couponCode: string | null;
 }
 
-export interface StepCoupons {
-  offer: Offer;
-  coupons: { messageId: string; code: string }[];
+/** A coupon as it is written, one per message. */
+export interface IssuedCoupon {
+  code: string;
+  messageId: string;
+  campaignId: string;
+  /** Set when only this customer may redeem it. */
+  customerId: string | null;
+  terms: CouponTerms;
+  currency: string;
+  minSubtotalMinor: number | null;
+  expiresAt: number;
+  usesAllowed: number;
+  issuedAt: number;
+}
+
+export type CouponPlan =
+  /** Nothing to issue: no offer noted, or the code is already fixed. */
+  | { kind: 'none' }
+  /** The sweep noted an offer, but the step carries none now (the campaign file changed): sent without one. */
+  | { kind: 'offer_gone' }
+  /** The offer names no figure in the noted currency any more: the message cannot go as planned. */
+  | { kind: 'gap'; reason: string }
+  | { kind: 'issue'; coupon: IssuedCoupon };
+
+/**
+ * What one message's first send attempt issues. `offer` is its step's offer
+ * in the campaign as it is now; `taken` holds the codes already planned in
+ * this batch (two equal codes would fail the whole write on the primary key).
+ */
+export function planCoupon(
+  offer: Offer | null,
+  message: MessageToCode,
+  now: number,
+  taken: Set<string>,
+  random: RandomSource = cryptoRandom,
+): CouponPlan {
+  if (message.couponCode !== null || message.offerCurrency === null) return { kind: 'none' };
+  if (!offer) return { kind: 'offer_gone' };
+  const currency = message.offerCurrency.toUpperCase();
+  const written = termsIn(offer, currency);
+  if ('gap' in written) return { kind: 'gap', reason: written.gap };
+  let code = generateCode(offer.codePrefix, random);
+  while (taken.has(code)) code = generateCode(offer.codePrefix, random);
+  taken.add(code);
+  return {
+    kind: 'issue',
+    coupon: {
+      code,
+      messageId: message.id,
+      campaignId: message.campaignId,
+      customerId: offer.bindToCustomer ? message.customerId : null,
+      terms: written.terms,
+      currency,
+      minSubtotalMinor: written.minSubtotalMinor,
+      expiresAt: now + validForMs(offer),
+      usesAllowed: offer.uses,
+      issuedAt: now,
+    },
+  };
 }
 
 /**
- * One coupon per scheduled message whose step carries an offer, grouped by
- * step (one abandoned-cart series may offer different coupons per step).
- * Held-out messages get none: the control group must not receive an offer.
+ * A coupon expires this long after it is issued, that is after its
+ * message's first send attempt: the shopper gets the offer's days from the
+ * moment the mail goes out, however long it waited in the outbox (a send
+ * window, a backlog, a checkout that was down). A retry keeps the expiry the
+ * first attempt fixed.
  */
-export function planCoupons(
-  campaign: Campaign,
-  messages: readonly PlannedMessage[],
-  random: RandomSource = cryptoRandom,
-): StepCoupons[] {
-  const byStep = new Map<number, StepCoupons>();
-  const used = new Set<string>();
-  for (const message of messages) {
-    if (message.status !== 'scheduled') continue;
-    const offer = campaign.steps.find((step) => step.index === (message.step ?? 0))?.offer;
-    if (!offer) continue;
-    let group = byStep.get(message.step ?? 0);
-    if (!group) {
-      group = { offer, coupons: [] };
-      byStep.set(message.step ?? 0, group);
-    }
-    let code = generateCode(offer.codePrefix, random);
-    // Two equal codes in one batch would fail the whole batch on the primary key.
-    while (used.has(code)) code = generateCode(offer.codePrefix, random);
-    used.add(code);
-    group.coupons.push({ messageId: message.id, code });
-  }
-  return [...byStep.values()];
-}
-
-/** A coupon expires this long after its message is due to go out. */
 export function validForMs(offer: Offer): number {
   return offer.expiresAfterDays * dayMs;
 }

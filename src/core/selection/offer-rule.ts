@@ -73,6 +73,7 @@ function couponSent(last: MessageFact, now: number): string {
 }
 
 function couponHeld(held: HeldCouponFact): string {
+  if (held.unsent) return `is to get a coupon from ${held.campaignId} with a message not sent yet`;
   const until = held.expiresAt === null ? 'with no expiry' : `valid until ${utcDay(held.expiresAt)}`;
   return `holds an unused coupon from ${held.campaignId}, ${until}`;
 }
@@ -83,7 +84,10 @@ export interface PastMessage {
   triggerRef: string;
   status: string;
   dueAt: number;
+  /** Its coupon, once issued (at the message's first send attempt). */
   coupon: { expiresAt: number | null; uses: number; usesAllowed: number } | null;
+  /** The sweep noted it carries its step's offer (messages.offer_currency): coupon-carrying before its coupon exists. */
+  offer?: boolean | undefined;
 }
 
 /** The hit's own series (an abandoned cart's steps), whose messages never count against it. */
@@ -96,9 +100,11 @@ const live = new Set<string>(liveMessageStatuses);
 
 /**
  * The facts the sweep's SQL must find in a customer's messages: the latest
- * coupon-carrying live message due after couponsSince, and the coupon of a
- * live message that is unexpired with uses left (the one lasting longest).
- * Ties go to the larger campaign id, as the SQL orders them.
+ * coupon-carrying live message due after couponsSince (its coupon issued, or
+ * its offer noted and the coupon still to come), and the coupon of a live
+ * message that is unexpired with uses left (the one lasting longest), else
+ * one still to come with a message not sent yet. Ties go to the larger
+ * campaign id, as the SQL orders them.
  */
 export function offerFacts(
   history: readonly PastMessage[],
@@ -108,7 +114,7 @@ export function offerFacts(
   const others = history.filter(
     (m) =>
       live.has(m.status) &&
-      m.coupon !== null &&
+      (m.coupon !== null || m.offer === true) &&
       !(ownSeries && m.campaignId === ownSeries.campaignId && m.triggerRef === ownSeries.triggerRef),
   );
   const facts: Pick<Hit, 'lastCouponMessage' | 'heldCoupon'> = {};
@@ -124,11 +130,15 @@ export function offerFacts(
   if (needs.heldCouponsAt !== null) {
     const at = needs.heldCouponsAt;
     const held = others.flatMap((m): HeldCouponFact[] => {
-      const c = m.coupon!;
+      const c = m.coupon;
+      if (!c) return [{ campaignId: m.campaignId, expiresAt: null, unsent: true }];
       const usable = c.uses < c.usesAllowed && (c.expiresAt === null || c.expiresAt > at);
       return usable ? [{ campaignId: m.campaignId, expiresAt: c.expiresAt }] : [];
     });
-    facts.heldCoupon = latest(held, (f) => f.expiresAt ?? Number.POSITIVE_INFINITY);
+    // A coupon in hand is named before one still to come.
+    facts.heldCoupon = latest(held, (f) =>
+      f.unsent ? Number.NEGATIVE_INFINITY : (f.expiresAt ?? Number.POSITIVE_INFINITY),
+    );
   }
   return facts;
 }

@@ -52,10 +52,15 @@ export interface MessageFact {
   dueAt: number;
 }
 
-/** A coupon the customer holds: its campaign and when it expires (null: never). */
+/**
+ * A coupon the customer holds: its campaign and when it expires (null:
+ * never). `unsent` marks an offer-carrying message not sent yet: its coupon is
+ * issued when it goes out, and the customer is as good as holding it.
+ */
 export interface HeldCouponFact {
   campaignId: string;
   expiresAt: number | null;
+  unsent?: true | undefined;
 }
 
 export interface HitFacts {

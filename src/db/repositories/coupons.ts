@@ -1,86 +1,111 @@
-// Coupons and redemptions. Issuing writes a coupon only for a message row that
-// really exists (a sweep that lost the dedupe race leaves no orphan code), and
+// Coupons and redemptions. Issuing (at a message's first send attempt) writes
+// one coupon per message, only for a message still on its way, and
 // redeeming is one conditional INSERT plus a recount in one atomic batch, so
 // single use holds under any concurrency without an interactive transaction
 // (D1 has none). Never read-then-write a coupon's use count.
 import { eq, type SQL, sql } from 'drizzle-orm';
-import type { Campaign } from '../../core/campaigns/types.ts';
 import { amountProblem } from '../../core/money-bounds.ts';
-import type { RandomSource } from '../../core/offers/code.ts';
-import { termsIn } from '../../core/offers/discount.ts';
 import type { StoredCoupon } from '../../core/offers/evaluate.ts';
-import { planCoupons, validForMs } from '../../core/offers/issue.ts';
+import type { IssuedCoupon } from '../../core/offers/issue.ts';
 import { couponRejections, coupons, messages, redemptions } from '../schema/index.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
 import { couponCheckSql, couponProblemSql, redemptionDiscountSql } from './coupon-rule-sql.ts';
-import type { NewMessage } from './messages.ts';
 import { couponRedeemedEvents } from './outgoing-events.ts';
 import { boundWrites, preparedPerStore } from './prepared.ts';
 import { jsonRowChunks } from './upsert-helpers.ts';
 
-export interface IssueContext {
-  campaign: Campaign;
-  /** The shop currency: the coupon's currency for a row that names none. */
-  currency: string;
-  now: number;
-  random?: RandomSource | undefined;
+/** Statuses of a message that may still be given its coupon: not settled, not sent. */
+const issuable = sql.raw(`('scheduled', 'sending', 'ambiguous')`);
+
+/**
+ * Writes each message's coupon, keyed by the message, and returns the code
+ * each message now carries: a coupon is inserted only for a message that has
+ * none yet and is still on its way (coupons_message_uq holds one per
+ * message), and the message takes the code of the coupon that is its own. So
+ * an attempt that comes second (a sender that took over a lapsed lease) is
+ * left out of the answer and writes nothing; its caller puts the message back
+ * and the next claim reads the code. Messages missing from the answer got no
+ * coupon. One atomic batch of two statements per chunk, whatever the count.
+ */
+export async function writeIssuedCoupons(
+  store: Store,
+  issued: readonly IssuedCoupon[],
+): Promise<Map<string, string>> {
+  const codes = new Map<string, string>();
+  if (issued.length === 0) return codes;
+  const statements: Statement[] = [];
+  for (const chunk of jsonRowChunks(issued)) {
+    // Each chunk's coupons go in as one bound JSON value: no placeholder per
+    // coupon to build, and D1's 100 parameters are no limit.
+    const values = sqlJson(
+      chunk.map((c) => [
+        c.code,
+        c.messageId,
+        c.customerId,
+        c.terms.kind,
+        c.terms.value,
+        c.currency,
+        c.minSubtotalMinor,
+        c.expiresAt,
+        c.usesAllowed,
+        c.issuedAt,
+      ]),
+    );
+    const ids = sql`select json_extract(value, '$[1]') from json_each(${values})`;
+    // Query builders, not db.run(sql): drizzle's D1 batch can only bind
+    // parameters of prepared builder queries. Columns in table order.
+    statements.push(
+      store.db
+        .insert(coupons)
+        .select(sql`
+          select json_extract(p.value, '$[0]'), m.campaign_id, m.id, json_extract(p.value, '$[2]'),
+            json_extract(p.value, '$[3]'), json_extract(p.value, '$[4]'), json_extract(p.value, '$[5]'),
+            json_extract(p.value, '$[6]'), json_extract(p.value, '$[7]'), json_extract(p.value, '$[8]'), 0,
+            json_extract(p.value, '$[9]')
+          from json_each(${values}) p
+          join messages m on m.id = json_extract(p.value, '$[1]')
+          where m.coupon_code is null and m.status in ${issuable}`)
+        .onConflictDoNothing(),
+      store.db
+        .update(messages)
+        .set({ couponCode: sql`(select c.code from coupons c where c.message_id = messages.id)` })
+        .where(
+          sql`messages.id in (${ids}) and messages.coupon_code is null and messages.status in ${issuable}`,
+        )
+        .returning({ id: messages.id, code: messages.couponCode }),
+    );
+  }
+  const results = (await store.batch(statements)) as unknown[];
+  for (const result of results) {
+    if (!Array.isArray(result)) continue;
+    for (const row of result as { id?: string; code?: string | null }[]) {
+      if (row.id && row.code) codes.set(row.id, row.code);
+    }
+  }
+  return codes;
 }
 
 /**
- * Gives each scheduled message of an offer-carrying step a code (set on the
- * returned rows) and returns the statements that write the coupons. Run them
- * in the same batch as the message inserts, after them: each coupon is
- * inserted by selecting its message by id, so a message lost to another sweep
- * (ON CONFLICT DO NOTHING) takes its coupon with it. Expiry counts from the
- * message's due time, not the sweep's, so a deferred message keeps its days.
+ * Takes back coupons issued for messages that then failed or were cancelled
+ * before any checkout saw their codes: the coupon row and the message's code.
+ * Run after the statements that settle those messages; a message that is not
+ * failed or cancelled (another sender took it over and may send it) keeps its
+ * coupon.
  */
-export function issueCoupons<Row extends NewMessage>(
+export function withdrawCouponStatements(
   store: Store,
-  context: IssueContext,
-  rows: readonly Row[],
-  /** The customer's currency per message id (src/core/money-by-currency.ts). */
-  currencies: ReadonlyMap<string, string> = new Map(),
-): { rows: (Row & { couponCode?: string | null })[]; statements: Statement[] } {
-  const plans = planCoupons(
-    context.campaign,
-    rows.map((row) => ({ id: row.id, step: row.step, status: row.status })),
-    context.random,
-  );
-  const codes = new Map<string, string>();
-  const statements: Statement[] = [];
-  for (const { offer, coupons: planned } of plans) {
-    for (const coupon of planned) codes.set(coupon.messageId, coupon.code);
-    // Each chunk's coupons go in as one bound JSON value: no placeholder per
-    // coupon to build, and D1's 100 parameters are no limit.
-    for (const chunk of jsonRowChunks(planned)) {
-      const values = sqlJson(
-        chunk.map((c) => {
-          const currency = currencies.get(c.messageId) ?? context.currency.toUpperCase();
-          const written = termsIn(offer, currency);
-          // The sweep left out customers whose currency the offer names no figure for.
-          if ('gap' in written) throw new Error(`message ${c.messageId}: ${written.gap}`);
-          return [c.code, c.messageId, currency, written.terms.value, written.minSubtotalMinor];
-        }),
-      );
-      // A query builder, not db.run(sql): drizzle's D1 batch can only bind
-      // parameters of prepared builder queries. Columns in table order.
-      statements.push(
-        store.db.insert(coupons).select(sql`
-          select json_extract(p.value, '$[0]'), m.campaign_id, m.id,
-            ${offer.bindToCustomer ? sql`m.customer_id` : sql`null`},
-            ${offer.kind}, json_extract(p.value, '$[3]'), json_extract(p.value, '$[2]'),
-            json_extract(p.value, '$[4]'),
-            m.due_at + ${int(validForMs(offer))}, ${int(offer.uses)}, 0, ${int(context.now)}
-          from json_each(${values}) p
-          join messages m on m.id = json_extract(p.value, '$[1]')`),
-      );
-    }
-  }
-  return {
-    rows: rows.map((row) => (codes.has(row.id) ? { ...row, couponCode: codes.get(row.id)! } : row)),
-    statements,
-  };
+  pairs: readonly { messageId: string; code: string }[],
+): Statement[] {
+  if (pairs.length === 0) return [];
+  const json = sqlJson(pairs.map((p) => [p.messageId, p.code]));
+  const settled = sql`select json_extract(p.value, '$[0]') from json_each(${json}) p
+    join messages m on m.id = json_extract(p.value, '$[0]') and m.coupon_code = json_extract(p.value, '$[1]')
+    where m.status in ('failed', 'cancelled')`;
+  return [
+    store.db.delete(coupons).where(sql`coupons.message_id in (${settled})`),
+    store.db.update(messages).set({ couponCode: null }).where(sql`messages.id in (${settled})`),
+  ];
 }
 
 const couponByCode = preparedPerStore((store) =>

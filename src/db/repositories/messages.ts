@@ -42,3 +42,38 @@ export async function countMessages(store: Store): Promise<number> {
   const [row] = await store.db.all<{ n: number }>(sql`select count(*) as n from messages`);
   return row?.n ?? 0;
 }
+
+/** A scheduled message whose offer the sweep noted and whose coupon is not issued yet. */
+export interface UncodedOffer {
+  id: string;
+  campaignId: string;
+  step: number;
+  customerId: string | null;
+  offerCurrency: string;
+  couponCode: null;
+  dueAt: number;
+}
+
+/** The scheduled messages due by `dueBy` that carry an offer with no coupon issued yet. */
+export async function findUncodedOffers(store: Store, dueBy: number): Promise<UncodedOffer[]> {
+  const rows = await store.db.all<{
+    id: string;
+    campaign_id: string;
+    step: number;
+    customer_id: string | null;
+    offer_currency: string;
+    due_at: number;
+  }>(sql`
+    select id, campaign_id, step, customer_id, offer_currency, due_at from messages
+    where status = 'scheduled' and due_at <= ${Math.trunc(dueBy)}
+      and offer_currency is not null and coupon_code is null`);
+  return rows.map((m) => ({
+    id: m.id,
+    campaignId: m.campaign_id,
+    step: Number(m.step),
+    customerId: m.customer_id,
+    offerCurrency: m.offer_currency,
+    couponCode: null,
+    dueAt: Number(m.due_at),
+  }));
+}

@@ -167,6 +167,15 @@ export function waitStatement(
     .where(held(message));
 }
 
+/**
+ * The message carried its step's offer when planned, but the step carries
+ * none now (the campaign file changed): it goes without a coupon, and no
+ * longer counts as coupon-carrying for the offer rule.
+ */
+export function dropOfferStatement(store: Store, message: Held, now: number): Statement {
+  return store.db.update(messages).set({ offerCurrency: null, updatedAt: now }).where(held(message));
+}
+
 export function failedStatement(
   store: Store,
   message: Held,

@@ -30,7 +30,10 @@ export interface ClaimedMessage {
   email: string | null;
   triggerKind: string;
   triggerRef: string;
+  /** Fixed at the first send attempt (services/delivery/issue-coupons.ts); null until then. */
   couponCode: string | null;
+  /** The currency the sweep noted the message's offer in; null when it carries none. */
+  offerCurrency: string | null;
   /** Attempts made before this claim. */
   attempts: number;
   /** This claim is the single retry of an ambiguous or interrupted send. */
@@ -53,6 +56,7 @@ interface ClaimedRow {
   trigger_kind: string;
   trigger_ref: string;
   coupon_code: string | null;
+  offer_currency: string | null;
   attempts: number;
   claims: number;
   status: string;
@@ -137,7 +141,7 @@ async function claim(store: Store, options: ClaimOptions, candidates: SQL): Prom
     WHERE id IN (SELECT id FROM (${candidates}) ORDER BY due_at, id LIMIT ${limit})
     AND ${claimable(now)}
     RETURNING id, dedupe_key, campaign_id, step, customer_id, email, trigger_kind, trigger_ref,
-      coupon_code, attempts, claims, status, lease_until, due_at, created_at`);
+      coupon_code, offer_currency, attempts, claims, status, lease_until, due_at, created_at`);
   return rows
     .map((row) => ({
       id: row.id,
@@ -149,6 +153,7 @@ async function claim(store: Store, options: ClaimOptions, candidates: SQL): Prom
       triggerKind: row.trigger_kind,
       triggerRef: row.trigger_ref,
       couponCode: row.coupon_code,
+      offerCurrency: row.offer_currency,
       attempts: Number(row.attempts),
       afterAmbiguous: row.status === 'ambiguous',
       claims: Number(row.claims),

@@ -22,7 +22,12 @@ export const coupons = sqliteTable(
     uses: integer('uses').notNull().default(0),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('coupons_campaign_idx').on(t.campaignId), index('coupons_message_idx').on(t.messageId)],
+  (t) => [
+    index('coupons_campaign_idx').on(t.campaignId),
+    // One coupon per message: issuing is keyed by the message, so a retried or
+    // ambiguous send carries the code its first attempt was given.
+    uniqueIndex('coupons_message_uq').on(t.messageId),
+  ],
 );
 
 export const redemptions = sqliteTable(

@@ -28,7 +28,18 @@ export const messages = sqliteTable(
     /** The trigger instance: a cart id, a restock id, a dormancy episode. */
     triggerRef: text('trigger_ref').notNull(),
     status: text('status', { enum: messageStatuses }).notNull(),
+    /**
+     * The code of the coupon the message carries (coupons.code), set at its
+     * first send attempt (services/delivery/issue-coupons.ts), never by the
+     * sweep: a message that is never sent never has one.
+     */
     couponCode: text('coupon_code'),
+    /**
+     * Set by the sweep when the message carries its step's offer: the
+     * customer's currency, in which that coupon is issued when the message is
+     * first sent. Null for a step without an offer and for a held-out message.
+     */
+    offerCurrency: text('offer_currency'),
     dueAt: integer('due_at').notNull(),
     leaseUntil: integer('lease_until'),
     attempts: integer('attempts').notNull().default(0),

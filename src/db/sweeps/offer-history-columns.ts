@@ -1,7 +1,9 @@
 // The columns a sweep page adds for the shop-wide offer rule (settings
 // `offers`) and a campaign's exclude_if_messaged_by: the latest coupon-carrying
-// live message in the rule's days, a coupon the customer can still use, the
-// latest live message of an excluding campaign. Each is added only when a rule
+// live message in the rule's days (its coupon issued at its send, or its
+// offer noted by the sweep and still to be issued), a coupon the customer can
+// still use or is still to get, the latest live message of an excluding
+// campaign. Each is added only when a rule
 // asks for it (a plain sweep pays nothing), and each is a single indexed
 // lookup per row, plain SQLite that D1 runs too. Gathers facts; the rules in
 // src/core/selection (offer-rule.ts, messaged-by.ts) decide, and their
@@ -20,6 +22,9 @@ import {
   perRecipient,
   type Who,
 } from './customer-fact-columns.ts';
+
+/** In held_coupon's text, for a coupon still to come with a message not sent yet. */
+const unsentMark = sql.raw(`'unsent'`);
 
 export interface OfferHistoryNeeds {
   offers: OfferFactNeeds;
@@ -54,7 +59,8 @@ export function offerHistoryColumnList(
         'last_coupon_message',
         lookup(
           (who) => sql`(SELECT ${messageFactText} FROM ${who.from}
-      WHERE ${who.where} AND m.status IN ${liveStatuses} AND m.coupon_code IS NOT NULL
+      WHERE ${who.where} AND m.status IN ${liveStatuses}
+        AND (m.coupon_code IS NOT NULL OR m.offer_currency IS NOT NULL)
         AND m.due_at > ${couponsSince}${otherSeries}
       ORDER BY m.due_at DESC, m.campaign_id DESC LIMIT 1)`,
         ),
@@ -66,11 +72,13 @@ export function offerHistoryColumnList(
       column(
         'held_coupon',
         lookup(
-          (who) => sql`(SELECT coalesce(CAST(c.expires_at AS INTEGER), '') || ' ' || m.campaign_id
-      FROM ${who.from} JOIN coupons c ON c.code = m.coupon_code
-      WHERE ${who.where} AND m.status IN ${liveStatuses} AND c.uses < c.uses_allowed
-        AND (c.expires_at IS NULL OR c.expires_at > ${heldCouponsAt})${otherSeries}
-      ORDER BY c.expires_at IS NULL DESC, c.expires_at DESC, m.campaign_id DESC LIMIT 1)`,
+          (who) => sql`(SELECT CASE WHEN c.code IS NULL THEN ${unsentMark}
+          ELSE coalesce(CAST(c.expires_at AS INTEGER), '') END || ' ' || m.campaign_id
+      FROM ${who.from} LEFT JOIN coupons c ON c.code = m.coupon_code
+      WHERE ${who.where} AND m.status IN ${liveStatuses}${otherSeries}
+        AND ((c.uses < c.uses_allowed AND (c.expires_at IS NULL OR c.expires_at > ${heldCouponsAt}))
+          OR (m.coupon_code IS NULL AND m.offer_currency IS NOT NULL))
+      ORDER BY c.code IS NULL, c.expires_at IS NULL DESC, c.expires_at DESC, m.campaign_id DESC LIMIT 1)`,
         ),
       ),
     );
@@ -108,6 +116,7 @@ export function parseMessageFact(value: unknown): MessageFact | null | undefined
 export function parseHeldCoupon(value: unknown): HeldCouponFact | null | undefined {
   const parts = splitFact(value);
   if (parts === undefined || parts === null) return parts;
+  if (parts.time === 'unsent') return { campaignId: parts.campaignId, expiresAt: null, unsent: true };
   return { campaignId: parts.campaignId, expiresAt: parts.time === '' ? null : Number(parts.time) };
 }
 

@@ -1,11 +1,13 @@
 // Turns one claimed batch into mail ready for the wire: recheck each message
 // against what the database says now and cancel the ones that no longer
-// hold, render and compose the rest, make their coupon codes exist at the
-// shop's checkout (checkout-codes.ts: a message whose code is not there yet
-// waits, unsent), and store the links of those that go (which also marks
-// each as read whole). One message that cannot be read or rendered fails
-// with its reason; it never fails its batch or the pass, and neither does a
-// message claimed too often without an outcome, which is failed unread.
+// hold, give the rest their coupons at this first attempt (issue-coupons.ts;
+// a retry keeps its code), render and compose them, make their coupon codes
+// exist at the shop's checkout (checkout-codes.ts: a message whose code is
+// not there yet waits, unsent), and store the links of those that go (which
+// also marks each as read whole). One message that cannot be read or
+// rendered fails with its reason; it never fails its batch or the pass, and
+// neither does a message claimed too often without an outcome, which is
+// failed unread.
 // A database that does not answer at all is not a message's fault: that
 // error is thrown, and the claims wait for their leases to lapse.
 import { sql } from 'drizzle-orm';
@@ -21,6 +23,7 @@ import {
 } from '../../db/repositories/outbox-writes.ts';
 import type { Statement, Store } from '../../db/store.ts';
 import { ensureCheckoutCodes } from './checkout-codes.ts';
+import { issueCoupons, withdrawUnsent } from './issue-coupons.ts';
 import type { DeliveryDeps, DeliverySettings, DrainCounts } from './ports.ts';
 import { defaultUnsubscribeMailto, type PreparedMail, prepareMail } from './prepare-mail.ts';
 
@@ -92,10 +95,18 @@ async function prepareReadable(
     if (verdict.send) verdicts.set(message.id, verdict);
     else cancel(message, verdict.reason);
   }
+  // Only mail that passed the recheck gets its coupon, just before it is rendered with it.
+  const issued = await issueCoupons(
+    options,
+    batch.flatMap((message) => {
+      const verdict = verdicts.get(message.id);
+      return verdict ? [{ message, offer: verdict.step.offer }] : [];
+    }),
+    { now, writes, counts, fail },
+  );
   const rendered: Ready[] = [];
-  for (const message of batch) {
-    const verdict = verdicts.get(message.id);
-    if (!verdict) continue;
+  for (const message of issued.going) {
+    const verdict = verdicts.get(message.id)!;
     let prepared: PreparedMail | null;
     try {
       prepared = await prepareMail(
@@ -129,6 +140,7 @@ async function prepareReadable(
     }
     rendered.push({ message, prepared });
   }
+  writes.push(...withdrawUnsent(store, issued, new Set(rendered.map((r) => r.message.id))));
   // Only mail that would go out now gets its code made at the checkout.
   const coded = new Set(
     await ensureCheckoutCodes(

@@ -13,10 +13,12 @@ import type { QueryAllowance } from './ports.ts';
 
 /**
  * Queries one claimed batch costs besides its messages: the claims, the
- * recheck reads, the first view's shop link, and with a checkout configured
- * its codes' states and the campaign offer's discount (read, remembered).
+ * recheck reads, the coupons issued at this first attempt (an insert and the
+ * messages' codes), the first view's shop link, and with a checkout
+ * configured its codes' states and the campaign offer's discount (read,
+ * remembered).
  */
-export const batchQueries = 13;
+export const batchQueries = 15;
 /** Queries one message is assumed to cost until a batch of this pass has shown otherwise: views, links, start, outcome. */
 export const priorQueriesPerMessage = 8;
 

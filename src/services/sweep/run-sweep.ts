@@ -1,6 +1,7 @@
 // Runs one sweep: every enabled campaign in priority order, each trigger's
 // hits through the selection rules, and (unless dry) the chosen messages into
-// the outbox in atomic batches. Safe to run twice or concurrently: the unique
+// the outbox in atomic batches, without coupons (those are issued when a
+// message is first sent). Safe to run twice or concurrently: the unique
 // dedupe key lets only one sweep write a message. Addresses in the hashed
 // `suppressions` table are marked suppressed here, for every source alike.
 import { compareIds } from '../../core/campaigns/campaign.ts';
@@ -8,7 +9,6 @@ import type { Campaign, CampaignSet } from '../../core/campaigns/types.ts';
 import { dedupeKey } from '../../core/selection/dedupe-key.ts';
 import { decide, newSelectionState } from '../../core/selection/select.ts';
 import type { Decision, Hit } from '../../core/selection/types.ts';
-import { issueCoupons } from '../../db/repositories/coupons.ts';
 import { type NewMessage, writeMessages } from '../../db/repositories/messages.ts';
 import type { Store } from '../../db/store.ts';
 import { addressSuppression } from './address-suppression.ts';
@@ -83,16 +83,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const chosen = decisions.filter((d) => d.outcome !== 'excluded');
       options.onChosen?.(chosen);
       if (!dryRun && chosen.length > 0) {
-        const planned = chosen.map((d) => messageRow(d, now));
-        const { rows, statements: coupons } = issueCoupons(
-          store,
-          { campaign, currency: settings.currency, now },
-          planned,
-          new Map(planned.map((row, i) => [row.id, chosen[i]!.hit.currency])),
-        );
+        const rows = chosen.map((d) => messageRow(d, campaign, now));
         const alongside = page.alongside?.(chosen.map((d) => d.hit)) ?? [];
-        // Coupons after the messages: each is written only if its message was.
-        const written = await writeMessages(store, rows, [...alongside, ...coupons]);
+        const written = await writeMessages(store, rows, alongside);
         for (const row of rows) {
           if (written.has(row.dedupeKey)) continue;
           // Another sweep wrote this one first: it is not ours to count.
@@ -115,11 +108,20 @@ function campaignsToRun(options: SweepOptions): Campaign[] {
     .sort((a, b) => b.priority - a.priority || compareIds(a.id, b.id));
 }
 
+/**
+ * A chosen hit's outbox row. It carries no coupon: a scheduled message whose
+ * step has an offer notes the customer's currency, and its coupon is issued
+ * at its first send attempt (services/delivery/issue-coupons.ts), so a
+ * message never sent (held out, cancelled, suppressed) never has a code.
+ */
 function messageRow(
   decision: Exclude<Decision, { outcome: 'excluded' }>,
+  campaign: Campaign,
   now: number,
 ): NewMessage & { dedupeKey: string } {
   const hit: Hit = decision.hit;
+  const offer = campaign.steps.find((step) => step.index === hit.step)?.offer;
+  const scheduled = decision.outcome !== 'held_out';
   return {
     id: newMessageId(now),
     dedupeKey: dedupeKey(hit),
@@ -129,7 +131,8 @@ function messageRow(
     email: hit.email,
     triggerKind: hit.triggerKind,
     triggerRef: hit.triggerRef,
-    status: decision.outcome === 'held_out' ? 'held_out' : 'scheduled',
+    status: scheduled ? 'scheduled' : 'held_out',
+    offerCurrency: scheduled && offer ? hit.currency.toUpperCase() : null,
     dueAt: decision.dueAt,
     createdAt: now,
     updatedAt: now,

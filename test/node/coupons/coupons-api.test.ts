@@ -5,12 +5,11 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Campaign, Offer } from '../../../src/core/campaigns/types.ts';
 import { createApiKey } from '../../../src/db/repositories/api-keys.ts';
-import { issueCoupons } from '../../../src/db/repositories/coupons.ts';
-import { writeMessages } from '../../../src/db/repositories/messages.ts';
 import type { Store } from '../../../src/db/store.ts';
 import type { AppDeps } from '../../../src/http/app-env.ts';
 import { createApp } from '../../../src/http/create-app.ts';
 import { dormantCampaign, winbackOffer } from '../support/campaign-fixtures.ts';
+import { issuedCoupons } from '../support/coupon-seed.ts';
 import { openTempStore, snapshot, type TempStore } from '../support/temp-store.ts';
 
 const day = 86_400_000;
@@ -46,7 +45,7 @@ function post(path: string, body: unknown, options: { key?: string; on?: typeof 
 
 let serial = 0;
 
-/** Issues a coupon the way a sweep does, then puts its message in `status`. */
+/** Issues a coupon the way its send does, then puts its message in `status` (a failed or legacy row may hold one). */
 async function coupon(options: { offer?: Partial<Offer>; status?: string; customer?: string | null } = {}) {
   const offer = { ...winbackOffer, ...options.offer } as Offer;
   const campaign: Campaign = dormantCampaign({
@@ -68,10 +67,9 @@ async function coupon(options: { offer?: Partial<Offer>; status?: string; custom
     createdAt: clock,
     updatedAt: clock,
   };
-  const issued = issueCoupons(temp.store, { campaign, currency: 'GBP', now: clock }, [row]);
-  await writeMessages(temp.store, issued.rows, issued.statements);
+  const codes = await issuedCoupons(temp.store, campaign, [row], clock);
   await temp.store.db.run(sql`update messages set status = ${options.status ?? 'sent'} where id = ${id}`);
-  return issued.rows[0]!.couponCode!;
+  return codes.get(id)!;
 }
 
 const basket = (code: string, extra: Record<string, unknown> = {}) => ({

@@ -6,10 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { couponsCommand } from '../../../src/cli/coupons.ts';
 import { UsageError } from '../../../src/cli/io.ts';
 import type { Campaign, Offer } from '../../../src/core/campaigns/types.ts';
-import { issueCoupons } from '../../../src/db/repositories/coupons.ts';
-import { writeMessages } from '../../../src/db/repositories/messages.ts';
 import { dormantCampaign, winbackOffer } from '../support/campaign-fixtures.ts';
 import { captureCli, runRekindle } from '../support/cli.ts';
+import { issuedCoupons } from '../support/coupon-seed.ts';
 import { openTempStore, type TempStore } from '../support/temp-store.ts';
 
 const now = Date.parse('2026-11-01T12:00:00Z');
@@ -38,8 +37,7 @@ async function issue(campaignId: string, offer: Offer, count: number, customer =
     createdAt: now,
     updatedAt: now,
   }));
-  const issued = issueCoupons(temp.store, { campaign, currency: 'GBP', now }, rows);
-  await writeMessages(temp.store, issued.rows, issued.statements);
+  await issuedCoupons(temp.store, campaign, rows, now);
 }
 
 const cli = () => captureCli({ DATABASE_URL: temp.url }, now);

@@ -1,11 +1,12 @@
-// A Rekindle coupon as a sweep issues it (the win-back campaign's offer, with
+// A Rekindle coupon as its send issues it (the win-back campaign's offer, with
 // no minimum unless given), its message written and marked sent, for tests of
-// the redemption rule on the paths an order takes in (API, import, webhooks).
+// the redemption rule on the paths an order takes in (API, import, webhooks);
+// and the same for any planned messages (issuedCoupons).
 import { sql } from 'drizzle-orm';
 import type { Campaign, Offer } from '../../../src/core/campaigns/types.ts';
-import { issueCoupons } from '../../../src/db/repositories/coupons.ts';
-import { writeMessages } from '../../../src/db/repositories/messages.ts';
+import { type NewMessage, writeMessages } from '../../../src/db/repositories/messages.ts';
 import type { Store } from '../../../src/db/store.ts';
+import { issueCouponsAtSentTimes } from '../../../src/services/delivery/issue-coupons.ts';
 import { dormantCampaign, winbackOffer } from './campaign-fixtures.ts';
 
 let serial = 0;
@@ -48,8 +49,40 @@ export async function sentCoupon(store: Store, options: SentCouponOptions): Prom
     createdAt: now,
     updatedAt: now,
   };
-  const issued = issueCoupons(store, { campaign, currency: 'GBP', now }, [row]);
-  await writeMessages(store, issued.rows, issued.statements);
+  const codes = await issuedCoupons(store, campaign, [row], now);
   await store.db.run(sql`update messages set status = 'sent', sent_at = ${now} where id = ${id}`);
-  return issued.rows[0]!.couponCode!;
+  return codes.get(id)!;
+}
+
+/**
+ * Writes the messages as a sweep plans them (a step with an offer noted in
+ * `currency`) and gives each its coupon as its first send attempt would, at
+ * `at`; returns each message's code. The messages stay as given (scheduled):
+ * the caller puts them in the status the test needs.
+ */
+export async function issuedCoupons(
+  store: Store,
+  campaign: Campaign,
+  rows: readonly (NewMessage & { step: number })[],
+  at: number,
+  currency = 'GBP',
+): Promise<Map<string, string>> {
+  const offered = rows.map((row) => {
+    const offer = campaign.steps.find((step) => step.index === row.step)?.offer;
+    return { ...row, offerCurrency: offer ? currency : null };
+  });
+  await writeMessages(store, offered);
+  return issueCouponsAtSentTimes(
+    store,
+    { campaigns: [campaign] },
+    offered.map((row) => ({
+      id: row.id,
+      campaignId: row.campaignId,
+      step: row.step,
+      customerId: row.customerId ?? null,
+      offerCurrency: row.offerCurrency,
+      couponCode: null,
+      sentAt: at,
+    })),
+  );
 }

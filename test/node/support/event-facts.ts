@@ -8,7 +8,6 @@ import { createMemoryTransport } from '../../../src/adapters/mailer/memory.ts';
 import type { Campaign, ShopSettings } from '../../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../../src/core/ingest/records.ts';
 import { type OutgoingEventType, outgoingEventTypes } from '../../../src/core/webhooks/events.ts';
-import { issueCoupons } from '../../../src/db/repositories/coupons.ts';
 import { writeMessages } from '../../../src/db/repositories/messages.ts';
 import { customers } from '../../../src/db/schema/index.ts';
 import type { Store } from '../../../src/db/store.ts';
@@ -75,12 +74,13 @@ export async function sendCouponMail(
     triggerKind: 'dormant',
     triggerRef: `lp${at}`,
     status: 'scheduled' as const,
+    // Planned by a sweep: its offer noted, its coupon issued when it is sent below.
+    offerCurrency: 'GBP',
     dueAt: at,
     createdAt: at - 1000,
     updatedAt: at - 1000,
   };
-  const issued = issueCoupons(store, { campaign: couponCampaign, currency: 'GBP', now: at - 1000 }, [row]);
-  await writeMessages(store, issued.rows, issued.statements);
+  await writeMessages(store, [row]);
   const counts = await drainOutbox(
     await deliveryOptions(store, createMemoryTransport(), {
       campaigns: { settings, campaigns: [couponCampaign] },
@@ -88,7 +88,10 @@ export async function sendCouponMail(
     }),
   );
   if (counts.sent !== 1) throw new Error(`expected one send, got ${JSON.stringify(counts)}`);
-  return { messageId, code: issued.rows[0]!.couponCode! };
+  const [sent] = await store.db.all<{ code: string }>(
+    sql`select coupon_code as code from messages where id = ${messageId}`,
+  );
+  return { messageId, code: sent!.code };
 }
 
 /** A paid order of 50.00 GBP by c1, with the code, placed at `at` and ingested at `receivedAt`. */

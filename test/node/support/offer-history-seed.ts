@@ -1,17 +1,19 @@
 // Shops for the tests against stacked offers (sweep-offer-rules,
 // sweep-messaged-by): customers, earlier messages with their coupons written
-// through the repositories a sweep writes with, and sweeps at a fixed now.
+// through the repositories a sweep and a send write with, and sweeps at a
+// fixed now.
 import { sql } from 'drizzle-orm';
 import type { Campaign, Offer, OfferRule, ShopSettings } from '../../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../../src/core/ingest/records.ts';
-import { issueCoupons } from '../../../src/db/repositories/coupons.ts';
 import { writeMessages } from '../../../src/db/repositories/messages.ts';
 import type { Store } from '../../../src/db/store.ts';
+import { markDueMessagesSent } from '../../../src/demo/simulate.ts';
 import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 import { explainSweep } from '../../../src/services/sweep/explain-sweep.ts';
 import { newMessageId } from '../../../src/services/sweep/message-id.ts';
 import { runSweep } from '../../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings, winbackOffer } from './campaign-fixtures.ts';
+import { issuedCoupons } from './coupon-seed.ts';
 
 export const hour = 3_600_000;
 export const day = 24 * hour;
@@ -85,16 +87,15 @@ export function offerShop(storeOf: () => Store) {
     });
   }
 
-  /** The outbox sent what was due: what a real send would leave behind. */
-  async function markSent() {
-    await storeOf().db.run(
-      sql`update messages set status = 'sent', sent_at = due_at where status = 'scheduled' and due_at <= ${now}`,
-    );
+  /** The outbox sent what was due, each with the coupon its send issues: what a real send would leave behind. */
+  async function markSent(campaigns: readonly Campaign[]) {
+    await markDueMessagesSent(storeOf(), { campaigns: [...campaigns] }, now);
   }
 
   /**
-   * A message another campaign wrote earlier, with its coupon when its step
-   * has an offer; returns the code.
+   * A message another campaign wrote earlier, its offer noted when its step
+   * has one, and its coupon issued when it was sent (status sent or
+   * ambiguous); returns the code, null for a message never sent.
    */
   async function earlier(
     campaign: Campaign,
@@ -103,8 +104,9 @@ export function offerShop(storeOf: () => Store) {
     status = 'sent',
   ): Promise<string | null> {
     const store = storeOf();
+    const id = newMessageId(dueAt);
     const row = {
-      id: newMessageId(dueAt),
+      id,
       dedupeKey: `${campaign.id}:0:${to.customerId ?? to.email}:test${dueAt}`,
       campaignId: campaign.id,
       step: 0,
@@ -117,10 +119,16 @@ export function offerShop(storeOf: () => Store) {
       createdAt: dueAt,
       updatedAt: dueAt,
     };
-    const { rows, statements } = issueCoupons(store, { campaign, currency: 'GBP', now: dueAt }, [row]);
-    await writeMessages(store, rows, statements);
-    await store.db.run(sql`update messages set status = ${status} where id = ${row.id}`);
-    return rows[0]?.couponCode ?? null;
+    let code: string | null = null;
+    if (status === 'held_out') await writeMessages(store, [{ ...row, status }]);
+    else if (status === 'sent' || status === 'ambiguous') {
+      code = (await issuedCoupons(store, campaign, [row], dueAt)).get(id) ?? null;
+    } else {
+      const offer = campaign.steps[0]?.offer;
+      await writeMessages(store, [{ ...row, offerCurrency: offer ? 'GBP' : null }]);
+    }
+    await store.db.run(sql`update messages set status = ${status} where id = ${id}`);
+    return code;
   }
 
   /** What `sweep --explain` says about one campaign for the customer, as the CLI builds it. */

@@ -2,8 +2,9 @@
 // (src/db/sweeps/offer-history-columns.ts) finds what the core oracles
 // (offerFacts, messagedByFact) find in the same messages, on random histories
 // in a real libSQL file: every status, coupons used up or expiring at the
-// edge, due times on the window's edge, a cart's own series, guests known only
-// by address, and messages to the same address under another identity.
+// edge, offers noted whose coupons are still to be issued at their send, due
+// times on the window's edge, a cart's own series, guests known only by
+// address, and messages to the same address under another identity.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestSchemas } from '../../../src/core/ingest/records.ts';
 import { audienceNeeds } from '../../../src/core/selection/audience.ts';
@@ -124,6 +125,10 @@ async function seedShop(next: () => number): Promise<Seeded[]> {
               usesAllowed,
             }
           : null;
+      // The offer the sweep noted: on most coupon-less ones, a coupon still to
+      // be issued at their send; a coupon without it is a row from before
+      // offers were noted.
+      const offer = coupon ? next() < 0.5 : next() < 0.4;
       const campaignId = pick(['winback', 'vip', 'cart', 'z-other']);
       const triggerRef = campaignId === 'cart' && next() < 0.5 ? cartRef(to.cart, cartActivity) : `ref${n}`;
       seeded.push({
@@ -135,6 +140,7 @@ async function seedShop(next: () => number): Promise<Seeded[]> {
         status: pick([...messageStatuses, 'sent', 'sent', 'scheduled', 'sent']),
         dueAt,
         coupon,
+        offer,
       });
       n++;
     }
@@ -152,6 +158,7 @@ async function seedShop(next: () => number): Promise<Seeded[]> {
       triggerRef: m.triggerRef,
       status: m.status as (typeof messageStatuses)[number],
       couponCode: code,
+      offerCurrency: m.offer ? 'GBP' : null,
       dueAt: m.dueAt,
       createdAt: m.dueAt,
       updatedAt: m.dueAt,

@@ -5,14 +5,17 @@
 // leaves the customer out with the reason named.
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryTransport } from '../../../src/adapters/mailer/memory.ts';
 import type { Campaign } from '../../../src/core/campaigns/types.ts';
 import { ingestSchemas } from '../../../src/core/ingest/records.ts';
 import { decisionFacts } from '../../../src/core/selection/explain-facts.ts';
 import { parseCartRef } from '../../../src/core/triggers/trigger-ref.ts';
+import { drainOutbox } from '../../../src/services/delivery/drain-outbox.ts';
 import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 import { createViewBuilder } from '../../../src/services/render/build-view.ts';
 import { runSweep } from '../../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, noAudience, shopSettings, winbackOffer } from '../support/campaign-fixtures.ts';
+import { deliveryOptions } from '../support/delivery-fixtures.ts';
 import { openTempStore, type TempStore } from '../support/temp-store.ts';
 
 const day = 86_400_000;
@@ -145,8 +148,26 @@ describe('offers in the customer currency', () => {
     await order('gb', 120, 'GBP', '80.00');
   });
 
+  /** The outbox sends what the sweep planned; each first send issues its coupon. */
+  async function send() {
+    const set = { settings: shopSettings({ currency: 'GBP' }), campaigns: [winback] };
+    const at = now + day;
+    const counts = await drainOutbox(
+      await deliveryOptions(temp.store, createMemoryTransport(), { campaigns: set, now: () => at }),
+    );
+    expect(counts.sent).toBe(2);
+  }
+
   it("writes each coupon in the customer's currency with that currency's minimum", async () => {
     await sweep([winback]);
+    const noted = await temp.store.db.all<{ customer_id: string; currency: string }>(
+      sql`select customer_id, offer_currency as currency from messages order by customer_id`,
+    );
+    expect(noted).toEqual([
+      { customer_id: 'gb', currency: 'GBP' },
+      { customer_id: 'us', currency: 'USD' },
+    ]);
+    await send();
     const coupons = await temp.store.db.all<{ customer_id: string; currency: string; min: number }>(
       sql`select customer_id, currency, min_subtotal_minor as min from coupons order by customer_id`,
     );
@@ -161,6 +182,7 @@ describe('offers in the customer currency', () => {
 
   it("the US customer's email says US$50.00, not £40.00", async () => {
     await sweep([winback]);
+    await send();
     const [message] = await temp.store.db.all<Record<string, unknown>>(
       sql`select campaign_id as campaignId, step, customer_id as customerId, email, trigger_kind as triggerKind,
             trigger_ref as triggerRef, coupon_code as couponCode

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sweepCommand } from '../../../src/cli/sweep.ts';
+import { loadCampaigns } from '../../../src/config/campaign-loader.ts';
 import type { Campaign, Offer } from '../../../src/core/campaigns/types.ts';
 import { dormantCampaign, winbackOffer } from '../support/campaign-fixtures.ts';
 import { captureCli } from '../support/cli.ts';
@@ -36,7 +37,7 @@ describe('the offer rule: min_days_between_coupons', () => {
     await customer('c', 100); // not dormant yet three weeks ago: no win-back coupon
     const past = now - 21 * day;
     await sweep([winback], settings(), { at: past, dryRun: false });
-    await markSent();
+    await markSent([winback]);
 
     const rule = settings({ minDaysBetweenCoupons: 30 });
     const result = await sweep([vip, winback], rule);
@@ -175,7 +176,7 @@ describe('the offer rule: while_unredeemed', () => {
     );
     for (const at of [start + 2 * hour, start + 25 * hour]) {
       await sweep([series], rule, { at, dryRun: false });
-      await markSent();
+      await markSent([series]);
     }
     const steps = await temp.store.db.all<{ step: number; coupon: string | null }>(
       sql`select step, coupon_code as coupon from messages order by step`,
@@ -261,7 +262,9 @@ describe('rekindle sweep --dry-run --explain with the shipped campaigns and sett
         vipFile.replace('name: VIP', 'name: VIP\nenabled: false'),
       );
       expect((await run([], now - 21 * day)).code).toBe(0);
-      await markSent();
+      const shipped = await loadCampaigns({ dir, emailsDir: 'emails' });
+      if (!shipped.ok) throw new Error('the copied campaigns do not validate');
+      await markSent(shipped.set.campaigns);
       await writeFile(join(dir, 'winback-vip.yaml'), vipFile);
 
       const explained = await run(['--dry-run', '--explain', 'a'], now);

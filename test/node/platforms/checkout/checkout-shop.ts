@@ -1,16 +1,18 @@
 // A shop for the coupons-at-checkout tests: dormant customers with
 // Shopify-style numeric ids, a win-back campaign whose step carries the
 // shipped offer (15% off over 40.00, 14 days, one use, bound), a real sweep
-// that issues the coupons, and delivery options wired to a platform stand-in
+// (the send issues the coupons), and delivery options wired to a platform stand-in
 // through the same wiring the homes use (src/entry/checkout-platforms.ts).
 import { sql } from 'drizzle-orm';
 import type { CheckoutPlatformsConfig } from '../../../../src/config/env.ts';
 import type { Campaign, CampaignSet } from '../../../../src/core/campaigns/types.ts';
 import type { MailTransport } from '../../../../src/core/delivery/transport.ts';
 import { ingestSchemas } from '../../../../src/core/ingest/records.ts';
+import { findUncodedOffers } from '../../../../src/db/repositories/messages.ts';
 import type { Store } from '../../../../src/db/store.ts';
 import { wireCheckouts } from '../../../../src/entry/checkout-platforms.ts';
 import type { DrainOptions } from '../../../../src/services/delivery/drain-outbox.ts';
+import { issueCouponsAtSentTimes } from '../../../../src/services/delivery/issue-coupons.ts';
 import { ingestRecords } from '../../../../src/services/ingest/ingest-records.ts';
 import { runSweep } from '../../../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings, winbackOffer } from '../../support/campaign-fixtures.ts';
@@ -62,6 +64,20 @@ export async function seedDormant(
 
 export async function sweep(store: Store, campaigns: CampaignSet, now = sweepAt) {
   return runSweep({ store, campaigns, now, dryRun: false, pageSize: 500 });
+}
+
+/**
+ * Fixes the planned messages' codes as a first send attempt does, without
+ * sending (as a pass that stopped, or a checkout that was down, leaves
+ * them), so a test can arrange what a platform already holds for a code.
+ */
+export async function issueAsFirstAttempt(store: Store, campaigns: CampaignSet, at = sweepAt) {
+  const planned = await findUncodedOffers(store, Number.MAX_SAFE_INTEGER);
+  await issueCouponsAtSentTimes(
+    store,
+    campaigns,
+    planned.map((m) => ({ ...m, sentAt: at })),
+  );
 }
 
 export interface OutboxRow {

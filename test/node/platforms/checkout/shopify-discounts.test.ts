@@ -16,6 +16,7 @@ import {
   campaignsOf,
   checkoutDelivery,
   checkoutStates,
+  issueAsFirstAttempt,
   outbox,
   seedDormant,
   shopifyPlatform,
@@ -54,6 +55,7 @@ describe('the offer’s Shopify discount', () => {
     const campaigns = campaignsOf(winback());
     await seedDormant(temp.store, 4);
     await sweep(temp.store, campaigns);
+    await issueAsFirstAttempt(temp.store, campaigns);
     // The codes go in code order: Shopify already holds a discount made with the first; Rekindle never heard back.
     const [first] = (await outbox(temp.store)).sort((a, b) => (a.coupon_code! < b.coupon_code! ? -1 : 1));
     const lost = await shopify.handle(

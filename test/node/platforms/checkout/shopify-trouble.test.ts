@@ -17,6 +17,7 @@ import {
   checkoutDelivery,
   checkoutStates,
   day,
+  issueAsFirstAttempt,
   outbox,
   seedDormant,
   shopDomain,
@@ -177,6 +178,7 @@ describe('Shopify will not take the codes now', () => {
     const campaigns = campaignsOf(winback());
     await seedDormant(temp.store, 4);
     await sweep(temp.store, campaigns);
+    await issueAsFirstAttempt(temp.store, campaigns);
     // The first code (in code order) makes the discount; the last is refused in the bulk job.
     const planned = (await outbox(temp.store)).sort((a, b) => (a.coupon_code! < b.coupon_code! ? -1 : 1));
     const refusedRow = planned[3]!;
@@ -210,7 +212,7 @@ describe('Shopify will not take the codes now', () => {
       shopifyBaseUrl: served!.url,
     });
     expect(await drainOutbox(options)).toMatchObject({ awaitingCodes: 2 });
-    // The offer's codes last 14 days from the due time.
+    // The offer's codes last 14 days from their issue, at the first attempt.
     now = sweepAt + 14 * day;
     expect(await drainOutbox(options)).toMatchObject({ failed: 2, sent: 0 });
     for (const m of await outbox(temp.store)) {

@@ -14,6 +14,7 @@ import {
   campaignsOf,
   checkoutDelivery,
   checkoutStates,
+  issueAsFirstAttempt,
   outbox,
   seedDormant,
   sweep,
@@ -103,6 +104,7 @@ describe('coupons at the WooCommerce checkout', () => {
     const campaigns = campaignsOf(winback());
     await seedDormant(temp.store, 2);
     await sweep(temp.store, campaigns);
+    await issueAsFirstAttempt(temp.store, campaigns);
     const [first] = await outbox(temp.store);
     // An earlier call made it and its answer was lost.
     woo.coupons.set(first!.coupon_code!.toLowerCase(), { id: 1, code: first!.coupon_code!.toLowerCase() });
