@@ -14,7 +14,10 @@ export const entities: Record<string, string> = {
   '"': '&#34;',
   "'": '&#39;',
 };
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => entities[c]!);
+const special = /[&<>"']/;
+// Most outputs (names, prices, links) have nothing to escape: a test is cheaper than a replace.
+export const escapeHtml = (text: string) =>
+  special.test(text) ? text.replace(/[&<>"']/g, (c) => entities[c]!) : text;
 
 export function stringify(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -40,6 +43,14 @@ export function property(target: unknown, key: string | number): unknown {
   if (key === 'last' && Array.isArray(target)) return target[target.length - 1];
   return own;
 }
+
+/** property() for a key known when compiling that is not size, first or last. */
+function plainProperty(target: unknown, key: string): unknown {
+  if (target === null || target === undefined) return target;
+  return Object.hasOwn(Object(target), key) ? (target as Record<string, unknown>)[key] : undefined;
+}
+
+const specialKeys = new Set(['size', 'first', 'last']);
 
 export function lookup(frames: Frames, name: string): unknown {
   for (let i = frames.length - 1; i >= 0; i--) {
@@ -109,23 +120,39 @@ export class Parser {
     if (token.text === 'nil' || token.text === 'null') return () => null;
     if (token.text === 'empty' || token.text === 'blank') throw new Unsupported();
     const name = token.text;
-    const path: Value[] = [];
+    const path: (Value | string)[] = [];
     for (;;) {
       const next = this.peek();
       if (next?.text === '.') {
         this.next();
         const key = this.next();
         if (key.kind !== 'word') throw new Unsupported();
-        path.push(() => key.text);
+        path.push(key.text);
       } else if (next?.text === '[') {
         this.next();
         path.push(this.value());
         this.expect(']');
       } else break;
     }
+    // The common `a.b.c` reads its keys as they were written, with no call per key.
+    if (path.every((key) => typeof key === 'string' && !specialKeys.has(key))) {
+      const keys = path as string[];
+      if (keys.length === 0) return (frames) => lookup(frames, name);
+      if (keys.length === 1) {
+        const key = keys[0]!;
+        return (frames) => plainProperty(lookup(frames, name), key);
+      }
+      return (frames) => {
+        let current = lookup(frames, name);
+        for (const key of keys) current = plainProperty(current, key);
+        return current;
+      };
+    }
     return (frames) => {
       let current = lookup(frames, name);
-      for (const key of path) current = property(current, key(frames) as string | number);
+      for (const key of path) {
+        current = property(current, typeof key === 'string' ? key : (key(frames) as string | number));
+      }
       return current;
     };
   }
