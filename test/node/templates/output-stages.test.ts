@@ -57,7 +57,7 @@ function scope(r: Random, values: readonly string[]) {
 function agree(
   bits: readonly string[],
   values: readonly string[],
-  escape: boolean,
+  escapes: boolean,
   stage: () => OutputStage,
   oracle: (out: string) => string,
 ): number {
@@ -65,8 +65,8 @@ function agree(
   for (let seed = 1; seed <= 3000; seed++) {
     const r = random(seed);
     const source = template(r, bits);
-    const plain = compileFastLiquid(source, { escape })!;
-    const staged = compileFastLiquid(source, { escape, stage: stage() });
+    const plain = compileFastLiquid(source, { escape: escapes })!;
+    const staged = compileFastLiquid(source, { escape: escapes, stage: stage() });
     if (!staged) continue;
     streamed++;
     for (let n = 0; n < 4; n++) {
