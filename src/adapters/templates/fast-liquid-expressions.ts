@@ -47,7 +47,8 @@ export function property(target: unknown, key: string | number): unknown {
 /** property() for a key known when compiling that is not size, first or last. */
 function plainProperty(target: unknown, key: string): unknown {
   if (target === null || target === undefined) return target;
-  return Object.hasOwn(Object(target), key) ? (target as Record<string, unknown>)[key] : undefined;
+  const record = typeof target === 'object' ? target : Object(target);
+  return Object.hasOwn(record, key) ? (target as Record<string, unknown>)[key] : undefined;
 }
 
 const specialKeys = new Set(['size', 'first', 'last']);
@@ -89,7 +90,11 @@ export class Unsupported extends Error {}
 
 export class Parser {
   private at = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    /** Names the template may set (assign, for); without it, any name may be set. */
+    private readonly locals?: ReadonlySet<string>,
+  ) {}
   peek(): Token | undefined {
     return this.tokens[this.at];
   }
@@ -134,22 +139,31 @@ export class Parser {
         this.expect(']');
       } else break;
     }
+    // A name the template never sets is read from the view alone.
+    const root: Value =
+      this.locals && !this.locals.has(name)
+        ? (frames) => plainProperty(frames[0], name)
+        : (frames) => lookup(frames, name);
     // The common `a.b.c` reads its keys as they were written, with no call per key.
     if (path.every((key) => typeof key === 'string' && !specialKeys.has(key))) {
       const keys = path as string[];
-      if (keys.length === 0) return (frames) => lookup(frames, name);
+      if (keys.length === 0) return root;
       if (keys.length === 1) {
         const key = keys[0]!;
-        return (frames) => plainProperty(lookup(frames, name), key);
+        return (frames) => plainProperty(root(frames), key);
+      }
+      if (keys.length === 2) {
+        const [first, second] = keys as [string, string];
+        return (frames) => plainProperty(plainProperty(root(frames), first), second);
       }
       return (frames) => {
-        let current = lookup(frames, name);
+        let current = root(frames);
         for (const key of keys) current = plainProperty(current, key);
         return current;
       };
     }
     return (frames) => {
-      let current = lookup(frames, name);
+      let current = root(frames);
       for (const key of path) {
         current = property(current, typeof key === 'string' ? key : (key(frames) as string | number));
       }

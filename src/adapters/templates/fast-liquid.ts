@@ -51,10 +51,10 @@ function pieces(source: string): Piece[] {
   return out;
 }
 
-function parseExpression<T>(source: string, read: (parser: Parser) => T): T {
+function parseExpression<T>(source: string, how: Compiling, read: (parser: Parser) => T): T {
   const tokens = tokenize(source);
   if (!tokens) throw new Unsupported();
-  const parser = new Parser(tokens);
+  const parser = new Parser(tokens, how.locals);
   const result = read(parser);
   if (!parser.done()) throw new Unsupported();
   return result;
@@ -78,6 +78,19 @@ export interface OutputStage {
 interface Compiling {
   escapes: boolean;
   stage: OutputStage | undefined;
+  /** Names an assign or a for may set: every other name can only come from the view. */
+  locals: ReadonlySet<string>;
+}
+
+const setsName = /^\s*(?:assign|for)\s+([A-Za-z_][\w-]*)/;
+
+function localNames(list: Piece[]): Set<string> {
+  const names = new Set(['forloop']);
+  for (const piece of list) {
+    const name = piece.kind === 'tag' ? setsName.exec(piece.body)?.[1] : undefined;
+    if (name) names.add(name);
+  }
+  return names;
 }
 
 function textNode(text: string, how: Compiling): Node {
@@ -88,7 +101,7 @@ function textNode(text: string, how: Compiling): Node {
 }
 
 function outputNode(body: string, how: Compiling): Node {
-  const { value, raw } = parseExpression(body, (p) => p.filtered());
+  const { value, raw } = parseExpression(body, how, (p) => p.filtered());
   const escaped = how.escapes && !raw;
   const emit = how.stage ? how.stage.output(escaped) : undefined;
   if (emit === null) throw new Unsupported();
@@ -123,7 +136,7 @@ function block(
     if (ends.includes(name)) return { nodes, end: name, rest };
     if (name === 'if' || name === 'unless') nodes.push(ifNode(list, at, how, rest, name === 'unless'));
     else if (name === 'for') nodes.push(forNode(list, at, how, rest));
-    else if (name === 'assign') nodes.push(assignNode(rest));
+    else if (name === 'assign') nodes.push(assignNode(rest, how));
     else throw new Unsupported();
   }
   if (ends.length > 0) throw new Unsupported();
@@ -139,7 +152,7 @@ function run(nodes: Node[], frames: Frames): string {
 
 function ifNode(list: Piece[], at: { i: number }, how: Compiling, condition: string, negate: boolean): Node {
   const branches: { test: Value | null; nodes: Node[] }[] = [];
-  let test: Value | null = parseExpression(condition, (p) => p.condition());
+  let test: Value | null = parseExpression(condition, how, (p) => p.condition());
   if (negate) {
     const inner = test;
     test = (frames) => !truthy(inner(frames));
@@ -149,7 +162,7 @@ function ifNode(list: Piece[], at: { i: number }, how: Compiling, condition: str
     branches.push({ test, nodes: part.nodes });
     if (part.end === 'endif' || part.end === 'endunless') break;
     if (part.rest.trim() && part.end === 'else') throw new Unsupported();
-    test = part.end === 'elsif' ? parseExpression(part.rest, (p) => p.condition()) : null;
+    test = part.end === 'elsif' ? parseExpression(part.rest, how, (p) => p.condition()) : null;
     if (part.end === 'else') {
       const last = block(list, at, how, [negate ? 'endunless' : 'endif']);
       branches.push({ test: null, nodes: last.nodes });
@@ -176,7 +189,7 @@ function forNode(list: Piece[], at: { i: number }, how: Compiling, header: strin
   const match = /^\s*([A-Za-z_][\w-]*)\s+in\s+(.+)$/.exec(header);
   if (!match) throw new Unsupported();
   const name = match[1]!;
-  const collection = parseExpression(match[2]!, (p) => p.value());
+  const collection = parseExpression(match[2]!, how, (p) => p.value());
   const body = block(list, at, how, ['endfor', 'else']);
   if (body.end !== 'endfor') throw new Unsupported();
   return (frames) => {
@@ -206,11 +219,11 @@ function forNode(list: Piece[], at: { i: number }, how: Compiling, header: strin
   };
 }
 
-function assignNode(rest: string): Node {
+function assignNode(rest: string, how: Compiling): Node {
   const match = /^\s*([A-Za-z_][\w-]*)\s*=\s*([\s\S]+)$/.exec(rest);
   if (!match) throw new Unsupported();
   const name = match[1]!;
-  const { value } = parseExpression(match[2]!, (p) => p.filtered());
+  const { value } = parseExpression(match[2]!, how, (p) => p.filtered());
   // Like liquidjs, an assign lands in the outermost template scope, even inside a for.
   return (frames) => {
     frames[1]![name] = value(frames);
@@ -230,7 +243,8 @@ export function compileFastLiquid(
 ): FastTemplate | null {
   const { stage } = options;
   try {
-    const { nodes } = block(pieces(source), { i: 0 }, { escapes: options.escape, stage }, []);
+    const list = pieces(source);
+    const { nodes } = block(list, { i: 0 }, { escapes: options.escape, stage, locals: localNames(list) }, []);
     if (!stage) return (view) => run(nodes, [view as Scope, {}]);
     return (view) => {
       stage.begin();
