@@ -105,12 +105,21 @@ function outputNode(body: string, how: Compiling): Node {
   const escaped = how.escapes && !raw;
   const emit = how.stage ? how.stage.output(escaped) : undefined;
   if (emit === null) throw new Unsupported();
-  if (emit) {
-    return escaped
-      ? (frames) => emit(escapeHtml(stringify(value(frames))))
-      : (frames) => emit(stringify(value(frames)));
-  }
-  return escaped ? (frames) => escapeHtml(stringify(value(frames))) : (frames) => stringify(value(frames));
+  if (!escaped)
+    return emit ? (frames) => emit(stringify(value(frames))) : (frames) => stringify(value(frames));
+  // Shop-wide values (its name, colour, address) repeat from one recipient to the next.
+  let lastIn = '';
+  let lastOut = '';
+  const escape = (text: string) => {
+    if (text !== lastIn) {
+      lastIn = text;
+      lastOut = escapeHtml(text);
+    }
+    return lastOut;
+  };
+  return emit
+    ? (frames) => emit(escape(stringify(value(frames))))
+    : (frames) => escape(stringify(value(frames)));
 }
 
 function block(
