@@ -110,7 +110,7 @@ function outputNode(body: string, how: Compiling): Node {
   // Shop-wide values (its name, colour, address) repeat from one recipient to the next.
   let lastIn = '';
   let lastOut = '';
-  const escape = (text: string) => {
+  const remembered = (text: string) => {
     if (text !== lastIn) {
       lastIn = text;
       lastOut = escapeHtml(text);
@@ -118,8 +118,8 @@ function outputNode(body: string, how: Compiling): Node {
     return lastOut;
   };
   return emit
-    ? (frames) => emit(escape(stringify(value(frames))))
-    : (frames) => escape(stringify(value(frames)));
+    ? (frames) => emit(remembered(stringify(value(frames))))
+    : (frames) => remembered(stringify(value(frames)));
 }
 
 function block(
