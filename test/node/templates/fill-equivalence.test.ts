@@ -51,7 +51,7 @@ const names = [
 /** Recipient i: a name from the list and a mix of cart, offer, images and recommendations. */
 function recipient(base: EmailView, i: number): EmailView {
   const strange = names[(i + 3) % names.length] ?? 'x';
-  const item = (p: EmailView['recommended'][number], n: number) => ({
+  const item = <P extends EmailView['recommended'][number]>(p: P, n: number): P => ({
     ...p,
     title: n % 2 === 0 ? p.title : `${strange} ${p.title}`,
     image_url: (i + n) % 3 === 0 ? null : p.image_url,
