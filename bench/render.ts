@@ -1,10 +1,10 @@
 // Render benchmark: personalized emails per second on one core, compile-once-
 // fill-many (MJML compiled once per template, Liquid filled per recipient)
 // beside the naive way (fill the MJML with Liquid, compile it per recipient),
-// in the same run over the same recipients and the shipped templates.
-// ratio = fast rate / naive rate; baseline = the naive rate.
-// Goals: ratio >= 200 and >= 10,000 emails/s. BENCH_RENDER_SECONDS sets the
-// time spent on each side (default 3).
+// in the same run over the same recipients and the shipped templates, taking
+// turns. ratio = fast rate / naive rate; baseline = the naive rate.
+// Goals (issue 13): ratio >= 300 and >= 25,000 emails/s. BENCH_RENDER_SECONDS
+// sets the time spent on each side (default 3).
 import { join } from 'node:path';
 import { createMjmlRenderer } from '../src/adapters/templates/mjml-renderer.ts';
 import { renderNaively } from '../src/adapters/templates/naive-render.ts';
@@ -18,7 +18,7 @@ import type { BenchResult } from './support/result.ts';
 
 const root = join(import.meta.dirname, '..');
 const seconds = Number(process.env.BENCH_RENDER_SECONDS ?? 3);
-const goals = { ratio: 200, perSecond: 10_000 };
+const goals = { ratio: 300, perSecond: 25_000 };
 const firstNames = [
   'Ada',
   'Bo',
@@ -73,15 +73,35 @@ async function jobs(): Promise<Job[]> {
   return out;
 }
 
-/** Runs `one` over the jobs, round-robin, for about `budget` seconds; emails per second. */
-async function rate(all: Job[], budget: number, one: (job: Job) => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  let done = 0;
-  while (performance.now() - started < budget * 1000) {
-    for (let i = 0; i < 50; i++) await one(all[done++ % all.length]!);
-  }
-  return done / ((performance.now() - started) / 1000);
+/** One side's running totals: emails done, wall and CPU milliseconds spent. */
+interface Side {
+  one: (job: Job) => Promise<unknown>;
+  /** Emails between clock reads: one for the naive side, whose emails take ~10 ms each. */
+  step: number;
+  done: number;
+  wallMs: number;
+  cpuMs: number;
 }
+
+const side = (one: Side['one'], step: number): Side => ({ one, step, done: 0, wallMs: 0, cpuMs: 0 });
+
+/** Runs a side over the jobs, round-robin, for about `ms` milliseconds, adding to its totals. */
+async function slice(all: Job[], s: Side, ms: number): Promise<void> {
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  while (performance.now() - started < ms) {
+    for (let i = 0; i < s.step; i++) await s.one(all[s.done++ % all.length]!);
+  }
+  const cpu = process.cpuUsage(cpuStarted);
+  s.wallMs += performance.now() - started;
+  s.cpuMs += (cpu.user + cpu.system) / 1000;
+}
+
+/**
+ * Emails per second of wall time and per second of this process's CPU time
+ * (what one core would give on a machine busy with other work).
+ */
+const perSecond = (s: Side) => ({ wall: s.done / (s.wallMs / 1000), cpu: s.done / (s.cpuMs / 1000) });
 
 export async function run(): Promise<BenchResult> {
   const all = await jobs();
@@ -90,11 +110,25 @@ export async function run(): Promise<BenchResult> {
   for (const job of all.slice(0, 50)) await renderer.render(job.template, job.subject, job.view);
   for (const job of all.slice(0, 5)) await renderNaively(job.source, job.subject, job.view);
 
-  const naive = await rate(all, seconds, (job) => renderNaively(job.source, job.subject, job.view));
+  // The sides take turns in quarter-second slices, so a burst of other work on
+  // a shared machine lands on both rather than skewing the ratio.
+  const naiveSide = side((job) => renderNaively(job.source, job.subject, job.view), 1);
+  const fastSide = side((job) => renderer.render(job.template, job.subject, job.view), 50);
+  while (naiveSide.wallMs < seconds * 1000 || fastSide.wallMs < seconds * 1000) {
+    if (naiveSide.wallMs < seconds * 1000) await slice(all, naiveSide, 250);
+    if (fastSide.wallMs < seconds * 1000) await slice(all, fastSide, 250);
+  }
+  const naiveRate = perSecond(naiveSide);
+  const fastRate = perSecond(fastSide);
+  const naive = naiveRate.wall;
+  const fast = fastRate.wall;
   log(`naive: ${naive.toFixed(1)} emails/s (MJML compile per recipient)`);
-  const fast = await rate(all, seconds, (job) => renderer.render(job.template, job.subject, job.view));
   log(
     `compile once, fill many: ${fast.toFixed(0)} emails/s, ${renderer.compilations} MJML compilations in all`,
+  );
+  log(
+    `per CPU-second (for a busy machine): fast ${fastRate.cpu.toFixed(0)}, naive ${naiveRate.cpu.toFixed(1)}, ` +
+      `ratio ${(fastRate.cpu / naiveRate.cpu).toFixed(0)}; the goals below use wall time`,
   );
 
   const ratio = fast / naive;

@@ -14,7 +14,10 @@ export const entities: Record<string, string> = {
   '"': '&#34;',
   "'": '&#39;',
 };
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => entities[c]!);
+const special = /[&<>"']/;
+// Most outputs (names, prices, links) have nothing to escape: a test is cheaper than a replace.
+export const escapeHtml = (text: string) =>
+  special.test(text) ? text.replace(/[&<>"']/g, (c) => entities[c]!) : text;
 
 export function stringify(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -40,6 +43,15 @@ export function property(target: unknown, key: string | number): unknown {
   if (key === 'last' && Array.isArray(target)) return target[target.length - 1];
   return own;
 }
+
+/** property() for a key known when compiling that is not size, first or last. */
+function plainProperty(target: unknown, key: string): unknown {
+  if (target === null || target === undefined) return target;
+  const record = typeof target === 'object' ? target : Object(target);
+  return Object.hasOwn(record, key) ? (target as Record<string, unknown>)[key] : undefined;
+}
+
+const specialKeys = new Set(['size', 'first', 'last']);
 
 export function lookup(frames: Frames, name: string): unknown {
   for (let i = frames.length - 1; i >= 0; i--) {
@@ -78,7 +90,11 @@ export class Unsupported extends Error {}
 
 export class Parser {
   private at = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    /** Names the template may set (assign, for); without it, any name may be set. */
+    private readonly locals?: ReadonlySet<string>,
+  ) {}
   peek(): Token | undefined {
     return this.tokens[this.at];
   }
@@ -109,23 +125,48 @@ export class Parser {
     if (token.text === 'nil' || token.text === 'null') return () => null;
     if (token.text === 'empty' || token.text === 'blank') throw new Unsupported();
     const name = token.text;
-    const path: Value[] = [];
+    const path: (Value | string)[] = [];
     for (;;) {
       const next = this.peek();
       if (next?.text === '.') {
         this.next();
         const key = this.next();
         if (key.kind !== 'word') throw new Unsupported();
-        path.push(() => key.text);
+        path.push(key.text);
       } else if (next?.text === '[') {
         this.next();
         path.push(this.value());
         this.expect(']');
       } else break;
     }
+    // A name the template never sets is read from the view alone.
+    const root: Value =
+      this.locals && !this.locals.has(name)
+        ? (frames) => plainProperty(frames[0], name)
+        : (frames) => lookup(frames, name);
+    // The common `a.b.c` reads its keys as they were written, with no call per key.
+    if (path.every((key) => typeof key === 'string' && !specialKeys.has(key))) {
+      const keys = path as string[];
+      if (keys.length === 0) return root;
+      if (keys.length === 1) {
+        const key = keys[0]!;
+        return (frames) => plainProperty(root(frames), key);
+      }
+      if (keys.length === 2) {
+        const [first, second] = keys as [string, string];
+        return (frames) => plainProperty(plainProperty(root(frames), first), second);
+      }
+      return (frames) => {
+        let current = root(frames);
+        for (const key of keys) current = plainProperty(current, key);
+        return current;
+      };
+    }
     return (frames) => {
-      let current = lookup(frames, name);
-      for (const key of path) current = property(current, key(frames) as string | number);
+      let current = root(frames);
+      for (const key of path) {
+        current = property(current, typeof key === 'string' ? key : (key(frames) as string | number));
+      }
       return current;
     };
   }

@@ -5,6 +5,8 @@
 // caller falls back to liquidjs. Semantics follow liquidjs 10 (nil and false
 // are the only falsy values, `default` treats "" and [] as empty, outputs are
 // HTML-escaped unless `| raw`); test/node/templates/fast-liquid.test.ts holds them to it.
+// An optional OutputStage (output-stages.ts) fuses a pass over the output
+// into the template, so it need not rescan the whole result per recipient.
 // Pure, Worker-safe.
 
 import {
@@ -49,45 +51,101 @@ function pieces(source: string): Piece[] {
   return out;
 }
 
-function parseExpression<T>(source: string, read: (parser: Parser) => T): T {
+function parseExpression<T>(source: string, how: Compiling, read: (parser: Parser) => T): T {
   const tokens = tokenize(source);
   if (!tokens) throw new Unsupported();
-  const parser = new Parser(tokens);
+  const parser = new Parser(tokens, how.locals);
   const result = read(parser);
   if (!parser.done()) throw new Unsupported();
   return result;
 }
 
+/**
+ * A pass over a template's output, streamed: the template hands it every
+ * piece of output in order, and it returns what to put in its place. One
+ * stage object serves one compiled template; render is synchronous, so its
+ * state lives from begin() to finish().
+ */
+export interface OutputStage {
+  /** At compile time: what emits this literal text, or null when the stage cannot stream it. */
+  literal(text: string): (() => string) | null;
+  /** At compile time: what emits an output's text (`escaped` is false for `| raw` or a text template). */
+  output(escaped: boolean): ((text: string) => string) | null;
+  begin(): void;
+  finish(out: string): string;
+}
+
+interface Compiling {
+  escapes: boolean;
+  stage: OutputStage | undefined;
+  /** Names an assign or a for may set: every other name can only come from the view. */
+  locals: ReadonlySet<string>;
+}
+
+const setsName = /^\s*(?:assign|for)\s+([A-Za-z_][\w-]*)/;
+
+function localNames(list: Piece[]): Set<string> {
+  const names = new Set(['forloop']);
+  for (const piece of list) {
+    const name = piece.kind === 'tag' ? setsName.exec(piece.body)?.[1] : undefined;
+    if (name) names.add(name);
+  }
+  return names;
+}
+
+function textNode(text: string, how: Compiling): Node {
+  if (!how.stage) return () => text;
+  const emit = how.stage.literal(text);
+  if (!emit) throw new Unsupported();
+  return emit;
+}
+
+function outputNode(body: string, how: Compiling): Node {
+  const { value, raw } = parseExpression(body, how, (p) => p.filtered());
+  const escaped = how.escapes && !raw;
+  const emit = how.stage ? how.stage.output(escaped) : undefined;
+  if (emit === null) throw new Unsupported();
+  if (!escaped)
+    return emit ? (frames) => emit(stringify(value(frames))) : (frames) => stringify(value(frames));
+  // Shop-wide values (its name, colour, address) repeat from one recipient to the next.
+  let lastIn = '';
+  let lastOut = '';
+  const remembered = (text: string) => {
+    if (text !== lastIn) {
+      lastIn = text;
+      lastOut = escapeHtml(text);
+    }
+    return lastOut;
+  };
+  return emit
+    ? (frames) => emit(remembered(stringify(value(frames))))
+    : (frames) => remembered(stringify(value(frames)));
+}
+
 function block(
   list: Piece[],
   at: { i: number },
-  escapes: boolean,
+  how: Compiling,
   ends: readonly string[],
 ): { nodes: Node[]; end: string; rest: string } {
   const nodes: Node[] = [];
   while (at.i < list.length) {
     const piece = list[at.i++]!;
     if (piece.kind === 'text') {
-      const text = piece.body;
-      nodes.push(() => text);
+      nodes.push(textNode(piece.body, how));
       continue;
     }
     if (piece.kind === 'output') {
-      const { value, raw } = parseExpression(piece.body, (p) => p.filtered());
-      nodes.push(
-        escapes && !raw
-          ? (frames) => escapeHtml(stringify(value(frames)))
-          : (frames) => stringify(value(frames)),
-      );
+      nodes.push(outputNode(piece.body, how));
       continue;
     }
     const body = piece.body.trim();
     const name = /^[a-z]+/.exec(body)?.[0] ?? '';
     const rest = body.slice(name.length);
     if (ends.includes(name)) return { nodes, end: name, rest };
-    if (name === 'if' || name === 'unless') nodes.push(ifNode(list, at, escapes, rest, name === 'unless'));
-    else if (name === 'for') nodes.push(forNode(list, at, escapes, rest));
-    else if (name === 'assign') nodes.push(assignNode(rest));
+    if (name === 'if' || name === 'unless') nodes.push(ifNode(list, at, how, rest, name === 'unless'));
+    else if (name === 'for') nodes.push(forNode(list, at, how, rest));
+    else if (name === 'assign') nodes.push(assignNode(rest, how));
     else throw new Unsupported();
   }
   if (ends.length > 0) throw new Unsupported();
@@ -101,27 +159,21 @@ function run(nodes: Node[], frames: Frames): string {
   return out;
 }
 
-function ifNode(
-  list: Piece[],
-  at: { i: number },
-  escapes: boolean,
-  condition: string,
-  negate: boolean,
-): Node {
+function ifNode(list: Piece[], at: { i: number }, how: Compiling, condition: string, negate: boolean): Node {
   const branches: { test: Value | null; nodes: Node[] }[] = [];
-  let test: Value | null = parseExpression(condition, (p) => p.condition());
+  let test: Value | null = parseExpression(condition, how, (p) => p.condition());
   if (negate) {
     const inner = test;
     test = (frames) => !truthy(inner(frames));
   }
   for (;;) {
-    const part = block(list, at, escapes, negate ? ['else', 'endunless'] : ['elsif', 'else', 'endif']);
+    const part = block(list, at, how, negate ? ['else', 'endunless'] : ['elsif', 'else', 'endif']);
     branches.push({ test, nodes: part.nodes });
     if (part.end === 'endif' || part.end === 'endunless') break;
     if (part.rest.trim() && part.end === 'else') throw new Unsupported();
-    test = part.end === 'elsif' ? parseExpression(part.rest, (p) => p.condition()) : null;
+    test = part.end === 'elsif' ? parseExpression(part.rest, how, (p) => p.condition()) : null;
     if (part.end === 'else') {
-      const last = block(list, at, escapes, [negate ? 'endunless' : 'endif']);
+      const last = block(list, at, how, [negate ? 'endunless' : 'endif']);
       branches.push({ test: null, nodes: last.nodes });
       break;
     }
@@ -142,12 +194,12 @@ function enumerable(value: unknown): unknown[] {
   return [];
 }
 
-function forNode(list: Piece[], at: { i: number }, escapes: boolean, header: string): Node {
+function forNode(list: Piece[], at: { i: number }, how: Compiling, header: string): Node {
   const match = /^\s*([A-Za-z_][\w-]*)\s+in\s+(.+)$/.exec(header);
   if (!match) throw new Unsupported();
   const name = match[1]!;
-  const collection = parseExpression(match[2]!, (p) => p.value());
-  const body = block(list, at, escapes, ['endfor', 'else']);
+  const collection = parseExpression(match[2]!, how, (p) => p.value());
+  const body = block(list, at, how, ['endfor', 'else']);
   if (body.end !== 'endfor') throw new Unsupported();
   return (frames) => {
     const value = enumerable(collection(frames));
@@ -176,11 +228,11 @@ function forNode(list: Piece[], at: { i: number }, escapes: boolean, header: str
   };
 }
 
-function assignNode(rest: string): Node {
+function assignNode(rest: string, how: Compiling): Node {
   const match = /^\s*([A-Za-z_][\w-]*)\s*=\s*([\s\S]+)$/.exec(rest);
   if (!match) throw new Unsupported();
   const name = match[1]!;
-  const { value } = parseExpression(match[2]!, (p) => p.filtered());
+  const { value } = parseExpression(match[2]!, how, (p) => p.filtered());
   // Like liquidjs, an assign lands in the outermost template scope, even inside a for.
   return (frames) => {
     frames[1]![name] = value(frames);
@@ -190,11 +242,23 @@ function assignNode(rest: string): Node {
 
 export type FastTemplate = (view: object) => string;
 
-/** The template as a function, or null when it uses Liquid this compiler does not cover. */
-export function compileFastLiquid(source: string, options: { escape: boolean }): FastTemplate | null {
+/**
+ * The template as a function, or null when it uses Liquid this compiler does
+ * not cover (or output the stage cannot stream).
+ */
+export function compileFastLiquid(
+  source: string,
+  options: { escape: boolean; stage?: OutputStage },
+): FastTemplate | null {
+  const { stage } = options;
   try {
-    const { nodes } = block(pieces(source), { i: 0 }, options.escape, []);
-    return (view) => run(nodes, [view as Scope, {}]);
+    const list = pieces(source);
+    const { nodes } = block(list, { i: 0 }, { escapes: options.escape, stage, locals: localNames(list) }, []);
+    if (!stage) return (view) => run(nodes, [view as Scope, {}]);
+    return (view) => {
+      stage.begin();
+      return stage.finish(run(nodes, [view as Scope, {}]));
+    };
   } catch (error) {
     if (error instanceof Unsupported) return null;
     throw error;

@@ -1,27 +1,27 @@
 // Fills a compiled template for one recipient: Liquid only, no MJML. Parsed
 // Liquid is cached per compiled template and per subject line, so the cost
-// per message is one synchronous render of each part. Worker-safe.
+// per message is one synchronous render of each part, with the passes over
+// the output (output-stages.ts) fused in. Worker-safe.
 import type { EmailView, RenderedEmail } from '../../core/rendering/contract.ts';
 import type { CompiledTemplate } from './compiled-template.ts';
-import { compileFastLiquid } from './fast-liquid.ts';
+import { compileFastLiquid, type OutputStage } from './fast-liquid.ts';
 import { tidyText } from './html-to-text.ts';
 import { createLiquidEngines, type LiquidEngines } from './liquid-engines.ts';
+import {
+  conditionalMergeStage,
+  mayMergeConditionals,
+  mergeConditionals,
+  tidyTextStage,
+} from './output-stages.ts';
 
 type Render = (view: object) => string;
 
 interface ParsedTemplate {
+  /** The filled HTML, Outlook conditionals merged. */
   html: Render;
+  /** The filled plain text, tidied. */
   text: Render;
-  /** Whether a Liquid tag sits between Outlook conditionals that MJML would merge. */
-  mergesConditionals: boolean;
 }
-
-// MJML merges "<![endif]--> <!--[if mso | IE]>" runs as its last step. A
-// Liquid tag between two conditionals hides the run from MJML at compile time;
-// when the tag renders empty, merging here gives MJML's own output for the
-// filled source (the compile-once equivalence test holds us to that).
-const adjacentConditionals = /(<!\[endif]-->\s*?<!--\[if mso \| IE]>)/gm;
-const liquidAfterConditional = /<!\[endif]-->\s*\{[{%]/;
 
 /** Removes characters that would break a header or hide text: a subject is one line. */
 export function cleanSubject(subject: string): string {
@@ -46,13 +46,23 @@ export function createTemplateFiller(engines: LiquidEngines = createLiquidEngine
     return (view) => engine.renderSync(parsed, view);
   }
 
+  // The passes over the output run fused into the fast template when they can,
+  // else over the whole result; output-stages.ts holds both ways to the same bytes.
+  function compileWith(source: string, escapes: boolean, stage: OutputStage, pass: (out: string) => string) {
+    const staged = compileFastLiquid(source, { escape: escapes, stage });
+    if (staged) return staged;
+    const plain = compile(source, escapes);
+    return (view: object) => pass(plain(view));
+  }
+
   function parsedTemplate(template: CompiledTemplate): ParsedTemplate {
     let parsed = parsedTemplates.get(template);
     if (!parsed) {
       parsed = {
-        html: compile(template.html, true),
-        text: compile(template.text, false),
-        mergesConditionals: liquidAfterConditional.test(template.html),
+        html: mayMergeConditionals(template.html)
+          ? compileWith(template.html, true, conditionalMergeStage(), mergeConditionals)
+          : compile(template.html, true),
+        text: compileWith(template.text, false, tidyTextStage(), tidyText),
       };
       parsedTemplates.set(template, parsed);
     }
@@ -74,12 +84,11 @@ export function createTemplateFiller(engines: LiquidEngines = createLiquidEngine
   return {
     fill(template, subject, view) {
       const parsed = parsedTemplate(template);
-      let html = parsed.html(view);
-      if (parsed.mergesConditionals) html = html.replace(adjacentConditionals, '');
+      const html = parsed.html(view);
       return {
         subject: cleanSubject(parsedSubject(subject)(view)),
         html,
-        text: tidyText(parsed.text(view)),
+        text: parsed.text(view),
       };
     },
   };

@@ -71,14 +71,21 @@ function linkText(attributes: string, inner: string): string {
   return ` ${text} (${shown}) `;
 }
 
-/** Collapses what templates leave behind: trailing blanks, runs of empty lines. */
-export function tidyText(text: string): string {
-  // Regexes over the whole text rather than per line: this runs for every message.
+/** tidyText without the trim: only runs of spaces, tabs and newlines change. */
+export function tidyRuns(text: string): string {
+  // Regexes over the whole text rather than per line.
   return text
     .replace(/[ \t]+/g, ' ')
     .replace(/ ?\n ?/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+    .replace(/\n{3,}/g, '\n\n');
+}
+
+/**
+ * Collapses what templates leave behind: trailing blanks, runs of empty lines.
+ * Filling streams the same rule (tidyTextStage in output-stages.ts).
+ */
+export function tidyText(text: string): string {
+  return tidyRuns(text).trim();
 }
 
 export function htmlToText(html: string): string {

@@ -39,6 +39,8 @@ export function createMjmlRenderer(options: { emailsDir: string } | { reader: So
   const filler = createTemplateFiller(engines);
   const byHash = new Map<string, Promise<CompileResult>>();
   let byName = new Map<string, Promise<TemplateOutcome>>();
+  // The same outcomes once settled, so a render need not wait a turn for one.
+  let settled = new Map<string, TemplateOutcome>();
   let compilations = 0;
 
   async function load(template: string): Promise<TemplateOutcome> {
@@ -63,18 +65,29 @@ export function createMjmlRenderer(options: { emailsDir: string } | { reader: So
     compile(template) {
       let outcome = byName.get(template);
       if (!outcome) {
-        outcome = load(template);
-        byName.set(template, outcome);
+        const loading = load(template);
+        const names = byName;
+        names.set(template, loading);
+        // After forget() the outcome belongs to a map no longer in use, and is not kept.
+        // A read that fails reaches the caller through `loading`; nothing is kept.
+        loading.then(
+          (done) => {
+            if (names === byName) settled.set(template, done);
+          },
+          () => {},
+        );
+        outcome = loading;
       }
       return outcome;
     },
     async render(template, subject, view) {
-      const outcome = await renderer.compile(template);
+      const outcome = settled.get(template) ?? (await renderer.compile(template));
       if (!outcome.ok) throw new TemplateError(template, outcome.problems);
       return filler.fill(outcome.template, subject, view);
     },
     forget() {
       byName = new Map();
+      settled = new Map();
     },
     get compilations() {
       return compilations;

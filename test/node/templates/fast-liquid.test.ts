@@ -22,6 +22,8 @@ const templates = [
   '  <p>\n  {%- if t -%}\n  trimmed\n  {%- endif %}\n  </p>{{- name -}}  .',
   '{{ name.size }} {{ list.size }} {{ obj.size }} {{ "lit" }} {{ 5 }} {{ nil }} {{ true }}',
   '{% for c in name %}[{{ c }}]{% endfor %}',
+  '{{ name }} {% assign name = "Bo" %}{{ name }} {% for n in list %}{{ n }}{% endfor %}',
+  '{{ n }}|{% for n in list %}{{ n }}{{ forloop.index }}{% endfor %}|{{ n }}|{{ forloop.index }}',
 ];
 
 const scope = {
@@ -53,6 +55,16 @@ describe('fast Liquid', () => {
       const fast = compileFastLiquid(source, { escape: escapes });
       expect(fast, source).not.toBeNull();
       expect(fast!(scope)).toBe(engine.parseAndRenderSync(source, scope));
+    }
+  });
+
+  it('gives each recipient their own output when one compiled template renders many', () => {
+    const source = '<p>{{ name }} {{ html }}</p>{% for item in items %}{{ item.title }}{% endfor %}';
+    const fast = compileFastLiquid(source, { escape: true })!;
+    const names = ['Ann', '<b>', 'Ann', '', '<b>', 'Zoë & co'];
+    for (const [i, name] of names.entries()) {
+      const view = { ...scope, name, html: names[(i + 1) % names.length], items: scope.items.slice(i % 2) };
+      expect(fast(view), name).toBe(engines.html.parseAndRenderSync(source, view));
     }
   });
 
