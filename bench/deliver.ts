@@ -5,7 +5,8 @@
 // record each result), beside bare nodemailer sending the same pre-built
 // messages (subject, text, html and headers already rendered; nodemailer
 // composes them) through the same pool settings, in the same run. No rate
-// limit. ratio = Rekindle ms / bare ms; baseline = bare ms. Goal: ratio <= 1.5.
+// limit. ratio = Rekindle ms / bare ms; baseline = bare ms. Goal (issue 13):
+// ratio <= 1.3 on a quiet machine and on a busy one.
 // The CPU time this process spent on each side is logged too: on a shared
 // machine it moves less with other load than the wall time does.
 // BENCH_DELIVER_MESSAGES overrides the count for a quick run.
@@ -33,7 +34,7 @@ const count = Number(process.env.BENCH_DELIVER_MESSAGES ?? 20_000);
 const poolSize = 5;
 const now = Date.parse('2026-11-23T12:00:00Z');
 const baseUrl = 'https://mail.shop.example';
-const goal = 1.5;
+const goal = 1.3;
 
 interface Sink {
   port: number;
@@ -119,6 +120,7 @@ async function prebuild(signer: TokenSigner) {
       text: rendered.text,
       signer,
       baseUrl,
+      signTargets: true,
     });
     const headers = await buildDeliveryHeaders({
       dedupeKey: `winback:0:c${i}:lp1`,
@@ -180,7 +182,8 @@ export async function run(): Promise<BenchResult> {
       transport,
       renderer,
       views,
-      trackLinks: (input) => trackLinks({ ...input, signer, baseUrl }),
+      // As the Node home tracks them (entry/node-delivery.ts): each link signed into its token.
+      trackLinks: (input) => trackLinks({ ...input, signer, baseUrl, signTargets: true }),
       unsubscribeUrl: unsubscribeUrls(signer, baseUrl),
       now: () => now,
       settings: { batchSize: 500, concurrency: poolSize * 4, leaseMs: 600_000 },

@@ -65,7 +65,9 @@ describe('scheduled', () => {
     const lines = logged.mock.calls.map((call) => String(call[0]));
     expect(lines.some((line) => line.startsWith(`rekindle: sweep ${job}: `))).toBe(true);
     expect(lines.at(-1)).toContain(`cron "${cron}" used `);
-    expect(lines.at(-1)).toMatch(/ used \d+ D1 queries \(budget 1000\)$/);
+    expect(lines.at(-1)).toMatch(
+      / used \d+ D1 queries \(budget 1000\); sweeps \d+ for \d+ customers \(.+ per 1,000\), delivery \d+ for \d+ sent \(.+ per 100\)$/,
+    );
   });
 
   it('fails the invocation when the env is invalid', async () => {
