@@ -15,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { sql } from 'drizzle-orm';
 import { createTransport } from 'nodemailer';
 import { nodeTokenSigner } from '../src/adapters/crypto/node-signer.ts';
 import { createSmtpTransport } from '../src/adapters/mailer/smtp.ts';
@@ -90,6 +91,8 @@ async function seed(store: Store): Promise<void> {
           triggerKind: 'dormant',
           triggerRef: 'lp1',
           status: 'scheduled' as const,
+          // The sweep notes the offer's currency; the send issues the coupon.
+          offerCurrency: 'GBP',
           dueAt: now,
           createdAt: now,
           updatedAt: now,
@@ -195,10 +198,11 @@ export async function run(): Promise<BenchResult> {
     log(
       `rekindle: ${counts.sent} sent of ${counts.claimed} claimed in ${rekindleMs.toFixed(0)} ms (${rate(count, rekindleMs)}/s, ${rekindleCpuMs} ms CPU), sink accepted ${accepted}`,
     );
+    const [issued] = await store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM coupons`);
     await store.close();
-    if (counts.sent !== count || accepted !== count || bareAccepted !== count) {
+    if (counts.sent !== count || accepted !== count || bareAccepted !== count || issued?.n !== count) {
       throw new Error(
-        `expected ${count} everywhere: rekindle sent ${counts.sent}, sink ${accepted}, bare ${bareAccepted}`,
+        `expected ${count} everywhere: rekindle sent ${counts.sent}, sink ${accepted}, bare ${bareAccepted}, coupons ${issued?.n}`,
       );
     }
     const ratio = rekindleMs / bareMs;

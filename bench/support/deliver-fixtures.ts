@@ -1,10 +1,11 @@
-// The deliver benchmark's fixed inputs: a one-campaign set, the fixed small
+// The deliver benchmark's fixed inputs: a one-campaign set (its step carries
+// the win-back offer, so delivery issues a coupon per message), the fixed small
 // renderer (a few KB of HTML with links, the coupon and the footer) and a view
 // builder that reads nothing, so the benchmark times delivery, not templates.
 import type { CampaignSet } from '../../src/core/campaigns/types.ts';
 import type { EmailView, MessageRenderer } from '../../src/core/rendering/contract.ts';
 import type { DeliveryViews } from '../../src/services/delivery/ports.ts';
-import { dormantCampaign, shopSettings } from '../../test/node/support/campaign-fixtures.ts';
+import { dormantCampaign, shopSettings, winbackOffer } from '../../test/node/support/campaign-fixtures.ts';
 
 export const campaigns: CampaignSet = {
   settings: shopSettings({
@@ -15,7 +16,10 @@ export const campaigns: CampaignSet = {
   campaigns: [
     dormantCampaign({
       trigger: { type: 'dormant', days: 90, maxDays: null, minOrders: 1, cadenceFactor: null },
-      steps: [{ index: 0, delayHours: 0, email: { template: 'bench.mjml', subject: 'Hi' }, offer: null }],
+      // The shipped win-back offer, so each send issues its coupon as a real one does.
+      steps: [
+        { index: 0, delayHours: 0, email: { template: 'bench.mjml', subject: 'Hi' }, offer: winbackOffer },
+      ],
     }),
   ],
 };
