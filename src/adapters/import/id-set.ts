@@ -40,11 +40,13 @@ export class IdSet {
     while (length >>> (7 * header) !== 0) header++;
     if (this.used + header + length > this.bytes.length) this.growBytes(header + length);
     const at = this.used;
+    const bytes = this.bytes;
     for (let i = 0; i < header; i++) {
       const bits = (length >>> (7 * i)) & 0x7f;
-      this.bytes[at + i] = i < header - 1 ? 0x80 | bits : bits;
+      bytes[at + i] = i < header - 1 ? 0x80 | bits : bits;
     }
-    this.bytes.set(this.scratch.subarray(0, length), at + header);
+    const scratch = this.scratch;
+    for (let i = 0; i < length; i++) bytes[at + header + i] = scratch[i]!;
     this.used += header + length;
     this.count++;
     this.slots[slot] = at + 1;
@@ -72,11 +74,13 @@ export class IdSet {
 
   private equals(offset: number, length: number): boolean {
     // Nearly every id is under 128 bytes: a one-byte length.
-    const first = this.bytes[offset]!;
+    const bytes = this.bytes;
+    const first = bytes[offset]!;
     if (first < 0x80 ? first !== length : this.entryAt(offset).length !== length) return false;
     const start = first < 0x80 ? offset + 1 : this.entryAt(offset).start;
+    const scratch = this.scratch;
     // Ids of one export share their prefix: compare from the end.
-    for (let i = length - 1; i >= 0; i--) if (this.bytes[start + i] !== this.scratch[i]) return false;
+    for (let i = length - 1; i >= 0; i--) if (bytes[start + i] !== scratch[i]) return false;
     return true;
   }
 
@@ -93,7 +97,8 @@ export class IdSet {
     const tags = new Uint8Array(slots.length);
     const mask = slots.length - 1;
     for (let offset = 0; offset < this.used; ) {
-      const { start, length } = this.entryAt(offset);
+      const first = this.bytes[offset]!;
+      const { start, length } = first < 0x80 ? { start: offset + 1, length: first } : this.entryAt(offset);
       const hash = fnv1a(this.bytes, start, start + length);
       let slot = (hash >>> 8) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
