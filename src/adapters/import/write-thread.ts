@@ -28,6 +28,7 @@ export class ThreadedWriter<K extends ImportKind> implements RecordSink {
   private readonly inFlight: { records: number; items: number }[] = [];
   private failure: Error | undefined;
   private exited = false;
+  private closing = false;
   private wake: (() => void) | undefined;
 
   private constructor(
@@ -53,7 +54,9 @@ export class ThreadedWriter<K extends ImportKind> implements RecordSink {
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => {
       this.exited = true;
-      if (this.inFlight.length > 0) this.fail(new Error(`import writer exited with code ${code} mid-import`));
+      // Only close() ends it on purpose; anything else strands the chunks not yet written.
+      if (!this.closing)
+        this.fail(new Error(`import writer thread exited with code ${code} before the import ended`));
     });
   }
 
@@ -118,6 +121,7 @@ export class ThreadedWriter<K extends ImportKind> implements RecordSink {
 
   /** Lets the chunks already handed over finish (whole chunks only), then stops the thread. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.exited) return;
     const exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.postMessage({ type: 'close' });
