@@ -48,6 +48,8 @@ export async function openLibsqlStore(options: LibsqlOptions): Promise<Store> {
     },
     // setImmediate runs after the I/O callbacks of this loop turn: no timer delay.
     ...(isFile ? { gatherConcurrent: () => new Promise<void>((resolve) => setImmediate(resolve)) } : {}),
+    // An in-memory database exists only on the connection that opened it.
+    ...(isFile && !/:memory:|mode=memory/.test(options.url) ? { embeddedUrl: options.url } : {}),
     async close() {
       client.close();
     },

@@ -31,6 +31,12 @@ export interface Store {
    * while a statement is in flight.
    */
   gatherConcurrent?: () => Promise<void>;
+  /**
+   * Set where the store is an embedded database file that another connection
+   * can open by this URL (the file importer's writer thread does); never for an
+   * in-memory database or a remote server.
+   */
+  embeddedUrl?: string;
   close(): Promise<void>;
 }
 

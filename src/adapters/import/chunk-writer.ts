@@ -6,12 +6,7 @@ import { type CustomerStub, insertCustomerStubs } from '../../db/repositories/cu
 import type { RecordsByKind } from '../../db/repositories/ingest.ts';
 import type { Store } from '../../db/store.ts';
 import type { ImportKind, IngestStatementsPort } from './import-file.ts';
-import { type Chunk, ChunkCollector, type PreparedChunk, type RecordSink } from './parse-pass.ts';
-
-/** The part of a libSQL client that runs a prepared chunk. */
-export interface BatchClient {
-  batch(statements: { sql: string; args: unknown[] }[]): Promise<unknown[]>;
-}
+import { type Chunk, ChunkCollector, type RecordSink } from './parse-pass.ts';
 
 export interface StoredCounts {
   customers: number;
@@ -44,8 +39,8 @@ export class ChunkWriter<K extends ImportKind> implements RecordSink {
     if (this.collector.size > 0) await this.write(this.collector.take());
   }
 
-  /** Stores a chunk gathered elsewhere (the parse worker) as one atomic batch. */
-  async write(chunk: Chunk): Promise<void> {
+  /** Stores a chunk as one atomic batch. */
+  private async write(chunk: Chunk): Promise<void> {
     if (chunk.records.length === 0) return;
     const stubStatements = insertCustomerStubs(this.store, chunk.stubs, this.now);
     const results = await this.store.batch([
@@ -59,23 +54,6 @@ export class ChunkWriter<K extends ImportKind> implements RecordSink {
     this.stored[this.kind] += chunk.records.length;
     this.stored.items += chunk.items;
   }
-
-  /** Runs a chunk the worker already built as SQL: one atomic batch, same counts. */
-  async writePrepared(client: BatchClient, chunk: PreparedChunk): Promise<void> {
-    if (chunk.records === 0) return;
-    const results = await client.batch(chunk.statements);
-    // As in the store's batch: the embedded driver frees bound parameters only once the loop turns.
-    await new Promise((resolve) => setImmediate(resolve));
-    for (const result of results.slice(0, chunk.stubStatements)) this.stored.customers += changes(result);
-    this.stored[this.kind] += chunk.records;
-    this.stored.items += chunk.items;
-  }
-}
-
-/** The libSQL client under a store's drizzle handle, when there is one. */
-export function batchClientOf(store: Store): BatchClient | undefined {
-  const client = (store.db as unknown as { $client?: Partial<BatchClient> }).$client;
-  return typeof client?.batch === 'function' ? (client as BatchClient) : undefined;
 }
 
 /** Rows a statement changed: libSQL says rowsAffected, D1 says meta.changes. */

@@ -10,6 +10,8 @@ import { CellError } from './values.ts';
 
 const withOffset =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$/i;
+/** Already the form withOffset rewrites to (as the API and Rekindle's own exports write times): kept as it is. */
+const canonical = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const withoutOffset = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
 /** 12/1/2010, 1.12.2010 8:26, 12/1/2010 8:26:00 AM: day and month in an order the user names. */
 const numericDate =
@@ -46,6 +48,7 @@ export function instantReader(timeZone: string | undefined, dateOrder?: DateOrde
     return new Date(toUtc(Date.UTC(year, month - 1, day, hour, minute, second, millis))).toISOString();
   };
   return (text, field) => {
+    if (canonical.test(text)) return text;
     const offset = withOffset.exec(text);
     if (offset) return `${offset[1]}T${offset[2]}${normalizeOffset(offset[3]!)}`;
     const iso = withoutOffset.exec(text);

@@ -1,21 +1,24 @@
 // A set of ids kept for a whole import (to catch an order that reappears after
 // others), stored as UTF-8 bytes in typed arrays. A JS Set of a million id
 // strings costs ~130 MB of peak RSS at a million rows through GC headroom, and
-// its marking time; these arrays cost ~25 bytes an id and nothing to trace.
+// its marking time; this costs ~20 bytes an id (its bytes, a length byte, and
+// a slot and a hash byte at most 4/3 of the ids) and nothing to trace.
 // It only answers "seen before?"; it never hands ids back.
 
 const encoder = new TextEncoder();
 
+/** The table is rebuilt twice as large past this share of used slots. */
+const maxLoad = 0.75;
+
 export class IdSet {
+  /** Entries back to back: the id's UTF-8 length (7 bits a byte, low first, high bit = more), then its bytes. */
   private bytes = new Uint8Array(1 << 16);
   private used = 0;
-  /** Per entry: where its bytes start, how many, and its hash. */
-  private starts = new Uint32Array(1 << 10);
-  private lengths = new Uint32Array(1 << 10);
-  private hashes = new Uint32Array(1 << 10);
   private count = 0;
-  /** Open addressing: entry index + 1, 0 when free. Always at most half full. */
+  /** Open addressing: an entry's offset in `bytes` + 1, 0 when free. */
   private slots = new Uint32Array(1 << 11);
+  /** Per slot, the low byte of its entry's hash: most probes of other ids stop here. */
+  private tags = new Uint8Array(1 << 11);
   private scratch = new Uint8Array(1024);
 
   get size(): number {
@@ -25,23 +28,30 @@ export class IdSet {
   /** Adds `id`; returns false when it was already there. */
   add(id: string): boolean {
     const length = this.encode(id);
-    const hash = fnv1a(this.scratch, length);
+    const hash = fnv1a(this.scratch, 0, length);
+    const tag = hash & 0xff;
     const mask = this.slots.length - 1;
-    let slot = hash & mask;
+    let slot = (hash >>> 8) & mask;
     for (let entry = this.slots[slot]!; entry !== 0; entry = this.slots[slot]!) {
-      if (this.hashes[entry - 1] === hash && this.equals(entry - 1, length)) return false;
+      if (this.tags[slot] === tag && this.equals(entry - 1, length)) return false;
       slot = (slot + 1) & mask;
     }
-    if (this.count === this.starts.length) this.growEntries();
-    if (this.used + length > this.bytes.length) this.growBytes(length);
-    this.bytes.set(this.scratch.subarray(0, length), this.used);
-    this.starts[this.count] = this.used;
-    this.lengths[this.count] = length;
-    this.hashes[this.count] = hash;
-    this.used += length;
+    let header = 1;
+    while (length >>> (7 * header) !== 0) header++;
+    if (this.used + header + length > this.bytes.length) this.growBytes(header + length);
+    const at = this.used;
+    const bytes = this.bytes;
+    for (let i = 0; i < header; i++) {
+      const bits = (length >>> (7 * i)) & 0x7f;
+      bytes[at + i] = i < header - 1 ? 0x80 | bits : bits;
+    }
+    const scratch = this.scratch;
+    for (let i = 0; i < length; i++) bytes[at + header + i] = scratch[i]!;
+    this.used += header + length;
     this.count++;
-    this.slots[slot] = this.count;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    this.slots[slot] = at + 1;
+    this.tags[slot] = tag;
+    if (this.count > this.slots.length * maxLoad) this.rehash();
     return true;
   }
 
@@ -51,47 +61,59 @@ export class IdSet {
     return encoder.encodeInto(id, this.scratch).written;
   }
 
-  private equals(entry: number, length: number): boolean {
-    if (this.lengths[entry] !== length) return false;
-    const start = this.starts[entry]!;
-    for (let i = 0; i < length; i++) if (this.bytes[start + i] !== this.scratch[i]) return false;
+  /** The entry at `offset`: where its bytes start and how many. */
+  private entryAt(offset: number): { start: number; length: number } {
+    let length = 0;
+    let at = offset;
+    for (let shift = 0; ; shift += 7) {
+      const byte = this.bytes[at++]!;
+      length |= (byte & 0x7f) << shift;
+      if (byte < 0x80) return { start: at, length };
+    }
+  }
+
+  private equals(offset: number, length: number): boolean {
+    // Nearly every id is under 128 bytes: a one-byte length.
+    const bytes = this.bytes;
+    const first = bytes[offset]!;
+    if (first < 0x80 ? first !== length : this.entryAt(offset).length !== length) return false;
+    const start = first < 0x80 ? offset + 1 : this.entryAt(offset).start;
+    const scratch = this.scratch;
+    // Ids of one export share their prefix: compare from the end.
+    for (let i = length - 1; i >= 0; i--) if (bytes[start + i] !== scratch[i]) return false;
     return true;
   }
 
-  private growEntries(): void {
-    const size = this.starts.length * 2;
-    this.starts = grown(this.starts, size);
-    this.lengths = grown(this.lengths, size);
-    this.hashes = grown(this.hashes, size);
-  }
-
   private growBytes(needed: number): void {
-    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + needed));
+    // By half again, not double: the array is most of the set's memory.
+    const size = Math.max(Math.ceil(this.bytes.length * 1.5), this.used + needed);
+    const next = new Uint8Array(size);
     next.set(this.bytes.subarray(0, this.used));
     this.bytes = next;
   }
 
   private rehash(): void {
     const slots = new Uint32Array(this.slots.length * 2);
+    const tags = new Uint8Array(slots.length);
     const mask = slots.length - 1;
-    for (let entry = 0; entry < this.count; entry++) {
-      let slot = this.hashes[entry]! & mask;
+    for (let offset = 0; offset < this.used; ) {
+      const first = this.bytes[offset]!;
+      const { start, length } = first < 0x80 ? { start: offset + 1, length: first } : this.entryAt(offset);
+      const hash = fnv1a(this.bytes, start, start + length);
+      let slot = (hash >>> 8) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry + 1;
+      slots[slot] = offset + 1;
+      tags[slot] = hash & 0xff;
+      offset = start + length;
     }
     this.slots = slots;
+    this.tags = tags;
   }
 }
 
-function grown(array: Uint32Array<ArrayBuffer>, size: number): Uint32Array<ArrayBuffer> {
-  const next = new Uint32Array(size);
-  next.set(array);
-  return next;
-}
-
-function fnv1a(bytes: Uint8Array, length: number): number {
+function fnv1a(bytes: Uint8Array, from: number, to: number): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < length; i++) {
+  for (let i = from; i < to; i++) {
     hash ^= bytes[i]!;
     hash = Math.imul(hash, 0x01000193);
   }

@@ -9,26 +9,24 @@ import { AppError } from '../../core/errors.ts';
 import { currency } from '../../core/ingest/fields.ts';
 import { isTimeZone } from '../../core/time.ts';
 import type { Statement, Store } from '../../db/store.ts';
-import { batchClientOf, ChunkWriter } from './chunk-writer.ts';
+import { ChunkWriter } from './chunk-writer.ts';
 import { checkMap } from './columns.ts';
 import { type DateOrder, dateOrders } from './dates.ts';
 import { type ParseJob, runPass } from './parse-pass.ts';
-import { runPassInWorker } from './run-in-worker.ts';
+import { ThreadedWriter } from './write-thread.ts';
 
 export type ImportKind = 'customers' | 'orders' | 'carts' | 'products';
 
 /**
- * How good records become statements: the ingest verb's builder (so a file
- * gets the API's rules, the redemption rule for orders among them), and the
- * URL of a module exporting it as `ingestStatements`, for the parse worker
- * thread. The command wires it (src/services/ingest/ingest-records.ts).
+ * How good records become statements: the ingest verb's builder, so a file
+ * gets the API's rules, the redemption rule for orders among them. The
+ * command wires it (src/services/ingest/ingest-records.ts).
  */
 export interface IngestStatementsPort {
   build(
     ports: { store: Store },
     input: { kind: ImportKind; records: readonly never[]; now: number },
   ): Statement[];
-  moduleUrl: string;
 }
 
 export interface ImportOptions {
@@ -41,7 +39,10 @@ export interface ImportOptions {
   /** The currency of every row that gives none (the file may have no currency column). */
   currency?: string;
   batchSize?: number;
-  /** Parse in a worker thread while the main thread writes; default: files of 1 MB and up. */
+  /**
+   * Run the SQL in a worker thread while the main thread parses, on a store that
+   * is an embedded libSQL file (elsewhere it is ignored); default: files of 1 MB and up.
+   */
   worker?: boolean;
   onProgress?: (p: { rows: number; bytes: number; totalBytes: number }) => void;
 }
@@ -60,7 +61,7 @@ export interface ImportSummary {
 
 export const importKinds: readonly ImportKind[] = ['customers', 'orders', 'carts', 'products'];
 export const defaultBatchSize = 1000;
-/** Below this a worker's start-up costs more than the overlap saves. */
+/** Below this the writer thread's start-up costs more than the overlap saves. */
 export const workerMinBytes = 1_000_000;
 
 export async function importFile(
@@ -72,23 +73,30 @@ export async function importFile(
   now: number,
 ): Promise<ImportSummary> {
   const { job, size } = await planImport(kind, path, options);
-  const inWorker = options.worker ?? size >= workerMinBytes;
+  const threaded = (options.worker ?? size >= workerMinBytes) && store.embeddedUrl !== undefined;
   const pass = async (write: boolean, bytesBefore: number, totalBytes: number) => {
-    const writer = write ? new ChunkWriter(store, ingest.build, kind, now, job.batchSize) : undefined;
-    if (inWorker) {
-      const client = batchClientOf(store);
-      const prepared = client && { client, limits: store.limits, now, statementsModule: ingest.moduleUrl };
-      const summary = await runPassInWorker(
-        job,
-        writer,
-        prepared,
-        bytesBefore,
-        totalBytes,
-        options.onProgress,
+    if (write && threaded) {
+      const writer = await ThreadedWriter.start(
+        store.embeddedUrl!,
+        store,
+        ingest.build,
+        kind,
+        now,
+        job.batchSize,
       );
-      if (summary) return summary;
-      // The worker could not start (no tsx hooks, no threads): same pass, in process.
+      if (writer) {
+        try {
+          const summary = await runPass(job, writer, bytesBefore, totalBytes, options.onProgress);
+          await writer.finish();
+          summary.stored = writer.stored;
+          return summary;
+        } finally {
+          await writer.close();
+        }
+      }
+      // No thread could start: the same pass, written in process.
     }
+    const writer = write ? new ChunkWriter(store, ingest.build, kind, now, job.batchSize) : undefined;
     const summary = await runPass(job, writer, bytesBefore, totalBytes, options.onProgress);
     if (writer) summary.stored = writer.stored;
     return summary;

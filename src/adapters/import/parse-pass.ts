@@ -1,7 +1,6 @@
 // One pass over an import file: read rows, group them into records, validate
-// them and hand the good ones to a sink (the chunk writer in process, or the
-// worker's poster). Its inputs are plain data so a worker thread can run it.
-// It never touches the store itself.
+// them and hand the good ones to a sink (the chunk writer, or the threaded
+// writer that runs the SQL beside it). It never touches the store itself.
 import type { CustomerStub } from '../../db/repositories/customers.ts';
 import type { RecordsByKind } from '../../db/repositories/ingest.ts';
 import { csvLayout, jsonLayout, kindSpecs } from './columns.ts';
@@ -84,15 +83,6 @@ export interface Chunk {
   records: RecordsByKind[ImportKind][];
   items: number;
   stubs: CustomerStub[];
-}
-
-/** A chunk already turned into SQL by the worker: only execution is left. */
-export interface PreparedChunk {
-  statements: { sql: string; args: unknown[] }[];
-  /** The first statements insert customer stubs; their row counts are new customers. */
-  stubStatements: number;
-  records: number;
-  items: number;
 }
 
 /** Gathers records into chunks, merging the customer stubs they name. */

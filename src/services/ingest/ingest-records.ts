@@ -71,7 +71,6 @@ export function orderCodes(orders: readonly OrderRecord[]): OrderCode[] {
 
 /**
  * The importer's port onto this verb (src/adapters/import takes it, never
- * imports it): the builder, and the module a parse worker thread loads the
- * same builder from, by its exported name `ingestStatements`.
+ * imports it): the statement builder.
  */
-export const ingestStatementsPort = { build: ingestStatements, moduleUrl: import.meta.url } as const;
+export const ingestStatementsPort = { build: ingestStatements } as const;
