@@ -4,9 +4,16 @@
 // the generator's parameters and generatorVersion (bump it when the generator's
 // output changes); migrations are applied on every open, so schema changes
 // need no reload.
-// A load that stops half way leaves only a `.partial` file, never a cache hit.
+// A load that stops half way leaves no `.ready` mark beside the file, never a
+// cache hit. The file is written where it stays, never renamed: a libSQL
+// connection keeps its file, WAL and shared-memory index open until it is
+// garbage collected, whatever close() says, and SQLite shares that index
+// between connections of one process by inode, so a renamed file's next
+// connection in the same process read a stale index while another process
+// wrote the real one: the 300,000-customer shop came out corrupt
+// (SQLITE_NOTADB) after its first sweep.
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { migrateLibsql, openLibsqlStore } from '../../src/db/libsql.ts';
@@ -20,7 +27,7 @@ const generatorVersion = 1;
 
 export async function cachedDemoDb(options: Required<Pick<DemoShopOptions, 'now' | 'seed' | 'customers'>>) {
   const path = join(cacheDir, `demo-${options.customers}-${cacheKey(options)}.db`);
-  if (!(await exists(path))) await generate(path, options);
+  if (!(await exists(`${path}.ready`))) await generate(path, options);
   else log(`demo shop: reusing ${path}`);
   const store = await openLibsqlStore({ url: `file:${path}` });
   try {
@@ -36,10 +43,9 @@ async function generate(
   options: Required<Pick<DemoShopOptions, 'now' | 'seed' | 'customers'>>,
 ) {
   await mkdir(cacheDir, { recursive: true });
-  const partial = `${path}.partial`;
-  await removeDb(partial);
+  await removeDb(path);
   const started = performance.now();
-  const store = await openLibsqlStore({ url: `file:${partial}` });
+  const store = await openLibsqlStore({ url: `file:${path}` });
   try {
     await migrateLibsql(store);
     await loadDemoShop(store, options, (p) =>
@@ -48,14 +54,11 @@ async function generate(
       ),
     );
     endStatus();
-    // Fold the WAL into the file so the cache is one file that can be renamed.
     await store.db.run(sql.raw('PRAGMA wal_checkpoint(TRUNCATE)'));
   } finally {
     await store.close();
   }
-  await rename(partial, path);
-  await rm(`${partial}-wal`, { force: true });
-  await rm(`${partial}-shm`, { force: true });
+  await writeFile(`${path}.ready`, `${new Date().toISOString()}\n`);
   log(`demo shop: generated ${path} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -74,5 +77,5 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function removeDb(path: string): Promise<void> {
-  for (const suffix of ['', '-wal', '-shm']) await rm(`${path}${suffix}`, { force: true });
+  for (const suffix of ['.ready', '', '-wal', '-shm']) await rm(`${path}${suffix}`, { force: true });
 }
