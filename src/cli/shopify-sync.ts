@@ -59,6 +59,7 @@ export async function shopifySync(
       api,
       ports,
       shopDomain: shopify.shopDomain,
+      apiVersion: shopify.apiVersion,
       resources,
       onPage: io.interactive ? draw : undefined,
     });

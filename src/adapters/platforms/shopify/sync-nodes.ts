@@ -69,6 +69,9 @@ export function orderPayload(node: Payload): Payload {
     currency: node.currencyCode,
     total_price: amountOf(node.totalPriceSet, 'shopMoney'),
     discount_codes: (Array.isArray(node.discountCodes) ? node.discountCodes : []).map((code) => ({ code })),
+    // Read from API version 2026-07 on (sync-queries.ts): the tokens that convert the order's open cart.
+    checkout_token: node.checkoutToken ?? null,
+    cart_token: node.cartToken ?? null,
     customer: customer && {
       id: gidTail(customer.id),
       email: customer.email,

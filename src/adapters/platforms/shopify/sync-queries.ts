@@ -9,7 +9,12 @@
 // - orders: Order (…/objects/Order): displayFinancialStatus
 //   (…/enums/OrderDisplayFinancialStatus), cancelledAt, test, currencyCode,
 //   totalPriceSet { shopMoney { amount } }, discountCodes [String!],
-//   lineItems { quantity name variant { id } product { id } originalUnitPriceSet }.
+//   lineItems { quantity name variant { id } product { id } originalUnitPriceSet };
+//   from API version 2026-07 also checkoutToken and cartToken
+//   (shopify.dev/changelog/new-checkouttoken-field-added-to-the-order-object,
+//   …/new-field-carttoken-added-to-the-order-graphql-admin-api), asked for
+//   only from that version on (earlier ones refuse an unknown field), so a
+//   synced order converts the open cart its checkout left, as the webhook's does.
 // - products: Product (…/objects/Product): status, handle, productType,
 //   featuredMedia { preview { image { url } } }, variants { price
 //   inventoryQuantity inventoryPolicy (…/enums/ProductVariantInventoryPolicy)
@@ -23,6 +28,19 @@
 // checkouts 4 x ~204, products 10 x ~65, customers 200 x 3. The nested
 // connections are read once, up to 50 lines and 30 variants; a node with more
 // says so (its pageInfo.hasNextPage) and is counted as truncated.
+
+// Replaced per API version by syncQuery(); empty in the table below.
+const orderTokens = '%ORDER_TOKENS%';
+
+/** The first API version whose Order has checkoutToken and cartToken. */
+export const orderTokensSince = '2026-07';
+
+/** A resource's read for `apiVersion` ("YYYY-MM", or "unstable", which has everything). */
+export function syncQuery(resource: SyncResource, apiVersion: string | undefined) {
+  const read = syncQueries[resource];
+  const tokens = apiVersion !== undefined && (apiVersion === 'unstable' || apiVersion >= orderTokensSince);
+  return { ...read, query: read.query.replace(orderTokens, tokens ? ' checkoutToken cartToken' : '') };
+}
 
 export type SyncResource = 'customers' | 'orders' | 'products' | 'abandoned_checkouts';
 
@@ -73,7 +91,7 @@ export const syncQueries: Record<SyncResource, SyncQuery> = {
   orders(first: $first, after: $after) {
     nodes {
       id email createdAt updatedAt processedAt cancelledAt test
-      displayFinancialStatus currencyCode discountCodes
+      displayFinancialStatus currencyCode discountCodes${orderTokens}
       totalPriceSet { shopMoney { amount } }
       customer { id email firstName lastName }
       lineItems(first: 50) {

@@ -23,7 +23,7 @@ import { receiveOrder } from './orders.ts';
 import { listOf, objectOf, type Payload, PayloadError, textOf } from './payload.ts';
 import { receiveProduct } from './products.ts';
 import { checkoutPayload, customerPayload, orderPayload, productPayload } from './sync-nodes.ts';
-import { nestedConnection, type SyncResource, syncQueries, syncResources } from './sync-queries.ts';
+import { nestedConnection, type SyncResource, syncQuery, syncResources } from './sync-queries.ts';
 
 const translations: Record<SyncResource, { toPayload: (node: Payload) => Payload; handler: TopicHandler }> = {
   customers: { toPayload: customerPayload, handler: receiveCustomer },
@@ -59,6 +59,8 @@ export interface ShopifySyncInput {
   ports: PlatformPorts;
   /** The shop's myshopify.com domain, for product links. */
   shopDomain?: string | undefined;
+  /** SHOPIFY_API_VERSION: from 2026-07 orders carry the checkout and cart tokens that convert carts. */
+  apiVersion?: string | undefined;
   resources?: readonly SyncResource[] | undefined;
   /** Overrides the nodes per page (at most 250). */
   pageSize?: number | undefined;
@@ -87,7 +89,7 @@ async function syncResource(
   summaries: ResourceSummary[],
 ): Promise<{ reason: string; waitMs?: number | undefined } | null> {
   const { store } = input.ports;
-  const { root, query, pageSize } = syncQueries[resource];
+  const { root, query, pageSize } = syncQuery(resource, input.apiVersion);
   const { toPayload, handler } = translations[resource];
   const first = Math.min(250, Math.max(1, input.pageSize ?? pageSize));
   const saved = await readShopifySyncCursor(store, resource);

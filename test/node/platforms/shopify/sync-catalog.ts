@@ -21,6 +21,9 @@ export interface CatalogIds {
   checkouts: string[];
 }
 
+/** The `token` of test/fixtures/shopify/checkouts-create.json. */
+export const checkoutsCreateToken = '0123456789abcdef0123456789abcdef';
+
 export function shopCatalog(size: {
   customers: number;
   products: number;
@@ -87,6 +90,9 @@ export function shopCatalog(size: {
         displayFinancialStatus: 'PAID',
         currencyCode: 'GBP',
         discountCodes: i === 0 ? ['WELCOME10'] : [],
+        // The first order came from the checkout of test/fixtures/shopify/checkouts-create.json.
+        checkoutToken: i === 0 ? checkoutsCreateToken : `checkout-token-${i}`,
+        cartToken: null,
         totalPriceSet: { shopMoney: { amount: '23.00', currencyCode: 'GBP' } },
         customer: { id: gid('Customer', customerOf(i)), email: null, firstName: null, lastName: null },
         lineItems: {

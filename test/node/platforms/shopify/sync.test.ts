@@ -14,6 +14,7 @@ import { eraseCustomer } from '../../../../src/services/privacy/erase-customer.t
 import { type ServedFetch, serveFetch } from '../../support/serve-fetch.ts';
 import { openTempStore, snapshot, type TempStore } from '../../support/temp-store.ts';
 import { createShopifyStandIn, type ShopifyStandIn } from '../stand-ins/shopify-admin.ts';
+import { fixtureText, shopifyClient } from './shopify-client.ts';
 import { shopCatalog } from './sync-catalog.ts';
 
 const now = Date.parse('2026-12-01T00:00:00Z');
@@ -57,18 +58,26 @@ function ports(s: Store, logs: string[] = []): PlatformPorts {
 function sync(
   s: Store,
   url: string,
-  deps: { sleep?: (ms: number) => Promise<void>; clock?: () => number } = {},
+  deps: {
+    sleep?: (ms: number) => Promise<void>;
+    clock?: () => number;
+    apiVersion?: string;
+    resources?: Parameters<typeof syncShopify>[0]['resources'];
+  } = {},
 ) {
+  const apiVersion = deps.apiVersion ?? '2025-10';
   const api = createShopifyAdminApi(
-    {
-      shopDomain: 'example-shop.myshopify.com',
-      adminToken: 'shpat_standin',
-      apiVersion: '2025-10',
-      baseUrl: url,
-    },
+    { shopDomain: 'example-shop.myshopify.com', adminToken: 'shpat_standin', apiVersion, baseUrl: url },
     { fetch: (u, init) => fetch(u, init), sleep: deps.sleep ?? (async () => {}), clock: deps.clock },
   );
-  return syncShopify({ api, ports: ports(s), shopDomain: 'example-shop.myshopify.com', pageSize });
+  return syncShopify({
+    api,
+    ports: ports(s),
+    shopDomain: 'example-shop.myshopify.com',
+    apiVersion,
+    resources: deps.resources,
+    pageSize,
+  });
 }
 
 async function column(s: Store, query: string): Promise<string[]> {
@@ -208,5 +217,27 @@ describe('rekindle shopify sync', { timeout: 60_000 }, () => {
     expect(slept.length).toBeGreaterThan(0);
     expect(await column(s, 'select id as v from customers')).toHaveLength(size.customers);
     expect(await column(s, 'select id as v from orders')).toHaveLength(size.orders);
+  });
+
+  describe('an order whose webhook was lost converts the cart its checkout left', () => {
+    async function openCartThenSync(apiVersion: string) {
+      const s = await store();
+      const client = shopifyClient(s, { now: () => now });
+      expect((await client.send('checkouts/create', fixtureText('checkouts-create.json'))).status).toBe(200);
+      const [cart] = await s.db.all<{ id: string; status: string }>(sql.raw('select id, status from carts'));
+      expect(cart?.status).toBe('open');
+      const { url } = await shop();
+      const result = await sync(s, url, { apiVersion, resources: ['orders'] });
+      expect(result.ok).toBe(true);
+      return s.db.all<{ status: string }>(sql.raw(`select status from carts where id = '${cart!.id}'`));
+    }
+
+    it('from API version 2026-07, where orders carry their checkout token', async () => {
+      expect(await openCartThenSync('2026-07')).toEqual([{ status: 'converted' }]);
+    });
+
+    it('not before it: the query asks for no token an older version would refuse, and the cart stays open', async () => {
+      expect(await openCartThenSync('2025-10')).toEqual([{ status: 'open' }]);
+    });
   });
 });

@@ -240,7 +240,11 @@ export function createShopifyStandIn(
     let data: Record<string, unknown>;
     let actual = requested;
     if (isRead) {
-      const page = answerRead(options.catalog ?? {}, operation as ReadOperation, variables);
+      const apiVersion = new URL(request.url).pathname.split('/')[3] ?? '';
+      const page = answerRead(options.catalog ?? {}, operation as ReadOperation, variables, {
+        query: body.query,
+        apiVersion,
+      });
       if ('error' in page) {
         record('failed');
         return Response.json({ errors: [{ message: page.error }] });

@@ -36,11 +36,35 @@ function positionOf(cursor: unknown): number | null {
 }
 
 /** The page asked for, or a GraphQL error text when the arguments are wrong. */
+/**
+ * Fields an API version may lack, and the first version that has them: Order's
+ * checkoutToken and cartToken came in 2026-07 (shopify.dev/changelog/
+ * new-checkouttoken-field-added-to-the-order-object, …/new-field-carttoken-
+ * added-to-the-order-graphql-admin-api). An older version refuses a query that
+ * names one, in GraphQL's words for an unknown field; a node is answered
+ * without the ones the query did not ask for.
+ */
+const versionedFields: Partial<Record<ReadOperation, { type: string; since: string; fields: string[] }>> = {
+  orders: { type: 'Order', since: '2026-07', fields: ['checkoutToken', 'cartToken'] },
+};
+
 export function answerRead(
   catalog: Catalog,
   operation: ReadOperation,
   variables: Record<string, Json>,
+  request: { query: string; apiVersion: string } = { query: '', apiVersion: 'unstable' },
 ): { data: Record<string, unknown>; returned: number } | { error: string } {
+  const versioned = versionedFields[operation];
+  const asked = (versioned?.fields ?? []).filter((field) => new RegExp(`\\b${field}\\b`).test(request.query));
+  if (
+    versioned &&
+    request.apiVersion !== 'unstable' &&
+    request.apiVersion < versioned.since &&
+    asked.length > 0
+  ) {
+    return { error: `Field '${asked[0]}' doesn't exist on type '${versioned.type}'` };
+  }
+  const unasked = (versioned?.fields ?? []).filter((field) => !asked.includes(field));
   const first = Number(variables.first);
   if (!Number.isSafeInteger(first) || first < 1 || first > 250) {
     return { error: 'The first argument must be between 1 and 250' };
@@ -48,7 +72,12 @@ export function answerRead(
   const start = positionOf(variables.after);
   if (start === null) return { error: `Invalid cursor for current pagination sort.` };
   const all = catalog[operation] ?? [];
-  const nodes = all.slice(start, start + first);
+  const nodes = all.slice(start, start + first).map((node) => {
+    if (unasked.length === 0) return node;
+    const copy = { ...(node as Record<string, unknown>) };
+    for (const field of unasked) delete copy[field];
+    return copy;
+  });
   const end = start + nodes.length;
   return {
     data: {
