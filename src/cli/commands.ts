@@ -5,6 +5,7 @@
 // The list is in the order a shop meets the commands; `rekindle --help`
 // prints it in that order. Steps are numbered from 1, as in the reports.
 import { defaultBatchSize } from '../adapters/import/import-file.ts';
+import { defaultShopifyApiVersion } from '../config/env.ts';
 import { triggerTypes } from '../core/campaigns/trigger-block.ts';
 import { demoDefaults } from '../demo/shop.ts';
 import type { Command } from './io.ts';
@@ -307,7 +308,7 @@ goes to stderr when it is a terminal.
 
 options:
   --url URL              webhooks: Rekindle's public https base (default PUBLIC_BASE_URL)
-  --api-version VERSION  webhooks: the Admin API version to name (default 2025-10)
+  --api-version VERSION  webhooks: the Admin API version to name (default ${defaultShopifyApiVersion})
   --only RESOURCES       sync: comma-separated customers, products, orders,
                          abandoned_checkouts (default all, in that order)
   --json                 webhooks: topics, TOML and mutations; sync: the summary

@@ -10,11 +10,9 @@ import {
   subscriptionMutation,
   webhookUri,
 } from '../adapters/platforms/shopify/subscriptions.ts';
+import { defaultShopifyApiVersion } from '../config/env.ts';
 import { isSafeLink } from '../core/safe-link.ts';
 import { type Command, printJson, UsageError } from './io.ts';
-
-/** The Admin API version the printed configuration names unless --api-version says otherwise. */
-export const defaultShopifyApiVersion = '2025-10';
 
 export const shopifyCommand: Command = async (argv, io) => {
   const [action, ...rest] = argv;
@@ -50,7 +48,9 @@ export const shopifyCommand: Command = async (argv, io) => {
   }
   const apiVersion = values['api-version'] ?? defaultShopifyApiVersion;
   if (!/^\d{4}-(01|04|07|10)$/.test(apiVersion))
-    throw new UsageError(`--api-version must be a Shopify version like 2025-10, got '${apiVersion}'`);
+    throw new UsageError(
+      `--api-version must be a Shopify version like ${defaultShopifyApiVersion}, got '${apiVersion}'`,
+    );
   const uri = webhookUri(base);
   const topics = ordinaryTopics();
   if (values.json) {

@@ -7,8 +7,13 @@ import { webhookSecretsIn } from './webhook-endpoints.ts';
 /** The base every tracking and unsubscribe link in sent mail starts with: a safe link, as they must be. */
 export const publicBaseUrl = z.string().refine(isSafeLink, { error: `must be ${safeLinkRule}` });
 
-/** A recent stable release of Shopify's Admin API (they come out quarterly and are supported a year). */
-export const defaultShopifyApiVersion = '2025-10';
+/**
+ * The Admin API version Rekindle names unless SHOPIFY_API_VERSION (or the
+ * CLI's --api-version) says otherwise: a supported one (Shopify supports each
+ * for at least 12 months and serves the oldest supported to calls naming an
+ * older one). From 2026-07, orders carry the tokens a sync converts carts by.
+ */
+export const defaultShopifyApiVersion = '2026-10';
 
 /** The Shopify connector's env, the same in both homes; without the secret the connector is off. */
 export const shopifyEnv = {
@@ -30,7 +35,7 @@ export const shopifyEnv = {
   /** The Admin API version the calls name (a stable quarterly release). */
   SHOPIFY_API_VERSION: z
     .string()
-    .regex(/^\d{4}-(01|04|07|10)$/, 'expected a stable Admin API version like 2025-10')
+    .regex(/^\d{4}-(01|04|07|10)$/, `expected a stable Admin API version like ${defaultShopifyApiVersion}`)
     .default(defaultShopifyApiVersion),
 };
 

@@ -23,7 +23,7 @@ describe('rekindle shopify webhooks', () => {
     expect(out.toml).toContain(
       'compliance_topics = [ "customers/data_request", "customers/redact", "shop/redact" ]',
     );
-    expect(out.toml).toContain('api_version = "2025-10"');
+    expect(out.toml).toContain('api_version = "2026-10"');
     // One mutation per ordinary topic, in the enum's spelling; none for a compliance topic.
     expect(out.mutations).toHaveLength(out.topics.length);
     expect(out.mutations).toContain(
