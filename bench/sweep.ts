@@ -54,10 +54,7 @@ export async function run(): Promise<BenchResult> {
       smaller,
       String(now),
     ]);
-    growth.push({ customers: size, msPer100k: (swept.sweepMs / size) * 100_000 });
-    log(
-      `growth: ${size} customers swept in ${swept.sweepMs.toFixed(0)} ms, ${msPer100k(swept.sweepMs, size)}`,
-    );
+    noteGrowth(growth, size, swept.sweepMs);
   }
   const path = await cachedDemoDb({ customers, seed: 'bench', now });
   const client = createClient({ url: `file:${path}` });
@@ -87,10 +84,7 @@ export async function run(): Promise<BenchResult> {
         `${child.messages} messages, peak RSS ${megabytes(child.peakRssBytes).toFixed(0)} MB ` +
         `(${megabytes(child.rssBeforeBytes).toFixed(0)} MB before sweeping)`,
     );
-    growth.push({ customers, msPer100k: (child.sweepMs / customers) * 100_000 });
-    log(
-      `growth: ${customers} customers swept in ${child.sweepMs.toFixed(0)} ms, ${msPer100k(child.sweepMs, customers)}`,
-    );
+    noteGrowth(growth, customers, child.sweepMs);
     const growthRatio = (growth.at(-1)?.msPer100k ?? 0) / (growth[0]?.msPer100k ?? 1);
     const ratio = child.sweepMs / floorMs;
     const rssMb = megabytes(child.peakRssBytes);
@@ -162,7 +156,13 @@ async function suppressSome(client: Client): Promise<number> {
   return hashes.length;
 }
 
-const msPer100k = (ms: number, size: number) =>
-  `${((ms / size) * 100_000).toFixed(0)} ms per 100,000 customers`;
+/** Records and logs one size's sweep time as ms per 100,000 customers. */
+function noteGrowth(growth: { customers: number; msPer100k: number }[], customers: number, ms: number) {
+  const msPer100k = (ms / customers) * 100_000;
+  growth.push({ customers, msPer100k });
+  log(
+    `growth: ${customers} customers swept in ${ms.toFixed(0)} ms, ${msPer100k.toFixed(0)} ms per 100,000 customers`,
+  );
+}
 
 const pass = (ok: boolean) => (ok ? 'ok' : 'MISSED');

@@ -4,7 +4,7 @@
 // set-based); it never builds a statement per record.
 import { type CustomerStub, insertCustomerStubs } from '../../db/repositories/customers.ts';
 import type { RecordsByKind } from '../../db/repositories/ingest.ts';
-import type { Store } from '../../db/store.ts';
+import type { Statement, Store } from '../../db/store.ts';
 import type { ImportKind, IngestStatementsPort } from './import-file.ts';
 import { type Chunk, ChunkCollector, type RecordSink } from './parse-pass.ts';
 
@@ -42,18 +42,29 @@ export class ChunkWriter<K extends ImportKind> implements RecordSink {
   /** Stores a chunk as one atomic batch. */
   private async write(chunk: Chunk): Promise<void> {
     if (chunk.records.length === 0) return;
-    const stubStatements = insertCustomerStubs(this.store, chunk.stubs, this.now);
-    const results = await this.store.batch([
-      ...stubStatements,
-      ...this.build(
-        { store: this.store },
-        { kind: this.kind, records: chunk.records as never[], now: this.now },
-      ),
-    ]);
-    for (const result of results.slice(0, stubStatements.length)) this.stored.customers += changes(result);
+    const { statements, stubCount } = chunkStatements(this.store, this.build, this.kind, chunk, this.now);
+    const results = await this.store.batch(statements);
+    for (const result of results.slice(0, stubCount)) this.stored.customers += changes(result);
     this.stored[this.kind] += chunk.records.length;
     this.stored.items += chunk.items;
   }
+}
+
+/**
+ * A chunk's statements for its one batch: the customer stubs its records
+ * name first (their count, to read how many were new), then the ingest verb's.
+ * The same whether the batch runs here or in the writer thread.
+ */
+export function chunkStatements<K extends ImportKind>(
+  store: Store,
+  build: IngestStatementsPort['build'],
+  kind: K,
+  chunk: Chunk,
+  now: number,
+): { statements: Statement[]; stubCount: number } {
+  const stubs = insertCustomerStubs(store, chunk.stubs, now);
+  const records = build({ store }, { kind, records: chunk.records as never[], now });
+  return { statements: [...stubs, ...records], stubCount: stubs.length };
 }
 
 /** Rows a statement changed: libSQL says rowsAffected, D1 says meta.changes. */

@@ -6,10 +6,9 @@
 // bounded; chunks are written in order, each one atomic batch.
 import { Worker } from 'node:worker_threads';
 import type { CustomerStub } from '../../db/repositories/customers.ts';
-import { insertCustomerStubs } from '../../db/repositories/customers.ts';
 import type { RecordsByKind } from '../../db/repositories/ingest.ts';
 import type { Statement, Store } from '../../db/store.ts';
-import type { StoredCounts } from './chunk-writer.ts';
+import { chunkStatements, type StoredCounts } from './chunk-writer.ts';
 import type { ImportKind, IngestStatementsPort } from './import-file.ts';
 import { type Chunk, ChunkCollector, type RecordSink } from './parse-pass.ts';
 
@@ -134,12 +133,8 @@ export class ThreadedWriter<K extends ImportKind> implements RecordSink {
       const query = (statement as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
       return { sql: query.sql, args: query.params };
     };
-    const stubs = insertCustomerStubs(this.store, chunk.stubs, this.now).map(toQuery);
-    const records = this.build(
-      { store: this.store },
-      { kind: this.kind, records: chunk.records as never[], now: this.now },
-    ).map(toQuery);
-    return { statements: [...stubs, ...records], counted: stubs.length };
+    const { statements, stubCount } = chunkStatements(this.store, this.build, this.kind, chunk, this.now);
+    return { statements: statements.map(toQuery), counted: stubCount };
   }
 
   private next(): Promise<void> {

@@ -3,7 +3,7 @@
 // cancelled, or put back as it was). Every statement names the lease it was
 // claimed under (see outbox.ts), so a sender whose lease was taken over
 // writes nothing. Statements only: the sender decides, a repository records.
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { messages } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
 import type { ClaimedMessage } from './outbox.ts';
@@ -11,8 +11,8 @@ import { boundWrites } from './prepared.ts';
 
 type Held = Pick<ClaimedMessage, 'id' | 'leaseUntil'>;
 
-/** The row is still ours: same lease, still in flight. */
-function held(message: Held): SQL {
+/** The row is still ours: same lease, still in flight (the id and lease as values or as placeholders). */
+function held(message: { id: string | Placeholder; leaseUntil: number | Placeholder }): SQL {
   return and(
     eq(messages.id, message.id),
     eq(messages.leaseUntil, message.leaseUntil),
@@ -54,7 +54,7 @@ const writeLinks = boundWrites((store) =>
 
 /** held() with the message's id and lease as placeholders (heldValues binds them). */
 function heldBound(): SQL {
-  return held({ id: sql.placeholder('id'), leaseUntil: sql.placeholder('leaseUntil') } as never);
+  return held({ id: sql.placeholder('id'), leaseUntil: sql.placeholder('leaseUntil') });
 }
 
 const heldValues = (message: Held) => ({ id: message.id, leaseUntil: message.leaseUntil });
