@@ -4,6 +4,7 @@
 // (the send issues the coupons), and delivery options wired to a platform stand-in
 // through the same wiring the homes use (src/entry/checkout-platforms.ts).
 import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach } from 'vitest';
 import type { CheckoutPlatformsConfig } from '../../../../src/config/env.ts';
 import type { Campaign, CampaignSet } from '../../../../src/core/campaigns/types.ts';
 import type { MailTransport } from '../../../../src/core/delivery/transport.ts';
@@ -17,6 +18,8 @@ import { ingestRecords } from '../../../../src/services/ingest/ingest-records.ts
 import { runSweep } from '../../../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings, winbackOffer } from '../../support/campaign-fixtures.ts';
 import { deliveryOptions } from '../../support/delivery-fixtures.ts';
+import { type ServedFetch, serveFetch } from '../../support/serve-fetch.ts';
+import { openTempStore, type TempStore } from '../../support/temp-store.ts';
 
 export const day = 86_400_000;
 export const sweepAt = Date.parse('2026-11-23T12:00:00Z');
@@ -136,4 +139,25 @@ export async function checkoutDelivery(
 
 export function shopifyPlatform(): CheckoutPlatformsConfig {
   return { shopify: { shopDomain, adminToken, apiVersion: '2025-10' } };
+}
+
+/**
+ * The setup the checkout tests share: for each test a fresh libSQL file and a
+ * platform stand-in served on loopback, both closed after it. Read the fields
+ * inside a test (they are replaced before each one).
+ */
+export function standInPerTest<S extends { handle: (request: Request) => Promise<Response> }>(
+  create: () => S,
+): { temp: TempStore; standIn: S; served: ServedFetch } {
+  const current = {} as { temp: TempStore; standIn: S; served: ServedFetch };
+  beforeEach(async () => {
+    current.temp = await openTempStore();
+    current.standIn = create();
+    current.served = await serveFetch(current.standIn.handle);
+  });
+  afterEach(async () => {
+    await current.served.close();
+    await current.temp.cleanup();
+  });
+  return current;
 }

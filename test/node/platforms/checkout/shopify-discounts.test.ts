@@ -4,13 +4,11 @@
 // free-shipping discount; a coupon whose minimum is in another currency than
 // the shop's fails unsent rather than being written as the shop's.
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryTransport } from '../../../../src/adapters/mailer/memory.ts';
 import { drainOutbox } from '../../../../src/services/delivery/drain-outbox.ts';
 import { winbackOffer } from '../../support/campaign-fixtures.ts';
-import { type ServedFetch, serveFetch } from '../../support/serve-fetch.ts';
-import { openTempStore, type TempStore } from '../../support/temp-store.ts';
-import { createShopifyStandIn, type ShopifyStandIn } from '../stand-ins/shopify-admin.ts';
+import { createShopifyStandIn } from '../stand-ins/shopify-admin.ts';
 import {
   adminToken,
   campaignsOf,
@@ -20,32 +18,21 @@ import {
   outbox,
   seedDormant,
   shopifyPlatform,
+  standInPerTest,
   sweep,
   sweepAt,
   winback,
 } from './checkout-shop.ts';
 
-let temp: TempStore;
-let shopify: ShopifyStandIn;
-let served: ServedFetch;
-
-beforeEach(async () => {
-  temp = await openTempStore();
-  shopify = createShopifyStandIn();
-  served = await serveFetch(shopify.handle);
-});
-afterEach(async () => {
-  await served.close();
-  await temp.cleanup();
-});
+const shop = standInPerTest(createShopifyStandIn);
 
 async function drain(campaigns: ReturnType<typeof campaignsOf>) {
   const transport = createMemoryTransport();
-  const options = await checkoutDelivery(temp.store, transport, {
+  const options = await checkoutDelivery(shop.temp.store, transport, {
     platforms: shopifyPlatform(),
     campaigns,
     now: () => sweepAt,
-    shopifyBaseUrl: served.url,
+    shopifyBaseUrl: shop.served.url,
   });
   return { counts: await drainOutbox(options), transport };
 }
@@ -53,13 +40,15 @@ async function drain(campaigns: ReturnType<typeof campaignsOf>) {
 describe('the offer’s Shopify discount', () => {
   it('made by a call whose answer was lost: found by its first code and reused', async () => {
     const campaigns = campaignsOf(winback());
-    await seedDormant(temp.store, 4);
-    await sweep(temp.store, campaigns);
-    await issueAsFirstAttempt(temp.store, campaigns);
+    await seedDormant(shop.temp.store, 4);
+    await sweep(shop.temp.store, campaigns);
+    await issueAsFirstAttempt(shop.temp.store, campaigns);
     // The codes go in code order: Shopify already holds a discount made with the first; Rekindle never heard back.
-    const [first] = (await outbox(temp.store)).sort((a, b) => (a.coupon_code! < b.coupon_code! ? -1 : 1));
-    const lost = await shopify.handle(
-      new Request(`${served.url}/admin/api/2025-10/graphql.json`, {
+    const [first] = (await outbox(shop.temp.store)).sort((a, b) =>
+      a.coupon_code! < b.coupon_code! ? -1 : 1,
+    );
+    const lost = await shop.standIn.handle(
+      new Request(`${shop.served.url}/admin/api/2025-10/graphql.json`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-shopify-access-token': adminToken },
         body: JSON.stringify({
@@ -80,13 +69,13 @@ describe('the offer’s Shopify discount', () => {
     const { counts, transport } = await drain(campaigns);
     expect(counts).toMatchObject({ sent: 4, failed: 0 });
     expect(transport.sent).toHaveLength(4);
-    expect(shopify.discounts.size).toBe(1);
-    expect(shopify.answered('codeDiscountNodeByCode')).toHaveLength(1);
-    const [discount] = [...shopify.discounts.values()];
+    expect(shop.standIn.discounts.size).toBe(1);
+    expect(shop.standIn.answered('codeDiscountNodeByCode')).toHaveLength(1);
+    const [discount] = [...shop.standIn.discounts.values()];
     expect(discount!.codes.slice().sort()).toEqual(
-      (await outbox(temp.store)).map((m) => m.coupon_code).sort(),
+      (await outbox(shop.temp.store)).map((m) => m.coupon_code).sort(),
     );
-    const states = new Map((await checkoutStates(temp.store)).map((s) => [s.code, s.state]));
+    const states = new Map((await checkoutStates(shop.temp.store)).map((s) => [s.code, s.state]));
     expect(states.get(first!.coupon_code!)).toBe('existed');
   });
 
@@ -99,13 +88,13 @@ describe('the offer’s Shopify discount', () => {
       bindToCustomer: false,
     };
     const campaigns = campaignsOf({ ...campaign, steps: [{ ...campaign.steps[0]!, offer }] });
-    await seedDormant(temp.store, 3);
-    await sweep(temp.store, campaigns);
+    await seedDormant(shop.temp.store, 3);
+    await sweep(shop.temp.store, campaigns);
     const { counts } = await drain(campaigns);
     expect(counts).toMatchObject({ sent: 3 });
-    expect(shopify.answered('discountCodeFreeShippingCreate')).toHaveLength(1);
-    expect(shopify.answered('discountCodeBasicCreate')).toHaveLength(0);
-    const [discount] = [...shopify.discounts.values()];
+    expect(shop.standIn.answered('discountCodeFreeShippingCreate')).toHaveLength(1);
+    expect(shop.standIn.answered('discountCodeBasicCreate')).toHaveLength(0);
+    const [discount] = [...shop.standIn.discounts.values()];
     expect(discount!.input).toMatchObject({
       destination: { all: true },
       context: { all: 'ALL' },
@@ -120,16 +109,16 @@ describe('the offer’s Shopify discount', () => {
     const campaign = winback();
     const offer = { ...winbackOffer, minSubtotal: { GBP: 4000, EUR: 4500 } };
     const campaigns = campaignsOf({ ...campaign, steps: [{ ...campaign.steps[0]!, offer }] });
-    const [id] = await seedDormant(temp.store, 1);
-    await temp.store.db.run(sql`update orders set currency = 'EUR' where customer_id = ${id!}`);
-    await sweep(temp.store, campaigns);
+    const [id] = await seedDormant(shop.temp.store, 1);
+    await shop.temp.store.db.run(sql`update orders set currency = 'EUR' where customer_id = ${id!}`);
+    await sweep(shop.temp.store, campaigns);
     const { counts, transport } = await drain(campaigns);
     expect(counts).toMatchObject({ sent: 0, failed: 1 });
     expect(transport.sent).toHaveLength(0);
-    const [row] = await outbox(temp.store);
+    const [row] = await outbox(shop.temp.store);
     expect(row!.last_error).toMatch(
       /^checkout: shopify: Shopify: the checkout counts amounts in the shop currency \(GBP\)/,
     );
-    expect(shopify.calls).toHaveLength(0);
+    expect(shop.standIn.calls).toHaveLength(0);
   });
 });
