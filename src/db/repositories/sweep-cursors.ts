@@ -13,16 +13,33 @@ export async function listSweepCursors(store: Store): Promise<SweepCursor[]> {
 /** Records that `job` stopped in `campaignId`; keeps the first start time, counts the runs. */
 export async function saveSweepCursor(
   store: Store,
-  cursor: { job: string; campaignId: string | null; now: number; restart: boolean },
+  cursor: { job: string; campaignId: string | null; after: string | null; now: number; restart: boolean },
 ): Promise<void> {
   await store.db
     .insert(sweepCursors)
-    .values({ job: cursor.job, campaignId: cursor.campaignId, startedAt: cursor.now, updatedAt: cursor.now })
+    .values({
+      job: cursor.job,
+      campaignId: cursor.campaignId,
+      after: cursor.after,
+      startedAt: cursor.now,
+      updatedAt: cursor.now,
+    })
     .onConflictDoUpdate({
       target: sweepCursors.job,
       set: cursor.restart
-        ? { campaignId: cursor.campaignId, startedAt: cursor.now, runs: 1, updatedAt: cursor.now }
-        : { campaignId: cursor.campaignId, runs: sql`${sweepCursors.runs} + 1`, updatedAt: cursor.now },
+        ? {
+            campaignId: cursor.campaignId,
+            after: cursor.after,
+            startedAt: cursor.now,
+            runs: 1,
+            updatedAt: cursor.now,
+          }
+        : {
+            campaignId: cursor.campaignId,
+            after: cursor.after,
+            runs: sql`${sweepCursors.runs} + 1`,
+            updatedAt: cursor.now,
+          },
     });
 }
 

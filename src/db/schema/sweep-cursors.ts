@@ -9,6 +9,11 @@ export const sweepCursors = sqliteTable('sweep_cursors', {
   job: text('job').primaryKey(),
   /** The campaign the stopped run was in; the campaigns before it are done. */
   campaignId: text('campaign_id'),
+  /**
+   * In that campaign, the last customer finished, when its pages are keyed by
+   * customer (a campaign decided in SQL): the next invocation starts after it.
+   */
+  after: text('after'),
   /** When the unfinished job first started, epoch ms. */
   startedAt: integer('started_at').notNull(),
   /** Invocations spent on it so far. */

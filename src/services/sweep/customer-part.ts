@@ -62,7 +62,7 @@ export function customerPart(
   };
 }
 
-function offerGap(campaign: Campaign, step: number, currency: string): string | undefined {
+export function offerGap(campaign: Campaign, step: number, currency: string): string | undefined {
   const offer = campaign.steps.find((each) => each.index === step)?.offer;
   if (!offer) return undefined;
   const terms = termsIn(offer, currency);

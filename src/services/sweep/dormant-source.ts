@@ -25,7 +25,8 @@ export const dormantSource: HitSource = async function* (context) {
         now,
         capSince: capSince(settings, now),
         offerHistory,
-        customerId: context.customerId,
+        customerIds:
+          context.customerIds ?? (context.customerId === undefined ? undefined : [context.customerId]),
       },
       after,
       context.pageSize,

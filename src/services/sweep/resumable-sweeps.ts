@@ -37,13 +37,18 @@ export async function runSweepInvocation(options: InvocationOptions): Promise<Sw
   // A fired job that is itself unfinished resumes: restarting would redo its finished campaigns.
   const entry = (job: SweepJobName) => {
     const cursor = pending.get(job);
-    return { job, resumeAt: cursor?.campaignId ?? undefined, fresh: cursor === undefined };
+    return {
+      job,
+      resumeAt: cursor?.campaignId ?? undefined,
+      resumeAfter: cursor?.after ?? undefined,
+      fresh: cursor === undefined,
+    };
   };
   const queue = options.fired ? [entry(options.fired)] : [];
   for (const job of sweepJobNames) if (pending.has(job) && job !== options.fired) queue.push(entry(job));
 
   const outcomes: SweepJobOutcome[] = [];
-  for (const [i, { job, resumeAt, fresh }] of queue.entries()) {
+  for (const [i, { job, resumeAt, resumeAfter, fresh }] of queue.entries()) {
     const limit = i === 0 && queue.length > 1 ? options.budget / 2 : options.budget;
     // A job stops when the next page might not fit: pages are assumed to cost
     // up to twice the dearest one seen so far, whatever the repositories do.
@@ -64,10 +69,17 @@ export async function runSweepInvocation(options: InvocationOptions): Promise<Sw
       pageSize: options.pageSize,
       shouldStop,
       resumeAt,
+      resumeAfter,
     });
     outcomes.push(outcome);
     if (!outcome.complete) {
-      await saveSweepCursor(store, { job, campaignId: outcome.stoppedIn ?? null, now, restart: fresh });
+      await saveSweepCursor(store, {
+        job,
+        campaignId: outcome.stoppedIn ?? null,
+        after: outcome.stoppedAfter ?? null,
+        now,
+        restart: fresh,
+      });
     } else if (pending.has(job)) {
       await clearSweepCursor(store, job);
     }

@@ -6,17 +6,21 @@
 // `suppressions` table are marked suppressed here, for every source alike.
 import { compareIds } from '../../core/campaigns/campaign.ts';
 import type { Campaign, CampaignSet } from '../../core/campaigns/types.ts';
-import { dedupeKey } from '../../core/selection/dedupe-key.ts';
+import { customerKey, dedupeKey } from '../../core/selection/dedupe-key.ts';
 import { decide, newSelectionState } from '../../core/selection/select.ts';
 import type { Decision, Hit } from '../../core/selection/types.ts';
 import { type NewMessage, writeMessages } from '../../db/repositories/messages.ts';
 import type { Store } from '../../db/store.ts';
+import { fillCustomerHashes } from '../../db/sweeps/customer-hashes.ts';
+import { chosenInRun, clearRun, recordTaken } from '../../db/sweeps/dormant-decisions.ts';
+import { hasSuppressions } from '../../db/sweeps/suppressed-hashes.ts';
 import { addressSuppression } from './address-suppression.ts';
 import { backInStockSource } from './back-in-stock-source.ts';
 import { cartSource } from './cart-source.ts';
+import { decideCampaignInSql, setDecidable } from './decide-in-sql.ts';
 import { dormantSource } from './dormant-source.ts';
 import { newMessageId } from './message-id.ts';
-import type { HitSource } from './source.ts';
+import type { HitSource, SourcePage } from './source.ts';
 import { countDecision, emptySweepCounts, type SweepCounts } from './sweep-counts.ts';
 
 export interface SweepOptions {
@@ -30,7 +34,20 @@ export interface SweepOptions {
   /** Collect every decision about this customer, for --explain. */
   explainCustomer?: string | undefined;
   pageSize?: number | undefined;
-  onProgress?: ((campaignId: string, report: SweepCounts) => void) | undefined;
+  /**
+   * After each page; `after` is the last customer a campaign decided in SQL
+   * has finished (its pages are keyed by customer), so a stopped run can
+   * resume there (resumeAfter).
+   */
+  onProgress?: ((campaignId: string, report: SweepCounts, after?: string) => void) | undefined;
+  /** Resume this campaign after this customer (it and the campaigns before it in this run are done up to there). */
+  resumeAfter?: { campaignId: string; after: string } | undefined;
+  /**
+   * Where the rules run: by default in SQL for the campaigns that allow it
+   * (decide-in-sql.ts), else in JS; 'js' forces the rules in JS for all, as
+   * the reference the SQL is tested against.
+   */
+  decideIn?: 'auto' | 'js' | undefined;
   /** Each page's chosen hits (scheduled or held out), for `sweep --recipients`. */
   onChosen?: ((decisions: readonly Exclude<Decision, { outcome: 'excluded' }>[]) => void) | undefined;
 }
@@ -58,46 +75,121 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const state = newSelectionState();
   const suppression = addressSuppression(store);
   const result: SweepResult = { now, dryRun, campaigns: [], explanations: [] };
-  for (const campaign of campaignsToRun(options)) {
-    const report = emptySweepCounts(campaign.id);
-    result.campaigns.push(report);
-    const source = sources[campaign.trigger.type];
-    if (!source) continue;
-    const pages = source({
-      store,
-      campaign,
-      settings,
-      now,
-      pageSize: options.pageSize ?? 5000,
-      dryRun,
-      customerId: options.explainCustomer,
-    });
-    for await (const page of pages) {
-      report.skipped.noEmail += page.noEmail;
-      report.skipped.alreadyMessaged += page.alreadyMessaged;
-      const hits = await suppression.apply(page.hits);
-      const decisions = hits.map((hit) => decide(hit, campaign, settings, state, now));
-      page.decided?.(decisions);
-      for (const decision of decisions) countDecision(report, decision, now);
-      if (options.explainCustomer) result.explanations.push(...decisions);
-      const chosen = decisions.filter((d) => d.outcome !== 'excluded');
-      options.onChosen?.(chosen);
-      if (!dryRun && chosen.length > 0) {
-        const rows = chosen.map((d) => messageRow(d, campaign, now));
-        const alongside = page.alongside?.(chosen.map((d) => d.hit)) ?? [];
-        const written = await writeMessages(store, rows, alongside);
-        for (const row of rows) {
-          if (written.has(row.dedupeKey)) continue;
-          // Another sweep wrote this one first: it is not ours to count.
-          report.alreadyWritten++;
-          if (row.status === 'held_out') report.heldOut--;
-          else report.scheduled--;
+  const campaigns = campaignsToRun(options);
+  const inSql = campaigns.map((campaign) => decidesInSql(campaign, options));
+  const run = inSql.some(Boolean) ? await startSqlRun(store, dryRun) : undefined;
+  try {
+    for (const [index, campaign] of campaigns.entries()) {
+      const report = emptySweepCounts(campaign.id);
+      result.campaigns.push(report);
+      const source = sources[campaign.trigger.type];
+      if (!source) continue;
+      // What each side must tell the other of the customers it chose: the
+      // rule "one campaign per customer per sweep" spans both.
+      const sqlLater = run !== undefined && inSql.slice(index + 1).some(Boolean);
+      const jsLater = inSql.slice(index + 1).some((later) => !later);
+      const decidePages = async (pages: AsyncIterable<SourcePage>) => {
+        for await (const page of pages) {
+          const chosen = await decideJsPage(page, campaign, report);
+          if (sqlLater && chosen.length > 0)
+            await recordTaken(store, run!, campaign.id, [...new Set(chosen.map((d) => customerKey(d.hit)))]);
+          options.onProgress?.(campaign.id, report);
         }
+      };
+      const context = {
+        store,
+        campaign,
+        settings,
+        now,
+        pageSize: options.pageSize ?? 5000,
+        dryRun,
+        customerId: options.explainCustomer,
+      };
+      if (run && inSql[index]) {
+        await decideCampaignInSql({
+          store,
+          campaign,
+          settings,
+          now,
+          dryRun,
+          run: run.id,
+          anySuppressions: run.anySuppressions,
+          pageSize: options.pageSize ?? sqlPageSize,
+          report,
+          after: options.resumeAfter?.campaignId === campaign.id ? options.resumeAfter.after : undefined,
+          onPage: (after) => options.onProgress?.(campaign.id, report, after),
+          decideInJs: (customerIds) =>
+            decidePages(dormantSource({ ...context, customerIds, pageSize: customerIds.length })),
+        });
+        if (jsLater)
+          for (const key of await chosenInRun(store, run.id, campaign.id)) state.taken.set(key, campaign.id);
+        continue;
       }
-      options.onProgress?.(campaign.id, report);
+      await decidePages(source(context));
     }
+  } finally {
+    if (run) await clearRun(store, run.id, run.wallNow);
   }
   return result;
+
+  /** One page decided by the rules in JS and (unless dry) written; returns the chosen hits' decisions. */
+  async function decideJsPage(page: SourcePage, campaign: Campaign, report: SweepCounts) {
+    report.skipped.noEmail += page.noEmail;
+    report.skipped.alreadyMessaged += page.alreadyMessaged;
+    const hits = await suppression.apply(page.hits);
+    const decisions = hits.map((hit) => decide(hit, campaign, settings, state, now));
+    page.decided?.(decisions);
+    for (const decision of decisions) countDecision(report, decision, now);
+    if (options.explainCustomer) result.explanations.push(...decisions);
+    const chosen = decisions.filter((d) => d.outcome !== 'excluded');
+    options.onChosen?.(chosen);
+    if (!dryRun && chosen.length > 0) {
+      const rows = chosen.map((d) => messageRow(d, campaign, now));
+      const alongside = page.alongside?.(chosen.map((d) => d.hit)) ?? [];
+      const written = await writeMessages(store, rows, alongside);
+      for (const row of rows) {
+        if (written.has(row.dedupeKey)) continue;
+        // Another sweep wrote this one first: it is not ours to count.
+        report.alreadyWritten++;
+        if (row.status === 'held_out') report.heldOut--;
+        else report.scheduled--;
+      }
+    }
+    return chosen;
+  }
+}
+
+/** Pages of hits decided in SQL: larger than JS pages, since no hit crosses into JS. */
+const sqlPageSize = 20_000;
+
+/**
+ * Whether a campaign's hits are decided in SQL: its rules must all be
+ * expressible there (setDecidable), and nobody may be asking for the hits
+ * themselves (--explain, --recipients) or for the rules in JS (decideIn).
+ */
+function decidesInSql(campaign: Campaign, options: SweepOptions): boolean {
+  return (
+    options.decideIn !== 'js' &&
+    options.explainCustomer === undefined &&
+    options.onChosen === undefined &&
+    setDecidable(campaign)
+  );
+}
+
+interface SqlRun {
+  id: string;
+  wallNow: number;
+  anySuppressions: boolean;
+}
+
+/**
+ * A real sweep first fills the hashes SQL reads for customers new or changed
+ * since the last one; a dry run writes none, and leaves the customers still
+ * without them to the rules in JS.
+ */
+async function startSqlRun(store: Store, dryRun: boolean): Promise<SqlRun> {
+  if (!dryRun) await fillCustomerHashes(store);
+  return { id: crypto.randomUUID(), wallNow: Date.now(), anySuppressions: await hasSuppressions(store) };
 }
 
 function campaignsToRun(options: SweepOptions): Campaign[] {

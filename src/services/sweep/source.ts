@@ -28,6 +28,8 @@ export interface SourceContext {
   dryRun: boolean;
   /** Only this customer, for --explain. */
   customerId?: string | undefined;
+  /** Only these customers (the hits a sweep deciding in SQL leaves to the rules in JS); dormant only. */
+  customerIds?: readonly string[] | undefined;
 }
 
 export type HitSource = (context: SourceContext) => AsyncIterable<SourcePage>;

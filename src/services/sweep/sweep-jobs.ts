@@ -33,13 +33,16 @@ export interface SweepJobOptions {
   shouldStop?: (() => boolean) | undefined;
   /** Start at this campaign (where a stopped run was): the ones before it are done. */
   resumeAt?: string | undefined;
+  /** And, in it, after this customer, when the stopped run had said how far it got (campaigns decided in SQL do). */
+  resumeAfter?: string | undefined;
 }
 
 export interface SweepJobOutcome {
   job: SweepJobName;
-  /** False when shouldStop ended the job early; `stoppedIn` is where to resume. */
+  /** False when shouldStop ended the job early; `stoppedIn` (and `stoppedAfter`, when known) is where to resume. */
   complete: boolean;
   stoppedIn?: string | undefined;
+  stoppedAfter?: string | undefined;
   campaigns: SweepCounts[];
   ms: number;
 }
@@ -61,6 +64,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobOut
   if (resumeIndex > 0) campaigns = campaigns.slice(resumeIndex);
   const reports = new Map<string, SweepCounts>();
   let current: string | undefined;
+  let position: string | undefined;
   try {
     const result = await runSweep({
       store: options.store,
@@ -69,8 +73,13 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobOut
       dryRun: false,
       triggerTypes: sweepJobTriggers[options.job],
       pageSize: options.pageSize,
-      onProgress(campaignId, report) {
+      resumeAfter:
+        options.resumeAt && options.resumeAfter
+          ? { campaignId: options.resumeAt, after: options.resumeAfter }
+          : undefined,
+      onProgress(campaignId, report, after) {
         current = campaignId;
+        position = after;
         reports.set(campaignId, report);
         if (options.shouldStop?.()) throw new Stop();
       },
@@ -82,6 +91,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobOut
       job: options.job,
       complete: false,
       stoppedIn: current,
+      stoppedAfter: position,
       campaigns: [...reports.values()],
       ms: performance.now() - started,
     };

@@ -1,0 +1,282 @@
+// The dormant trigger decided in SQL (src/services/sweep/decide-in-sql.ts):
+// one keyset page of hits goes into sweep_decisions with the facts each rule
+// reads, is decided there in the contract's order (the same order as
+// src/core/selection/select.ts, which stays the reference: a test runs both
+// over the same shops), and its messages are written by INSERT ... SELECT.
+// Only two small lists cross into JS per page: the distinct zones and
+// currencies, whose send times and offer gaps the pure rules work out.
+import { type SQL, sql } from 'drizzle-orm';
+import type { Audience } from '../../core/campaigns/types.ts';
+import type { FrequencyCap } from '../../core/selection/frequency-cap.ts';
+import { holdoutBuckets, holdoutMultiplier } from '../../core/selection/holdout.ts';
+import { dayMs } from '../../core/time.ts';
+import type { DormantTrigger } from '../../core/triggers/dormant.ts';
+import { sqlJson } from '../sql-json.ts';
+import type { Statement, Store } from '../store.ts';
+import {
+  audienceColumnList,
+  customerCurrencySql,
+  historyColumnList,
+  liveStatuses,
+} from './customer-fact-columns.ts';
+import { dedupeKeySql } from './dedupe-key-sql.ts';
+import { alreadyMessaged, purchasesCte } from './dormant-hits.ts';
+import { messageIdSql } from './message-id-sql.ts';
+import { type OfferHistoryNeeds, offerHistoryColumnList } from './offer-history-columns.ts';
+import { dormantRefSql, literal } from './trigger-ref-sql.ts';
+
+export interface DormantDecisionQuery {
+  run: string;
+  campaignId: string;
+  trigger: DormantTrigger;
+  now: number;
+  /** Wall clock for created_at (rows older than an hour are a crashed run's). */
+  wallNow: number;
+  shopCurrency: string;
+  shopTimezone: string;
+  needsConsent: boolean;
+  /** Without money conditions: those are decided in JS (see setDecidable). */
+  audience: Audience;
+  /** The customer's currency is needed (an offer with amounts or a minimum). */
+  currencyNeeded: boolean;
+  /** The currencies the step's offer has a figure in (null: all); others fail the audience. */
+  offerCurrencies: readonly string[] | null;
+  anySuppressions: boolean;
+  cap: FrequencyCap | null;
+  capSince: number;
+  cooldownDays: number;
+  offerHistory: OfferHistoryNeeds;
+  campaignHash: number;
+  /** isHeldOut's threshold: buckets below it are held out. */
+  holdoutBelow: number;
+  hasOffer: boolean;
+}
+
+/** Verdicts that are not counted here: the rules in JS decide those hits again. */
+export const verdictsForJs = ['capped', 'unhashed'] as const;
+
+const chosen = sql.raw(`('scheduled', 'held_out', 'taken')`);
+
+/**
+ * Decides one page (the campaign's rows with customer_id > after) into
+ * sweep_decisions: each hit's verdict is the first rule it fails, in the
+ * order of select.ts's decide(), else held_out or scheduled.
+ */
+export async function insertDormantVerdicts(
+  store: Store,
+  q: DormantDecisionQuery,
+  after: string,
+  limit: number,
+): Promise<void> {
+  const id = sql.raw('p.customer_id');
+  const currency = q.currencyNeeded
+    ? customerCurrencySql(id, { shop: q.shopCurrency })
+    : sql`${q.shopCurrency.toUpperCase()}`;
+  const rules: SQL[] = [
+    sql`WHEN coalesce(c.email, '') = '' THEN 'no_email'`,
+    sql`WHEN ${alreadyMessaged(q.campaignId)} THEN 'messaged'`,
+    sql`WHEN c.suppressed_at IS NOT NULL THEN 'suppressed'`,
+  ];
+  if (q.anySuppressions) {
+    rules.push(sql`WHEN c.email_hash IS NULL THEN 'unhashed'`);
+    rules.push(
+      sql`WHEN EXISTS (SELECT 1 FROM suppressions s WHERE s.email_hash = c.email_hash) THEN 'suppressed'`,
+    );
+  }
+  if (q.needsConsent) rules.push(sql`WHEN NOT coalesce(c.marketing_consent, 0) THEN 'no_consent'`);
+  const audience = audienceFails(q.audience, id);
+  if (audience) rules.push(sql`WHEN ${audience} THEN 'audience'`);
+  if (q.offerCurrencies !== null) {
+    rules.push(
+      sql`WHEN coalesce(p.currency NOT IN (SELECT j.value FROM json_each(${sqlJson(q.offerCurrencies)}) j), 1) THEN 'audience'`,
+    );
+  }
+  const by = q.offerHistory.messagedBy;
+  if (by && by.campaigns.length > 0) {
+    const fact = columnExpr(offerHistoryColumnList(id, q.campaignId, { offers: noOffers, messagedBy: by }));
+    rules.push(sql`WHEN ${fact} IS NOT NULL THEN 'messaged_by'`);
+  }
+  rules.push(sql`WHEN c.key_hash IS NULL THEN 'unhashed'`);
+  rules.push(sql`WHEN EXISTS (SELECT 1 FROM sweep_decisions t
+      WHERE t.run = ${q.run} AND t.customer_id = p.customer_id AND t.verdict IN ${chosen}) THEN 'priority'`);
+  // The cap's next free slot depends on every other message's time: past the cap, JS decides.
+  if (q.cap) {
+    rules.push(sql`WHEN (SELECT count(*) FROM messages m WHERE m.customer_id = p.customer_id
+        AND m.status IN ${liveStatuses} AND m.due_at > ${q.capSince}) >= ${q.cap.maxMessages} THEN 'capped'`);
+  }
+  if (q.cooldownDays > 0) {
+    const history = historyColumnList(id, q.campaignId, q.capSince);
+    const last = columnExpr(history.filter((c) => c.name === 'last_campaign_message'));
+    rules.push(sql`WHEN ${last} > ${q.now - q.cooldownDays * dayMs} THEN 'cooldown'`);
+  }
+  if (q.hasOffer) {
+    for (const fact of offerHistoryColumnList(id, q.campaignId, {
+      offers: q.offerHistory.offers,
+      messagedBy: null,
+    }))
+      rules.push(sql`WHEN ${fact.expr} IS NOT NULL THEN 'offer_rule'`);
+  }
+  if (q.holdoutBelow > 0)
+    rules.push(
+      sql`WHEN ${holdoutBucketSql(sql`c.key_hash`, q.campaignHash)} < ${q.holdoutBelow} THEN 'held_out'`,
+    );
+
+  await store.db.run(sql`
+    WITH ${purchasesCte({ trigger: q.trigger, now: q.now }, after, limit)},
+    -- Materialized: the currency is read by a rule and written, and is worked out once.
+    priced AS MATERIALIZED (SELECT p.*, ${currency} AS currency FROM purchases p)
+    INSERT INTO sweep_decisions (run, campaign_id, customer_id, email, instance, verdict, currency, zone, created_at)
+    SELECT ${q.run}, ${q.campaignId}, p.customer_id, c.email, ${dormantRefSql(sql`p.last_at`)},
+      CASE ${sql.join(rules, sql` `)} ELSE 'scheduled' END,
+      p.currency, coalesce(c.timezone, ${q.shopTimezone}), ${q.wallNow}
+    FROM priced p LEFT JOIN customers c ON c.id = p.customer_id
+    ORDER BY p.customer_id`);
+}
+
+const noOffers = { couponsSince: null, heldCouponsAt: null };
+
+/** The one expression of a single fact column. */
+function columnExpr(columns: readonly { expr: SQL }[]): SQL {
+  const [only] = columns;
+  if (!only || columns.length !== 1) throw new Error('expected one fact column');
+  return only.expr;
+}
+
+export interface PageSummary {
+  rows: number;
+  last: string | null;
+  /** The page's hits by verdict, and by zone for the scheduled ones (whose send times JS works out). */
+  groups: { verdict: string; zone: string | null; n: number }[];
+  /** Customers whose hits the rules in JS decide again. */
+  forJs: string[];
+}
+
+const page = (q: Pick<DormantDecisionQuery, 'run' | 'campaignId'>, after: string) =>
+  sql`run = ${q.run} AND campaign_id = ${q.campaignId} AND customer_id > ${after}`;
+
+/** Everything the page's report needs, in one query. */
+export async function pageSummary(
+  store: Store,
+  q: Pick<DormantDecisionQuery, 'run' | 'campaignId'>,
+  after: string,
+): Promise<PageSummary> {
+  const where = page(q, after);
+  const [row] = await store.db.all<{ n: number; last: string | null; groups: string; for_js: string }>(sql`
+    SELECT count(*) AS n, max(customer_id) AS last,
+      (SELECT json_group_array(json_array(verdict, zone, n)) FROM (
+        SELECT verdict, CASE WHEN verdict = 'scheduled' THEN zone END AS zone, count(*) AS n
+        FROM sweep_decisions WHERE ${where} GROUP BY 1, 2)) AS groups,
+      json_group_array(customer_id) FILTER (WHERE verdict IN ('capped', 'unhashed')) AS for_js
+    FROM sweep_decisions WHERE ${where}`);
+  return {
+    rows: row?.n ?? 0,
+    last: row?.last ?? null,
+    groups: (JSON.parse(row?.groups ?? '[]') as [string, string | null, number][]).map(
+      ([verdict, zone, n]) => ({
+        verdict,
+        zone,
+        n,
+      }),
+    ),
+    forJs: JSON.parse(row?.for_js ?? '[]') as string[],
+  };
+}
+
+/**
+ * Writes the page's chosen hits as messages in one statement (atomic alone)
+ * and returns the statuses of those actually written: another sweep may
+ * have written some first.
+ */
+export async function writePage(
+  store: Store,
+  q: DormantDecisionQuery,
+  after: string,
+  write: { zoneDues: readonly (readonly [string, number])[]; messageIdPrefix: string },
+): Promise<string[]> {
+  const due = write.zoneDues.length
+    ? sql`CASE zone ${sql.join(
+        write.zoneDues.map(
+          ([zone, at]) => sql`WHEN ${literal(zone)} THEN ${sql.raw(String(Math.trunc(at)))}`,
+        ),
+        sql` `,
+      )} END`
+    : sql`NULL`;
+  const now = sql.raw(String(q.now));
+  const offerCurrency = q.hasOffer ? sql`CASE WHEN verdict = 'scheduled' THEN currency END` : sql`NULL`;
+  const rows = await store.db.all<{
+    status: string;
+  }>(sql`INSERT INTO messages (id, dedupe_key, campaign_id, step,
+      customer_id, email, trigger_kind, trigger_ref, status, offer_currency, due_at, created_at, updated_at)
+    SELECT ${messageIdSql(write.messageIdPrefix)},
+      ${dedupeKeySql(q.campaignId, 0, sql`customer_id`, sql`instance`)}, campaign_id, 0,
+      customer_id, email, ${literal('dormant')}, instance, verdict, ${offerCurrency},
+      CASE WHEN verdict = 'scheduled' THEN ${due} ELSE ${now} END, ${now}, ${now}
+    FROM sweep_decisions WHERE ${page(q, after)} AND verdict IN ('scheduled', 'held_out')
+    ORDER BY customer_id
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING status`);
+  return rows.map((row) => row.status);
+}
+
+/** Customers the rules in JS chose in this run, so later campaigns decided here see them taken. */
+export async function recordTaken(
+  store: Store,
+  run: { id: string; wallNow: number },
+  campaignId: string,
+  customerKeys: readonly string[],
+): Promise<void> {
+  await store.db.run(sql`INSERT INTO sweep_decisions (run, campaign_id, customer_id, verdict, created_at)
+    SELECT ${run.id}, ${campaignId}, j.value, 'taken', ${run.wallNow} FROM json_each(${sqlJson(customerKeys)}) j`);
+}
+
+/** The customers a campaign decided here chose in this run (for campaigns decided in JS after it). */
+export async function chosenInRun(store: Store, run: string, campaignId: string): Promise<string[]> {
+  const rows = await store.db.all<{ customer_id: string }>(sql`SELECT customer_id FROM sweep_decisions
+    WHERE run = ${run} AND campaign_id = ${campaignId} AND verdict IN ('scheduled', 'held_out')`);
+  return rows.map((row) => row.customer_id);
+}
+
+/** Deletes the run's rows, and any a crashed run left more than an hour ago. */
+export async function clearRun(store: Store, run: string, wallNow: number): Promise<void> {
+  await store.db.run(
+    sql`DELETE FROM sweep_decisions WHERE run = ${run} OR created_at < ${wallNow - 3_600_000}`,
+  );
+}
+
+/** holdoutBucketOf (src/core/selection/holdout.ts) over a stored key hash, in SQLite's integers. */
+export function holdoutBucketSql(keyHash: SQL, campaignHash: number): SQL {
+  const c = sql.raw(String(campaignHash));
+  const x = sql`((${keyHash} | ${c}) - (${keyHash} & ${c}))`;
+  return sql`((((${x} * ${sql.raw(String(holdoutMultiplier))}) >> 16) & 4294967295) % ${sql.raw(String(holdoutBuckets))})`;
+}
+
+/** The first audience condition (without money ones) the customer fails, as SQL; undefined for none. */
+function audienceFails(audience: Audience, customerId: SQL): SQL | undefined {
+  const fails: SQL[] = [];
+  if (audience.minOrders !== null) fails.push(sql`p.purchases < ${audience.minOrders}`);
+  if (audience.maxOrders !== null) fails.push(sql`p.purchases > ${audience.maxOrders}`);
+  if (audience.countries && audience.countries.length > 0) {
+    fails.push(
+      sql`coalesce(c.country NOT IN (SELECT j.value FROM json_each(${sqlJson(audience.countries)}) j), 1)`,
+    );
+  }
+  const hasTag = (
+    tags: readonly string[],
+  ) => sql`(CASE WHEN json_valid(c.tags) AND json_type(c.tags) = 'array'
+      THEN EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.type = 'text'
+        AND t.value IN (SELECT j.value FROM json_each(${sqlJson(tags)}) j)) ELSE 0 END)`;
+  if (audience.tagsAny && audience.tagsAny.length > 0) fails.push(sql`NOT ${hasTag(audience.tagsAny)}`);
+  if (audience.tagsNone.length > 0) fails.push(hasTag(audience.tagsNone));
+  if (audience.categoriesBought && audience.categoriesBought.length > 0) {
+    const needs = {
+      purchases: false,
+      totalSpent: false,
+      lastOrderValue: false,
+      currency: false,
+      categories: audience.categoriesBought,
+    };
+    const bought = columnExpr(audienceColumnList(customerId, needs, { shop: '' }));
+    fails.push(sql`NOT ${bought}`);
+  }
+  return fails.length === 0 ? undefined : sql`(${sql.join(fails, sql` OR `)})`;
+}
