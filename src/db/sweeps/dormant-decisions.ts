@@ -50,6 +50,8 @@ export interface DormantDecisionQuery {
   /** isHeldOut's threshold: buckets below it are held out. */
   holdoutBelow: number;
   hasOffer: boolean;
+  /** Campaigns ran before this one in the run: a customer they chose is taken (priority). */
+  afterOthers: boolean;
 }
 
 /** Verdicts that are not counted here: the rules in JS decide those hits again. */
@@ -97,8 +99,10 @@ export async function insertDormantVerdicts(
     rules.push(sql`WHEN ${fact} IS NOT NULL THEN 'messaged_by'`);
   }
   rules.push(sql`WHEN c.key_hash IS NULL THEN 'unhashed'`);
-  rules.push(sql`WHEN EXISTS (SELECT 1 FROM sweep_decisions t
+  if (q.afterOthers) {
+    rules.push(sql`WHEN EXISTS (SELECT 1 FROM sweep_decisions t
       WHERE t.run = ${q.run} AND t.customer_id = p.customer_id AND t.verdict IN ${chosen}) THEN 'priority'`);
+  }
   // The cap's next free slot depends on every other message's time: past the cap, JS decides.
   if (q.cap) {
     rules.push(sql`WHEN (SELECT count(*) FROM messages m WHERE m.customer_id = p.customer_id
