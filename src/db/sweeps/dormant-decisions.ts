@@ -9,7 +9,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Audience } from '../../core/campaigns/types.ts';
 import type { FrequencyCap } from '../../core/selection/frequency-cap.ts';
 import { holdoutBuckets, holdoutMultiplier } from '../../core/selection/holdout.ts';
-import { dayMs } from '../../core/time.ts';
+import { dayMs, hourMs } from '../../core/time.ts';
 import type { DormantTrigger } from '../../core/triggers/dormant.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Statement, Store } from '../store.ts';
@@ -243,7 +243,7 @@ export async function chosenInRun(store: Store, run: string, campaignId: string)
 /** Deletes the run's rows, and any a crashed run left more than an hour ago. */
 export async function clearRun(store: Store, run: string, wallNow: number): Promise<void> {
   await store.db.run(
-    sql`DELETE FROM sweep_decisions WHERE run = ${run} OR created_at < ${wallNow - 3_600_000}`,
+    sql`DELETE FROM sweep_decisions WHERE run = ${run} OR created_at < ${wallNow - hourMs}`,
   );
 }
 
