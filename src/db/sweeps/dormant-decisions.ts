@@ -12,7 +12,7 @@ import { holdoutBuckets, holdoutMultiplier } from '../../core/selection/holdout.
 import { dayMs, hourMs } from '../../core/time.ts';
 import type { DormantTrigger } from '../../core/triggers/dormant.ts';
 import { sqlJson } from '../sql-json.ts';
-import type { Statement, Store } from '../store.ts';
+import type { Store } from '../store.ts';
 import {
   audienceColumnList,
   customerCurrencySql,
@@ -242,9 +242,7 @@ export async function chosenInRun(store: Store, run: string, campaignId: string)
 
 /** Deletes the run's rows, and any a crashed run left more than an hour ago. */
 export async function clearRun(store: Store, run: string, wallNow: number): Promise<void> {
-  await store.db.run(
-    sql`DELETE FROM sweep_decisions WHERE run = ${run} OR created_at < ${wallNow - hourMs}`,
-  );
+  await store.db.run(sql`DELETE FROM sweep_decisions WHERE run = ${run} OR created_at < ${wallNow - hourMs}`);
 }
 
 /** holdoutBucketOf (src/core/selection/holdout.ts) over a stored key hash, in SQLite's integers. */
