@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashEmail } from '../../../src/core/email-hash.ts';
 import { openTempStore, snapshot, type TempStore } from '../support/temp-store.ts';
@@ -158,6 +159,23 @@ describe('POST /v1/events', () => {
     expect(
       (await send(Array.from({ length: 1001 }, () => ({ type: 'delivered', message_id: 'x' })))).status,
     ).toBe(413);
+  });
+
+  it('indexes only messages that have a provider id, and the lookup by one uses that index', async () => {
+    // A sweep writes its outbox without provider ids: those rows take no
+    // entry in the index (ANALYZE's first figure is the index's entry count).
+    await temp.store.db.run(sql`ANALYZE`);
+    const [stat] = await temp.store.db.all<{ stat: string }>(
+      sql`SELECT stat FROM sqlite_stat1 WHERE idx = 'messages_provider_id_idx'`,
+    );
+    expect(Number(stat?.stat.split(' ')[0])).toBe(5);
+    const plan = await temp.store.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN
+      SELECT m.id FROM messages m
+      WHERE m.provider_message_id IN (SELECT j.value FROM json_each(${'["prov-ok"]'}) j)`);
+    expect(plan.map((row) => row.detail).join('\n')).toContain('messages_provider_id_idx');
+    const res = await send({ type: 'delivered', message_id: 'prov-ok' });
+    expect(res.status).toBe(200);
+    expect((await events(temp.store, 'm-ok')).map((e) => e.kind)).toEqual(['delivered']);
   });
 
   it('needs the ingest or admin scope', async () => {
