@@ -84,9 +84,7 @@ export const messages = sqliteTable(
     // Provider webhooks (delivered, bounce, complaint) name messages by the
     // provider's id. Only sent messages have one: a sweep writing its outbox
     // adds no entry here (their lookups, `IN (...)`, use a partial index).
-    index('messages_provider_id_idx')
-      .on(t.providerMessageId)
-      .where(sql`${t.providerMessageId} IS NOT NULL`),
+    index('messages_provider_id_idx').on(t.providerMessageId).where(sql`${t.providerMessageId} IS NOT NULL`),
     // The sender's claim looks for expired leases and ambiguous sends awaiting
     // their retry; without this each claim would scan every message ever sent.
     index('messages_in_flight_idx')
