@@ -136,12 +136,6 @@ export function unsubscribeEventStatement(store: Store, messageId: string, facts
     WHERE NOT EXISTS (SELECT 1 FROM tracking_events WHERE message_id = ${messageId} AND kind = 'unsubscribe')`);
 }
 
-/** Rows a run() statement changed: libSQL says rowsAffected, D1 says meta.changes. */
-export function affectedRows(result: unknown): number {
-  const value = result as { rowsAffected?: number; meta?: { changes?: number } } | undefined;
-  return value?.rowsAffected ?? value?.meta?.changes ?? 0;
-}
-
 function clip(value: string | null, max: number): string | null {
   if (value === null) return null;
   const trimmed = value.trim();

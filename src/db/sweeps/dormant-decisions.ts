@@ -11,6 +11,7 @@ import type { FrequencyCap } from '../../core/selection/frequency-cap.ts';
 import { holdoutBuckets, holdoutMultiplier } from '../../core/selection/holdout.ts';
 import { dayMs, hourMs } from '../../core/time.ts';
 import type { DormantTrigger } from '../../core/triggers/dormant.ts';
+import { affectedRows } from '../affected-rows.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Store } from '../store.ts';
 import {
@@ -186,17 +187,24 @@ export async function pageSummary(
   };
 }
 
+/** How many of a page's chosen hits became messages, by verdict. */
+export interface PageWritten {
+  scheduled: number;
+  held_out: number;
+}
+
 /**
- * Writes the page's chosen hits as messages in one statement (atomic alone)
- * and returns the statuses of those actually written: another sweep may
- * have written some first.
+ * Writes the page's chosen hits as messages, one statement per verdict (each
+ * atomic alone), and says how many of each were written: another sweep may
+ * have written some first. Counted by the rows each statement changed, not
+ * returned: a big page's RETURNING rows cost more than the insert's indexes.
  */
 export async function writePage(
   store: Store,
   q: DormantDecisionQuery,
   after: string,
   write: { zoneDues: readonly (readonly [string, number])[]; messageIdPrefix: string },
-): Promise<string[]> {
+): Promise<PageWritten> {
   const due = write.zoneDues.length
     ? sql`CASE zone ${sql.join(
         write.zoneDues.map(
@@ -206,20 +214,19 @@ export async function writePage(
       )} END`
     : sql`NULL`;
   const now = sql.raw(String(q.now));
-  const offerCurrency = q.hasOffer ? sql`CASE WHEN verdict = 'scheduled' THEN currency END` : sql`NULL`;
-  const rows = await store.db.all<{
-    status: string;
-  }>(sql`INSERT INTO messages (id, dedupe_key, campaign_id, step,
+  const insert = (verdict: keyof PageWritten, offerCurrency: SQL, dueAt: SQL) =>
+    store.db.run(sql`INSERT INTO messages (id, dedupe_key, campaign_id, step,
       customer_id, email, trigger_kind, trigger_ref, status, offer_currency, due_at, created_at, updated_at)
     SELECT ${messageIdSql(write.messageIdPrefix)},
       ${dedupeKeySql(q.campaignId, 0, sql`customer_id`, sql`instance`)}, campaign_id, 0,
-      customer_id, email, ${literal('dormant')}, instance, verdict, ${offerCurrency},
-      CASE WHEN verdict = 'scheduled' THEN ${due} ELSE ${now} END, ${now}, ${now}
-    FROM sweep_decisions WHERE ${page(q, after)} AND verdict IN ('scheduled', 'held_out')
+      customer_id, email, ${literal('dormant')}, instance, verdict, ${offerCurrency}, ${dueAt}, ${now}, ${now}
+    FROM sweep_decisions WHERE ${page(q, after)} AND verdict = ${literal(verdict)}
     ORDER BY customer_id
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING status`);
-  return rows.map((row) => row.status);
+    ON CONFLICT (dedupe_key) DO NOTHING`);
+  return {
+    held_out: affectedRows(await insert('held_out', sql`NULL`, now)),
+    scheduled: affectedRows(await insert('scheduled', q.hasOffer ? sql`currency` : sql`NULL`, due)),
+  };
 }
 
 /** Customers the rules in JS chose in this run, so later campaigns decided here see them taken. */

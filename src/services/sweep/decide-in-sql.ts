@@ -18,6 +18,7 @@ import type { Store } from '../../db/store.ts';
 import {
   type DormantDecisionQuery,
   insertDormantVerdicts,
+  type PageWritten,
   pageSummary,
   verdictsForJs,
   writePage,
@@ -115,7 +116,7 @@ export async function decideCampaignInSql(options: SqlCampaignRun): Promise<void
             zoneDues: zones.map((zone) => [zone, dueIn(zone)] as const),
             messageIdPrefix: prefix,
           });
-    addCounts(report, counts, options.dryRun ? undefined : (written ?? []));
+    addCounts(report, counts, options.dryRun ? undefined : (written ?? { held_out: 0, scheduled: 0 }));
     if (summary.forJs.length > 0) await options.decideInJs(summary.forJs);
     after = summary.last;
     options.onPage(after);
@@ -152,19 +153,13 @@ const leftToJs = new Set<string>(verdictsForJs);
  * The page's verdicts into the counts, as countDecision counts each hit and
  * runSweep takes back those another sweep wrote first.
  */
-function addCounts(
-  report: SweepCounts,
-  counts: readonly VerdictCount[],
-  written: readonly string[] | undefined,
-) {
+function addCounts(report: SweepCounts, counts: readonly VerdictCount[], written: PageWritten | undefined) {
   for (const count of counts) addCount(report, count);
   if (written === undefined) return;
-  const wrote = { held_out: 0, scheduled: 0 };
-  for (const status of written) if (status === 'held_out' || status === 'scheduled') wrote[status]++;
   const chosen = (verdict: string) =>
     counts.filter((c) => c.verdict === verdict).reduce((n, c) => n + c.n, 0);
-  const lostHeld = chosen('held_out') - wrote.held_out;
-  const lostScheduled = chosen('scheduled') - wrote.scheduled;
+  const lostHeld = chosen('held_out') - written.held_out;
+  const lostScheduled = chosen('scheduled') - written.scheduled;
   report.heldOut -= lostHeld;
   report.scheduled -= lostScheduled;
   report.alreadyWritten += lostHeld + lostScheduled;

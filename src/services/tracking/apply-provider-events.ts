@@ -11,6 +11,7 @@ import {
   type ProviderEvent,
   suppressionFor,
 } from '../../core/tracking/provider-events.ts';
+import { affectedRows } from '../../db/affected-rows.ts';
 import { complainedEvents } from '../../db/repositories/outgoing-events.ts';
 import {
   findMessagesByRefs,
@@ -23,7 +24,6 @@ import {
   type SuppressionReason,
   suppressAddressStatements,
 } from '../../db/repositories/suppress-address.ts';
-import { affectedRows } from '../../db/repositories/tracking.ts';
 import type { Statement, Store } from '../../db/store.ts';
 
 export interface ApplyProviderEventsPorts {

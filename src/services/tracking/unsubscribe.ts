@@ -5,10 +5,10 @@
 // unmailable after erasure, the mail still waiting for it cancelled, and the
 // shop's customer.unsubscribed event written. Never logs an address.
 import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
+import { affectedRows } from '../../db/affected-rows.ts';
 import { unsubscribedEvent } from '../../db/repositories/outgoing-events.ts';
 import { suppressAddressStatements } from '../../db/repositories/suppress-address.ts';
 import {
-  affectedRows,
   findTrackedMessage,
   type RequestFacts,
   unsubscribeEventStatement,
