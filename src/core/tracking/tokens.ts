@@ -17,6 +17,8 @@
 //   the first form instead.
 // Web Crypto only, so the same code runs on Node and in Workers.
 
+import { type HmacSha256, macsEqual, webHmacSha256 } from '../crypto/hmac-sha256.ts';
+
 export type TokenPurpose = 'open' | 'click' | 'unsubscribe';
 
 export interface TrackingClaim {
@@ -47,19 +49,9 @@ export interface TokenSigner {
   verify(token: string): Promise<TrackingClaim | null>;
 }
 
-/** HMAC-SHA256 of the payload's UTF-8 bytes under the signing secret. */
-export type HmacSha256 = (payload: Uint8Array) => Uint8Array | Promise<Uint8Array>;
-
 /** A signer over Web Crypto: works in every home. */
 export async function createTokenSigner(secret: string): Promise<TokenSigner> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  return tokenSignerWith(async (payload) => new Uint8Array(await crypto.subtle.sign('HMAC', key, payload)));
+  return tokenSignerWith(webHmacSha256(secret));
 }
 
 /**
@@ -86,7 +78,7 @@ export function tokenSignerWith(hmac: HmacSha256): TokenSigner {
       const signed = token.slice(0, dot);
       const given = fromBase64Url(token.slice(dot + 1));
       if (!given || given.length !== macBytes) return null;
-      if (!constantTimeEqual(given, await mac(signed))) return null;
+      if (!macsEqual(given, await mac(signed))) return null;
       const inner = signed.indexOf('.');
       if (inner === -1) return decodePayload(signed);
       const claim = decodePayload(signed.slice(0, inner));
@@ -123,13 +115,6 @@ function decodePayload(payload: string): TrackingClaim | null {
   if (purpose !== 'click') return { purpose, messageId };
   if (!index || !/^\d{1,6}$/.test(index)) return null;
   return { purpose, messageId, linkIndex: Number(index) };
-}
-
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
 }
 
 // base64url by table: atob/btoa and a re-encode to check the spelling cost a
