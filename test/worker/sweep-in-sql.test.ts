@@ -39,7 +39,16 @@ describe('the sweep decided in SQL on D1', () => {
     const ours = () =>
       store.db.all(sql`SELECT customer_id, status, due_at, trigger_ref, dedupe_key FROM messages
         WHERE campaign_id = ${campaign.id} AND customer_id LIKE ${`${prefix}-%`} ORDER BY customer_id`);
+    const runTables = async () =>
+      (
+        await store.db.all<{ name: string }>(
+          sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sweep_run_%'`,
+        )
+      ).length;
+    const tablesBefore = await runTables();
     const inSql = await sweep('auto');
+    // The run's scratch table, made on D1 as on libSQL, is dropped when it ends.
+    expect(await runTables()).toBe(tablesBefore);
     const fromSql = await ours();
     await store.db.run(sql`DELETE FROM messages WHERE campaign_id = ${campaign.id}`);
     const inJs = await sweep('js');

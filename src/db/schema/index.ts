@@ -13,5 +13,4 @@ export * from './rate-buckets.ts';
 export * from './shopify.ts';
 export * from './shopify-sync.ts';
 export * from './sweep-cursors.ts';
-export * from './sweep-decisions.ts';
 export * from './woocommerce-sync.ts';

@@ -1,10 +1,19 @@
 // The dormant trigger decided in SQL (src/services/sweep/decide-in-sql.ts):
-// one keyset page of hits goes into sweep_decisions with the facts each rule
-// reads, is decided there in the contract's order (the same order as
+// one keyset page of hits goes into the run's scratch table with the facts
+// each rule reads, is decided there in the contract's order (the same order as
 // src/core/selection/select.ts, which stays the reference: a test runs both
 // over the same shops), and its messages are written by INSERT ... SELECT.
 // Only two small lists cross into JS per page: the distinct zones and
 // currencies, whose send times and offer gaps the pure rules work out.
+//
+// The scratch table is the run's own (sweep_run_<wall ms>_<random>): one row
+// per hit with its verdict, so the messages are written by INSERT ... SELECT
+// and the per-rule counts by one GROUP BY. Customers chosen in the run, by
+// any campaign, stay in it until the run ends: that is how a lower-priority
+// campaign sees them taken. It is dropped when the run ends (dropping a table
+// costs a tenth of deleting its rows: 8 against 121 ms for a 300k-customer
+// sweep's 106k rows); a table a crashed run left is dropped by the next run
+// after an hour, its name saying when it was made. D1 and libSQL alike.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Audience } from '../../core/campaigns/types.ts';
 import type { FrequencyCap } from '../../core/selection/frequency-cap.ts';
@@ -27,12 +36,11 @@ import { type OfferHistoryNeeds, offerHistoryColumnList } from './offer-history-
 import { dormantRefSql, literal } from './trigger-ref-sql.ts';
 
 export interface DormantDecisionQuery {
-  run: string;
+  /** The run's scratch table (startRun). */
+  run: RunTable;
   campaignId: string;
   trigger: DormantTrigger;
   now: number;
-  /** Wall clock for created_at (rows older than an hour are a crashed run's). */
-  wallNow: number;
   shopCurrency: string;
   shopTimezone: string;
   needsConsent: boolean;
@@ -62,7 +70,7 @@ const chosen = sql.raw(`('scheduled', 'held_out', 'taken')`);
 
 /**
  * Decides one page (the campaign's rows with customer_id > after) into
- * sweep_decisions: each hit's verdict is the first rule it fails, in the
+ * the run's table: each hit's verdict is the first rule it fails, in the
  * order of select.ts's decide(), else held_out or scheduled.
  */
 export async function insertDormantVerdicts(
@@ -101,8 +109,8 @@ export async function insertDormantVerdicts(
   }
   rules.push(sql`WHEN c.key_hash IS NULL THEN 'unhashed'`);
   if (q.afterOthers) {
-    rules.push(sql`WHEN EXISTS (SELECT 1 FROM sweep_decisions t
-      WHERE t.run = ${q.run} AND t.customer_id = p.customer_id AND t.verdict IN ${chosen}) THEN 'priority'`);
+    rules.push(sql`WHEN EXISTS (SELECT 1 FROM ${tableOf(q.run)} t
+      WHERE t.customer_id = p.customer_id AND t.verdict IN ${chosen}) THEN 'priority'`);
   }
   // The cap's next free slot depends on every other message's time: past the cap, JS decides.
   if (q.cap) {
@@ -130,10 +138,10 @@ export async function insertDormantVerdicts(
     WITH ${purchasesCte({ trigger: q.trigger, now: q.now }, after, limit)},
     -- Materialized: the currency is read by a rule and written, and is worked out once.
     priced AS MATERIALIZED (SELECT p.*, ${currency} AS currency FROM purchases p)
-    INSERT INTO sweep_decisions (run, campaign_id, customer_id, email, instance, verdict, currency, zone, created_at)
-    SELECT ${q.run}, ${q.campaignId}, p.customer_id, c.email, ${dormantRefSql(sql`p.last_at`)},
+    INSERT INTO ${tableOf(q.run)} (campaign_id, customer_id, email, instance, verdict, currency, zone)
+    SELECT ${q.campaignId}, p.customer_id, c.email, ${dormantRefSql(sql`p.last_at`)},
       CASE ${sql.join(rules, sql` `)} ELSE 'scheduled' END,
-      p.currency, coalesce(c.timezone, ${q.shopTimezone}), ${q.wallNow}
+      p.currency, coalesce(c.timezone, ${q.shopTimezone})
     FROM priced p LEFT JOIN customers c ON c.id = p.customer_id
     ORDER BY p.customer_id`);
 }
@@ -156,8 +164,8 @@ export interface PageSummary {
   forJs: string[];
 }
 
-const page = (q: Pick<DormantDecisionQuery, 'run' | 'campaignId'>, after: string) =>
-  sql`run = ${q.run} AND campaign_id = ${q.campaignId} AND customer_id > ${after}`;
+const page = (q: Pick<DormantDecisionQuery, 'campaignId'>, after: string) =>
+  sql`campaign_id = ${q.campaignId} AND customer_id > ${after}`;
 
 /** Everything the page's report needs, in one query. */
 export async function pageSummary(
@@ -170,9 +178,9 @@ export async function pageSummary(
     SELECT count(*) AS n, max(customer_id) AS last,
       (SELECT json_group_array(json_array(verdict, zone, n)) FROM (
         SELECT verdict, CASE WHEN verdict = 'scheduled' THEN zone END AS zone, count(*) AS n
-        FROM sweep_decisions WHERE ${where} GROUP BY 1, 2)) AS groups,
+        FROM ${tableOf(q.run)} WHERE ${where} GROUP BY 1, 2)) AS groups,
       json_group_array(customer_id) FILTER (WHERE verdict IN ('capped', 'unhashed')) AS for_js
-    FROM sweep_decisions WHERE ${where}`);
+    FROM ${tableOf(q.run)} WHERE ${where}`);
   return {
     rows: row?.n ?? 0,
     last: row?.last ?? null,
@@ -220,7 +228,7 @@ export async function writePage(
     SELECT ${messageIdSql(write.messageIdPrefix)},
       ${dedupeKeySql(q.campaignId, 0, sql`customer_id`, sql`instance`)}, campaign_id, 0,
       customer_id, email, ${literal('dormant')}, instance, verdict, ${offerCurrency}, ${dueAt}, ${now}, ${now}
-    FROM sweep_decisions WHERE ${page(q, after)} AND verdict = ${literal(verdict)}
+    FROM ${tableOf(q.run)} WHERE ${page(q, after)} AND verdict = ${literal(verdict)}
     ORDER BY customer_id
     ON CONFLICT (dedupe_key) DO NOTHING`);
   return {
@@ -232,24 +240,58 @@ export async function writePage(
 /** Customers the rules in JS chose in this run, so later campaigns decided here see them taken. */
 export async function recordTaken(
   store: Store,
-  run: { id: string; wallNow: number },
+  run: RunTable,
   campaignId: string,
   customerKeys: readonly string[],
 ): Promise<void> {
-  await store.db.run(sql`INSERT INTO sweep_decisions (run, campaign_id, customer_id, verdict, created_at)
-    SELECT ${run.id}, ${campaignId}, j.value, 'taken', ${run.wallNow} FROM json_each(${sqlJson(customerKeys)}) j`);
+  await store.db.run(sql`INSERT INTO ${tableOf(run)} (campaign_id, customer_id, verdict)
+    SELECT ${campaignId}, j.value, 'taken' FROM json_each(${sqlJson(customerKeys)}) j`);
 }
 
 /** The customers a campaign decided here chose in this run (for campaigns decided in JS after it). */
-export async function chosenInRun(store: Store, run: string, campaignId: string): Promise<string[]> {
-  const rows = await store.db.all<{ customer_id: string }>(sql`SELECT customer_id FROM sweep_decisions
-    WHERE run = ${run} AND campaign_id = ${campaignId} AND verdict IN ('scheduled', 'held_out')`);
+export async function chosenInRun(store: Store, run: RunTable, campaignId: string): Promise<string[]> {
+  const rows = await store.db.all<{ customer_id: string }>(sql`SELECT customer_id FROM ${tableOf(run)}
+    WHERE campaign_id = ${campaignId} AND verdict IN ('scheduled', 'held_out')`);
   return rows.map((row) => row.customer_id);
 }
 
-/** Deletes the run's rows, and any a crashed run left more than an hour ago. */
-export async function clearRun(store: Store, run: string, wallNow: number): Promise<void> {
-  await store.db.run(sql`DELETE FROM sweep_decisions WHERE run = ${run} OR created_at < ${wallNow - hourMs}`);
+/** A run's scratch table, by name: `sweep_run_<wall ms>_<8 hex>`. */
+export type RunTable = string & { readonly runTable: unique symbol };
+
+const runTablePattern = /^sweep_run_(\d{1,15})_[0-9a-f]{8}$/;
+
+function tableOf(run: RunTable): SQL {
+  // The name is made here and checked again before it is spliced into SQL.
+  if (!runTablePattern.test(run)) throw new Error(`not a sweep run table: ${run}`);
+  return sql.raw(`"${run}"`);
+}
+
+/**
+ * Makes the run's scratch table, after dropping any a crashed run left more
+ * than an hour ago. The index serves both lookups: a page (one campaign's
+ * customers after the last page's) and "taken in this run" (one customer).
+ */
+export async function startRun(store: Store, wallNow: number): Promise<RunTable> {
+  const tables = await store.db.all<{ name: string }>(
+    sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sweep_run_%'`,
+  );
+  for (const { name } of tables) {
+    const madeAt = runTablePattern.exec(name)?.[1];
+    if (madeAt !== undefined && Number(madeAt) < wallNow - hourMs) await dropRun(store, name as RunTable);
+  }
+  const random = crypto.getRandomValues(new Uint8Array(4));
+  const run =
+    `sweep_run_${Math.trunc(wallNow)}_${[...random].map((b) => b.toString(16).padStart(2, '0')).join('')}` as RunTable;
+  const table = tableOf(run);
+  await store.db.run(sql`CREATE TABLE ${table} (campaign_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+    email TEXT, instance TEXT, verdict TEXT NOT NULL, currency TEXT, zone TEXT)`);
+  await store.db.run(sql`CREATE INDEX ${sql.raw(`"${run}_idx"`)} ON ${table} (customer_id, campaign_id)`);
+  return run;
+}
+
+/** Drops the run's scratch table (a run dropped before is no error). */
+export async function dropRun(store: Store, run: RunTable): Promise<void> {
+  await store.db.run(sql`DROP TABLE IF EXISTS ${tableOf(run)}`);
 }
 
 /** holdoutBucketOf (src/core/selection/holdout.ts) over a stored key hash, in SQLite's integers. */

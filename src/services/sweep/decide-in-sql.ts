@@ -1,5 +1,5 @@
 // A dormant campaign decided in SQL: each keyset page of hits is written into
-// sweep_decisions with the facts the rules read, decided there, and its
+// the run's scratch table with the facts the rules read, decided there, and its
 // messages written by INSERT ... SELECT, so a hit leaves SQLite only as a
 // count. The rules in src/core/selection stay the reference and the owners of
 // what SQL cannot work out per row: the send time in each zone
@@ -20,6 +20,7 @@ import {
   insertDormantVerdicts,
   type PageWritten,
   pageSummary,
+  type RunTable,
   verdictsForJs,
   writePage,
 } from '../../db/sweeps/dormant-decisions.ts';
@@ -47,7 +48,7 @@ export interface SqlCampaignRun {
   settings: ShopSettings;
   now: number;
   dryRun: boolean;
-  run: string;
+  run: RunTable;
   anySuppressions: boolean;
   pageSize: number;
   report: SweepCounts;
@@ -70,7 +71,6 @@ export async function decideCampaignInSql(options: SqlCampaignRun): Promise<void
     campaignId: campaign.id,
     trigger: campaign.trigger,
     now,
-    wallNow: Date.now(),
     shopCurrency: settings.currency,
     shopTimezone: settings.timezone,
     needsConsent: needsMarketingConsent(campaign, settings, 0),

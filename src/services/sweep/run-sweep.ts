@@ -12,7 +12,13 @@ import type { Decision, Hit } from '../../core/selection/types.ts';
 import { type NewMessage, writeMessages } from '../../db/repositories/messages.ts';
 import type { Store } from '../../db/store.ts';
 import { fillCustomerHashes } from '../../db/sweeps/customer-hashes.ts';
-import { chosenInRun, clearRun, recordTaken } from '../../db/sweeps/dormant-decisions.ts';
+import {
+  chosenInRun,
+  dropRun,
+  type RunTable,
+  recordTaken,
+  startRun,
+} from '../../db/sweeps/dormant-decisions.ts';
 import { hasSuppressions } from '../../db/sweeps/suppressed-hashes.ts';
 import { addressSuppression } from './address-suppression.ts';
 import { backInStockSource } from './back-in-stock-source.ts';
@@ -92,7 +98,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         for await (const page of pages) {
           const chosen = await decideJsPage(page, campaign, report);
           if (sqlLater && chosen.length > 0)
-            await recordTaken(store, run!, campaign.id, [...new Set(chosen.map((d) => customerKey(d.hit)))]);
+            await recordTaken(store, run!.id, campaign.id, [
+              ...new Set(chosen.map((d) => customerKey(d.hit))),
+            ]);
           options.onProgress?.(campaign.id, report);
         }
       };
@@ -129,7 +137,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       await decidePages(source(context));
     }
   } finally {
-    if (run) await clearRun(store, run.id, run.wallNow);
+    if (run) await dropRun(store, run.id);
   }
   return result;
 
@@ -178,8 +186,7 @@ function decidesInSql(campaign: Campaign, options: SweepOptions): boolean {
 }
 
 interface SqlRun {
-  id: string;
-  wallNow: number;
+  id: RunTable;
   anySuppressions: boolean;
 }
 
@@ -190,7 +197,8 @@ interface SqlRun {
  */
 async function startSqlRun(store: Store, dryRun: boolean): Promise<SqlRun> {
   if (!dryRun) await fillCustomerHashes(store);
-  return { id: crypto.randomUUID(), wallNow: Date.now(), anySuppressions: await hasSuppressions(store) };
+  const anySuppressions = await hasSuppressions(store);
+  return { id: await startRun(store, Date.now()), anySuppressions };
 }
 
 function campaignsToRun(options: SweepOptions): Campaign[] {

@@ -14,7 +14,7 @@ import { ingestSchemas } from '../../../src/core/ingest/records.ts';
 import { holdoutBucket, holdoutBucketOf, stableHash } from '../../../src/core/selection/holdout.ts';
 import type { Store } from '../../../src/db/store.ts';
 import { fillCustomerHashes } from '../../../src/db/sweeps/customer-hashes.ts';
-import { holdoutBucketSql } from '../../../src/db/sweeps/dormant-decisions.ts';
+import { dropRun, holdoutBucketSql, startRun } from '../../../src/db/sweeps/dormant-decisions.ts';
 import { messageIdPrefix, messageIdSql } from '../../../src/db/sweeps/message-id-sql.ts';
 import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 import { offerCurrencies } from '../../../src/services/sweep/decide-in-sql.ts';
@@ -174,6 +174,14 @@ async function seedShop(store: Store, seed: number, size: number): Promise<void>
   }
 }
 
+/** The sweep runs' scratch tables in the database, by name. */
+async function runTables(store: Store): Promise<string[]> {
+  const rows = await store.db.all<{ name: string }>(
+    sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sweep_run_%' ORDER BY name`,
+  );
+  return rows.map((row) => row.name);
+}
+
 async function outbox(store: Store) {
   return store.db.all(sql`SELECT dedupe_key, campaign_id, step, customer_id, email, trigger_kind, trigger_ref,
       status, offer_currency, due_at, created_at, coupon_code FROM messages ORDER BY dedupe_key`);
@@ -235,11 +243,23 @@ describe('the sweep decided in SQL agrees with the rules in JS', () => {
       const later = { now: now + 7 * day };
       expect((await sweep(inSql, 'auto', later)).campaigns).toEqual((await sweep(js, 'js', later)).campaigns);
       expect(await outbox(inSql)).toEqual(await outbox(js));
-      // The scratch rows are gone with the run.
-      const [left] = await inSql.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM sweep_decisions`);
-      expect(left?.n).toBe(0);
+      // The scratch tables are gone with their runs.
+      expect(await runTables(inSql)).toEqual([]);
     });
   }
+
+  it("drops a crashed run's scratch table after an hour, and leaves one a run still going uses", async () => {
+    const [, inSql] = await twoShops(5, 40);
+    const wall = Date.now();
+    const going = await startRun(inSql, wall - 10 * 60_000);
+    const crashed = await startRun(inSql, wall - 2 * hour);
+    expect(await runTables(inSql)).toEqual([crashed, going].sort());
+    await sweep(inSql, 'auto');
+    expect(await runTables(inSql)).toEqual([going]);
+    await dropRun(inSql, going);
+    await dropRun(inSql, going);
+    expect(await runTables(inSql)).toEqual([]);
+  });
 
   it('a dry run fills no hashes: customers without them are decided in JS, the same way', async () => {
     const [js, inSql] = await twoShops(4, 120);
