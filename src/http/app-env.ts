@@ -35,6 +35,11 @@ export interface AppDeps {
   log?: ((line: string) => void) | undefined;
 }
 
+/** The campaign set, if the app was given one (a long-running home's last valid one). */
+export function campaignSetOf(deps: Pick<AppDeps, 'campaigns'>): CampaignSet | undefined {
+  return typeof deps.campaigns === 'function' ? deps.campaigns() : deps.campaigns;
+}
+
 export interface TrackingDeps {
   signer: TokenSigner;
   /** The public base URL the tracking links point at, e.g. https://mail.shop.example. */

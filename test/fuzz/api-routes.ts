@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { ApiScope } from '../../src/core/api-keys.ts';
 import { triggerTypes } from '../../src/core/campaigns/trigger-block.ts';
 import type { FuzzCase, FuzzContext, RouteName } from './fuzz-case.ts';
-import { type IngestRoute, ingestRecords, providerEventRecord } from './ingest-records.ts';
+import { browseEventRecord, type IngestRoute, ingestRecords, providerEventRecord } from './ingest-records.ts';
 import { authPart, contentTypePart, encodedBody, mutatedRecord } from './request-parts.ts';
 import {
   amount,
@@ -177,6 +177,13 @@ export function jsonRouteCases(ctx: FuzzContext): Partial<Record<RouteName, fc.A
       'ingest',
       ctx,
       listBody(providerEventRecord(ctx.messageRefs), 1000),
+    ),
+    browse: jsonPost(
+      'browse',
+      '/v1/events/browse',
+      'ingest',
+      ctx,
+      listBody(browseEventRecord(ctx.customerIds), 1000),
     ),
     'coupons-validate': jsonPost(
       'coupons-validate',

@@ -138,6 +138,28 @@ export function providerEventRecord(messageRefs: readonly string[]) {
   );
 }
 
+/** Browse events, naming seeded customers (by id or address) most of the time. */
+export function browseEventRecord(customerIds: readonly string[]) {
+  const shopper = fc.oneof(
+    fc.record({ customer_id: mostly(fc.constantFrom(...customerIds), externalIdText) }),
+    fc.record({ email: emailText }),
+  );
+  const what = fc.oneof(
+    fc.record({ type: fc.constant('product_viewed'), product_id: id }),
+    fc.record({
+      type: fc.constant('category_viewed'),
+      category: mostly(fc.constantFrom('Kitchen', 'Tea'), text()),
+    }),
+    fc.record({
+      type: fc.constant('search'),
+      query: mostly(fc.constantFrom('red mug', 'TEA'), hostileString),
+    }),
+  );
+  return fc
+    .tuple(shopper, what, fc.option(instantText, { nil: undefined }))
+    .map(([who, event, at]) => ({ ...event, ...who, ...(at === undefined ? {} : { at }) }));
+}
+
 export const ingestRecords = {
   customers: customerRecord,
   orders: orderRecord,

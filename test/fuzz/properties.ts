@@ -25,6 +25,7 @@ const jsonPostRoutes = new Set([
   'products',
   'waitlist',
   'events',
+  'browse',
   'coupons-validate',
   'redemptions',
   'sweeps',

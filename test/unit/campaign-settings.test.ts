@@ -34,7 +34,17 @@ describe('settings file', () => {
       consent: { nonSubscribersMayReceive: [] },
       links: { unsubscribeBaseUrl: null },
       webhooks: [],
+      browse: { retentionDays: 90 },
     });
+  });
+
+  it('takes a browse retention of 1 to 730 days', () => {
+    expect(settingsSchema.parse({ ...minimal, browse: { retention_days: 30 } }).browse).toEqual({
+      retentionDays: 30,
+    });
+    expect(problems({ ...minimal, browse: { retention_days: 0 } })).toHaveLength(1);
+    expect(problems({ ...minimal, browse: { retention_days: 731 } })).toHaveLength(1);
+    expect(problems({ ...minimal, browse: { keep: 3 } })).toHaveLength(1);
   });
 
   it('requires the postal address, which marketing law needs', () => {
@@ -46,7 +56,7 @@ describe('settings file', () => {
     expect(problems({ ...minimal, timezone: 'Europe/Londn', currency: 'EURO', colour: 'red' })).toEqual([
       "timezone must be an IANA time zone like Europe/London, got 'Europe/Londn'",
       "currency must be a 3-letter ISO 4217 currency code like EUR or GBP, got 'EURO'",
-      'colour is not a known field (allowed here: brand, sender, postal_address, timezone, currency, frequency_cap, quiet_hours, offers, schedules, consent, links, webhooks)',
+      'colour is not a known field (allowed here: brand, sender, postal_address, timezone, currency, frequency_cap, quiet_hours, offers, schedules, consent, links, webhooks, browse)',
     ]);
   });
 

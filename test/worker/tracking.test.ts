@@ -126,6 +126,48 @@ describe('tracking on D1', () => {
     });
   });
 
+  it('stores browse events once each, and erases them with the customer', async () => {
+    const { p, app, email } = await setUp();
+    const ingest = await createKey(['ingest']);
+    const post = (body: unknown) =>
+      app.request('/v1/events/browse', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ingest}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const events = [
+      { type: 'product_viewed', customer_id: `${p}-c`, product_id: 'p-1', at: '2026-11-01T10:00:00Z' },
+      { type: 'search', email, query: 'Red  Boots', at: '2026-11-01T11:00:00Z' },
+      { type: 'category_viewed', email: `${p}-nobody@example.com`, category: 'Hats' },
+    ];
+    expect(await (await post(events)).json()).toEqual({
+      received: 3,
+      stored: 2,
+      duplicates: 0,
+      past_retention: 0,
+      unknown: [{ row: 2 }],
+    });
+    expect(await (await post(events)).json()).toMatchObject({ stored: 0, duplicates: 2 });
+    const stored = await env.DB.prepare(
+      'select kind, ref from browse_events where customer_id = ? order by at',
+    )
+      .bind(`${p}-c`)
+      .all();
+    expect(stored.results).toEqual([
+      { kind: 'product', ref: 'p-1' },
+      { kind: 'search', ref: 'red boots' },
+    ]);
+    const privacy = await createKey(['privacy']);
+    const erased = await app.request(`/v1/customers/${p}-c`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${privacy}` },
+    });
+    expect(erased.status).toBe(200);
+    expect(await one('select count(*) as n from browse_events where customer_id = ?', `${p}-c`)).toEqual({
+      n: 0,
+    });
+  });
+
   it('erases a customer in one batch', async () => {
     const { p, app, email } = await setUp();
     const key = await createKey(['privacy']);

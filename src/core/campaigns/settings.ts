@@ -2,6 +2,7 @@
 // sender, the law's postal address, time zone, currency and the shop-wide
 // sending rules. Input schema plus normalization; pure.
 import type { z } from 'zod';
+import { defaultBrowseRetentionDays } from '../tracking/browse-events.ts';
 import { endpointUrl } from '../webhooks/endpoint-url.ts';
 import { cronProblem } from './cron.ts';
 import {
@@ -146,6 +147,16 @@ export const settingsInput = strict(
       .prefault({})
       .describe('Links put into emails.'),
     webhooks: webhooksBlock,
+    browse: strict(
+      {
+        retention_days: wholeNumber({ min: 1, max: 730, unit: 'days' })
+          .default(defaultBrowseRetentionDays)
+          .describe('Browse events older than this are not stored, and stored ones are deleted.'),
+      },
+      'a mapping with retention_days',
+    )
+      .prefault({})
+      .describe('What shoppers looked at on the shop (POST /v1/events/browse).'),
   },
   'a mapping with brand, sender, postal_address, timezone and currency',
 ).superRefine((settings, ctx) => {
@@ -188,5 +199,6 @@ export const settingsSchema = settingsInput.transform(
       events: [...new Set(w.events)],
       secretEnv: w.secret_env,
     })),
+    browse: { retentionDays: s.browse.retention_days },
   }),
 );

@@ -136,6 +136,8 @@ export interface ShopSettings {
    * schema always fills it; settings built in code may leave it out (none).
    */
   webhooks?: WebhookEndpointSettings[];
+  /** Browse events (core/tracking/browse-events.ts); settings built in code may leave it out (the default). */
+  browse?: { retentionDays: number };
 }
 
 export interface WebhookEndpointSettings {

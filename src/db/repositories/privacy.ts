@@ -9,7 +9,14 @@ import { eq, type SQL, sql } from 'drizzle-orm';
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { hashEmail, normalizeEmail } from '../../core/email-hash.ts';
 import * as tables from '../schema/index.ts';
-import { carts, customers, messages, trackingEvents, waitlistEntries } from '../schema/index.ts';
+import {
+  browseEvents,
+  carts,
+  customers,
+  messages,
+  trackingEvents,
+  waitlistEntries,
+} from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
 
 type Row = Record<string, unknown>;
@@ -24,6 +31,8 @@ export interface CustomerExport {
   redemptions: Row[];
   /** Codes on their orders (or their coupons' codes) the redemption rule refused. */
   coupon_rejections: Row[];
+  /** What they looked at on the shop, oldest first. */
+  browse: Row[];
   /** Whether the address is on the never-mail list (kept as a hash). */
   address_suppressed: boolean;
 }
@@ -79,36 +88,49 @@ export async function exportCustomer(store: Store, customerId: string): Promise<
   const ownedCoupons = sql`SELECT k.code FROM coupons k
     WHERE k.customer_id = ${owner.id} OR k.message_id IN (${ownedMessages})`;
 
-  const [orders, orderItems, carts, cartItems, waitlist, messages, events, coupons, redemptions, rejections] =
-    await Promise.all([
-      all(
-        sql`SELECT ${columnsOf(tables.orders, 'o')} FROM orders o WHERE o.customer_id = ${owner.id} ORDER BY o.placed_at, o.id`,
-      ),
-      all(
-        sql`SELECT ${columnsOf(tables.orderItems, 'i')} FROM order_items i WHERE i.order_id IN (${ownedOrders}) ORDER BY i.order_id, i.line_no`,
-      ),
-      all(
-        sql`SELECT ${columnsOf(tables.carts, 'c')} FROM carts c WHERE ${owned('c', owner)} ORDER BY c.created_at, c.id`,
-      ),
-      all(sql`SELECT ${columnsOf(tables.cartItems, 'i')} FROM cart_items i JOIN carts c ON c.id = i.cart_id
+  const [
+    orders,
+    orderItems,
+    carts,
+    cartItems,
+    waitlist,
+    messages,
+    events,
+    coupons,
+    redemptions,
+    rejections,
+    browse,
+  ] = await Promise.all([
+    all(
+      sql`SELECT ${columnsOf(tables.orders, 'o')} FROM orders o WHERE o.customer_id = ${owner.id} ORDER BY o.placed_at, o.id`,
+    ),
+    all(
+      sql`SELECT ${columnsOf(tables.orderItems, 'i')} FROM order_items i WHERE i.order_id IN (${ownedOrders}) ORDER BY i.order_id, i.line_no`,
+    ),
+    all(
+      sql`SELECT ${columnsOf(tables.carts, 'c')} FROM carts c WHERE ${owned('c', owner)} ORDER BY c.created_at, c.id`,
+    ),
+    all(sql`SELECT ${columnsOf(tables.cartItems, 'i')} FROM cart_items i JOIN carts c ON c.id = i.cart_id
         WHERE ${owned('c', owner)} ORDER BY i.cart_id, i.line_no`),
-      all(
-        sql`SELECT ${columnsOf(tables.waitlistEntries, 'w')} FROM waitlist_entries w WHERE ${owned('w', owner)} ORDER BY w.created_at, w.id`,
-      ),
-      all(
-        sql`SELECT ${columnsOf(tables.messages, 'm')} FROM messages m WHERE ${owned('m', owner)} ORDER BY m.created_at, m.id`,
-      ),
-      all(
-        sql`SELECT ${columnsOf(tables.trackingEvents, 'e')} FROM tracking_events e WHERE e.message_id IN (${ownedMessages}) ORDER BY e.at, e.id`,
-      ),
-      all(
-        sql`SELECT ${columnsOf(tables.coupons, 'k')} FROM coupons k WHERE k.code IN (${ownedCoupons}) ORDER BY k.created_at, k.code`,
-      ),
-      all(sql`SELECT ${columnsOf(tables.redemptions, 'r')} FROM redemptions r
+    all(
+      sql`SELECT ${columnsOf(tables.waitlistEntries, 'w')} FROM waitlist_entries w WHERE ${owned('w', owner)} ORDER BY w.created_at, w.id`,
+    ),
+    all(
+      sql`SELECT ${columnsOf(tables.messages, 'm')} FROM messages m WHERE ${owned('m', owner)} ORDER BY m.created_at, m.id`,
+    ),
+    all(
+      sql`SELECT ${columnsOf(tables.trackingEvents, 'e')} FROM tracking_events e WHERE e.message_id IN (${ownedMessages}) ORDER BY e.at, e.id`,
+    ),
+    all(
+      sql`SELECT ${columnsOf(tables.coupons, 'k')} FROM coupons k WHERE k.code IN (${ownedCoupons}) ORDER BY k.created_at, k.code`,
+    ),
+    all(sql`SELECT ${columnsOf(tables.redemptions, 'r')} FROM redemptions r
         WHERE r.order_id IN (${ownedOrders}) OR r.coupon_code IN (${ownedCoupons}) ORDER BY r.at, r.id`),
-      all(sql`SELECT ${columnsOf(tables.couponRejections, 'j')} FROM coupon_rejections j
+    all(sql`SELECT ${columnsOf(tables.couponRejections, 'j')} FROM coupon_rejections j
         WHERE j.order_id IN (${ownedOrders}) OR j.code IN (${ownedCoupons}) ORDER BY j.at, j.id`),
-    ]);
+    all(sql`SELECT ${columnsOf(tables.browseEvents, 'b')} FROM browse_events b
+        WHERE b.customer_id = ${owner.id} ORDER BY b.at, b.kind, b.ref`),
+  ]);
   const [suppressed] = owner.email
     ? await store.db.all<{ found: number }>(
         sql`SELECT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = ${await hashEmail(owner.email)}) AS found`,
@@ -124,6 +146,7 @@ export async function exportCustomer(store: Store, customerId: string): Promise<
     coupons,
     redemptions,
     coupon_rejections: rejections,
+    browse,
     address_suppressed: Boolean(suppressed?.found),
   };
 }
@@ -190,6 +213,8 @@ export function erasureStatements(
         .where(owned('waitlist_entries', owner)),
     );
   }
+  // What they looked at is theirs alone and counts nothing: it goes whole.
+  statements.push(store.db.delete(browseEvents).where(eq(browseEvents.customerId, owner.id)));
   statements.push(
     store.db
       .update(customers)

@@ -1,4 +1,5 @@
 export * from './api-keys.ts';
+export * from './browse.ts';
 export * from './carts.ts';
 export * from './checkout.ts';
 export * from './coupons.ts';

@@ -6,6 +6,7 @@
 import type { ApiScope } from '../../core/api-keys.ts';
 import { ingestSchemas } from '../../core/ingest/records.ts';
 import { redeemCouponInput, validateCouponInput } from '../../core/offers/api-input.ts';
+import { browseEventSchema } from '../../core/tracking/browse-events.ts';
 import { providerEventSchema } from '../../core/tracking/provider-events.ts';
 import { sessionCookie } from '../pages/dashboard/session.ts';
 import { previewQuery } from '../routes/campaigns.ts';
@@ -36,6 +37,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     CouponValidateRequest: validateCouponInput,
     RedemptionRequest: redeemCouponInput,
     ProviderEvent: providerEventSchema,
+    BrowseEvent: browseEventSchema,
     PreviewQuery: previewQuery,
   });
   const { PreviewQuery: preview, ...bodies } = converted.schemas;
@@ -107,6 +109,38 @@ export function buildOpenApiDocument(): OpenApiDocument {
             required: ['received'],
             properties: { received: { type: 'integer' } },
             additionalProperties: true,
+          }),
+          ...errors(400, 401, 403, 413, 415),
+        },
+      }),
+    },
+    '/v1/events/browse': {
+      post: secured('ingest', {
+        tags: ['events'],
+        summary: 'What shoppers looked at: products and categories viewed, searches',
+        description: `One event or a list of 1-${maxEventsPerCall}, validated whole first (an event more than five minutes in the future is refused). Each names its shopper by customer_id or email; events for shoppers who are not customers (or were erased) are reported back by row, events older than the settings' browse retention are not stored, and an event already stored is not stored again.`,
+        requestBody: { required: true, content: json(oneOrList('BrowseEvent', maxEventsPerCall)) },
+        responses: {
+          '200': ok('What was stored', {
+            type: 'object',
+            required: ['received', 'stored', 'duplicates', 'past_retention', 'unknown'],
+            properties: {
+              received: { type: 'integer' },
+              stored: { type: 'integer' },
+              duplicates: { type: 'integer' },
+              past_retention: { type: 'integer' },
+              unknown: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['row'],
+                  properties: { row: { type: 'integer' } },
+                  additionalProperties: false,
+                },
+                description: 'Rows (0-based) whose shopper is no customer here.',
+              },
+            },
+            additionalProperties: false,
           }),
           ...errors(400, 401, 403, 413, 415),
         },

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError, describeIssues } from '../../core/errors.ts';
 import { previewUnsubscribeUrl, sampleView } from '../../core/rendering/sample-view.ts';
 import { createViewBuilder } from '../../services/render/build-view.ts';
-import type { AppEnv } from '../app-env.ts';
+import { type AppEnv, campaignSetOf } from '../app-env.ts';
 import { errorBody } from '../on-error.ts';
 // A dashboard session may open previews too: the campaign page embeds them.
 import { requireScopeOrSession } from './dashboard.ts';
@@ -21,7 +21,7 @@ export function campaignRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/campaigns/:id/preview', requireScopeOrSession('reports'), async (c) => {
     const deps = c.var.deps;
-    const set = typeof deps.campaigns === 'function' ? deps.campaigns() : deps.campaigns;
+    const set = campaignSetOf(deps);
     if (!set || !deps.renderer) {
       const what = set ? 'no email renderer is configured' : 'no valid campaign set is loaded';
       return c.json(errorBody('preview_unavailable', `cannot preview: ${what}`), 503);

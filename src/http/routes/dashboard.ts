@@ -16,7 +16,7 @@ import { defaultRangeDays, lastDays, reportTimeZone } from '../../core/reports/r
 import { formatInstant } from '../../core/time.ts';
 import { findActiveKeyById, type SessionKey } from '../../db/repositories/api-key-sessions.ts';
 import { findActiveKey } from '../../db/repositories/api-keys.ts';
-import type { AppDeps, AppEnv } from '../app-env.ts';
+import { type AppDeps, type AppEnv, campaignSetOf } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 import { campaignPage, type RangeView } from '../pages/dashboard/campaign-page.ts';
 import { campaignsPage } from '../pages/dashboard/campaigns-page.ts';
@@ -30,7 +30,7 @@ import {
   sessionValid,
   signSession,
 } from '../pages/dashboard/session.ts';
-import { campaignReports, campaignSetOf, oneCampaignReport, rangeOf } from './reports.ts';
+import { campaignReports, oneCampaignReport, rangeOf } from './reports.ts';
 
 export function dashboardRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -3,10 +3,21 @@
 // (a bad row is a 400 naming it, and nothing is stored); events for unknown
 // message ids are reported back, not refused, so one stray id does not make
 // the provider retry the whole batch.
+// POST /v1/events/browse: what shoppers looked at, from the shop, the same
+// way: validated whole (an event from the future is a 400 too), events for
+// shoppers who are not customers reported back by row.
 import { Hono } from 'hono';
+import { AppError } from '../../core/errors.ts';
+import {
+  browseClockSkewMs,
+  browseEventSchema,
+  defaultBrowseRetentionDays,
+  toBrowseEvent,
+} from '../../core/tracking/browse-events.ts';
 import { providerEventSchema, toProviderEvent } from '../../core/tracking/provider-events.ts';
 import { applyProviderEvents } from '../../services/tracking/apply-provider-events.ts';
-import type { AppEnv } from '../app-env.ts';
+import { recordBrowseEvents } from '../../services/tracking/record-browse.ts';
+import { type AppEnv, campaignSetOf } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 import { parseRecordList, readJson } from '../json-body.ts';
 
@@ -26,6 +37,36 @@ export function eventRoutes(): Hono<AppEnv> {
       now,
     });
     return c.json({ received: records.length, ...result });
+  });
+  app.post('/events/browse', requireScope('ingest'), async (c) => {
+    const { records, inBatch } = parseRecordList(await readJson(c.req.raw), browseEventSchema, {
+      maxRows: maxEventsPerCall,
+      rowNoun: 'events',
+      label: 'browse events',
+    });
+    const now = c.var.deps.now();
+    const events = records.map((row) => toBrowseEvent(row, now));
+    const future = events.flatMap((event, row) =>
+      event.at > now + browseClockSkewMs
+        ? [{ ...(inBatch ? { row } : {}), field: 'at', message: 'must not be in the future' }]
+        : [],
+    );
+    if (future.length > 0) {
+      throw new AppError(400, 'invalid_input', `invalid browse events: ${future.length} problem(s)`, future);
+    }
+    const set = campaignSetOf(c.var.deps);
+    const result = await recordBrowseEvents(c.var.deps, {
+      events,
+      now,
+      retentionDays: set?.settings.browse?.retentionDays ?? defaultBrowseRetentionDays,
+    });
+    return c.json({
+      received: records.length,
+      stored: result.stored,
+      duplicates: result.duplicates,
+      past_retention: result.pastRetention,
+      unknown: result.unknown,
+    });
   });
   return app;
 }

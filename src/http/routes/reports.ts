@@ -3,13 +3,12 @@
 // the shop's time zone) or `since` (an instant) pick the messages, as the
 // dashboard and `rekindle report` do. Read-only; scope `reports`.
 import { Hono } from 'hono';
-import type { CampaignSet } from '../../core/campaigns/types.ts';
 import { AppError } from '../../core/errors.ts';
 import { parseReportRange, type ReportRange, rangeJson, reportTimeZone } from '../../core/reports/range.ts';
 import type { CampaignReport } from '../../core/reports/types.ts';
 import { formatInstant } from '../../core/time.ts';
 import { buildCampaignReports } from '../../services/reports/build-campaign-report.ts';
-import type { AppDeps, AppEnv } from '../app-env.ts';
+import { type AppDeps, type AppEnv, campaignSetOf } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 
 export function reportRoutes(): Hono<AppEnv> {
@@ -83,9 +82,4 @@ function meta(deps: AppDeps, range: ReportRange) {
     generatedAt: formatInstant(deps.now()),
     ...rangeJson(range, reportTimeZone(campaignSetOf(deps))),
   };
-}
-
-/** The campaign set, if the app was given one: names and attribution windows. */
-export function campaignSetOf(deps: AppDeps): CampaignSet | undefined {
-  return typeof deps.campaigns === 'function' ? deps.campaigns() : deps.campaigns;
 }

@@ -10,7 +10,7 @@ import { AppError } from '../../core/errors.ts';
 import { parseInstant } from '../../core/time.ts';
 import { runSweep } from '../../services/sweep/run-sweep.ts';
 import { sweepReportJson } from '../../services/sweep/sweep-report-json.ts';
-import type { AppEnv } from '../app-env.ts';
+import { type AppEnv, campaignSetOf } from '../app-env.ts';
 import { requireScope } from '../auth.ts';
 import { parseJsonText } from '../json-body.ts';
 import { errorBody } from '../on-error.ts';
@@ -46,7 +46,7 @@ export function sweepRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/sweeps', requireScope('sweeps'), async (c) => {
     const deps = c.var.deps;
-    const set = typeof deps.campaigns === 'function' ? deps.campaigns() : deps.campaigns;
+    const set = campaignSetOf(deps);
     if (!set) {
       return c.json(
         errorBody(

@@ -14,7 +14,7 @@ import { shopifyWebhookReceiver } from '../../adapters/platforms/shopify/receive
 import { wooCommerceWebhookReceiver } from '../../adapters/platforms/woocommerce/receive-delivery.ts';
 import { ingestStatements } from '../../services/ingest/ingest-records.ts';
 import { eraseCustomer } from '../../services/privacy/erase-customer.ts';
-import type { AppDeps, AppEnv } from '../app-env.ts';
+import { type AppDeps, type AppEnv, campaignSetOf } from '../app-env.ts';
 import { errorBody } from '../on-error.ts';
 
 export function webhookRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -61,7 +61,7 @@ export function platformPorts(deps: Pick<AppDeps, 'store' | 'now' | 'campaigns' 
     ingest: (input) => ingestStatements({ store: deps.store }, input),
     eraseCustomer: (input) => eraseCustomer({ store: deps.store }, input),
     shopCurrency: () => {
-      const set = typeof deps.campaigns === 'function' ? deps.campaigns() : deps.campaigns;
+      const set = campaignSetOf(deps);
       return set?.settings.currency;
     },
     log: deps.log ?? ((line) => console.log(line)),

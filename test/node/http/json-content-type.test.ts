@@ -47,6 +47,7 @@ const bodies: Record<string, unknown> = {
   'POST /v1/products': { id: 'p1', title: 'Mug', currency: 'GBP', price: '1.00', stock: 1 },
   'POST /v1/waitlist': { product_id: 'p1', email: 'ada@example.com' },
   'POST /v1/events': { type: 'delivered', message_id: 'm1' },
+  'POST /v1/events/browse': { type: 'search', customer_id: 'c1', query: 'boots' },
   'POST /v1/sweeps': { dry_run: false },
   'POST /v1/coupons/validate': { code: 'BACK-X', subtotal: '10.00', currency: 'GBP' },
   'POST /v1/redemptions': { code: 'BACK-X', order_id: 'o9', currency: 'GBP', order_total: '10.00' },
