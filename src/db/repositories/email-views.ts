@@ -99,8 +99,12 @@ export async function findWaitedProductId(store: Store, customerId: string): Pro
 }
 
 /**
- * Up to `limit` in-stock products from the categories the customer bought
- * most (paid orders only), never one they bought or one in `exclude`.
+ * Up to `limit` in-stock products for the customer, never one they bought
+ * (paid orders) or one in `exclude`: first the products they looked at
+ * (browse events), most recently viewed first; then products from the
+ * categories they care about most, where each product bought counts 2 and
+ * each product or category viewed counts 1 (without browse history: the
+ * categories they bought most).
  */
 export async function findRecommendations(
   store: Store,
@@ -110,19 +114,34 @@ export async function findRecommendations(
 ): Promise<ProductRow[]> {
   // Bound as one JSON parameter, so any number of exclusions stays within D1's parameter limit.
   const excluded = sqlJson(exclude);
+  // A viewed product ranks by -(view time), far below any category's -(score): min() keeps its own rank.
   const rows = await store.db.all<{ id: string }>(sql`
     WITH bought AS (
       SELECT DISTINCT i.product_id FROM orders o JOIN order_items i ON i.order_id = o.id
       WHERE o.customer_id = ${customerId} AND o.status = 'paid' AND i.product_id IS NOT NULL
+    ), viewed AS (
+      SELECT ref AS product_id, max(at) AS at FROM browse_events
+      WHERE customer_id = ${customerId} AND kind = 'product' GROUP BY ref
+    ), interest AS (
+      SELECT p.category, 2 AS w FROM bought b JOIN products p ON p.id = b.product_id
+      WHERE p.category IS NOT NULL
+      UNION ALL
+      SELECT p.category, 1 FROM viewed v JOIN products p ON p.id = v.product_id WHERE p.category IS NOT NULL
+      UNION ALL
+      SELECT ref, 1 FROM browse_events WHERE customer_id = ${customerId} AND kind = 'category'
     ), liked AS (
-      SELECT p.category, count(*) AS n FROM bought b JOIN products p ON p.id = b.product_id
-      WHERE p.category IS NOT NULL GROUP BY p.category
+      SELECT category, sum(w) AS n FROM interest GROUP BY category
+    ), candidates AS (
+      SELECT v.product_id AS id, 0 AS tier, -v.at AS rank FROM viewed v
+      UNION ALL
+      SELECT p.id, 1, -l.n FROM products p JOIN liked l ON l.category = p.category
     )
-    SELECT p.id FROM products p JOIN liked l ON l.category = p.category
+    SELECT c.id FROM candidates c JOIN products p ON p.id = c.id
     WHERE p.in_stock = 1
-      AND p.id NOT IN (SELECT product_id FROM bought)
-      AND p.id NOT IN (SELECT value FROM json_each(${excluded}))
-    ORDER BY l.n DESC, p.id
+      AND c.id NOT IN (SELECT product_id FROM bought)
+      AND c.id NOT IN (SELECT value FROM json_each(${excluded}))
+    GROUP BY c.id
+    ORDER BY min(c.tier), min(c.rank), c.id
     LIMIT ${Math.trunc(limit)}`);
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);

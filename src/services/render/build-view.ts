@@ -2,7 +2,7 @@
 // the customer, the shop, the campaign step, the coupon the message carries,
 // the cart (abandoned-cart messages: trigger_ref `cart<id>@<activity>`), the
 // restocked product (back-in-stock: trigger_ref `restock<id>`) and up to
-// three recommendations. Reads only; the unsubscribe link is handed in,
+// three recommendations (from purchases and browse history: email-views.ts). Reads only; the unsubscribe link is handed in,
 // because only the sender knows the message's signed token.
 import type { Campaign, CampaignSet, ShopSettings } from '../../core/campaigns/types.ts';
 import type { CartItemView, EmailView, OfferView, ProductView } from '../../core/rendering/contract.ts';

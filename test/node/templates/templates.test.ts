@@ -14,6 +14,7 @@ import { loadCampaigns } from '../../../src/config/campaign-loader.ts';
 import type { CampaignSet } from '../../../src/core/campaigns/types.ts';
 import type { EmailView } from '../../../src/core/rendering/contract.ts';
 import { sampleView } from '../../../src/core/rendering/sample-view.ts';
+import { findRecommendations } from '../../../src/db/repositories/email-views.ts';
 import * as schema from '../../../src/db/schema/index.ts';
 import { createViewBuilder } from '../../../src/services/render/build-view.ts';
 import { openTempStore, type TempStore } from '../support/temp-store.ts';
@@ -366,6 +367,44 @@ describe('the view builder on a real libSQL file', () => {
     expect(email.html).toContain('&lt;b&gt;Ada&lt;/b&gt;');
     expect(email.html).toContain('href="https://shop.example/cart/recover/xyz?discount=CART-7KQ9-M2XF"');
     expect(email.text).toContain('Gift wrap');
+  });
+
+  it('recommends what the customer looked at first, then the categories they bought and browsed', async () => {
+    const hour = 3_600_000;
+    const event = (kind: string, ref: string, ago: number) => ({
+      customerId: 'c1',
+      kind,
+      ref,
+      at: now - ago,
+    });
+    await temp.store.db.insert(schema.browseEvents).values([
+      event('product', 'hat', 2 * hour),
+      event('product', 'jug', hour), // out of stock: never recommended
+      event('product', 'mug', 3 * hour), // bought: never recommended
+      ...[1, 2, 3, 4].map((n) => event('category', 'clothes', n * hour)),
+    ]);
+    try {
+      // hat: viewed and in stock. Then clothes (1 view of hat + 4 category views = 5) over
+      // kitchen (mug bought, 2; jug and mug viewed, 1 each = 4): sock, then bowl.
+      expect((await findRecommendations(temp.store, 'c1', [])).map((p) => p.id)).toEqual([
+        'hat',
+        'sock',
+        'bowl',
+      ]);
+      expect((await findRecommendations(temp.store, 'c1', ['hat'])).map((p) => p.id)).toEqual([
+        'sock',
+        'bowl',
+        'cup',
+      ]);
+    } finally {
+      await temp.store.db.delete(schema.browseEvents);
+    }
+    // Without browse history: the categories bought most, as before.
+    expect((await findRecommendations(temp.store, 'c1', [])).map((p) => p.id)).toEqual([
+      'bowl',
+      'cup',
+      'plate',
+    ]);
   });
 
   it("builds a back-in-stock view from the restock in trigger_ref; previews use the customer's own cart", async () => {
