@@ -59,8 +59,8 @@ export interface DormantDecisionQuery {
   /** isHeldOut's threshold: buckets below it are held out. */
   holdoutBelow: number;
   hasOffer: boolean;
-  /** Campaigns ran before this one in the run: a customer they chose is taken (priority). */
-  afterOthers: boolean;
+  /** The campaigns that ran before this one in the run: a customer they chose is taken (priority). */
+  earlierCampaigns: readonly string[];
 }
 
 /** Verdicts that are not counted here: the rules in JS decide those hits again. */
@@ -108,9 +108,10 @@ export async function insertDormantVerdicts(
     rules.push(sql`WHEN ${fact} IS NOT NULL THEN 'messaged_by'`);
   }
   rules.push(sql`WHEN c.key_hash IS NULL THEN 'unhashed'`);
-  if (q.afterOthers) {
+  if (q.earlierCampaigns.length > 0) {
     rules.push(sql`WHEN EXISTS (SELECT 1 FROM ${tableOf(q.run)} t
-      WHERE t.customer_id = p.customer_id AND t.verdict IN ${chosen}) THEN 'priority'`);
+      WHERE t.campaign_id IN (SELECT j.value FROM json_each(${sqlJson(q.earlierCampaigns)}) j)
+        AND t.customer_id = p.customer_id AND t.verdict IN ${chosen}) THEN 'priority'`);
   }
   // The cap's next free slot depends on every other message's time: past the cap, JS decides.
   if (q.cap) {
@@ -244,8 +245,10 @@ export async function recordTaken(
   campaignId: string,
   customerKeys: readonly string[],
 ): Promise<void> {
+  // A campaign decided here hands JS its capped hits: the row it wrote for one is now its choice.
   await store.db.run(sql`INSERT INTO ${tableOf(run)} (campaign_id, customer_id, verdict)
-    SELECT ${campaignId}, j.value, 'taken' FROM json_each(${sqlJson(customerKeys)}) j`);
+    SELECT ${campaignId}, j.value, 'taken' FROM json_each(${sqlJson(customerKeys)}) j WHERE true
+    ON CONFLICT (campaign_id, customer_id) DO UPDATE SET verdict = 'taken'`);
 }
 
 /** The customers a campaign decided here chose in this run (for campaigns decided in JS after it). */
@@ -268,8 +271,10 @@ function tableOf(run: RunTable): SQL {
 
 /**
  * Makes the run's scratch table, after dropping any a crashed run left more
- * than an hour ago. The index serves both lookups: a page (one campaign's
- * customers after the last page's) and "taken in this run" (one customer).
+ * than an hour ago. One b-tree, keyed by campaign and customer (a table
+ * without rowid): it serves a page (one campaign's customers after the last
+ * page's) and "taken in this run" (one customer, in each earlier campaign),
+ * and each row costs one insert instead of a row and an index entry.
  */
 export async function startRun(store: Store, wallNow: number): Promise<RunTable> {
   const tables = await store.db.all<{ name: string }>(
@@ -284,8 +289,8 @@ export async function startRun(store: Store, wallNow: number): Promise<RunTable>
     `sweep_run_${Math.trunc(wallNow)}_${[...random].map((b) => b.toString(16).padStart(2, '0')).join('')}` as RunTable;
   const table = tableOf(run);
   await store.db.run(sql`CREATE TABLE ${table} (campaign_id TEXT NOT NULL, customer_id TEXT NOT NULL,
-    email TEXT, instance TEXT, verdict TEXT NOT NULL, currency TEXT, zone TEXT)`);
-  await store.db.run(sql`CREATE INDEX ${sql.raw(`"${run}_idx"`)} ON ${table} (customer_id, campaign_id)`);
+    email TEXT, instance TEXT, verdict TEXT NOT NULL, currency TEXT, zone TEXT,
+    PRIMARY KEY (campaign_id, customer_id)) WITHOUT ROWID`);
   return run;
 }
 

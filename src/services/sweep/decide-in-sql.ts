@@ -52,8 +52,8 @@ export interface SqlCampaignRun {
   anySuppressions: boolean;
   pageSize: number;
   report: SweepCounts;
-  /** Whether campaigns ran before this one in the run (their choices make customers taken). */
-  afterOthers: boolean;
+  /** The campaigns that ran before this one in the run (their choices make customers taken). */
+  earlierCampaigns: readonly string[];
   /** Start after this customer (where a stopped run of this campaign had finished). */
   after?: string | undefined;
   /** Told after each page, with the last customer it finished (a run may stop there and resume after it). */
@@ -85,7 +85,7 @@ export async function decideCampaignInSql(options: SqlCampaignRun): Promise<void
     campaignHash: stableHash(campaign.id),
     holdoutBelow: campaign.holdoutPercent <= 0 ? 0 : campaign.holdoutPercent * 100,
     hasOffer: offer !== null,
-    afterOthers: options.afterOthers,
+    earlierCampaigns: options.earlierCampaigns,
   };
   const dues = new Map<string, number>();
   const dueIn = (zone: string) => {

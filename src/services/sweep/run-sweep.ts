@@ -122,7 +122,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
           dryRun,
           run: run.id,
           anySuppressions: run.anySuppressions,
-          afterOthers: index > 0,
+          earlierCampaigns: campaigns.slice(0, index).map((earlier) => earlier.id),
           pageSize: options.pageSize ?? sqlPageSize,
           report,
           after: options.resumeAfter?.campaignId === campaign.id ? options.resumeAfter.after : undefined,
