@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { holdoutBucket, stableHash } from '../../src/core/selection/holdout.ts';
 import { holdoutBucketSql } from '../../src/db/sweeps/dormant-decisions.ts';
-import { messageIdPrefix, messageIdSql } from '../../src/db/sweeps/message-id-sql.ts';
+import { messageIdInSequenceSql, messageIdPrefix } from '../../src/db/sweeps/message-id-sql.ts';
 import { runSweep } from '../../src/services/sweep/run-sweep.ts';
 import { dormantCampaign, shopSettings } from '../node/support/campaign-fixtures.ts';
 import { seedDormant } from './support/sweep-seed.ts';
@@ -64,7 +64,7 @@ describe('the sweep decided in SQL on D1', () => {
     const keys = ['c1', '820982911946154508', ...Array.from({ length: 100 }, (_, i) => `k${i}`)];
     const rows = await store.db.all<{ key: string; bucket: number; id: string }>(sql`
       SELECT j.value ->> 0 AS key, ${holdoutBucketSql(sql`(j.value ->> 1)`, stableHash('winback'))} AS bucket,
-        ${messageIdSql(messageIdPrefix(now))} AS id
+        ${messageIdInSequenceSql(messageIdPrefix(now), 5, sql`j.key`)} AS id
       FROM json_each(${JSON.stringify(keys.map((key) => [key, stableHash(key)]))}) j`);
     expect(rows).toHaveLength(keys.length);
     for (const row of rows) {

@@ -31,7 +31,7 @@ import {
 } from './customer-fact-columns.ts';
 import { dedupeKeySql } from './dedupe-key-sql.ts';
 import { alreadyMessaged, purchasesCte } from './dormant-hits.ts';
-import { messageIdSql } from './message-id-sql.ts';
+import { messageIdInSequenceSql } from './message-id-sql.ts';
 import { type OfferHistoryNeeds, offerHistoryColumnList } from './offer-history-columns.ts';
 import { dormantRefSql, literal } from './trigger-ref-sql.ts';
 
@@ -212,7 +212,12 @@ export async function writePage(
   store: Store,
   q: DormantDecisionQuery,
   after: string,
-  write: { zoneDues: readonly (readonly [string, number])[]; messageIdPrefix: string },
+  write: {
+    zoneDues: readonly (readonly [string, number])[];
+    messageIdPrefix: string;
+    /** The sweep's statements writing messages so far: the ids of these two come after theirs. */
+    idSequence: number;
+  },
 ): Promise<PageWritten> {
   const due = write.zoneDues.length
     ? sql`CASE zone ${sql.join(
@@ -223,18 +228,22 @@ export async function writePage(
       )} END`
     : sql`NULL`;
   const now = sql.raw(String(q.now));
-  const insert = (verdict: keyof PageWritten, offerCurrency: SQL, dueAt: SQL) =>
+  // Ids in customer order (messageIdInSequenceSql), the row number made once per row in the subquery.
+  const insert = (verdict: keyof PageWritten, sequence: number, offerCurrency: SQL, dueAt: SQL) =>
     store.db.run(sql`INSERT INTO messages (id, dedupe_key, campaign_id, step,
       customer_id, email, trigger_kind, trigger_ref, status, offer_currency, due_at, created_at, updated_at)
-    SELECT ${messageIdSql(write.messageIdPrefix)},
+    SELECT ${messageIdInSequenceSql(write.messageIdPrefix, sequence, sql`n`)},
       ${dedupeKeySql(q.campaignId, 0, sql`customer_id`, sql`instance`)}, campaign_id, 0,
       customer_id, email, ${literal('dormant')}, instance, verdict, ${offerCurrency}, ${dueAt}, ${now}, ${now}
-    FROM ${tableOf(q.run)} WHERE ${page(q, after)} AND verdict = ${literal(verdict)}
+    FROM (SELECT d.*, row_number() OVER (ORDER BY d.customer_id) AS n
+      FROM ${tableOf(q.run)} d WHERE ${page(q, after)} AND verdict = ${literal(verdict)})
     ORDER BY customer_id
     ON CONFLICT (dedupe_key) DO NOTHING`);
   return {
-    held_out: affectedRows(await insert('held_out', sql`NULL`, now)),
-    scheduled: affectedRows(await insert('scheduled', q.hasOffer ? sql`currency` : sql`NULL`, due)),
+    held_out: affectedRows(await insert('held_out', write.idSequence, sql`NULL`, now)),
+    scheduled: affectedRows(
+      await insert('scheduled', write.idSequence + 1, q.hasOffer ? sql`currency` : sql`NULL`, due),
+    ),
   };
 }
 

@@ -42,6 +42,22 @@ export function setDecidable(campaign: Campaign): boolean {
   );
 }
 
+/** Hands out a run's id sequence numbers, two at a time, in order. */
+export interface IdSequences {
+  next(): number;
+}
+
+export function idSequencesFrom(first = 0): IdSequences {
+  let next = first;
+  return {
+    next() {
+      const taken = next;
+      next += 2;
+      return taken;
+    },
+  };
+}
+
 export interface SqlCampaignRun {
   store: Store;
   campaign: Campaign;
@@ -54,6 +70,8 @@ export interface SqlCampaignRun {
   report: SweepCounts;
   /** The campaigns that ran before this one in the run (their choices make customers taken). */
   earlierCampaigns: readonly string[];
+  /** The run's id sequences (message-id-sql.ts): each page's two statements take the next two. */
+  idSequences: IdSequences;
   /** Start after this customer (where a stopped run of this campaign had finished). */
   after?: string | undefined;
   /** Told after each page, with the last customer it finished (a run may stop there and resume after it). */
@@ -115,6 +133,7 @@ export async function decideCampaignInSql(options: SqlCampaignRun): Promise<void
         : await writePage(store, query, after, {
             zoneDues: zones.map((zone) => [zone, dueIn(zone)] as const),
             messageIdPrefix: prefix,
+            idSequence: options.idSequences.next(),
           });
     addCounts(report, counts, options.dryRun ? undefined : (written ?? { held_out: 0, scheduled: 0 }));
     if (summary.forJs.length > 0) await options.decideInJs(summary.forJs);

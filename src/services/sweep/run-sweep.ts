@@ -23,7 +23,7 @@ import { hasSuppressions } from '../../db/sweeps/suppressed-hashes.ts';
 import { addressSuppression } from './address-suppression.ts';
 import { backInStockSource } from './back-in-stock-source.ts';
 import { cartSource } from './cart-source.ts';
-import { decideCampaignInSql, setDecidable } from './decide-in-sql.ts';
+import { decideCampaignInSql, type IdSequences, idSequencesFrom, setDecidable } from './decide-in-sql.ts';
 import { dormantSource } from './dormant-source.ts';
 import { newMessageId } from './message-id.ts';
 import type { HitSource, SourcePage } from './source.ts';
@@ -122,6 +122,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
           dryRun,
           run: run.id,
           anySuppressions: run.anySuppressions,
+          idSequences: run.idSequences,
           earlierCampaigns: campaigns.slice(0, index).map((earlier) => earlier.id),
           pageSize: options.pageSize ?? sqlPageSize,
           report,
@@ -188,6 +189,7 @@ function decidesInSql(campaign: Campaign, options: SweepOptions): boolean {
 interface SqlRun {
   id: RunTable;
   anySuppressions: boolean;
+  idSequences: IdSequences;
 }
 
 /**
@@ -198,7 +200,7 @@ interface SqlRun {
 async function startSqlRun(store: Store, dryRun: boolean): Promise<SqlRun> {
   if (!dryRun) await fillCustomerHashes(store);
   const anySuppressions = await hasSuppressions(store);
-  return { id: await startRun(store, Date.now()), anySuppressions };
+  return { id: await startRun(store, Date.now()), anySuppressions, idSequences: idSequencesFrom() };
 }
 
 function campaignsToRun(options: SweepOptions): Campaign[] {

@@ -15,7 +15,11 @@ import { holdoutBucket, holdoutBucketOf, stableHash } from '../../../src/core/se
 import type { Store } from '../../../src/db/store.ts';
 import { fillCustomerHashes } from '../../../src/db/sweeps/customer-hashes.ts';
 import { dropRun, holdoutBucketSql, startRun } from '../../../src/db/sweeps/dormant-decisions.ts';
-import { messageIdPrefix, messageIdSql } from '../../../src/db/sweeps/message-id-sql.ts';
+import {
+  idSequences,
+  messageIdInSequenceSql,
+  messageIdPrefix,
+} from '../../../src/db/sweeps/message-id-sql.ts';
 import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 import { offerCurrencies } from '../../../src/services/sweep/decide-in-sql.ts';
 import { runSweep, type SweepOptions } from '../../../src/services/sweep/run-sweep.ts';
@@ -334,18 +338,46 @@ describe('the hashes SQL reads', () => {
     expect((await read()).email_hash).toBe(await hashEmail('b@example.com'));
   });
 
-  it('message ids made in SQL are version 7 UUIDs carrying the sweep time, all distinct', async () => {
+  it('message ids made in SQL are version 7 UUIDs carrying the sweep time, all distinct, in order', async () => {
     const temp = await openTempStore();
     opened.push(temp);
-    const rows = await temp.store.db.all<{ id: string }>(sql`
+    const idsOf = (sequence: number) =>
+      temp.store.db.all<{ id: string }>(sql`
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
-      SELECT ${messageIdSql(messageIdPrefix(now))} AS id FROM n`);
+      SELECT ${messageIdInSequenceSql(messageIdPrefix(now), sequence, sql`i`)} AS id FROM n ORDER BY i`);
+    const rows = [...(await idsOf(0)), ...(await idsOf(1)), ...(await idsOf(idSequences + 2))];
     const time = now.toString(16).padStart(12, '0');
     for (const { id } of rows) {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(id.replaceAll('-', '').slice(0, 12)).toBe(time);
     }
     expect(new Set(rows.map((row) => row.id)).size).toBe(rows.length);
+    // Row by row and statement by statement, each id sorts after the one before (until the sequences wrap).
+    const ordered = rows.slice(0, 4000).map((row) => row.id);
+    expect([...ordered].sort()).toEqual(ordered);
+  });
+
+  it("a sweep's outbox ids follow its pages: within a status, in customer order", async () => {
+    const [, inSql] = await twoShops(6, 400);
+    // One campaign decided in SQL (the cart trigger and capped hits are JS's, with random ids).
+    await sweep(inSql, 'auto', {
+      pageSize: 9,
+      campaigns: {
+        settings: { ...settings, frequencyCap: { maxMessages: 50, perDays: 7 } },
+        campaigns: [campaigns[0]!],
+      },
+    });
+    const rows = await inSql.db.all<{ id: string; customer_id: string; status: string }>(
+      // This sweep's (the shop's history has messages of its own).
+      sql`SELECT id, customer_id, status FROM messages
+        WHERE campaign_id = 'winback' AND id LIKE ${`${messageIdPrefix(now)}%`} ORDER BY id`,
+    );
+    expect(rows.length).toBeGreaterThan(25);
+    for (const status of ['scheduled', 'held_out']) {
+      const customers = rows.filter((row) => row.status === status).map((row) => row.customer_id);
+      expect(customers.length).toBeGreaterThan(0);
+      expect([...customers].sort()).toEqual(customers);
+    }
   });
 
   it('offer currencies are those offerGap finds a figure in', () => {
