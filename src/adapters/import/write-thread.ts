@@ -76,8 +76,10 @@ export class ThreadedWriter<K extends ImportKind> implements RecordSink {
         execArgv: [],
         // The thread holds at most maxInFlight chunks of SQL text at a time: a
         // small young generation is enough, and V8's default one grows to tens
-        // of megabytes of RSS that the import's peak counted (npm run bench --
-        // import: 247-260 MB with it, 259-287 MB without, three runs each).
+        // of megabytes of RSS that the import's peak counts. Peak RSS in
+        // `npm run bench -- import`, three runs each, interleaved on
+        // 2026-12-07: 247-260 MB with this limit, 259-287 MB without (a
+        // later three with it: 258-270 MB; the machine's noise is that large).
         resourceLimits: { maxYoungGenerationSizeMb: 4 },
       });
     } catch {

@@ -23,7 +23,7 @@ export type BrowseKind = (typeof browseKinds)[BrowseEventType];
 /** How long browse events are kept when the settings say nothing. */
 export const defaultBrowseRetentionDays = 90;
 /** How far ahead of the server's clock an event's time may be (shoppers' clocks drift). */
-export const browseClockSkewMs = 5 * 60_000;
+const browseClockSkewMs = 5 * 60_000;
 
 const reference = text().trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters');
 
@@ -60,6 +60,7 @@ export type BrowseEventInput = z.output<typeof browseEventSchema>;
 
 /** One event as stored, its shopper not yet matched to a customer. */
 export interface BrowseEvent {
+  /** The address as the schema's email field normalizes it (trimmed, lower case), as customers store it. */
   shopper: { customerId: string } | { email: string };
   kind: BrowseKind;
   ref: string;
@@ -83,7 +84,7 @@ export function browseCutoff(now: number, retentionDays: number): number {
   return now - retentionDays * dayMs;
 }
 
-/** Why an event is not stored though it is valid: too old to keep, or from the future. */
+/** Why an event is not stored: too old to keep (not stored, counted), or from the future (refused). */
 export function browseEventOutOfRange(event: Pick<BrowseEvent, 'at'>, now: number, retentionDays: number) {
   if (event.at < browseCutoff(now, retentionDays)) return 'past_retention' as const;
   if (event.at > now + browseClockSkewMs) return 'in_the_future' as const;

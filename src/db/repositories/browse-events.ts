@@ -1,7 +1,7 @@
 // Reads and writes behind POST /v1/events/browse (schema/browse.ts): which
 // customers a list of events names (by id or by address; erased customers
-// are not matched), the inserts that store each event once, the prune that
-// keeps the table within the retention, and a customer's history. What the
+// are not matched), the inserts that store each event once, and the prune
+// that keeps the table within the retention. What the
 // events mean is decided in services/tracking/record-browse.ts.
 import { sql } from 'drizzle-orm';
 import type { BrowseKind } from '../../core/tracking/browse-events.ts';
@@ -72,13 +72,4 @@ export function pruneBrowseStatement(store: Store, cutoff: number): Statement {
     .where(
       sql`rowid IN (SELECT rowid FROM browse_events WHERE at < ${cutoff} ORDER BY at LIMIT ${prunePerCall})`,
     );
-}
-
-/** A customer's events, oldest first. */
-export function browseHistory(
-  store: Store,
-  customerId: string,
-): Promise<{ kind: BrowseKind; ref: string; at: number }[]> {
-  return store.db.all(sql`SELECT kind, ref, at FROM browse_events WHERE customer_id = ${customerId}
-    ORDER BY at, kind, ref`);
 }

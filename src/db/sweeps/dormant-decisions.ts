@@ -196,6 +196,11 @@ export async function pageSummary(
   };
 }
 
+/** Hands out sequence numbers for messageIdInSequenceSql, in order. */
+export interface IdSequence {
+  next(): number;
+}
+
 /** How many of a page's chosen hits became messages, by verdict. */
 export interface PageWritten {
   scheduled: number;
@@ -215,8 +220,8 @@ export async function writePage(
   write: {
     zoneDues: readonly (readonly [string, number])[];
     messageIdPrefix: string;
-    /** The sweep's statements writing messages so far: the ids of these two come after theirs. */
-    idSequence: number;
+    /** The run's id sequence numbers: the ids each statement writes come after the earlier ones'. */
+    idSequence: IdSequence;
   },
 ): Promise<PageWritten> {
   const due = write.zoneDues.length
@@ -240,9 +245,9 @@ export async function writePage(
     ORDER BY customer_id
     ON CONFLICT (dedupe_key) DO NOTHING`);
   return {
-    held_out: affectedRows(await insert('held_out', write.idSequence, sql`NULL`, now)),
+    held_out: affectedRows(await insert('held_out', write.idSequence.next(), sql`NULL`, now)),
     scheduled: affectedRows(
-      await insert('scheduled', write.idSequence + 1, q.hasOffer ? sql`currency` : sql`NULL`, due),
+      await insert('scheduled', write.idSequence.next(), q.hasOffer ? sql`currency` : sql`NULL`, due),
     ),
   };
 }

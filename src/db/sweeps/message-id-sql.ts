@@ -11,7 +11,7 @@ export function messageIdPrefix(at: number): string {
 }
 
 /** Statements whose ids messageIdInSequenceSql keeps in order (each up to 2^20 rows); past it, order restarts. */
-export const idSequences = 4096;
+export const sequencesInOrder = 4096;
 
 /**
  * An id per row that sorts after every id of the sweep's earlier statements
@@ -23,7 +23,7 @@ export const idSequences = 4096;
  * bits, as ids drawn wholly at random are.
  */
 export function messageIdInSequenceSql(prefix: string, sequence: number, row: SQL): SQL {
-  const base = (Math.trunc(sequence) % idSequences) * 2 ** 20;
+  const base = (Math.trunc(sequence) % sequencesInOrder) * 2 ** 20;
   const h = sql`printf('%08x', ${sql.raw(String(base))} + (${row}))`;
   return sql`${sql.raw(`'${prefix.replaceAll("'", "''")}'`)} || substr(${h}, 1, 3) || '-8' || substr(${h}, 4, 3)
     || '-' || substr(${h}, 7, 2) || lower(hex(randomblob(5)))`;

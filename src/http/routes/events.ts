@@ -9,7 +9,7 @@
 import { Hono } from 'hono';
 import { AppError } from '../../core/errors.ts';
 import {
-  browseClockSkewMs,
+  browseEventOutOfRange,
   browseEventSchema,
   defaultBrowseRetentionDays,
   toBrowseEvent,
@@ -45,21 +45,18 @@ export function eventRoutes(): Hono<AppEnv> {
       label: 'browse events',
     });
     const now = c.var.deps.now();
+    const retentionDays =
+      campaignSetOf(c.var.deps)?.settings.browse?.retentionDays ?? defaultBrowseRetentionDays;
     const events = records.map((row) => toBrowseEvent(row, now));
     const future = events.flatMap((event, row) =>
-      event.at > now + browseClockSkewMs
+      browseEventOutOfRange(event, now, retentionDays) === 'in_the_future'
         ? [{ ...(inBatch ? { row } : {}), field: 'at', message: 'must not be in the future' }]
         : [],
     );
     if (future.length > 0) {
       throw new AppError(400, 'invalid_input', `invalid browse events: ${future.length} problem(s)`, future);
     }
-    const set = campaignSetOf(c.var.deps);
-    const result = await recordBrowseEvents(c.var.deps, {
-      events,
-      now,
-      retentionDays: set?.settings.browse?.retentionDays ?? defaultBrowseRetentionDays,
-    });
+    const result = await recordBrowseEvents(c.var.deps, { events, now, retentionDays });
     return c.json({
       received: records.length,
       stored: result.stored,

@@ -17,6 +17,7 @@ import { exclusionRules } from '../../core/selection/types.ts';
 import type { Store } from '../../db/store.ts';
 import {
   type DormantDecisionQuery,
+  type IdSequence,
   insertDormantVerdicts,
   type PageWritten,
   pageSummary,
@@ -42,20 +43,10 @@ export function setDecidable(campaign: Campaign): boolean {
   );
 }
 
-/** Hands out a run's id sequence numbers, two at a time, in order. */
-export interface IdSequences {
-  next(): number;
-}
-
-export function idSequencesFrom(first = 0): IdSequences {
-  let next = first;
-  return {
-    next() {
-      const taken = next;
-      next += 2;
-      return taken;
-    },
-  };
+/** Hands out a run's id sequence numbers (message-id-sql.ts), one per statement writing messages, in order. */
+export function idSequences(): IdSequence {
+  let next = 0;
+  return { next: () => next++ };
 }
 
 export interface SqlCampaignRun {
@@ -70,8 +61,8 @@ export interface SqlCampaignRun {
   report: SweepCounts;
   /** The campaigns that ran before this one in the run (their choices make customers taken). */
   earlierCampaigns: readonly string[];
-  /** The run's id sequences (message-id-sql.ts): each page's two statements take the next two. */
-  idSequences: IdSequences;
+  /** The run's id sequence numbers: each statement writing messages takes the next. */
+  idSequence: IdSequence;
   /** Start after this customer (where a stopped run of this campaign had finished). */
   after?: string | undefined;
   /** Told after each page, with the last customer it finished (a run may stop there and resume after it). */
@@ -133,7 +124,7 @@ export async function decideCampaignInSql(options: SqlCampaignRun): Promise<void
         : await writePage(store, query, after, {
             zoneDues: zones.map((zone) => [zone, dueIn(zone)] as const),
             messageIdPrefix: prefix,
-            idSequence: options.idSequences.next(),
+            idSequence: options.idSequence,
           });
     addCounts(report, counts, options.dryRun ? undefined : (written ?? { held_out: 0, scheduled: 0 }));
     if (summary.forJs.length > 0) await options.decideInJs(summary.forJs);

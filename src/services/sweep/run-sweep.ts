@@ -15,6 +15,7 @@ import { fillCustomerHashes } from '../../db/sweeps/customer-hashes.ts';
 import {
   chosenInRun,
   dropRun,
+  type IdSequence,
   type RunTable,
   recordTaken,
   startRun,
@@ -23,7 +24,7 @@ import { hasSuppressions } from '../../db/sweeps/suppressed-hashes.ts';
 import { addressSuppression } from './address-suppression.ts';
 import { backInStockSource } from './back-in-stock-source.ts';
 import { cartSource } from './cart-source.ts';
-import { decideCampaignInSql, type IdSequences, idSequencesFrom, setDecidable } from './decide-in-sql.ts';
+import { decideCampaignInSql, idSequences, setDecidable } from './decide-in-sql.ts';
 import { dormantSource } from './dormant-source.ts';
 import { newMessageId } from './message-id.ts';
 import type { HitSource, SourcePage } from './source.ts';
@@ -122,7 +123,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
           dryRun,
           run: run.id,
           anySuppressions: run.anySuppressions,
-          idSequences: run.idSequences,
+          idSequence: run.idSequence,
           earlierCampaigns: campaigns.slice(0, index).map((earlier) => earlier.id),
           pageSize: options.pageSize ?? sqlPageSize,
           report,
@@ -189,7 +190,7 @@ function decidesInSql(campaign: Campaign, options: SweepOptions): boolean {
 interface SqlRun {
   id: RunTable;
   anySuppressions: boolean;
-  idSequences: IdSequences;
+  idSequence: IdSequence;
 }
 
 /**
@@ -200,7 +201,7 @@ interface SqlRun {
 async function startSqlRun(store: Store, dryRun: boolean): Promise<SqlRun> {
   if (!dryRun) await fillCustomerHashes(store);
   const anySuppressions = await hasSuppressions(store);
-  return { id: await startRun(store, Date.now()), anySuppressions, idSequences: idSequencesFrom() };
+  return { id: await startRun(store, Date.now()), anySuppressions, idSequence: idSequences() };
 }
 
 function campaignsToRun(options: SweepOptions): Campaign[] {

@@ -5,7 +5,6 @@
 // before the retention are not stored; events for shoppers who are not
 // customers (or were erased) are reported back by row, not refused, so one
 // stray visitor does not fail the batch. Never logs an address.
-import { normalizeEmail } from '../../core/email-hash.ts';
 import { type BrowseEvent, browseCutoff, browseEventOutOfRange } from '../../core/tracking/browse-events.ts';
 import { affectedRows } from '../../db/affected-rows.ts';
 import {
@@ -35,27 +34,19 @@ export async function recordBrowseEvents(
   const kept = input.events
     .map((event, row) => ({ event, row }))
     .filter(({ event }) => browseEventOutOfRange(event, now, retentionDays) !== 'past_retention');
+  const shoppers = kept.map(({ event }) => event.shopper);
   const matched = await matchShoppers(store, {
-    ids: [
-      ...new Set(
-        kept.flatMap(({ event }) => ('customerId' in event.shopper ? [event.shopper.customerId] : [])),
-      ),
-    ],
-    emails: [
-      ...new Set(
-        kept.flatMap(({ event }) => ('email' in event.shopper ? [normalizeEmail(event.shopper.email)] : [])),
-      ),
-    ],
+    ids: [...new Set(shoppers.flatMap((s) => ('customerId' in s ? [s.customerId] : [])))],
+    emails: [...new Set(shoppers.flatMap((s) => ('email' in s ? [s.email] : [])))],
   });
+  const customerOf = (shopper: BrowseEvent['shopper']) => {
+    if ('email' in shopper) return matched.byEmail.get(shopper.email);
+    return matched.ids.has(shopper.customerId) ? shopper.customerId : undefined;
+  };
   const rows: BrowseRow[] = [];
   const unknown: { row: number }[] = [];
   for (const { event, row } of kept) {
-    const customerId =
-      'customerId' in event.shopper
-        ? matched.ids.has(event.shopper.customerId)
-          ? event.shopper.customerId
-          : undefined
-        : matched.byEmail.get(normalizeEmail(event.shopper.email));
+    const customerId = customerOf(event.shopper);
     if (customerId === undefined) unknown.push({ row });
     else rows.push([customerId, event.kind, event.ref, event.at]);
   }

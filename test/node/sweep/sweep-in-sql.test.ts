@@ -16,9 +16,9 @@ import type { Store } from '../../../src/db/store.ts';
 import { fillCustomerHashes } from '../../../src/db/sweeps/customer-hashes.ts';
 import { dropRun, holdoutBucketSql, startRun } from '../../../src/db/sweeps/dormant-decisions.ts';
 import {
-  idSequences,
   messageIdInSequenceSql,
   messageIdPrefix,
+  sequencesInOrder,
 } from '../../../src/db/sweeps/message-id-sql.ts';
 import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 import { offerCurrencies } from '../../../src/services/sweep/decide-in-sql.ts';
@@ -345,7 +345,7 @@ describe('the hashes SQL reads', () => {
       temp.store.db.all<{ id: string }>(sql`
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
       SELECT ${messageIdInSequenceSql(messageIdPrefix(now), sequence, sql`i`)} AS id FROM n ORDER BY i`);
-    const rows = [...(await idsOf(0)), ...(await idsOf(1)), ...(await idsOf(idSequences + 2))];
+    const rows = [...(await idsOf(0)), ...(await idsOf(1)), ...(await idsOf(sequencesInOrder + 2))];
     const time = now.toString(16).padStart(12, '0');
     for (const { id } of rows) {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

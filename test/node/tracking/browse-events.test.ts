@@ -5,8 +5,9 @@
 // nor kept), the export and the erasure of a customer's history.
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { browseHistory, prunePerCall } from '../../../src/db/repositories/browse-events.ts';
+import { prunePerCall } from '../../../src/db/repositories/browse-events.ts';
 import { exportCustomer } from '../../../src/db/repositories/privacy.ts';
+import type { Store } from '../../../src/db/store.ts';
 import { createApp } from '../../../src/http/create-app.ts';
 import { shopSettings } from '../support/campaign-fixtures.ts';
 import { openTempStore, snapshot, type TempStore } from '../support/temp-store.ts';
@@ -46,6 +47,12 @@ function post(body: unknown, bearer: string | null = key) {
 }
 
 const iso = (at: number) => new Date(at).toISOString();
+
+/** A customer's stored events, oldest first. */
+function browseHistory(store: Store, customerId: string) {
+  return store.db.all<{ kind: string; ref: string; at: number }>(sql`SELECT kind, ref, at FROM browse_events
+    WHERE customer_id = ${customerId} ORDER BY at, kind, ref`);
+}
 
 describe('POST /v1/events/browse', () => {
   it('stores views and searches for customers named by id or address, once each', async () => {
