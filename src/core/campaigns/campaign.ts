@@ -19,7 +19,7 @@ import {
 import { messagedByInput } from './messaged-by-block.ts';
 import { toMinorByCurrency } from './money.ts';
 import { type OfferInput, offerInput } from './offer-block.ts';
-import { type TriggerInput, triggerInput } from './trigger-block.ts';
+import { type TriggerInput, triggerInput, triggerTypes } from './trigger-block.ts';
 import type { Audience, Campaign, CampaignStep, Offer, Trigger } from './types.ts';
 
 export const campaignIdPattern = /^[a-z0-9][a-z0-9-]*$/;
@@ -73,9 +73,7 @@ export const campaignInput = strict(
       .describe('The coupon each message carries. abandoned_cart campaigns give it per step instead.'),
     email: emailInput
       .optional()
-      .describe(
-        'The email to send. Required for dormant and back_in_stock; abandoned_cart gives it per step.',
-      ),
+      .describe('The email to send. Required for every trigger but abandoned_cart, which gives it per step.'),
     send_window: sendWindowInput
       .optional()
       .describe("When mail may go out, in the customer's time zone (the shop's when unknown)."),
@@ -96,7 +94,7 @@ export const campaignInput = strict(
           });
         }
       }
-    } else if ((type === 'dormant' || type === 'back_in_stock') && campaign.email === undefined) {
+    } else if ((triggerTypes as readonly unknown[]).includes(type) && campaign.email === undefined) {
       ctx.addIssue({
         code: 'custom',
         message: `is required for ${type} campaigns: a mapping with template and subject`,
@@ -195,6 +193,8 @@ function normalizeTrigger(
         allocation: mode === 'all' ? { mode } : { mode, factor: factor ?? 1 },
       };
     }
+    case 'browse_abandonment':
+      return { type: 'browse_abandonment', hours: trigger.hours, maxHours: trigger.max_hours };
   }
 }
 

@@ -5,7 +5,7 @@ import { emailInput } from './email-block.ts';
 import { amounts, bool, expected, list, number, oneOf, show, strict, wholeNumber } from './fields.ts';
 import { offerInput } from './offer-block.ts';
 
-export const triggerTypes = ['dormant', 'abandoned_cart', 'back_in_stock'] as const;
+export const triggerTypes = ['dormant', 'abandoned_cart', 'back_in_stock', 'browse_abandonment'] as const;
 export type TriggerType = (typeof triggerTypes)[number];
 
 const typeField = <T extends TriggerType>(type: T) => z.literal(type).describe('The trigger type.');
@@ -116,10 +116,33 @@ const backInStockInput = strict(
   'a mapping with type',
 );
 
+const browseAbandonmentInput = strict(
+  {
+    type: typeField('browse_abandonment'),
+    hours: number('a number of hours > 0, like 2 or 0.5', { gt: 0 }).describe(
+      "Fires this many hours after the customer's latest product view, when no cart or paid order followed it.",
+    ),
+    max_hours: number('a number of hours > 0, like 72', { gt: 0 })
+      .default(72)
+      .describe(
+        'Stops firing once the latest product view is more than this many hours old; more than hours.',
+      ),
+  },
+  'a mapping with type and hours',
+).superRefine((trigger, ctx) => {
+  if (trigger.max_hours <= trigger.hours) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be more than hours (${trigger.hours}), got ${trigger.max_hours}`,
+      path: ['max_hours'],
+    });
+  }
+});
+
 const triggerAllowed = `a mapping with type: ${triggerTypes.join(', ')}`;
 
 export const triggerInput = z
-  .discriminatedUnion('type', [dormantInput, abandonedCartInput, backInStockInput], {
+  .discriminatedUnion('type', [dormantInput, abandonedCartInput, backInStockInput, browseAbandonmentInput], {
     error: (issue) => {
       if (issue.code === 'invalid_union' && isRecord(issue.input)) {
         const type = issue.input.type;

@@ -29,7 +29,7 @@ export interface EmailSpec {
 
 /**
  * One message of a campaign. Abandoned-cart campaigns have one step per
- * reminder; dormant and back-in-stock campaigns have exactly one (index 0).
+ * reminder; the other triggers' campaigns have exactly one (index 0).
  */
 export interface CampaignStep {
   index: number;
@@ -60,7 +60,16 @@ export interface BackInStockTrigger {
   allocation: { mode: 'all' } | { mode: 'per_unit'; factor: number };
 }
 
-export type Trigger = DormantTrigger | AbandonedCartTrigger | BackInStockTrigger;
+/** A product viewed and left: no cart or paid order after the customer's latest product view. */
+export interface BrowseAbandonmentTrigger {
+  type: 'browse_abandonment';
+  /** Hours after the latest product view before the message is due. */
+  hours: number;
+  /** A latest view older than this many hours no longer fires. */
+  maxHours: number;
+}
+
+export type Trigger = DormantTrigger | AbandonedCartTrigger | BackInStockTrigger | BrowseAbandonmentTrigger;
 
 /** Conditions that must all hold; null (or an empty list) means "no condition". */
 export interface Audience {

@@ -1,11 +1,11 @@
 // The last look at a claimed message before it is sent: the facts the sweep
 // saw may have changed since it planned the message (the customer
 // unsubscribed, ordered, the cart converted, the product sold out again, the
-// campaign was switched off). Returns why the message must be cancelled, or
+// campaign was switched off, the viewed product sold out). Returns why the message must be cancelled, or
 // null to send it. Pure: the facts are read by the outbox repository.
 import { needsMarketingConsent } from '../campaigns/consent.ts';
 import type { Campaign, CampaignStep, ShopSettings } from '../campaigns/types.ts';
-import { parseCartRef, parseDormantRef } from '../triggers/trigger-ref.ts';
+import { parseBrowseRef, parseCartRef, parseDormantRef } from '../triggers/trigger-ref.ts';
 
 export const cancelReasons = [
   'no_address',
@@ -37,13 +37,13 @@ export interface RecheckFacts {
   erased: boolean;
   /** False without a customer row: nobody said yes to marketing. */
   consent: boolean;
-  /** A paid order placed after the purchase or cart activity that started this trigger instance. */
+  /** A paid order placed after the purchase, cart activity or product view that started this trigger instance. */
   orderedSince: boolean;
   /** abandoned_cart only: the cart as it is now; null when it no longer exists. */
   cart?: { status: 'open' | 'converted' | 'deleted'; lastActivityAt: number } | null | undefined;
   /** abandoned_cart only: the cart activity the message was planned for. */
   plannedCartActivityAt?: number | null | undefined;
-  /** back_in_stock only: whether the restocked product is in stock now; null when unknown. */
+  /** back_in_stock and browse_abandonment: whether the restocked or viewed product is in stock now; null when unknown. */
   productInStock?: boolean | null | undefined;
 }
 
@@ -66,7 +66,11 @@ export function recheck(
   if (!facts.consent && needsMarketingConsent(campaign, campaigns.settings, facts.step)) {
     return { send: false, reason: 'consent_withdrawn' };
   }
-  if (facts.triggerKind === 'dormant' || facts.triggerKind === 'abandoned_cart') {
+  if (
+    facts.triggerKind === 'dormant' ||
+    facts.triggerKind === 'abandoned_cart' ||
+    facts.triggerKind === 'browse_abandonment'
+  ) {
     if (facts.orderedSince) return { send: false, reason: 'ordered' };
   }
   if (facts.triggerKind === 'abandoned_cart') {
@@ -78,7 +82,7 @@ export function recheck(
       return { send: false, reason: 'cart_changed' };
     }
   }
-  if (facts.triggerKind === 'back_in_stock' && facts.productInStock === false) {
+  if (facts.productInStock === false) {
     return { send: false, reason: 'sold_out' };
   }
   return { send: true, campaign, step };
@@ -87,13 +91,13 @@ export function recheck(
 /**
  * What a message's trigger ref says about when its trigger started, read by
  * its owner (src/core/triggers/trigger-ref.ts): dormant `lp<last purchase
- * ms>`, abandoned cart `cart<cart id>@<last activity ms>`. Null when the ref
- * has another shape.
+ * ms>`, abandoned cart `cart<cart id>@<last activity ms>`, browse abandonment
+ * `view<product id>@<view ms>`. Null when the ref has another shape.
  */
 export function parseTriggerRef(
   triggerKind: string,
   triggerRef: string,
-): { since: number; cartId?: string } | null {
+): { since: number; cartId?: string; productId?: string } | null {
   if (triggerKind === 'dormant') {
     const since = parseDormantRef(triggerRef);
     return since === null ? null : { since };
@@ -101,6 +105,10 @@ export function parseTriggerRef(
   if (triggerKind === 'abandoned_cart') {
     const cart = parseCartRef(triggerRef);
     return cart && { since: cart.lastActivityAt, cartId: cart.cartId };
+  }
+  if (triggerKind === 'browse_abandonment') {
+    const view = parseBrowseRef(triggerRef);
+    return view && { since: view.viewedAt, productId: view.productId };
   }
   return null;
 }

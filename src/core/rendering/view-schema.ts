@@ -69,6 +69,7 @@ export const triggerViewParts: Readonly<Record<TriggerType, readonly ViewPart[]>
   dormant: everyEmail,
   abandoned_cart: [...everyEmail, 'cart'],
   back_in_stock: [...everyEmail, 'product', 'back_in_stock'],
+  browse_abandonment: [...everyEmail, 'product'],
 };
 
 /** Whether emails of `trigger` get `part` (filled, or null only where the part itself allows it). */

@@ -9,6 +9,7 @@
 //   abandoned cart ref = instance = cart<cart id>@<last activity ms>
 //   back in stock  ref = restock<restocks row id>;
 //                  instance = wl<waitlist entry id> | bis<product id>cart<cart id>
+//   browse         ref = instance = view<product id>@<view ms>
 
 import { daysAgo, formatInstant, utcDay } from '../time.ts';
 
@@ -23,6 +24,9 @@ export const triggerRefParts = {
   heldCart: 'bis',
   /** Between the product id and the cart id of a held-cart instance. */
   heldCartCart: 'cart',
+  view: 'view',
+  /** Between the product id and the view time, as in a cart ref. */
+  viewAt: '@',
 } as const;
 
 const p = triggerRefParts;
@@ -52,6 +56,11 @@ export function heldCartInstance(productId: string, cartId: string): string {
   return `${p.heldCart}${productId}${p.heldCartCart}${cartId}`;
 }
 
+/** One browse abandonment per latest product view: viewing again starts a new one. */
+export function browseRef(productId: string, viewedAt: number): string {
+  return `${p.view}${productId}${p.viewAt}${viewedAt}`;
+}
+
 /** `lp<ms>` -> the last purchase time; null for another shape. */
 export function parseDormantRef(ref: string): number | null {
   if (!ref.startsWith(p.dormant)) return null;
@@ -61,11 +70,23 @@ export function parseDormantRef(ref: string): number | null {
 
 /** `cart<id>@<ms>` -> the cart id and its activity time; null for another shape. */
 export function parseCartRef(ref: string): { cartId: string; lastActivityAt: number } | null {
-  const at = ref.lastIndexOf(p.cartAt);
-  if (!ref.startsWith(p.cart) || at <= p.cart.length) return null;
-  const time = ref.slice(at + p.cartAt.length);
+  const split = splitAt(ref, p.cart, p.cartAt);
+  return split && { cartId: split.id, lastActivityAt: split.at };
+}
+
+/** `view<product id>@<ms>` -> the product and the view time; null for another shape. */
+export function parseBrowseRef(ref: string): { productId: string; viewedAt: number } | null {
+  const split = splitAt(ref, p.view, p.viewAt);
+  return split && { productId: split.id, viewedAt: split.at };
+}
+
+/** `<prefix><id><separator><ms>`, the id free to hold the separator: split at its last one. */
+function splitAt(ref: string, prefix: string, separator: string): { id: string; at: number } | null {
+  const at = ref.lastIndexOf(separator);
+  if (!ref.startsWith(prefix) || at <= prefix.length) return null;
+  const time = ref.slice(at + separator.length);
   if (!/^-?\d+$/.test(time)) return null;
-  return { cartId: ref.slice(p.cart.length, at), lastActivityAt: Number(time) };
+  return { id: ref.slice(prefix.length, at), at: Number(time) };
 }
 
 /** `restock<id>` -> the restocks row id; null for another shape. */
@@ -86,6 +107,11 @@ export function describeInstance(instance: string, now: number): string {
   if (cart) {
     const at = formatInstant(cart.lastActivityAt).slice(0, 16).replace('T', ' ');
     return `cart ${cart.cartId} left ${at} UTC`;
+  }
+  const view = parseBrowseRef(instance);
+  if (view) {
+    const at = formatInstant(view.viewedAt).slice(0, 16).replace('T', ' ');
+    return `product ${view.productId} viewed ${at} UTC`;
   }
   // Product and cart ids may hold the separator, so a held-cart instance is not split.
   if (instance.startsWith(p.waitlist)) return 'back in stock for a waitlist sign-up';

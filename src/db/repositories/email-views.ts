@@ -2,6 +2,7 @@
 // its items, a product, recommendations. One small query each, written once
 // for libSQL and D1. Reads only; returns rows, never view objects.
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { browseKinds } from '../../core/tracking/browse-events.ts';
 import { cartItems, carts, coupons, customers, orders, products, restocks } from '../schema/index.ts';
 import { sqlJson } from '../sql-json.ts';
 import type { Store } from '../store.ts';
@@ -89,6 +90,14 @@ export async function joinedWaitlist(
       AND (customer_id = ${recipient.customerId} OR (customer_id IS NULL AND email = ${recipient.email}))
     LIMIT 1`);
   return rows.length > 0;
+}
+
+/** The product of the customer's latest product view (the smaller id of two in one millisecond). */
+export async function findLastViewedProductId(store: Store, customerId: string): Promise<string | null> {
+  const rows = await store.db.all<{ ref: string }>(sql`
+    SELECT ref FROM browse_events WHERE customer_id = ${customerId} AND kind = ${browseKinds.product_viewed}
+    ORDER BY at DESC, ref LIMIT 1`);
+  return rows[0]?.ref ?? null;
 }
 
 export async function findWaitedProductId(store: Store, customerId: string): Promise<string | null> {

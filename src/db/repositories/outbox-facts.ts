@@ -1,7 +1,7 @@
 // Reads what the database says now about a batch of claimed messages, for the
 // recheck just before sending: suppression (customer row or address hash),
 // erasure, consent, a purchase since the trigger started, the cart's state,
-// the restocked product's stock. A few set-based reads per batch, each split
+// the restocked or viewed product's stock. A few set-based reads per batch, each split
 // to the driver's parameter limit; never one query per message.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RecheckFacts } from '../../core/delivery/recheck.ts';
@@ -58,6 +58,13 @@ export async function loadRecheckFacts(
       .from(carts)
       .where(inArray(carts.id, ids)),
   );
+  const viewedProductIds = unique(batch.map((m) => refs.get(m.id)?.productId ?? null));
+  const viewedStock = await inChunks(store, viewedProductIds, (ids) =>
+    store.db
+      .select({ id: products.id, inStock: products.inStock })
+      .from(products)
+      .where(inArray(products.id, ids)),
+  );
   const stock = await inChunks(store, restockIds, (ids) =>
     store.db
       .select({ restockId: restocks.id, inStock: products.inStock })
@@ -71,6 +78,7 @@ export async function loadRecheckFacts(
   const lastPurchaseBy = new Map(lastPurchases.map((p) => [p.customerId, Number(p.lastAt)]));
   const cartById = new Map(cartRows.map((c) => [c.id, c]));
   const stockByRestock = new Map(stock.map((s) => [String(s.restockId), Boolean(s.inStock)]));
+  const stockByProduct = new Map(viewedStock.map((s) => [s.id, Boolean(s.inStock)]));
 
   const facts = new Map<string, RecheckFacts>();
   for (const message of batch) {
@@ -91,7 +99,12 @@ export async function loadRecheckFacts(
       orderedSince: ref !== null && lastPurchase !== undefined && lastPurchase > ref.since,
       cart: cart ? { status: cart.status, lastActivityAt: Number(cart.lastActivityAt) } : null,
       plannedCartActivityAt: ref?.cartId !== undefined ? ref.since : null,
-      productInStock: restock === null ? null : (stockByRestock.get(restock) ?? null),
+      productInStock:
+        restock !== null
+          ? (stockByRestock.get(restock) ?? null)
+          : ref?.productId !== undefined
+            ? (stockByProduct.get(ref.productId) ?? null)
+            : null,
     });
   }
   return facts;

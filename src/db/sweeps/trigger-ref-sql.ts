@@ -34,3 +34,8 @@ export function waitlistInstanceSql(entryId: SQL): SQL {
 export function heldCartInstanceSql(productId: SQL, cartId: SQL): SQL {
   return sql`${literal(p.heldCart)} || ${productId} || ${literal(p.heldCartCart)} || ${cartId}`;
 }
+
+/** `view<product id>@<view ms>`, as browseRef formats it. */
+export function browseRefSql(productId: SQL, viewedAt: SQL): SQL {
+  return sql`${literal(p.view)} || ${productId} || ${literal(p.viewAt)} || ${viewedAt}`;
+}

@@ -1,12 +1,16 @@
 // The delivery port's view builder over the templates' database view builder
 // (src/services/render/build-view.ts). It adds the one rule delivery needs:
-// a cart reminder whose cart is gone or empty, or a back-in-stock email whose
-// product is gone, has nothing to show and is cancelled, not sent half-empty.
+// a cart reminder whose cart is gone or empty, or a back-in-stock or
+// browse-abandonment email whose product is gone, has nothing to show and is
+// cancelled, not sent half-empty.
 import type { CampaignSet } from '../../core/campaigns/types.ts';
 import type { RecoveryLinkOptions } from '../../core/rendering/recovery-url.ts';
+import { triggersProviding } from '../../core/rendering/view-schema.ts';
 import type { Store } from '../../db/store.ts';
 import { createViewBuilder } from '../render/build-view.ts';
 import type { DeliveryViews } from './ports.ts';
+
+const productTriggers: readonly string[] = triggersProviding('product');
 
 export function databaseViews(
   store: Store,
@@ -18,7 +22,7 @@ export function databaseViews(
     async build({ message, unsubscribeUrl }) {
       const view = await builder.forMessage(message, { unsubscribe: unsubscribeUrl });
       if (message.triggerKind === 'abandoned_cart' && !view.cart?.items.length) return null;
-      if (message.triggerKind === 'back_in_stock' && !view.product) return null;
+      if (productTriggers.includes(message.triggerKind) && !view.product) return null;
       return view;
     },
   };

@@ -11,7 +11,7 @@ import { type RecoveryLinkOptions, recoveryUrlWithCoupon } from '../../core/rend
 import { sampleCart, sampleCustomer, sampleOffer, sampleProduct } from '../../core/rendering/sample-view.ts';
 import { safeLink } from '../../core/safe-link.ts';
 import { isTimeZone } from '../../core/time.ts';
-import { parseCartRef, parseRestockRef } from '../../core/triggers/trigger-ref.ts';
+import { parseBrowseRef, parseCartRef, parseRestockRef } from '../../core/triggers/trigger-ref.ts';
 import {
   type CartWithItems,
   type CustomerRow,
@@ -20,6 +20,7 @@ import {
   findCouponRow,
   findCustomer,
   findLastOrderCurrency,
+  findLastViewedProductId,
   findLatestOpenCartId,
   findProduct,
   findRecommendations,
@@ -160,6 +161,10 @@ export function createViewBuilder(deps: {
         product = row ? productView(row) : null;
         const recipient = { customerId: message.customerId, email: message.email };
         backInStock = { asked: product ? await joinedWaitlist(store, product.id, recipient) : false };
+      } else if (message.triggerKind === 'browse_abandonment') {
+        const productId = parseBrowseRef(message.triggerRef)?.productId;
+        const row = productId ? await findProduct(store, productId) : null;
+        product = row ? productView(row) : null;
       }
       const exclude = [...(cart?.items.map((item) => item.id) ?? []), ...(product ? [product.id] : [])];
       return {
@@ -195,6 +200,11 @@ export function createViewBuilder(deps: {
         productCurrency = row?.currency ?? null;
         // The preview shows the product the customer waits for, so the waitlist copy.
         backInStock = { asked: true };
+      } else if (campaign.trigger.type === 'browse_abandonment') {
+        const productId = await findLastViewedProductId(store, customer.id);
+        const row = productId ? await findProduct(store, productId) : null;
+        product = row ? productView(row) : sampleProduct(settings);
+        productCurrency = row?.currency ?? null;
       }
       // The sample coupon reads as the customer's would: in their currency
       // (src/core/money-by-currency.ts), with that currency's figures.

@@ -5,7 +5,7 @@ import type { Hit } from '../../core/selection/types.ts';
 import { dormantRef } from '../../core/triggers/trigger-ref.ts';
 import { dormantPage } from '../../db/sweeps/dormant-hits.ts';
 import { customerPart } from './customer-part.ts';
-import { capSince, type HitSource, offerHistoryNeeds } from './source.ts';
+import { capSince, type HitSource, matchedPage, offerHistoryNeeds } from './source.ts';
 
 export const dormantSource: HitSource = async function* (context) {
   const { campaign, settings, now } = context;
@@ -33,36 +33,24 @@ export const dormantSource: HitSource = async function* (context) {
     );
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.customer_id;
-    const hits: Hit[] = [];
-    let noEmail = 0;
-    let alreadyMessaged = 0;
-    for (const row of rows) {
-      if (!row.email) {
-        noEmail++;
-        continue;
-      }
-      if (row.already_messaged) {
-        alreadyMessaged++;
-        continue;
-      }
+    yield matchedPage(rows, (row, email): Hit => {
       const instance = dormantRef(row.last_at);
       const part = customerPart(row, campaign, settings, { explain });
       if (part.facts)
         part.facts = { ...part.facts, firstPurchaseAt: row.first_at, lastPurchaseAt: row.last_at };
-      hits.push({
+      return {
         campaignId: campaign.id,
         triggerKind: 'dormant',
         step: 0,
         instance,
         triggerRef: instance,
         customerId: row.customer_id,
-        email: row.email,
+        email,
         suppressed: row.suppressed_at !== null,
         dueAt: now,
         ...part,
-      });
-    }
-    yield { hits, noEmail, alreadyMessaged };
+      };
+    });
     if (rows.length < context.pageSize) return;
   }
 };

@@ -6,6 +6,7 @@ import type { Campaign, CampaignSet } from '../../core/campaigns/types.ts';
 import { decisionFacts } from '../../core/selection/explain-facts.ts';
 import type { Decision } from '../../core/selection/types.ts';
 import { dayMs, formatInstant, hourMs, utcDay } from '../../core/time.ts';
+import { matchBrowseAbandonment } from '../../core/triggers/browse-abandonment.ts';
 import { describeInstance } from '../../core/triggers/trigger-ref.ts';
 import {
   type CustomerTriggerFacts,
@@ -120,5 +121,12 @@ function notFiredFacts(campaign: Campaign, facts: CustomerTriggerFacts, now: num
     }
     case 'back_in_stock':
       return 'no waitlist sign-up or open cart for a product that came back in stock since';
+    case 'browse_abandonment': {
+      const outcome = matchBrowseAbandonment(trigger, facts.browse, now);
+      const wants = `the trigger wants a latest product view ${trigger.hours} to ${trigger.maxHours} h ago with no cart or paid order since, the product in stock`;
+      return outcome.match
+        ? `${wants}; it fired, but the customer has no address`
+        : `${outcome.reason}; ${wants}`;
+    }
   }
 }

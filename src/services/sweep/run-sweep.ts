@@ -23,6 +23,7 @@ import {
 import { hasSuppressions } from '../../db/sweeps/suppressed-hashes.ts';
 import { addressSuppression } from './address-suppression.ts';
 import { backInStockSource } from './back-in-stock-source.ts';
+import { browseSource } from './browse-source.ts';
 import { cartSource } from './cart-source.ts';
 import { decideCampaignInSql, idSequences, setDecidable } from './decide-in-sql.ts';
 import { dormantSource } from './dormant-source.ts';
@@ -70,6 +71,7 @@ const sources: Partial<Record<Campaign['trigger']['type'], HitSource>> = {
   dormant: dormantSource,
   abandoned_cart: cartSource,
   back_in_stock: backInStockSource,
+  browse_abandonment: browseSource,
 };
 
 export function registerSource(type: Campaign['trigger']['type'], source: HitSource): void {

@@ -34,6 +34,23 @@ export interface SourceContext {
 
 export type HitSource = (context: SourceContext) => AsyncIterable<SourcePage>;
 
+/**
+ * A page of rows the trigger matched: a row without an address or whose
+ * instance was already messaged is counted, the others become hits.
+ */
+export function matchedPage<R extends { email: string | null; already_messaged: number }>(
+  rows: readonly R[],
+  toHit: (row: R, email: string) => Hit,
+): SourcePage {
+  const page: SourcePage = { hits: [], noEmail: 0, alreadyMessaged: 0 };
+  for (const row of rows) {
+    if (!row.email) page.noEmail++;
+    else if (row.already_messaged) page.alreadyMessaged++;
+    else page.hits.push(toHit(row, row.email));
+  }
+  return page;
+}
+
 /** Messages older than this cannot affect the frequency cap. */
 export function capSince(settings: ShopSettings, now: number): number {
   return now - settings.frequencyCap.perDays * dayMs;

@@ -100,6 +100,7 @@ describe('campaign folder source', () => {
     expect(load.ok && load.set.campaigns.map((c) => c.id)).toEqual([
       'abandoned-cart',
       'back-in-stock',
+      'browse-abandonment',
       'winback',
     ]);
     const before = await source.fingerprint();

@@ -259,3 +259,57 @@ describe('recheck before sending', () => {
     expect(await reasons()).toEqual({ s0: 'sent', s1: 'consent_withdrawn' });
   });
 });
+
+describe('recheck of a browse-abandonment message', () => {
+  it('cancels it when the customer ordered after the view or the product sold out, and sends the rest', async () => {
+    const { store } = temp;
+    await seedCustomers(store, 4);
+    const viewedAt = t0 - 5 * hour;
+    await store.db.insert(products).values([
+      { id: 'mug', title: 'Mug', currency: 'GBP', priceMinor: 1200, inStock: true, updatedAt: t0 },
+      { id: 'jug', title: 'Jug', currency: 'GBP', priceMinor: 1900, inStock: false, updatedAt: t0 },
+    ]);
+    const paid = (id: string, customerId: string, placedAt: number) => ({
+      id,
+      customerId,
+      placedAt,
+      status: 'paid' as const,
+      currency: 'GBP',
+      totalMinor: 1200,
+      updatedAt: t0,
+    });
+    // c1 bought after the view; c4 only before it.
+    await store.db
+      .insert(orders)
+      .values([paid('o1', 'c1', viewedAt + 60_000), paid('o4', 'c4', viewedAt - 1)]);
+    const browse: Campaign = {
+      ...dormantCampaign(),
+      id: 'browse',
+      trigger: { type: 'browse_abandonment', hours: 4, maxHours: 48 },
+    };
+    const message = (customerId: string, productId: string) =>
+      seedMessages(store, [customerId], {
+        id: `b-${customerId}`,
+        dedupeKey: `browse:0:${customerId}:view${productId}@${viewedAt}`,
+        campaignId: 'browse',
+        triggerKind: 'browse_abandonment',
+        triggerRef: `view${productId}@${viewedAt}`,
+      });
+    await message('c1', 'mug');
+    await message('c2', 'jug');
+    await message('c3', 'mug');
+    await message('c4', 'mug');
+    const transport = createMemoryTransport();
+    const options = await deliveryOptions(store, transport, {
+      campaigns: campaignSet({ settings: shopSettings(), campaigns: [browse] }),
+      views: fakeViews,
+    });
+    await drainOutbox(options);
+    expect(await reasons()).toEqual({
+      'b-c1': 'ordered',
+      'b-c2': 'sold_out',
+      'b-c3': 'sent',
+      'b-c4': 'sent',
+    });
+  });
+});

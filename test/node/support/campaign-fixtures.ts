@@ -84,3 +84,26 @@ export const winbackOffer: Offer = {
   uses: 1,
   bindToCustomer: true,
 };
+
+/** A browse-abandonment campaign: 4 hours after the latest product view, up to 48; consent required. */
+export function browseCampaign(overrides: Partial<Campaign> = {}): Campaign {
+  return {
+    id: 'browse',
+    name: 'Still thinking about it?',
+    enabled: true,
+    priority: 70,
+    cooldownDays: 14,
+    holdoutPercent: 0,
+    attributionDays: 3,
+    onFrequencyCap: 'defer',
+    consent: 'required',
+    trigger: { type: 'browse_abandonment', hours: 4, maxHours: 48 },
+    audience: noAudience,
+    excludeIfMessagedBy: null,
+    steps: [
+      { index: 0, delayHours: 0, email: { template: 'browse-abandonment.mjml', subject: 'Hi' }, offer: null },
+    ],
+    sendWindow: null,
+    ...overrides,
+  };
+}

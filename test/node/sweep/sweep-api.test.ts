@@ -54,8 +54,13 @@ describe('POST /v1/sweeps', () => {
     expect(response.status).toBe(200);
     const json = await report(response);
     expect(json).toMatchObject({ now: '2026-11-23T12:00:00.000Z', dry_run: true });
-    expect(json.campaigns.map((c) => c.campaign_id)).toEqual(['back-in-stock', 'abandoned-cart', 'winback']);
-    expect(json.campaigns[2]).toMatchObject({ campaign_id: 'winback', eligible: 2, excluded: {} });
+    expect(json.campaigns.map((c) => c.campaign_id)).toEqual([
+      'back-in-stock',
+      'abandoned-cart',
+      'browse-abandonment',
+      'winback',
+    ]);
+    expect(json.campaigns[3]).toMatchObject({ campaign_id: 'winback', eligible: 2, excluded: {} });
     expect(await messageCount()).toBe(0);
   });
 
@@ -120,7 +125,7 @@ describe('POST /v1/sweeps', () => {
     }
     const unknown = await failure(post({ dry_run: false, campaign: 'nope' }));
     expect(unknown.error.details[0]?.message).toBe(
-      "no campaign 'nope' (known: abandoned-cart, back-in-stock, winback)",
+      "no campaign 'nope' (known: abandoned-cart, back-in-stock, browse-abandonment, winback)",
     );
     expect((await post('[1]')).status).toBe(400);
     expect((await post('{')).status).toBe(400);

@@ -7,13 +7,16 @@ import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dedupeKey } from '../../../src/core/selection/dedupe-key.ts';
 import {
+  browseRef,
   cartRef,
   dormantRef,
   heldCartInstance,
+  parseBrowseRef,
   restockRef,
   waitlistInstance,
 } from '../../../src/core/triggers/trigger-ref.ts';
 import { heldCartKey, waitlistKey } from '../../../src/db/sweeps/back-in-stock-hits.ts';
+import { browseKey } from '../../../src/db/sweeps/browse-hits.ts';
 import { cartKey } from '../../../src/db/sweeps/cart-hits.ts';
 import { dormantKey } from '../../../src/db/sweeps/dormant-hits.ts';
 import { restockRefSql } from '../../../src/db/sweeps/trigger-ref-sql.ts';
@@ -95,6 +98,21 @@ describe('dedupe keys and trigger refs: SQL and TypeScript agree', () => {
       expect(await evaluate('r', { id: restockId }, restockRefSql(sql.raw('r.id')))).toBe(
         restockRef(restockId),
       );
+    }
+  });
+
+  it('browse abandonment: view<product>@<view time>, product ids holding the separator', async () => {
+    for (const customerId of ids) {
+      for (const productId of ids) {
+        for (const at of times) {
+          const instance = browseRef(productId, at);
+          expect(parseBrowseRef(instance)).toEqual({ productId, viewedAt: at });
+          const row = { customer_id: customerId, email, product_id: productId, viewed_at: at };
+          expect(await evaluate('k', row, browseKey('browse'))).toBe(
+            dedupeKey({ campaignId: 'browse', step: 0, customerId, email, instance }),
+          );
+        }
+      }
     }
   });
 });
