@@ -14,6 +14,7 @@ import { sql } from 'drizzle-orm';
 import { dayMs, parseInstant } from '../core/time.ts';
 import type { Store } from '../db/store.ts';
 import { type Aftermath, demoAftermath, demoWeeks } from '../demo/aftermath.ts';
+import { recordDemoBrowsing } from '../demo/browsing.ts';
 import { type LoadProgress, loadDemoShop } from '../demo/load.ts';
 import { demoDefaults } from '../demo/shop.ts';
 import { type ShopSummary, segmentRules, summarizeShop } from '../demo/summary.ts';
@@ -61,6 +62,9 @@ export const demoCommand: Command = async (argv, io) => {
       io.interactive ? drawProgress(io) : undefined,
     );
     if (io.interactive) io.stderr.write('\n');
+    // The two days of browsing before the sweep, so its browse-abandonment campaign has views to follow up.
+    const browsing = { seed, customers, products: demoDefaults.products };
+    await recordDemoBrowsing(store, set.settings, { ...browsing, from: sweptAt - 2 * dayMs, to: sweptAt });
     const summary = await summarizeShop(store, sweptAt);
     const sweep = await sweepDemoShop(store, set, sweptAt);
     if (io.interactive) io.stderr.write('sending and simulating three weeks of behaviour...\n');
@@ -70,6 +74,7 @@ export const demoCommand: Command = async (argv, io) => {
       campaigns: set,
       sweptAt,
       until: now,
+      browsing,
     });
     const reports = await buildCampaignReports({ store }, { campaigns: set, now });
     const seconds = (performance.now() - started) / 1000;
@@ -206,7 +211,7 @@ function printAftermath(io: CliIO, after: Aftermath, outbox: string, rerun: bool
       ? 'no awaited products are left to come back (the earlier run restocked them)'
       : `${after.restocked} awaited products come back in stock on day 2`;
   io.stdout.write(
-    `\nthree weeks pass: ${restocked}; the cart and stock sweep runs hourly while cart reminders are due, then daily\n`,
+    `\nthree weeks pass: ${restocked}; shoppers browse (product views through the browse verb); the cart, stock and browse sweep runs hourly while cart reminders are due, then daily\n`,
   );
   io.stdout.write(
     `sent ${d.sent} emails over ${demoWeeks} weeks (${d.cancelled} cancelled before sending, ${d.failed} failed) as .eml files in ${outbox}\n`,

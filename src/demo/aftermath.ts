@@ -1,5 +1,6 @@
-// What the demo does after its sweep: three weeks pass. On the second day the
-// products people wait for come back in stock. The cart and stock sweep runs
+// What the demo does after its sweep: three weeks pass. Shoppers keep browsing
+// (browsing.ts), and on the second day the products people wait for come
+// back in stock. The cart and stock sweep (browse abandonment too) runs
 // hourly while any cart's series can still have a step due (so a cart left
 // minutes before the sweep gets its 1-hour reminder, as the shop's own cart
 // schedule would send it), then daily; after each the sender drains
@@ -21,6 +22,8 @@ import { drainOutbox } from '../services/delivery/drain-outbox.ts';
 import type { DrainCounts } from '../services/delivery/ports.ts';
 import { ingestRecords } from '../services/ingest/ingest-records.ts';
 import { runSweep } from '../services/sweep/run-sweep.ts';
+import { sweepJobTriggers } from '../services/sweep/sweep-jobs.ts';
+import { type BrowsingOptions, recordDemoBrowsing } from './browsing.ts';
 import { type SimulationSummary, simulateBehaviour } from './simulate.ts';
 
 /** How long the demo lets pass between the sweep and the report. */
@@ -41,24 +44,35 @@ export async function demoAftermath(input: {
   campaigns: CampaignSet;
   sweptAt: number;
   until: number;
+  /** Whose views to record as the clock moves (browsing.ts); none without it. */
+  browsing?: Omit<BrowsingOptions, 'from' | 'to'> | undefined;
 }): Promise<Aftermath> {
   const { config, store, campaigns, sweptAt, until } = input;
   const delivered = { claimed: 0, sent: 0, failed: 0, cancelled: 0 };
   let clock = sweptAt;
   let restocked = 0;
+  let browsedTo = sweptAt;
   const delivery = await createNodeDelivery({ config, store, campaigns, now: () => clock });
   try {
     const restockAt = sweptAt + dayMs + hourMs;
     for (const tick of demoTicks(campaigns, sweptAt, until)) {
       clock = tick;
       if (restocked === 0 && tick >= restockAt) restocked = await restockAwaitedProducts(store, clock);
+      if (input.browsing) {
+        await recordDemoBrowsing(store, campaigns.settings, {
+          ...input.browsing,
+          from: browsedTo,
+          to: clock,
+        });
+        browsedTo = clock;
+      }
       if (tick > sweptAt + hourMs / 2) {
         await runSweep({
           store,
           campaigns,
           now: clock,
           dryRun: false,
-          triggerTypes: ['abandoned_cart', 'back_in_stock'],
+          triggerTypes: sweepJobTriggers.cart_stock,
         });
       }
       const counts = await drainOutbox({ ...delivery.options, limit: Number.MAX_SAFE_INTEGER });

@@ -13,14 +13,15 @@ export interface ProductView {
   at: number;
 }
 
+/** As known at the sweep's `now`: views, carts and orders after it are not facts yet. */
 export interface BrowseFacts {
-  /** The customer's latest product view (latestProductView); null when they viewed none. */
+  /** The customer's latest product view by now (latestProductView); null when they viewed none. */
   lastView: ProductView | null;
   /** The viewed product's stock now; null when the catalog does not have it. */
   productInStock: boolean | null;
-  /** A cart of the customer was touched at or after the view. */
+  /** A cart of the customer was touched at or after the view (and by now). */
   cartedSince: boolean;
-  /** The customer placed a paid order after the view. */
+  /** The customer placed a paid order after the view (and by now). */
   orderedSince: boolean;
 }
 

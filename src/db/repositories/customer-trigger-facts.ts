@@ -45,8 +45,8 @@ export async function findCustomerTriggerFacts(
       (SELECT max(last_activity_at) FROM carts WHERE customer_id = ${customerId} AND status = 'open') AS cart_at,
       (SELECT viewed_at FROM v) AS viewed_at, (SELECT product_id FROM v) AS product_id,
       (SELECT p.in_stock FROM products p WHERE p.id = (SELECT product_id FROM v)) AS in_stock,
-      EXISTS (SELECT 1 FROM carts c, v WHERE c.customer_id = ${customerId} AND c.last_activity_at >= v.viewed_at) AS carted_since,
-      EXISTS (SELECT 1 FROM orders o, v WHERE o.customer_id = ${customerId} AND o.status = 'paid' AND o.placed_at > v.viewed_at) AS ordered_since`);
+      EXISTS (SELECT 1 FROM carts c, v WHERE c.customer_id = ${customerId} AND c.last_activity_at >= v.viewed_at AND c.last_activity_at <= ${now}) AS carted_since,
+      EXISTS (SELECT 1 FROM orders o, v WHERE o.customer_id = ${customerId} AND o.status = 'paid' AND o.placed_at > v.viewed_at AND o.placed_at <= ${now}) AS ordered_since`);
   return {
     known: Boolean(row?.known),
     paidOrders: row?.paid ?? 0,

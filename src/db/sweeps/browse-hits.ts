@@ -3,8 +3,11 @@
 // ago (read through browse_events_at_idx: only the views since max_hours ago
 // are touched), with the facts matchBrowseAbandonment
 // (src/core/triggers/browse-abandonment.ts) decides on: the product viewed
-// and its stock, a cart touched since, a paid order since. SQL only
-// prefilters by the view's age; it never decides who is mailed.
+// and its stock, a cart touched since, a paid order since. Only what was
+// there at the sweep's `now` counts (a view, cart or order after it is
+// unknown to that sweep), so a demo or a backfill swept at an earlier time
+// decides as it did then. SQL only prefilters by the view's age; it never
+// decides who is mailed.
 import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import { hourMs } from '../../core/time.ts';
@@ -62,7 +65,8 @@ export async function browsePage(
     WITH viewed AS (
       SELECT b.customer_id, max(b.at) AS viewed_at
       FROM browse_events b INDEXED BY browse_events_at_idx
-      WHERE b.at >= ${oldest} AND b.kind = ${productKind} AND b.customer_id > ${afterCustomerId}
+      WHERE b.at >= ${oldest} AND b.at <= ${query.now} AND b.kind = ${productKind}
+        AND b.customer_id > ${afterCustomerId}
         ${onlyCustomer}
       GROUP BY b.customer_id
       HAVING max(b.at) <= ${newest}
@@ -80,11 +84,13 @@ export async function browsePage(
       k.marketing_consent,
       (SELECT p.in_stock FROM products p WHERE p.id = k.product_id) AS in_stock,
       EXISTS (
-        SELECT 1 FROM carts c WHERE c.customer_id = k.customer_id AND c.last_activity_at >= k.viewed_at
+        SELECT 1 FROM carts c WHERE c.customer_id = k.customer_id
+          AND c.last_activity_at >= k.viewed_at AND c.last_activity_at <= ${query.now}
       ) AS carted_since,
       EXISTS (
         SELECT 1 FROM orders o
-        WHERE o.customer_id = k.customer_id AND o.status = 'paid' AND o.placed_at > k.viewed_at
+        WHERE o.customer_id = k.customer_id AND o.status = 'paid'
+          AND o.placed_at > k.viewed_at AND o.placed_at <= ${query.now}
       ) AS ordered_since,
       (k.suppressed_at IS NOT NULL OR EXISTS (
         SELECT 1 FROM customers s WHERE s.email = k.email AND s.suppressed_at IS NOT NULL

@@ -66,7 +66,12 @@ export interface DormantDecisionQuery {
 /** Verdicts that are not counted here: the rules in JS decide those hits again. */
 export const verdictsForJs = ['capped', 'unhashed'] as const;
 
-const chosen = sql.raw(`('scheduled', 'held_out', 'taken')`);
+/**
+ * Verdicts that take the customer for the run: chosen here or in JS, or
+ * already messaged by the campaign for this instance (a rerun leaves them
+ * to no lower campaign, as runSweep does for the campaigns decided in JS).
+ */
+const chosen = sql.raw(`('scheduled', 'held_out', 'taken', 'messaged')`);
 
 /**
  * Decides one page (the campaign's rows with customer_id > after) into
@@ -265,10 +270,10 @@ export async function recordTaken(
     ON CONFLICT (campaign_id, customer_id) DO UPDATE SET verdict = 'taken'`);
 }
 
-/** The customers a campaign decided here chose in this run (for campaigns decided in JS after it). */
+/** The customers a campaign decided here took in this run (for campaigns decided in JS after it). */
 export async function chosenInRun(store: Store, run: RunTable, campaignId: string): Promise<string[]> {
   const rows = await store.db.all<{ customer_id: string }>(sql`SELECT customer_id FROM ${tableOf(run)}
-    WHERE campaign_id = ${campaignId} AND verdict IN ('scheduled', 'held_out')`);
+    WHERE campaign_id = ${campaignId} AND verdict IN ${chosen}`);
   return rows.map((row) => row.customer_id);
 }
 

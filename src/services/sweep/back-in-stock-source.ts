@@ -7,6 +7,7 @@
 // writes itself; the runner writes the messages and the notified marks.
 import type { BackInStockTrigger } from '../../core/campaigns/types.ts';
 import { audienceNeeds } from '../../core/selection/audience.ts';
+import { customerKey } from '../../core/selection/dedupe-key.ts';
 import type { Decision, Hit } from '../../core/selection/types.ts';
 import { restockAllowance } from '../../core/triggers/back-in-stock.ts';
 import { heldCartInstance, restockRef, waitlistInstance } from '../../core/triggers/trigger-ref.ts';
@@ -92,9 +93,12 @@ async function* restockHits(
     const entries = new Map<string, string>();
     const hits: Hit[] = [];
     let alreadyMessaged = 0;
+    const alreadyMessagedKeys: string[] = [];
     for (const row of usable) {
       if (row.already_messaged) {
         alreadyMessaged++;
+        if (row.email)
+          alreadyMessagedKeys.push(customerKey({ customerId: row.customer_id, email: row.email }));
         continue;
       }
       const hit = recipientHit(context, waitlistInstance(row.entry_id), triggerRef, row);
@@ -107,6 +111,7 @@ async function* restockHits(
       hits,
       noEmail: 0,
       alreadyMessaged,
+      alreadyMessagedKeys,
       decided(decisions) {
         scheduled = countScheduled(decisions);
       },
@@ -130,10 +135,11 @@ async function* restockHits(
     afterCart = usable[usable.length - 1]!.cart_id;
     const hits: Hit[] = [];
     let noEmail = 0;
-    let alreadyMessaged = 0;
+    const alreadyMessagedKeys: string[] = [];
     for (const row of usable) {
       if (!row.email) noEmail++;
-      else if (row.already_messaged) alreadyMessaged++;
+      else if (row.already_messaged)
+        alreadyMessagedKeys.push(customerKey({ customerId: row.customer_id, email: row.email }));
       else {
         const hit = recipientHit(context, heldCartInstance(restock.product_id, row.cart_id), triggerRef, row);
         if (hit) hits.push(hit);
@@ -143,7 +149,8 @@ async function* restockHits(
     yield {
       hits,
       noEmail,
-      alreadyMessaged,
+      alreadyMessaged: alreadyMessagedKeys.length,
+      alreadyMessagedKeys,
       decided(decisions) {
         scheduled = countScheduled(decisions);
       },

@@ -2,6 +2,7 @@
 // judged by matchAbandonedCart (the one definition of the series) and turned
 // into a hit for the latest due step. Never writes; the runner does.
 import { audienceNeeds } from '../../core/selection/audience.ts';
+import { customerKey } from '../../core/selection/dedupe-key.ts';
 import type { Hit } from '../../core/selection/types.ts';
 import { matchAbandonedCart } from '../../core/triggers/abandoned-cart.ts';
 import { type CartCursor, type CartRow, cartPage, firstCartCursor } from '../../db/sweeps/cart-hits.ts';
@@ -30,7 +31,7 @@ export const cartSource: HitSource = async function* (context) {
     after = { lastActivityAt: last.last_activity_at, cartId: last.cart_id };
     const hits: Hit[] = [];
     let noEmail = 0;
-    let alreadyMessaged = 0;
+    const alreadyMessagedKeys: string[] = [];
     for (const row of rows) {
       if (!row.email) {
         noEmail++;
@@ -60,12 +61,12 @@ export const cartSource: HitSource = async function* (context) {
         );
       }
       if (row.already_messaged) {
-        alreadyMessaged++;
+        alreadyMessagedKeys.push(customerKey({ customerId: row.customer_id, email: row.email }));
         continue;
       }
       hits.push(toHit(context, row, row.email, outcome));
     }
-    yield { hits, noEmail, alreadyMessaged };
+    yield { hits, noEmail, alreadyMessaged: alreadyMessagedKeys.length, alreadyMessagedKeys };
     if (rows.length < context.pageSize) return;
   }
 };

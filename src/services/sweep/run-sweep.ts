@@ -100,9 +100,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const decidePages = async (pages: AsyncIterable<SourcePage>) => {
         for await (const page of pages) {
           const chosen = await decideJsPage(page, campaign, report);
-          if (sqlLater && chosen.length > 0)
+          const held = (page.alreadyMessagedKeys ?? []).filter((key) => !state.taken.has(key));
+          for (const key of held) state.taken.set(key, campaign.id);
+          if (sqlLater && chosen.length + held.length > 0)
             await recordTaken(store, run!.id, campaign.id, [
-              ...new Set(chosen.map((d) => customerKey(d.hit))),
+              ...new Set([...chosen.map((d) => customerKey(d.hit)), ...held]),
             ]);
           options.onProgress?.(campaign.id, report);
         }

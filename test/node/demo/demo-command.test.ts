@@ -65,7 +65,7 @@ describe('rekindle demo', () => {
     expect(sweep.now).toBe('2026-10-30T12:00:00.000Z');
     expect(sweep.dry_run).toBe(false);
     const ids = sweep.campaigns.map((c: { campaign_id: string }) => c.campaign_id);
-    expect(ids).toEqual(['back-in-stock', 'abandoned-cart', 'winback']);
+    expect(ids).toEqual(['back-in-stock', 'abandoned-cart', 'browse-abandonment', 'winback']);
     const winback = sweep.campaigns.find((c: { campaign_id: string }) => c.campaign_id === 'winback');
     expect(winback.eligible).toBeGreaterThan(0);
     expect(winback.scheduled).toBeGreaterThan(0);

@@ -145,6 +145,23 @@ describe('browse-abandonment sweep', () => {
     ]);
   });
 
+  it('a sweep at an earlier time sees only the views, carts and orders there were then', async () => {
+    await ingest('customers', [customer('ada'), customer('bob')]);
+    await ingest('products', [product('mug', 5)]);
+    await views([
+      { customer: 'ada', product: 'mug', at: now - 30 * hour },
+      { customer: 'ada', product: 'mug', at: now - 2 * hour },
+      { customer: 'bob', product: 'mug', at: now - 30 * hour },
+    ]);
+    await ingest('carts', [cart('k1', 'bob', now - hour)], now - hour);
+    // At now - 20 h, Ada's later view and Bob's cart are still to come.
+    await sweep(now - 20 * hour);
+    expect((await outbox()).map((m) => [m.customer_id, m.trigger_ref])).toEqual([
+      ['ada', `viewmug@${now - 30 * hour}`],
+      ['bob', `viewmug@${now - 30 * hour}`],
+    ]);
+  });
+
   it('--explain names the rule that stopped it', async () => {
     await ingest('customers', [customer('ada'), customer('bob')]);
     await ingest('products', [product('mug', 5)]);
