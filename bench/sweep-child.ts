@@ -1,13 +1,18 @@
 // The measured half of the sweep benchmark, alone in its process so its peak
-// memory is its own: empties the outbox and coupons (not timed), then times a
-// dry dormant sweep and a real one over the shipped campaigns, decided in SQL (the real one
-// writes messages; their coupons are issued when they are sent, so none
-// here). Prints one JSON line.
+// memory is its own: empties the outbox and coupons and records the demo's
+// browsing of the two days before `now` (not timed), then times a dry sweep
+// and a real one over the shipped campaigns' dormant and browse-abandonment
+// triggers (dormant decided in SQL, browse abandonment in JS before it; the
+// real one writes messages; their coupons are issued when they are sent, so
+// none here). Prints one JSON line.
 // Usage: sweep-child.ts DATABASE_PATH NOW_MS
 import { sql } from 'drizzle-orm';
 import { loadCampaigns } from '../src/config/campaign-loader.ts';
+import { dayMs } from '../src/core/time.ts';
 import { openLibsqlStore } from '../src/db/libsql.ts';
 import { fillCustomerHashes } from '../src/db/sweeps/customer-hashes.ts';
+import { recordDemoBrowsing } from '../src/demo/browsing.ts';
+import { demoDefaults } from '../src/demo/shop.ts';
 import { runSweep, type SweepResult } from '../src/services/sweep/run-sweep.ts';
 import { endStatus, log, status } from './support/log.ts';
 import { peakRssFromProc, sampleRss } from './support/memory.ts';
@@ -34,6 +39,17 @@ if (filled > 0)
   log(
     `customer hashes filled for ${filled} customers in ${(performance.now() - fillStarted).toFixed(0)} ms (once)`,
   );
+// The shop's visitors of the last two days, as the demo records them (browsing.ts), the same every run.
+await store.db.run(sql`DELETE FROM browse_events`);
+const [shop] = await store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM customers`);
+const views = await recordDemoBrowsing(store, campaigns.settings, {
+  seed: 'bench',
+  customers: shop?.n ?? 0,
+  products: demoDefaults.products,
+  from: now - 2 * dayMs,
+  to: now,
+});
+log(`browse events: ${views} (the two days before the sweep)`);
 await store.db.run(sql`PRAGMA wal_checkpoint(TRUNCATE)`);
 
 const rssBeforeBytes = process.memoryUsage().rss;
@@ -45,7 +61,7 @@ const sweep = async (dryRun: boolean): Promise<{ ms: number; result: SweepResult
     campaigns,
     now,
     dryRun,
-    triggerTypes: ['dormant'],
+    triggerTypes: ['dormant', 'browse_abandonment'],
     onProgress: (id, report) =>
       status(`${dryRun ? 'dry' : 'real'} ${id}: ${report.eligible.toLocaleString('en')} eligible`),
   });
