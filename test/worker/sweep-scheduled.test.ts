@@ -92,7 +92,7 @@ describe('scheduled sweeps on D1', () => {
     expect(rows.every((r) => r.status === 'scheduled' || r.status === 'held_out')).toBe(true);
 
     const often = await fire('*/5 * * * *', firedAt + 5 * 60_000);
-    expect(often.some((line) => /^rekindle: sweep cart_stock: done; 3 campaigns/.test(line))).toBe(true);
+    expect(often.some((line) => /^rekindle: sweep cart_stock: done; 4 campaigns/.test(line))).toBe(true);
     rows = await messagesOf(prefix);
     expect(rows.filter((r) => r.campaign_id === 'abandoned-cart')).toHaveLength(1);
     expect(rows).toHaveLength(6);

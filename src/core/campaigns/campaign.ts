@@ -3,6 +3,7 @@
 // normalization into a Campaign. Pure: the loader does the reading.
 import type { z } from 'zod';
 import type { MoneyByCurrency } from '../money-by-currency.ts';
+import { parseInstant } from '../time.ts';
 import { audienceInput } from './audience-block.ts';
 import { emailInput, sendWindowInput } from './email-block.ts';
 import {
@@ -19,8 +20,8 @@ import {
 import { messagedByInput } from './messaged-by-block.ts';
 import { toMinorByCurrency } from './money.ts';
 import { type OfferInput, offerInput } from './offer-block.ts';
-import { type TriggerInput, triggerInput, triggerTypes } from './trigger-block.ts';
-import type { Audience, Campaign, CampaignStep, Offer, Trigger } from './types.ts';
+import { parseSendAt, type TriggerInput, triggerInput, triggerTypes } from './trigger-block.ts';
+import type { Audience, AudienceSendTrigger, Campaign, CampaignStep, Offer, Trigger } from './types.ts';
 
 export const campaignIdPattern = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -195,6 +196,17 @@ function normalizeTrigger(
     }
     case 'browse_abandonment':
       return { type: 'browse_abandonment', hours: trigger.hours, maxHours: trigger.max_hours };
+    case 'audience': {
+      // The schema has checked send_at.
+      const sendAt = parseSendAt(trigger.send_at) as AudienceSendTrigger['sendAt'];
+      return {
+        type: 'audience',
+        sendAt,
+        idleDays: { min: trigger.idle_days?.min ?? null, max: trigger.idle_days?.max ?? null },
+        perHour: trigger.per_hour ?? null,
+        catchUpHours: trigger.catch_up_hours,
+      };
+    }
   }
 }
 
@@ -210,6 +222,8 @@ function normalizeOffer(
         ? null
         : toMinorByCurrency(offer.min_subtotal, currency, ctx, [...path, 'min_subtotal']),
     expiresAfterDays: offer.expires_after_days,
+    expiresAt:
+      offer.expires_at === undefined ? null : (parseInstant(offer.expires_at) as { value: number }).value,
     codePrefix: offer.code_prefix,
     uses: offer.uses,
     bindToCustomer: offer.bind_to_customer,

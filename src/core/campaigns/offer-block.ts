@@ -3,6 +3,7 @@
 // (per currency, see src/core/money-by-currency.ts) in campaign.ts once the
 // shop currency is known.
 import { z } from 'zod';
+import { parseInstant } from '../time.ts';
 import { amounts, bool, expected, oneOf, pattern, show, strict, wholeNumber } from './fields.ts';
 
 export const offerKinds = ['percent_off', 'amount_off', 'free_shipping'] as const;
@@ -32,6 +33,19 @@ export const offerInput = strict(
     expires_after_days: wholeNumber({ min: 1, max: 365, unit: 'days' }).describe(
       'The coupon expires this many days after the message is sent.',
     ),
+    expires_at: pattern('an instant like 2026-11-30T23:59:59Z', /\S/)
+      .superRefine((value, ctx) => {
+        const parsed = parseInstant(value);
+        if (!parsed.ok)
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be an instant like 2026-11-30T23:59:59Z, got '${value}' (${parsed.reason})`,
+          });
+      })
+      .optional()
+      .describe(
+        'The coupon expires at this instant at the latest (the end of a sale), even when expires_after_days would run longer.',
+      ),
     code_prefix: pattern('2 to 10 capital letters or digits, like BACK', /^[A-Z0-9]{2,10}$/).describe(
       'Coupon codes start with this, followed by a random part (BACK-7KQ2XM).',
     ),

@@ -1,11 +1,30 @@
 // The `trigger` block: what makes a campaign fire, one variant per `type`.
 // Input validation only; the sweeps that evaluate triggers live elsewhere.
 import { z } from 'zod';
+import { parseInstant } from '../time.ts';
+import { cronProblem } from './cron.ts';
 import { emailInput } from './email-block.ts';
-import { amounts, bool, expected, list, number, oneOf, show, strict, wholeNumber } from './fields.ts';
+import {
+  amounts,
+  bool,
+  expected,
+  list,
+  number,
+  oneOf,
+  pattern,
+  show,
+  strict,
+  wholeNumber,
+} from './fields.ts';
 import { offerInput } from './offer-block.ts';
 
-export const triggerTypes = ['dormant', 'abandoned_cart', 'back_in_stock', 'browse_abandonment'] as const;
+export const triggerTypes = [
+  'dormant',
+  'abandoned_cart',
+  'back_in_stock',
+  'browse_abandonment',
+  'audience',
+] as const;
 export type TriggerType = (typeof triggerTypes)[number];
 
 const typeField = <T extends TriggerType>(type: T) => z.literal(type).describe('The trigger type.');
@@ -139,19 +158,91 @@ const browseAbandonmentInput = strict(
   }
 });
 
+const sendAtAllowed =
+  'an instant like 2026-11-27T09:00:00Z, or a 5-field cron expression in UTC like "0 9 * * 1" for a recurring send';
+
+/** `send_at` as the engine reads it: one instant, or a cron expression (UTC). */
+export function parseSendAt(text: string): { at: number } | { cron: string } | { problem: string } {
+  const instant = parseInstant(text);
+  if (instant.ok) return { at: instant.value };
+  if (/^\d{4}-/.test(text.trim())) return { problem: instant.reason };
+  const problem = cronProblem(text);
+  return problem
+    ? { problem: `is no instant, and as a cron expression it ${problem}` }
+    : { cron: text.trim() };
+}
+
+const idleDaysInput = strict(
+  {
+    min: wholeNumber({ min: 0, unit: 'days' })
+      .optional()
+      .describe('Only customers whose last purchase is at least this many days before the send.'),
+    max: wholeNumber({ min: 1, unit: 'days' })
+      .optional()
+      .describe(
+        'Only customers whose last purchase is at most this many days before the send; more than min.',
+      ),
+  },
+  'a mapping with min and/or max',
+).superRefine((idle, ctx) => {
+  if (idle.min !== undefined && idle.max !== undefined && idle.max <= idle.min) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be more than min (${idle.min}), got ${idle.max}`,
+      path: ['max'],
+    });
+  }
+});
+
+const audienceSendInput = strict(
+  {
+    type: typeField('audience'),
+    send_at: pattern(sendAtAllowed, /\S/)
+      .superRefine((value, ctx) => {
+        const parsed = parseSendAt(value);
+        if ('problem' in parsed)
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be ${sendAtAllowed}, got '${value}' (it ${parsed.problem})`,
+          });
+      })
+      .describe(
+        'When the send goes out to everyone the audience matches at that moment: once at an instant, or at every time a cron expression (UTC) names.',
+      ),
+    idle_days: idleDaysInput
+      .optional()
+      .describe(
+        'Only customers idle this long at the send: days since their last purchase (needs a purchase).',
+      ),
+    per_hour: wholeNumber({ min: 1 })
+      .optional()
+      .describe(
+        'Spreads the send: at most this many messages due per hour from send_at on (then the send window); all at once when left out.',
+      ),
+    catch_up_hours: number('a number of hours from 1 to 168', { min: 1, max: 168 })
+      .default(24)
+      .describe('A sweep this long after send_at still makes the send; later ones leave it.'),
+  },
+  'a mapping with type and send_at',
+);
+
 const triggerAllowed = `a mapping with type: ${triggerTypes.join(', ')}`;
 
 export const triggerInput = z
-  .discriminatedUnion('type', [dormantInput, abandonedCartInput, backInStockInput, browseAbandonmentInput], {
-    error: (issue) => {
-      if (issue.code === 'invalid_union' && isRecord(issue.input)) {
-        const type = issue.input.type;
-        const allowed = `one of ${triggerTypes.join(', ')}`;
-        return type === undefined ? `is required: ${allowed}` : `must be ${allowed}, got ${show(type)}`;
-      }
-      return expected(triggerAllowed)(issue);
+  .discriminatedUnion(
+    'type',
+    [dormantInput, abandonedCartInput, backInStockInput, browseAbandonmentInput, audienceSendInput],
+    {
+      error: (issue) => {
+        if (issue.code === 'invalid_union' && isRecord(issue.input)) {
+          const type = issue.input.type;
+          const allowed = `one of ${triggerTypes.join(', ')}`;
+          return type === undefined ? `is required: ${allowed}` : `must be ${allowed}, got ${show(type)}`;
+        }
+        return expected(triggerAllowed)(issue);
+      },
     },
-  })
+  )
   .describe('What makes the campaign fire.');
 
 export type TriggerInput = z.output<typeof triggerInput>;

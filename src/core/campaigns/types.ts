@@ -11,6 +11,8 @@ export type { Weekday };
 export type Offer = {
   minSubtotal: MoneyByCurrency | null;
   expiresAfterDays: number;
+  /** The coupon never outlives this instant (a sale's end), however many days are left; null or left out = no such end. */
+  expiresAt?: number | null;
   codePrefix: string;
   uses: number;
   bindToCustomer: boolean;
@@ -69,7 +71,24 @@ export interface BrowseAbandonmentTrigger {
   maxHours: number;
 }
 
-export type Trigger = DormantTrigger | AbandonedCartTrigger | BackInStockTrigger | BrowseAbandonmentTrigger;
+/** A scheduled send to everyone the audience matches at `send_at`: once, or at each cron time (UTC). */
+export interface AudienceSendTrigger {
+  type: 'audience';
+  sendAt: { at: number } | { cron: string };
+  /** Days since the last purchase at the send; null = no bound. */
+  idleDays: { min: number | null; max: number | null };
+  /** At most this many messages due per hour from the send on; null = all at once. */
+  perHour: number | null;
+  /** Sweeps up to this many hours after a send time still make that send. */
+  catchUpHours: number;
+}
+
+export type Trigger =
+  | DormantTrigger
+  | AbandonedCartTrigger
+  | BackInStockTrigger
+  | BrowseAbandonmentTrigger
+  | AudienceSendTrigger;
 
 /** Conditions that must all hold; null (or an empty list) means "no condition". */
 export interface Audience {

@@ -75,7 +75,7 @@ export function planCoupon(
       terms: written.terms,
       currency,
       minSubtotalMinor: written.minSubtotalMinor,
-      expiresAt: now + validForMs(offer),
+      expiresAt: couponExpiry(offer, now),
       usesAllowed: offer.uses,
       issuedAt: now,
     },
@@ -87,8 +87,10 @@ export function planCoupon(
  * message's first send attempt: the shopper gets the offer's days from the
  * moment the mail goes out, however long it waited in the outbox (a send
  * window, a backlog, a checkout that was down). A retry keeps the expiry the
- * first attempt fixed.
+ * first attempt fixed. An offer with an end (`expires_at`: a sale's last
+ * moment) never runs past it.
  */
-export function validForMs(offer: Offer): number {
-  return offer.expiresAfterDays * dayMs;
+export function couponExpiry(offer: Pick<Offer, 'expiresAfterDays' | 'expiresAt'>, issuedAt: number): number {
+  const afterDays = issuedAt + offer.expiresAfterDays * dayMs;
+  return offer.expiresAt == null ? afterDays : Math.min(afterDays, offer.expiresAt);
 }

@@ -5,6 +5,7 @@
 import type { Campaign, Offer, ShopSettings } from '../campaigns/types.ts';
 import { currenciesOf } from '../money-by-currency.ts';
 import { termsIn } from '../offers/discount.ts';
+import { couponExpiry } from '../offers/issue.ts';
 import { safeLink } from '../safe-link.ts';
 import { dayMs } from '../time.ts';
 import type { EmailView, OfferView, ProductView } from './contract.ts';
@@ -77,7 +78,7 @@ export function sampleOffer(
       value: written.terms.value,
       currency: written.currency,
       minSubtotalMinor: written.minSubtotalMinor,
-      expiresAt: now + offer.expiresAfterDays * dayMs,
+      expiresAt: couponExpiry(offer, now),
     },
     timeZone,
   );

@@ -70,6 +70,7 @@ export const triggerViewParts: Readonly<Record<TriggerType, readonly ViewPart[]>
   abandoned_cart: [...everyEmail, 'cart'],
   back_in_stock: [...everyEmail, 'product', 'back_in_stock'],
   browse_abandonment: [...everyEmail, 'product'],
+  audience: everyEmail,
 };
 
 /** Whether emails of `trigger` get `part` (filled, or null only where the part itself allows it). */

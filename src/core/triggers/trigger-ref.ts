@@ -10,6 +10,7 @@
 //   back in stock  ref = restock<restocks row id>;
 //                  instance = wl<waitlist entry id> | bis<product id>cart<cart id>
 //   browse         ref = instance = view<product id>@<view ms>
+//   audience send  ref = instance = send<send time ms>
 
 import { daysAgo, formatInstant, utcDay } from '../time.ts';
 
@@ -27,6 +28,7 @@ export const triggerRefParts = {
   view: 'view',
   /** Between the product id and the view time, as in a cart ref. */
   viewAt: '@',
+  send: 'send',
 } as const;
 
 const p = triggerRefParts;
@@ -59,6 +61,18 @@ export function heldCartInstance(productId: string, cartId: string): string {
 /** One browse abandonment per latest product view: viewing again starts a new one. */
 export function browseRef(productId: string, viewedAt: number): string {
   return `${p.view}${productId}${p.viewAt}${viewedAt}`;
+}
+
+/** One audience send per send time: a recurring send makes a new one each time. */
+export function audienceSendRef(sendTime: number): string {
+  return `${p.send}${sendTime}`;
+}
+
+/** `send<ms>` -> the send time; null for another shape. */
+export function parseAudienceSendRef(ref: string): number | null {
+  if (!ref.startsWith(p.send)) return null;
+  const digits = ref.slice(p.send.length);
+  return /^-?\d+$/.test(digits) ? Number(digits) : null;
 }
 
 /** `lp<ms>` -> the last purchase time; null for another shape. */
@@ -108,6 +122,8 @@ export function describeInstance(instance: string, now: number): string {
     const at = formatInstant(cart.lastActivityAt).slice(0, 16).replace('T', ' ');
     return `cart ${cart.cartId} left ${at} UTC`;
   }
+  const send = parseAudienceSendRef(instance);
+  if (send !== null) return `the send of ${formatInstant(send).slice(0, 16).replace('T', ' ')} UTC`;
   const view = parseBrowseRef(instance);
   if (view) {
     const at = formatInstant(view.viewedAt).slice(0, 16).replace('T', ' ');

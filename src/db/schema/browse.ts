@@ -20,7 +20,8 @@ export const browseEvents = sqliteTable(
   (t) => [
     // A customer's history, newest last: the triggers and templates read it this way.
     primaryKey({ columns: [t.customerId, t.at, t.kind, t.ref] }),
-    // The retention prune deletes the oldest first.
-    index('browse_events_at_idx').on(t.at),
+    // The retention prune deletes the oldest first; the browse-abandonment
+    // sweep reads the recent product views' customers from it alone.
+    index('browse_events_at_idx').on(t.at, t.kind, t.customerId),
   ],
 );

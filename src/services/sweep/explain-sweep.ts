@@ -6,6 +6,7 @@ import type { Campaign, CampaignSet } from '../../core/campaigns/types.ts';
 import { decisionFacts } from '../../core/selection/explain-facts.ts';
 import type { Decision } from '../../core/selection/types.ts';
 import { dayMs, formatInstant, hourMs, utcDay } from '../../core/time.ts';
+import { dueSendTime, matchAudienceSend } from '../../core/triggers/audience-send.ts';
 import { matchBrowseAbandonment } from '../../core/triggers/browse-abandonment.ts';
 import { describeInstance } from '../../core/triggers/trigger-ref.ts';
 import {
@@ -121,6 +122,13 @@ function notFiredFacts(campaign: Campaign, facts: CustomerTriggerFacts, now: num
     }
     case 'back_in_stock':
       return 'no waitlist sign-up or open cart for a product that came back in stock since';
+    case 'audience': {
+      const sendTime = dueSendTime(trigger, now);
+      if (sendTime === null)
+        return `no send due: the latest send_at is not within catch_up_hours (${trigger.catchUpHours}) before ${formatInstant(now)}`;
+      const outcome = matchAudienceSend(trigger, { lastPurchaseAt: facts.lastPurchaseAt }, sendTime);
+      return outcome.match ? 'in the send, but the customer has no address' : outcome.reason;
+    }
     case 'browse_abandonment': {
       const outcome = matchBrowseAbandonment(trigger, facts.browse, now);
       const wants = `the trigger wants a latest product view ${trigger.hours} to ${trigger.maxHours} h ago with no cart or paid order since, the product in stock`;

@@ -22,6 +22,7 @@ import {
 } from '../../db/sweeps/dormant-decisions.ts';
 import { hasSuppressions } from '../../db/sweeps/suppressed-hashes.ts';
 import { addressSuppression } from './address-suppression.ts';
+import { audienceSource } from './audience-source.ts';
 import { backInStockSource } from './back-in-stock-source.ts';
 import { browseSource } from './browse-source.ts';
 import { cartSource } from './cart-source.ts';
@@ -72,6 +73,7 @@ const sources: Partial<Record<Campaign['trigger']['type'], HitSource>> = {
   abandoned_cart: cartSource,
   back_in_stock: backInStockSource,
   browse_abandonment: browseSource,
+  audience: audienceSource,
 };
 
 export function registerSource(type: Campaign['trigger']['type'], source: HitSource): void {

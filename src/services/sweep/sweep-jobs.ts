@@ -1,5 +1,5 @@
 // The two scheduled sweeps both homes run: the nightly dormant sweep and the
-// frequent cart + back-in-stock + browse-abandonment sweep. A job can be stopped between pages
+// frequent cart + back-in-stock + browse-abandonment + audience-send sweep. A job can be stopped between pages
 // (the Worker's query budget) and resumed later from the campaign it stopped
 // in; the dedupe keys make the repeated part a no-op. Logs counts, never who.
 import { compareIds } from '../../core/campaigns/campaign.ts';
@@ -15,7 +15,7 @@ export type SweepJobName = (typeof sweepJobNames)[number];
 
 export const sweepJobTriggers: Record<SweepJobName, readonly TriggerType[]> = {
   dormant: ['dormant'],
-  cart_stock: ['abandoned_cart', 'back_in_stock', 'browse_abandonment'],
+  cart_stock: ['abandoned_cart', 'back_in_stock', 'browse_abandonment', 'audience'],
 };
 
 /** The cron expression the settings file gives a job. */

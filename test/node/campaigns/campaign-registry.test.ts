@@ -101,6 +101,7 @@ describe('campaign folder source', () => {
       'abandoned-cart',
       'back-in-stock',
       'browse-abandonment',
+      'early-access',
       'winback',
     ]);
     const before = await source.fingerprint();

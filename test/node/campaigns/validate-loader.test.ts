@@ -203,7 +203,13 @@ describe('the shipped campaigns folder', () => {
     if (!result.ok) throw new Error(JSON.stringify(result.errors, null, 2));
     expect(result.warnings).toEqual([]);
     const byId = Object.fromEntries(result.set.campaigns.map((c) => [c.id, c]));
-    expect(Object.keys(byId)).toEqual(['abandoned-cart', 'back-in-stock', 'browse-abandonment', 'winback']);
+    expect(Object.keys(byId)).toEqual([
+      'abandoned-cart',
+      'back-in-stock',
+      'browse-abandonment',
+      'early-access',
+      'winback',
+    ]);
 
     expect(byId.winback).toMatchObject({
       trigger: { type: 'dormant', days: 90, maxDays: 365 },

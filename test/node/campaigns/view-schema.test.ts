@@ -103,6 +103,7 @@ const triggerRefs: Record<TriggerType, string> = {
   abandoned_cart: `cartk1@${now - 7_200_000}`,
   back_in_stock: 'restock3',
   browse_abandonment: `viewmug@${now - 7_200_000}`,
+  audience: `send${now - 3_600_000}`,
 };
 
 describe('what each trigger provides', () => {

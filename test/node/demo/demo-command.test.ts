@@ -57,6 +57,10 @@ describe('rekindle demo', () => {
     expect(second.delivery.sent).toBe(0);
     expect(second.behaviour).toBeNull();
     expect(second.reports).toEqual(report.reports);
+    // The weeks held a pre-sale send (Thursdays) and browse abandonments.
+    const sent = (id: string) => report.reports.find((r: { id: string }) => r.id === id)?.totals?.sent ?? 0;
+    expect(sent('early-access')).toBeGreaterThan(0);
+    expect(sent('browse-abandonment')).toBeGreaterThan(0);
   });
 
   it('sweeps the shop as it stood three weeks before now: per campaign, counts per rule and who was chosen', async () => {
@@ -65,7 +69,7 @@ describe('rekindle demo', () => {
     expect(sweep.now).toBe('2026-10-30T12:00:00.000Z');
     expect(sweep.dry_run).toBe(false);
     const ids = sweep.campaigns.map((c: { campaign_id: string }) => c.campaign_id);
-    expect(ids).toEqual(['back-in-stock', 'abandoned-cart', 'browse-abandonment', 'winback']);
+    expect(ids).toEqual(['back-in-stock', 'abandoned-cart', 'browse-abandonment', 'early-access', 'winback']);
     const winback = sweep.campaigns.find((c: { campaign_id: string }) => c.campaign_id === 'winback');
     expect(winback.eligible).toBeGreaterThan(0);
     expect(winback.scheduled).toBeGreaterThan(0);

@@ -103,7 +103,7 @@ describe('rekindle serve', () => {
     await writeFile(settings, (await readFile(settings, 'utf8')).replace('"*/5 * * * *"', '"*/10 * * * *"'));
     expect(await server.scheduler?.runNow('sweep:cart_stock')).toBe('ran');
     expect(server.scheduler?.list().find((j) => j.name === 'sweep:cart_stock')?.cron).toBe('*/10 * * * *');
-    expect(lines.at(-1)).toMatch(/^sweep cart_stock: done; 3 campaigns/);
+    expect(lines.at(-1)).toMatch(/^sweep cart_stock: done; 4 campaigns/);
   });
 
   it('delivers what the sweeps schedule: the delivery loop writes the .eml files', async () => {
