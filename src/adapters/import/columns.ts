@@ -126,6 +126,8 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
         aliases: ['variant_inventory_qty', 'inventory_quantity', 'quantity'],
       },
       { name: 'in_stock', type: 'boolean', aliases: ['availability'] },
+      { name: 'replenish_days', type: 'integer' },
+      { name: 'created_at', type: 'instant', aliases: ['published_at'] },
     ],
   },
 };

@@ -198,6 +198,10 @@ export const productInput = z
     price: decimal,
     stock: z.number().int('stock must be a whole number').nullish(),
     in_stock: z.boolean().optional(),
+    /** A consumable's re-buy interval; omitted keeps the stored one, null clears it. */
+    replenish_days: z.number().int('replenish_days must be a whole number').min(1).max(730).nullish(),
+    /** When the shop created the product: a catalogue imported whole is not all new arrivals. */
+    created_at: instant.optional(),
   })
   .superRefine((p, ctx) => {
     if (p.in_stock === undefined && (p.stock === undefined || p.stock === null)) {
@@ -218,6 +222,8 @@ export const productInput = z
     priceMinor: minorUnits(p.price, p.currency, ctx, ['price']),
     stockQuantity: p.stock ?? null,
     inStock: p.in_stock ?? (p.stock ?? 0) > 0,
+    ...(p.replenish_days !== undefined && { replenishDays: p.replenish_days }),
+    ...(p.created_at !== undefined && { createdAt: p.created_at }),
   }));
 export type ProductRecord = z.output<typeof productInput>;
 

@@ -1,25 +1,42 @@
 // Writes for products and the waitlist. A product going from out of stock to in
 // stock records a restock in the same atomic batch as the stock change, so the
-// back-in-stock trigger sees every transition exactly once.
+// back-in-stock trigger sees every transition exactly once; a price that falls
+// (same currency) records a price drop the same way, and the first write that
+// finds a product in stock stamps first_in_stock_at (new arrivals).
 import { sql } from 'drizzle-orm';
 import type { ProductRecord, WaitlistRecord } from '../../core/ingest/records.ts';
-import { products, restocks, waitlistEntries } from '../schema/index.ts';
+import { priceDrops, products, restocks, waitlistEntries } from '../schema/index.ts';
 import type { Statement, Store } from '../store.ts';
 import { chunkForParams, columnCount, updateWhenChanged } from './upsert-helpers.ts';
 
-const onProductChange = updateWhenChanged(
-  [
-    products.title,
-    products.url,
-    products.imageUrl,
-    products.category,
-    products.currency,
-    products.priceMinor,
-    products.stockQuantity,
-    products.inStock,
-  ],
-  [products.updatedAt],
-);
+const comparedColumns = [
+  products.title,
+  products.url,
+  products.imageUrl,
+  products.category,
+  products.currency,
+  products.priceMinor,
+  products.stockQuantity,
+  products.inStock,
+];
+
+/** first_in_stock_at once set stays; a product never in stock gets this write's time when it is. */
+function withFirstInStock(change: ReturnType<typeof updateWhenChanged>, now: number) {
+  return {
+    ...change,
+    set: {
+      ...change.set,
+      firstInStockAt: sql`coalesce(${products.firstInStockAt}, CASE WHEN excluded."in_stock" THEN ${now} END)`,
+    },
+  };
+}
+
+// A record without replenish_days keeps the stored one (a platform's update
+// knows nothing of it); one that names it, null included, sets it.
+const onProductChange = updateWhenChanged(comparedColumns, [products.updatedAt]);
+const onProductChangeWithRefill = updateWhenChanged([...comparedColumns, products.replenishDays], [
+  products.updatedAt,
+]);
 
 export function upsertProducts(store: Store, records: readonly ProductRecord[], now: number): Statement[] {
   const statements: Statement[] = [];
@@ -39,14 +56,39 @@ export function upsertProducts(store: Store, records: readonly ProductRecord[], 
         WHERE products.in_stock = 0 AND incoming.column3 = 1`),
     );
   }
-  const rows = records.map((p) => ({ ...p, updatedAt: now }));
-  for (const chunk of chunkForParams(rows, columnCount(products), store.limits)) {
-    statements.push(
-      store.db
-        .insert(products)
-        .values(chunk)
-        .onConflictDoUpdate({ target: products.id, ...onProductChange }),
+  for (const chunk of chunkForParams(records, 3, store.limits)) {
+    const incoming = sql.join(
+      chunk.map((p) => sql`(${p.id}, ${p.currency}, ${p.priceMinor})`),
+      sql`, `,
     );
+    statements.push(
+      store.db.insert(priceDrops).select(sql`
+        SELECT null, products.id, products.currency, products.price_minor, incoming.column3, ${now}
+        FROM (VALUES ${incoming}) AS incoming
+        JOIN products ON products.id = incoming.column1
+        WHERE products.currency = incoming.column2 AND incoming.column3 < products.price_minor`),
+    );
+  }
+  const withRefill = records.filter((p) => p.replenishDays !== undefined);
+  const withoutRefill = records.filter((p) => p.replenishDays === undefined);
+  for (const [group, change] of [
+    [withRefill, onProductChangeWithRefill],
+    [withoutRefill, onProductChange],
+  ] as const) {
+    const rows = group.map(({ createdAt, replenishDays, ...p }) => ({
+      ...p,
+      replenishDays: replenishDays ?? null,
+      firstInStockAt: p.inStock ? (createdAt ?? now) : null,
+      updatedAt: now,
+    }));
+    for (const chunk of chunkForParams(rows, columnCount(products), store.limits)) {
+      statements.push(
+        store.db
+          .insert(products)
+          .values(chunk)
+          .onConflictDoUpdate({ target: products.id, ...withFirstInStock(change, now) }),
+      );
+    }
   }
   return statements;
 }

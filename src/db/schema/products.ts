@@ -17,8 +17,36 @@ export const products = sqliteTable(
     stockQuantity: integer('stock_quantity'),
     inStock: integer('in_stock', { mode: 'boolean' }).notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** Days after a purchase a customer typically buys it again (a consumable); null when not given. */
+    replenishDays: integer('replenish_days'),
+    /**
+     * When the product was first in stock: the record's created_at when given
+     * (a catalogue imported whole keeps its age), else the first write that
+     * found it in stock; null while it never was. The new-arrivals trigger reads it.
+     */
+    firstInStockAt: integer('first_in_stock_at'),
   },
-  (t) => [index('products_category_idx').on(t.category)],
+  (t) => [
+    index('products_category_idx').on(t.category),
+    index('products_first_in_stock_idx').on(t.firstInStockAt),
+  ],
+);
+
+/**
+ * One row each time a product's price falls (same currency, lower price), in
+ * the same batch as the price change: the price-drop trigger's events.
+ */
+export const priceDrops = sqliteTable(
+  'price_drops',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    productId: text('product_id').notNull(),
+    currency: text('currency').notNull(),
+    fromMinor: integer('from_minor').notNull(),
+    toMinor: integer('to_minor').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('price_drops_at_idx').on(t.at), index('price_drops_product_idx').on(t.productId, t.at)],
 );
 
 /** One row each time a product goes from out of stock to in stock. */

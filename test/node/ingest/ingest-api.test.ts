@@ -179,6 +179,60 @@ describe('idempotency', () => {
     ]);
   });
 
+  it('records a price drop only when the price falls in the same currency', async () => {
+    const start = Date.parse('2026-11-01T12:00:00Z');
+    await post('/v1/products', { ...product, price: '20.00' });
+    clock += 1000;
+    await post('/v1/products', { ...product, price: '15.00' });
+    await post('/v1/products', { ...product, price: '15.00' });
+    clock += 1000;
+    await post('/v1/products', { ...product, price: '18.00' });
+    await post('/v1/products', { ...product, price: '9.00', currency: 'USD' });
+    clock += 1000;
+    await post('/v1/products', { ...product, price: '8.00', currency: 'USD' });
+    const rows = await temp.store.db.all(
+      sql`select product_id, currency, from_minor, to_minor, at from price_drops order by id`,
+    );
+    expect(rows).toEqual([
+      { product_id: 'p1', currency: 'GBP', from_minor: 2000, to_minor: 1500, at: start + 1000 },
+      { product_id: 'p1', currency: 'USD', from_minor: 900, to_minor: 800, at: start + 3000 },
+    ]);
+  });
+
+  it('stamps first_in_stock_at once: created_at on a first write in stock, else the write that finds it in stock', async () => {
+    const start = Date.parse('2026-11-01T12:00:00Z');
+    const firstInStock = async (id: string) =>
+      (await temp.store.db.all<{ at: number | null }>(
+        sql`select first_in_stock_at as at from products where id = ${id}`,
+      ))[0]?.at;
+    await post('/v1/products', { ...product, id: 'old', stock: 3, created_at: '2025-01-01T00:00:00Z' });
+    expect(await firstInStock('old')).toBe(Date.parse('2025-01-01T00:00:00Z'));
+    await post('/v1/products', { ...product, id: 'soon', stock: 0, created_at: '2025-01-01T00:00:00Z' });
+    expect(await firstInStock('soon')).toBeNull();
+    clock += 5000;
+    await post('/v1/products', { ...product, id: 'soon', stock: 2 });
+    expect(await firstInStock('soon')).toBe(start + 5000);
+    clock += 5000;
+    await post('/v1/products', { ...product, id: 'soon', stock: 0 });
+    await post('/v1/products', { ...product, id: 'soon', stock: 7 });
+    expect(await firstInStock('soon')).toBe(start + 5000);
+  });
+
+  it('keeps replenish_days when a record omits it and clears it when a record says null', async () => {
+    const refill = async () =>
+      (await temp.store.db.all<{ days: number | null }>(
+        sql`select replenish_days as days from products where id = 'p1'`,
+      ))[0]?.days;
+    await post('/v1/products', { ...product, replenish_days: 30 });
+    expect(await refill()).toBe(30);
+    await post('/v1/products', { ...product, title: 'Renamed' });
+    expect(await refill()).toBe(30);
+    await post('/v1/products', { ...product, replenish_days: null });
+    expect(await refill()).toBeNull();
+    const refused = await post('/v1/products', { ...product, replenish_days: 0 });
+    expect(refused.status).toBe(400);
+  });
+
   it('does not re-arm a waitlist entry that was already notified', async () => {
     await post('/v1/waitlist', signup);
     await temp.store.db.run(sql`update waitlist_entries set notified_at = 5`);

@@ -92,6 +92,7 @@ export const receiveProduct: TopicHandler = async (ctx, payload) => {
       price: variant.price,
       stock: tracked ? integerOf(variant.inventory_quantity) : null,
       in_stock: buyable(payload, variant),
+      created_at: textOf(variant.created_at) ?? textOf(payload.created_at) ?? undefined,
     });
     const item = idOf(variant.inventory_item_id);
     if (item !== null) links.push({ inventoryItemId: item, variantId: id });

@@ -101,6 +101,7 @@ export const wooProduct = z.object({
   /** The variations endpoint's single image (a variation's own). */
   image: imageRef.nullish(),
   parent_id: wooId.nullish(),
+  date_created_gmt: gmtTime.nullish(),
   date_modified_gmt: gmtTime,
 });
 export type WooProduct = z.output<typeof wooProduct>;

@@ -90,5 +90,6 @@ export function wooProductRecord(product: WooProduct, context: ProductContext): 
     in_stock:
       product.status === 'publish' &&
       (product.stock_status ? product.stock_status === 'instock' : (product.stock_quantity ?? 0) > 0),
+    created_at: product.date_created_gmt?.iso,
   });
 }
