@@ -348,6 +348,34 @@ prices products).
     load: async () => (await import('./woocommerce.ts')).woocommerceCommand,
   },
   {
+    name: 'browse',
+    summary: "print what a shop pastes so its pages send shoppers' product, category and search views",
+    help: `usage: rekindle browse snippet --platform shopify|woocommerce|html [--url URL]
+
+Prints the code a shop adds so that its pages post what signed-in shoppers
+look at to URL/b/events, authenticated by a shopper token the shop's own
+server makes with SHOPPER_TOKEN_SECRET (no API key reaches a browser):
+
+  shopify      a theme.liquid part that signs the shopper in (Liquid's
+               hmac_sha256) and a custom pixel (Settings > Customer events)
+               that sends product_viewed (the variant), collection_viewed and
+               search_submitted
+  woocommerce  a must-use plugin that prints the script tag on product,
+               category and search pages (hash_hmac in PHP)
+  html         the script tag, its attributes and the token recipe, for a
+               shop that renders its own pages
+
+Calls nothing and never prints the secret: the snippets hold a placeholder to
+replace with its value.
+
+options:
+  --platform NAME  shopify, woocommerce or html (required)
+  --url URL        Rekindle's public base (default PUBLIC_BASE_URL)
+  -h, --help       show this help
+`,
+    load: async () => (await import('./browse.ts')).browseCommand,
+  },
+  {
     name: 'migrate',
     summary: 'apply pending database migrations',
     help: `usage: rekindle migrate

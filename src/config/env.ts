@@ -120,6 +120,59 @@ export function wooCommerceConnector(config: {
   return { webhookSecret: config.WOO_WEBHOOK_SECRET, consentMetaKey: config.WOO_CONSENT_META_KEY };
 }
 
+/**
+ * The public browse door's env, the same in both homes. The secret is held
+ * by the shop too (its theme or plugin signs shopper tokens with it), so it
+ * is never SIGNING_SECRET, whose holder could forge tracking links.
+ */
+export const browseEnv = {
+  /** Signs shopper tokens (16+ characters); unset, POST /b/events answers 503. */
+  SHOPPER_TOKEN_SECRET: z.string().min(16).optional(),
+  /**
+   * The origins whose pages may post browse events, comma-separated, exactly
+   * as browsers send them (https://shop.example, `null` for a sandboxed
+   * frame such as Shopify's custom pixels); unset, any origin (the token is
+   * the credential).
+   */
+  BROWSE_ORIGINS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .refine((origins) => origins.every(isOrigin), {
+      error: 'expected origins like https://shop.example (scheme, host, port if any; no path), or null',
+    })
+    .optional(),
+};
+
+function isOrigin(text: string): boolean {
+  if (text === 'null') return true;
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === text;
+  } catch {
+    return false;
+  }
+}
+
+/** The browse door's secret and origins, or undefined when SHOPPER_TOKEN_SECRET is unset. */
+export function browseDoorConfig(config: {
+  SHOPPER_TOKEN_SECRET?: string | undefined;
+  BROWSE_ORIGINS?: string[] | undefined;
+  SIGNING_SECRET?: string | undefined;
+}): { secret: string; origins: string[] | undefined } | undefined {
+  if (!config.SHOPPER_TOKEN_SECRET) return undefined;
+  if (config.SHOPPER_TOKEN_SECRET === config.SIGNING_SECRET) {
+    throw new ConfigError(
+      "SHOPPER_TOKEN_SECRET must differ from SIGNING_SECRET: the shop's theme or plugin holds it, and SIGNING_SECRET signs the tracking links",
+    );
+  }
+  return { secret: config.SHOPPER_TOKEN_SECRET, origins: config.BROWSE_ORIGINS };
+}
+
 const nodeEnvSchema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/rekindle.db'),
   DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
@@ -152,6 +205,7 @@ const nodeEnvSchema = z.object({
   UNSUBSCRIBE_MAILTO: z.string().min(3).optional(),
   ...shopifyEnv,
   ...wooCommerceEnv,
+  ...browseEnv,
 });
 
 export type NodeConfig = z.output<typeof nodeEnvSchema> & {

@@ -3,7 +3,7 @@
 // reads `env`; this module must never import a driver or touch the database.
 import type { D1Database } from '@cloudflare/workers-types';
 import { z } from 'zod';
-import { ConfigError, publicBaseUrl, shopifyEnv, wooCommerceEnv } from './env.ts';
+import { browseEnv, ConfigError, publicBaseUrl, shopifyEnv, wooCommerceEnv } from './env.ts';
 import { webhookSecretsIn } from './webhook-endpoints.ts';
 
 // A binding is an object from the runtime, not JSON: check the one method the
@@ -44,6 +44,7 @@ const workerEnvSchema = z.object({
   SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   ...shopifyEnv,
   ...wooCommerceEnv,
+  ...browseEnv,
 });
 
 export type WorkerConfig = z.output<typeof workerEnvSchema> & {

@@ -5,19 +5,21 @@
 
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { nodeTokenSigner } from '../adapters/crypto/node-signer.ts';
+import { nodeHmacSha256, nodeTokenSigner } from '../adapters/crypto/node-signer.ts';
 import { type ScheduledJob, type Scheduler, startScheduler } from '../adapters/scheduler/cron-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/templates/mjml-renderer.ts';
 import { campaignFolderSource } from '../config/campaign-set-source.ts';
 import {
+  browseDoorConfig,
   ConfigError,
   type NodeConfig,
   resolveSigningSecret,
   shopifyConnector,
   wooCommerceConnector,
 } from '../config/env.ts';
+import { shopperTokensWith } from '../core/tracking/shopper-token.ts';
 import { migrateLibsql, openLibsqlStore } from '../db/libsql.ts';
-import type { TrackingDeps } from '../http/app-env.ts';
+import type { BrowseDoorDeps, TrackingDeps } from '../http/app-env.ts';
 import { createApp } from '../http/create-app.ts';
 import { openCampaignRegistry, type ReloadOutcome } from '../services/campaigns/campaign-registry.ts';
 import { writeEngagementBehind } from '../services/tracking/engagement-recorder.ts';
@@ -70,6 +72,7 @@ export async function startNodeServer(
     log,
   );
   const tracking = nodeTracking(config);
+  const browse = nodeBrowseDoor(config);
   const store = await openLibsqlStore({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   await migrateLibsql(store);
   const renderer = createMjmlRenderer({ emailsDir: config.EMAILS_DIR });
@@ -83,6 +86,7 @@ export async function startNodeServer(
     engagement,
     shopify: shopifyConnector(config),
     woocommerce: wooCommerceConnector(config),
+    browse,
     log,
   });
 
@@ -175,6 +179,12 @@ export async function startNodeServer(
 export function nodeTracking(config: NodeConfig): TrackingDeps {
   const { secret } = resolveSigningSecret(config);
   return { signer: nodeTokenSigner(secret), baseUrl: config.PUBLIC_BASE_URL, clientIp: nodeClientIp };
+}
+
+/** The public browse door, checking shopper tokens with Node's synchronous HMAC; off without its secret. */
+export function nodeBrowseDoor(config: NodeConfig): BrowseDoorDeps | undefined {
+  const door = browseDoorConfig(config);
+  return door && { tokens: shopperTokensWith(nodeHmacSha256(door.secret)), origins: door.origins };
 }
 
 // Behind a reverse proxy the socket is the proxy's, and X-Forwarded-For names

@@ -6,17 +6,19 @@ import type { ExecutionContext, ScheduledController } from '@cloudflare/workers-
 import type { Hono } from 'hono';
 import { createPrecompiledRenderer } from '../adapters/templates/precompiled-renderer.ts';
 import { bundledCampaignsLabel, parseBundledCampaigns } from '../config/bundled-campaigns.ts';
-import { shopifyConnector, wooCommerceConnector } from '../config/env.ts';
+import { browseDoorConfig, shopifyConnector, wooCommerceConnector } from '../config/env.ts';
 import { parseWorkerEnv, type WorkerConfig } from '../config/worker-env.ts';
 import type { CampaignSetLoad } from '../core/campaigns/set-source.ts';
 import type { CampaignSet } from '../core/campaigns/types.ts';
+import { webHmacSha256 } from '../core/crypto/hmac-sha256.ts';
 import type { MessageRenderer } from '../core/rendering/contract.ts';
 import { lazyTokenSigner } from '../core/tracking/lazy-signer.ts';
+import { shopperTokensWith } from '../core/tracking/shopper-token.ts';
 import { openD1Store } from '../db/d1.ts';
 import { meterD1 } from '../db/d1-query-meter.ts';
 import { campaignFiles } from '../generated/campaign-files.ts';
 import { emailTemplates } from '../generated/email-templates.ts';
-import type { AppDeps, AppEnv, TrackingDeps } from '../http/app-env.ts';
+import type { AppDeps, AppEnv, BrowseDoorDeps, TrackingDeps } from '../http/app-env.ts';
 import { createApp } from '../http/create-app.ts';
 import { errorBody } from '../http/on-error.ts';
 import { CampaignSetError } from '../services/campaigns/campaign-registry.ts';
@@ -54,6 +56,7 @@ function wire(env: unknown): Wired {
     tracking: workerTracking(config),
     shopify: shopifyConnector(config),
     woocommerce: wooCommerceConnector(config),
+    browse: workerBrowseDoor(config),
   };
   let set: CampaignSet | undefined;
   deps.campaigns = () => set;
@@ -75,6 +78,12 @@ function wire(env: unknown): Wired {
 function workerTracking(config: WorkerConfig): TrackingDeps | undefined {
   if (!config.SIGNING_SECRET || !config.PUBLIC_BASE_URL) return undefined;
   return { signer: lazyTokenSigner(config.SIGNING_SECRET), baseUrl: config.PUBLIC_BASE_URL };
+}
+
+// Shopper tokens over Web Crypto (its key imported on first use); off without the secret.
+function workerBrowseDoor(config: WorkerConfig): BrowseDoorDeps | undefined {
+  const door = browseDoorConfig(config);
+  return door && { tokens: shopperTokensWith(webHmacSha256(door.secret)), origins: door.origins };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { WooCommerceConnector } from '../adapters/platforms/woocommerce/con
 import type { CampaignSet } from '../core/campaigns/types.ts';
 import type { MessageRenderer } from '../core/rendering/contract.ts';
 import type { BucketConfig } from '../core/request-limits/token-bucket.ts';
+import type { ShopperTokens } from '../core/tracking/shopper-token.ts';
 import type { TokenSigner } from '../core/tracking/tokens.ts';
 import type { StoredKey } from '../db/repositories/api-keys.ts';
 import type { Store } from '../db/store.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
   shopify?: ShopifyConnector | undefined;
   /** The WooCommerce connector; without it POST /webhooks/woocommerce answers 503. */
   woocommerce?: WooCommerceConnector | undefined;
+  /** The public browse door (POST /b/events); without it the door answers 503. */
+  browse?: BrowseDoorDeps | undefined;
   /** Where routes write one-line notes (never personal data); default console.log. */
   log?: ((line: string) => void) | undefined;
 }
@@ -46,6 +49,19 @@ export interface TrackingDeps {
   baseUrl: string;
   /** The caller's address as this runtime knows it; default: the cf-connecting-ip header. */
   clientIp?: ((request: Request, env: unknown) => string | null) | undefined;
+}
+
+export interface BrowseDoorDeps {
+  /** Checks the shopper tokens the shop's pages carry (SHOPPER_TOKEN_SECRET). */
+  tokens: ShopperTokens;
+  /**
+   * The origins whose pages may post, exactly as browsers send them
+   * (`https://shop.example`; `null` for sandboxed frames); undefined: any
+   * origin, the token being the credential.
+   */
+  origins?: readonly string[] | undefined;
+  /** Per shopper; default in src/http/rate-limit.ts. */
+  rateLimit?: BucketConfig | undefined;
 }
 
 export interface AppEnv {

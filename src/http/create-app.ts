@@ -6,6 +6,7 @@ import type { AppDeps, AppEnv } from './app-env.ts';
 import { limitBodySize } from './body-limit.ts';
 import { requireJsonBody } from './json-body.ts';
 import { onError } from './on-error.ts';
+import { browseDoorRoutes } from './routes/browse-door.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { couponRoutes } from './routes/coupons.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -57,6 +58,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1', eventRoutes());
   app.route('/v1', privacyRoutes());
   app.route('/', trackingRoutes());
+  // Shoppers' own browsers, with the shopper token the shop's pages carry (and the script they load).
+  app.route('/', browseDoorRoutes());
   app.route('/v1', campaignRoutes());
   app.route('/v1', openApiRoutes());
   return app;

@@ -1,7 +1,8 @@
 // Rate limits for the coupon routes, per API key and per code, so codes cannot
-// be found by guessing and one code cannot be hammered. The limit is one for
-// every process and Worker isolate on a database: the buckets that count live
-// in the database (core/shared-rate-limit.ts over db/repositories/rate-buckets.ts). Each app instance keeps the same
+// be found by guessing and one code cannot be hammered; and for the public
+// browse door, per shopper, so a leaked shopper token cannot flood the table.
+// The limit is one for every process and Worker isolate on a database: the
+// buckets that count live in the database (core/shared-rate-limit.ts over db/repositories/rate-buckets.ts). Each app instance keeps the same
 // buckets in memory as a first gate, so a caller already over the limit here
 // is refused without touching the database. The gate can only refuse early
 // (it also spends tokens on requests the shared bucket then refuses), never
@@ -9,9 +10,14 @@
 import type { Context } from 'hono';
 import { boundedCache } from '../core/bounded-cache.ts';
 import { AppError } from '../core/errors.ts';
-import { createSharedLimiter, type SharedLimiter } from '../core/request-limits/shared-buckets.ts';
+import {
+  createSharedLimiter,
+  type KeyedLimit,
+  type SharedLimiter,
+} from '../core/request-limits/shared-buckets.ts';
 import {
   type Bucket,
+  type BucketConfig,
   type BucketStore,
   createRateLimiter,
   type LimitDecision,
@@ -42,15 +48,19 @@ export function memoryBuckets(maxKeys = 10_000): BucketStore {
   return { get: (key) => buckets.get(key), set: (key, bucket) => buckets.set(key, bucket) };
 }
 
+/** What a refused caller is told, given the bucket that refused and the wait in seconds. */
+type Refusal = (key: string, seconds: number) => string;
+
 /**
  * One limiter per app instance (createApp runs once per process or isolate),
- * built on first use so it reads the app's injected clock.
+ * built on first use so it reads the app's injected clock: a token from each
+ * key's bucket, in memory first, then in the shared buckets, or a 429.
  */
-export function couponRateLimit(): (c: Context<AppEnv>, code: string) => Promise<void> {
+function sharedRateLimit(refusal: Refusal): (c: Context<AppEnv>, keys: KeyedLimit[]) => Promise<void> {
   let local: RateLimiter | undefined;
   let shared: SharedLimiter | undefined;
   let prunedAt = Number.NEGATIVE_INFINITY;
-  return async (c, code) => {
+  return async (c, keys) => {
     const deps = c.get('deps');
     const now = deps.now();
     local ??= createRateLimiter(memoryBuckets(), () => deps.now());
@@ -60,13 +70,8 @@ export function couponRateLimit(): (c: Context<AppEnv>, code: string) => Promise
       maxKeysPerCall: maxLeaseKeys(deps.store),
       gather: deps.store.gatherConcurrent,
     });
-    const limits = deps.couponRateLimits ?? defaultCouponRateLimits;
-    const keys = [
-      { key: `client:${c.get('apiKey').id}`, config: limits.perClient },
-      { key: `code:${code}`, config: limits.perCode },
-    ];
-    refuseUnless(c, local.take(keys));
-    refuseUnless(c, await shared.take(keys));
+    refuseUnless(c, local.take(keys), refusal);
+    refuseUnless(c, await shared.take(keys), refusal);
     if (now - prunedAt >= pruneEveryMs) {
       prunedAt = now;
       await pruneIdleBuckets(deps.store, now);
@@ -74,10 +79,41 @@ export function couponRateLimit(): (c: Context<AppEnv>, code: string) => Promise
   };
 }
 
-function refuseUnless(c: Context<AppEnv>, decision: LimitDecision): void {
+/** Coupon validate/redeem: per API key and per code. */
+export function couponRateLimit(): (c: Context<AppEnv>, code: string) => Promise<void> {
+  const take = sharedRateLimit((key, seconds) => {
+    const which = key.startsWith('client:') ? 'this API key' : 'this code';
+    return `too many coupon requests for ${which}; retry in ${seconds}s`;
+  });
+  return (c, code) => {
+    const limits = c.get('deps').couponRateLimits ?? defaultCouponRateLimits;
+    return take(c, [
+      { key: `client:${c.get('apiKey').id}`, config: limits.perClient },
+      { key: `code:${code}`, config: limits.perCode },
+    ]);
+  };
+}
+
+/**
+ * A shopper's posts to the public browse door, per customer the token names:
+ * a page sends one post or two, so bursts of 60 and one every two seconds
+ * after that is far past any person; more is a leaked token being replayed.
+ */
+export const defaultShopperRateLimit: BucketConfig = { capacity: 60, refillPerSecond: 0.5 };
+
+export function shopperRateLimit(): (c: Context<AppEnv>, customerId: string) => Promise<void> {
+  const take = sharedRateLimit(
+    (_key, seconds) => `too many browse events for this shopper; retry in ${seconds}s`,
+  );
+  return (c, customerId) =>
+    take(c, [
+      { key: `shopper:${customerId}`, config: c.get('deps').browse?.rateLimit ?? defaultShopperRateLimit },
+    ]);
+}
+
+function refuseUnless(c: Context<AppEnv>, decision: LimitDecision, refusal: Refusal): void {
   if (decision.allowed) return;
   const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
   c.header('Retry-After', String(seconds));
-  const which = decision.key.startsWith('client:') ? 'this API key' : 'this code';
-  throw new AppError(429, 'rate_limited', `too many coupon requests for ${which}; retry in ${seconds}s`);
+  throw new AppError(429, 'rate_limited', refusal(decision.key, seconds));
 }

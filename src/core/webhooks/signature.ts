@@ -4,6 +4,7 @@
 // Signing the timestamp with the body lets the shop refuse a replayed delivery
 // (an old t) as well as a forged one. Web Crypto only, so Node and the Worker
 // sign alike. Never logs the secret or the body.
+import { toHex } from '../crypto/hex.ts';
 
 export const eventHeaders = {
   id: 'Rekindle-Event-Id',
@@ -24,10 +25,4 @@ export function eventSigner(secret: string): EventSigner {
     const mac = await crypto.subtle.sign('HMAC', await key, encoder.encode(`${unixSeconds}.${body}`));
     return `t=${unixSeconds},v1=${toHex(new Uint8Array(mac))}`;
   };
-}
-
-function toHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
 }

@@ -6,7 +6,7 @@
 import { integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 export const rateBuckets = sqliteTable('rate_buckets', {
-  /** What is limited: `client:<api key id>` or `code:<coupon code>`. */
+  /** What is limited: `client:<api key id>`, `code:<coupon code>` or `shopper:<customer id>` (the browse door). */
   key: text('key').primaryKey(),
   /** Tokens left at updated_at (fractional: refill is continuous). */
   tokens: real('tokens').notNull(),

@@ -6,6 +6,7 @@
 import type { ApiScope } from '../../core/api-keys.ts';
 import { ingestSchemas } from '../../core/ingest/records.ts';
 import { redeemCouponInput, validateCouponInput } from '../../core/offers/api-input.ts';
+import { shopperBatchSchema } from '../../core/tracking/browse-door.ts';
 import { browseEventSchema } from '../../core/tracking/browse-events.ts';
 import { providerEventSchema } from '../../core/tracking/provider-events.ts';
 import { sessionCookie } from '../pages/dashboard/session.ts';
@@ -38,6 +39,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     RedemptionRequest: redeemCouponInput,
     ProviderEvent: providerEventSchema,
     BrowseEvent: browseEventSchema,
+    ShopperBrowseBatch: shopperBatchSchema,
     PreviewQuery: previewQuery,
   });
   const { PreviewQuery: preview, ...bodies } = converted.schemas;

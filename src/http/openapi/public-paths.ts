@@ -1,10 +1,12 @@
 // The OpenAPI entries for routes outside the JSON API: the health check, the
 // signed-token tracking routes the emails point at (pixel, click redirect,
-// unsubscribe), the shop platforms' signed webhooks and the server-rendered
-// dashboard. Documented so the document lists every route the app serves;
+// unsubscribe), the browse door for shoppers' pages (its script and its
+// shopper-token posts), the shop platforms' signed webhooks and the
+// server-rendered dashboard. Documented so the document lists every route the app serves;
 // they answer images, redirects, HTML and the webhooks' JSON.
+import { browsePaths, maxShopperBodyBytes, maxShopperEvents } from '../../core/tracking/browse-door.ts';
 import type { JsonSchema } from './schemas.ts';
-import { errors, ok } from './shared.ts';
+import { errors, ok, ref } from './shared.ts';
 
 type PathItem = Record<string, JsonSchema>;
 
@@ -24,6 +26,7 @@ const token = (name: string, description: string): JsonSchema => ({
   schema: { type: 'string', maxLength: 512 },
 });
 const publicRoute = { tags: ['public'], security: [] };
+const refused = (description: string): JsonSchema => ok(description, ref('ErrorBody'));
 const dashboard = {
   tags: ['dashboard'],
   security: [{ bearerAuth: ['reports'] }, { dashboardSession: [] }],
@@ -89,6 +92,38 @@ export function extraPaths(): Record<string, PathItem> {
         summary: 'Unsubscribe (the page button, or RFC 8058 List-Unsubscribe=One-Click)',
         parameters: [unsubscribeToken],
         responses: { '200': html('Unsubscribed'), ...errors(404) },
+      },
+    },
+    [browsePaths.events]: {
+      post: {
+        ...publicRoute,
+        summary:
+          "A signed-in shopper's browse events, from the shop's pages (the browse script, a Shopify pixel)",
+        description: `Authenticated by the shopper token in the body (<customer id>.<hex HMAC-SHA256 of "rekindle-shopper:<customer id>"> with SHOPPER_TOKEN_SECRET), not by an API key. Up to ${maxShopperEvents} events and ${maxShopperBodyBytes} bytes; the events are the token's customer's, at the server's time, recorded as POST /v1/events/browse records them (a shopper who is no customer yet is stored nothing). JSON sent as text/plain (what navigator.sendBeacon sends, no preflight) or application/json. CORS: any origin, or those in BROWSE_ORIGINS; preflights are answered. Rate-limited per shopper.`,
+        requestBody: {
+          required: true,
+          content: {
+            'text/plain': { schema: ref('ShopperBrowseBatch') },
+            'application/json': { schema: ref('ShopperBrowseBatch') },
+          },
+        },
+        responses: {
+          '204': { description: 'Recorded (nothing is stored for a shopper who is not a customer)' },
+          ...errors(400, 413, 429),
+          '401': refused(
+            'The shopper token is missing, forged or altered (invalid_shopper_token): nothing was stored',
+          ),
+          '403': refused("The page's Origin is not in BROWSE_ORIGINS (origin_not_allowed)"),
+          '415': refused('The body was not sent as text/plain or application/json (unsupported_media_type)'),
+          '503': refused('SHOPPER_TOKEN_SECRET is not set (not_configured)'),
+        },
+      },
+    },
+    [browsePaths.script]: {
+      get: {
+        ...publicRoute,
+        summary: 'The browse script a shop embeds (no dependencies; cached for an hour)',
+        responses: { '200': { description: 'The script', content: { 'text/javascript': {} } } },
       },
     },
     '/webhooks/shopify': {

@@ -11,7 +11,7 @@ import { AppError } from '../../core/errors.ts';
 import {
   browseEventOutOfRange,
   browseEventSchema,
-  defaultBrowseRetentionDays,
+  browseRetentionDays,
   toBrowseEvent,
 } from '../../core/tracking/browse-events.ts';
 import { providerEventSchema, toProviderEvent } from '../../core/tracking/provider-events.ts';
@@ -45,8 +45,7 @@ export function eventRoutes(): Hono<AppEnv> {
       label: 'browse events',
     });
     const now = c.var.deps.now();
-    const retentionDays =
-      campaignSetOf(c.var.deps)?.settings.browse?.retentionDays ?? defaultBrowseRetentionDays;
+    const retentionDays = browseRetentionDays(campaignSetOf(c.var.deps)?.settings);
     const events = records.map((row) => toBrowseEvent(row, now));
     const future = events.flatMap((event, row) =>
       browseEventOutOfRange(event, now, retentionDays) === 'in_the_future'

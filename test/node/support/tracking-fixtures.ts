@@ -1,8 +1,10 @@
 // Shared set-up for the tracking, events and privacy tests: an app with a
-// real token signer on a temp libSQL store, and rows written the way the
-// sweep and the delivery loop write them.
+// real token signer on a temp libSQL store, shopper tokens for the browse
+// door, and rows written the way the sweep and the delivery loop write them.
 import { sql } from 'drizzle-orm';
+import { nodeHmacSha256 } from '../../../src/adapters/crypto/node-signer.ts';
 import { ingestSchemas } from '../../../src/core/ingest/records.ts';
+import { shopperTokensWith } from '../../../src/core/tracking/shopper-token.ts';
 import { createTokenSigner, type TokenSigner, trackingPaths } from '../../../src/core/tracking/tokens.ts';
 import { createApiKey } from '../../../src/db/repositories/api-keys.ts';
 import { messages } from '../../../src/db/schema/index.ts';
@@ -12,6 +14,9 @@ import { ingestRecords } from '../../../src/services/ingest/ingest-records.ts';
 
 export const baseUrl = 'https://mail.shop.example';
 export const signingSecret = 'test-signing-secret-0123456789';
+/** SHOPPER_TOKEN_SECRET for the browse door's tests, and its tokens. */
+export const shopperSecret = 'shopper-token-secret-0123';
+export const shopperTokens = shopperTokensWith(nodeHmacSha256(shopperSecret));
 
 export interface TrackingApp {
   app: ReturnType<typeof createApp>;
