@@ -1,18 +1,23 @@
 // The measured half of the sweep benchmark, alone in its process so its peak
-// memory is its own: empties the outbox and coupons and records the demo's
-// browsing of the two days before `now` (not timed), then times a dry sweep
-// and a real one over the shipped campaigns' dormant and browse-abandonment
-// triggers (dormant decided in SQL, browse abandonment in JS before it; the
-// real one writes messages; their coupons are issued when they are sent, so
-// none here). Prints one JSON line.
+// memory is its own: empties the outbox and coupons, records the demo's
+// browsing of the two days before `now`, adds the demo's nine new arrivals
+// three days before it and five price drops a day before it (not timed),
+// then times a dry sweep and a real one over the shipped campaigns' dormant,
+// browse-abandonment, new-arrivals, replenishment and price-drop triggers
+// (dormant decided in SQL, the others in JS; the real one writes messages;
+// their coupons are issued when they are sent, so none here).
+// Prints one JSON line.
 // Usage: sweep-child.ts DATABASE_PATH NOW_MS
 import { sql } from 'drizzle-orm';
 import { loadCampaigns } from '../src/config/campaign-loader.ts';
 import { dayMs } from '../src/core/time.ts';
 import { openLibsqlStore } from '../src/db/libsql.ts';
+import { currentProducts } from '../src/db/repositories/current-records.ts';
 import { fillCustomerHashes } from '../src/db/sweeps/customer-hashes.ts';
+import { addDemoArrivals } from '../src/demo/aftermath.ts';
 import { recordDemoBrowsing } from '../src/demo/browsing.ts';
 import { demoDefaults } from '../src/demo/shop.ts';
+import { ingestRecords } from '../src/services/ingest/ingest-records.ts';
 import { runSweep, type SweepResult } from '../src/services/sweep/run-sweep.ts';
 import { endStatus, log, status } from './support/log.ts';
 import { peakRssFromProc, sampleRss } from './support/memory.ts';
@@ -50,6 +55,27 @@ const views = await recordDemoBrowsing(store, campaigns.settings, {
   to: now,
 });
 log(`browse events: ${views} (the two days before the sweep)`);
+// The demo's new arrivals (nine products in three categories), arrived three days before the sweep.
+await store.db.run(sql`DELETE FROM products WHERE id LIKE 'prd_new_%'`);
+const arrivals = await addDemoArrivals(store, now - 3 * dayMs);
+log(`new arrivals: ${arrivals} products (three days before the sweep)`);
+// Five products a fifth cheaper a day before the sweep (price drops for the
+// price-drop campaign), from the same price every run.
+const dropped = ['prd_0001', 'prd_0002', 'prd_0003', 'prd_0004', 'prd_0005'];
+await store.db.run(sql`DELETE FROM price_drops`);
+await store.db.run(
+  sql`UPDATE products SET price_minor = 2500, in_stock = 1, stock_quantity = 50 WHERE id IN (SELECT value FROM json_each(${JSON.stringify(dropped)}))`,
+);
+const before = await currentProducts(store, dropped);
+await ingestRecords(
+  { store },
+  {
+    kind: 'products',
+    records: [...before.values()].map((p) => ({ ...p, priceMinor: 2000 })),
+    now: now - dayMs,
+  },
+);
+log(`price drops: ${dropped.length} products, 25.00 to 20.00 (a day before the sweep)`);
 await store.db.run(sql`PRAGMA wal_checkpoint(TRUNCATE)`);
 
 const rssBeforeBytes = process.memoryUsage().rss;
@@ -61,7 +87,7 @@ const sweep = async (dryRun: boolean): Promise<{ ms: number; result: SweepResult
     campaigns,
     now,
     dryRun,
-    triggerTypes: ['dormant', 'browse_abandonment'],
+    triggerTypes: ['dormant', 'browse_abandonment', 'new_arrivals', 'replenishment', 'price_drop'],
     onProgress: (id, report) =>
       status(`${dryRun ? 'dry' : 'real'} ${id}: ${report.eligible.toLocaleString('en')} eligible`),
   });

@@ -68,6 +68,9 @@ export const views: DeliveryViews = {
       cart: null,
       product: null,
       back_in_stock: null,
+      arrivals: null,
+      price_drop: null,
+      replenishment: null,
       recommended: [],
       links: { unsubscribe: unsubscribeUrl, shop: 'https://shop.example/' },
     };

@@ -90,6 +90,7 @@ export const demoCommand: Command = async (argv, io) => {
         ...summary,
         sweep: { ...sweepReportJson(sweep.result), picks: sweep.picks },
         restocked: after.restocked,
+        arrived: after.arrived,
         delivery: { ...after.delivered, outbox },
         behaviour: after.behaviour,
         reports: reports.map(({ daily: _daily, ...rest }) => rest),
@@ -211,7 +212,7 @@ function printAftermath(io: CliIO, after: Aftermath, outbox: string, rerun: bool
       ? 'no awaited products are left to come back (the earlier run restocked them)'
       : `${after.restocked} awaited products come back in stock on day 2`;
   io.stdout.write(
-    `\nthree weeks pass: ${restocked}; shoppers browse (product views through the browse verb); the cart, stock and browse sweep runs hourly while cart reminders are due, then daily\n`,
+    `\nthree weeks pass: ${restocked}; ${after.arrived} new products arrive on day 8 (that day's new-arrivals sweep tells quiet customers who buy or browse in their categories); shoppers browse (product views through the browse verb); the cart, stock and browse sweep runs hourly while cart reminders are due, then daily\n`,
   );
   io.stdout.write(
     `sent ${d.sent} emails over ${demoWeeks} weeks (${d.cancelled} cancelled before sending, ${d.failed} failed) as .eml files in ${outbox}\n`,

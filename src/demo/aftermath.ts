@@ -1,6 +1,7 @@
 // What the demo does after its sweep: three weeks pass. Shoppers keep browsing
-// (browsing.ts), and on the second day the products people wait for come
-// back in stock. The cart and stock sweep (browse abandonment too) runs
+// (browsing.ts), on the second day the products people wait for come back in
+// stock, and after a week new products arrive, which that day's new-arrivals
+// sweep tells the quiet customers who buy or browse in their categories. The cart and stock sweep (browse abandonment too) runs
 // hourly while any cart's series can still have a step due (so a cart left
 // minutes before the sweep gets its 1-hour reminder, as the shop's own cart
 // schedule would send it), then daily; after each the sender drains
@@ -24,6 +25,9 @@ import { ingestRecords } from '../services/ingest/ingest-records.ts';
 import { runSweep } from '../services/sweep/run-sweep.ts';
 import { sweepJobTriggers } from '../services/sweep/sweep-jobs.ts';
 import { type BrowsingOptions, recordDemoBrowsing } from './browsing.ts';
+import { categories } from './catalog-data.ts';
+import { generateProducts } from './products.ts';
+import { hashSeed } from './random.ts';
 import { type SimulationSummary, simulateBehaviour } from './simulate.ts';
 
 /** How long the demo lets pass between the sweep and the report. */
@@ -33,6 +37,8 @@ export interface Aftermath {
   delivered: Pick<DrainCounts, 'claimed' | 'sent' | 'failed' | 'cancelled'>;
   /** Out-of-stock products with a waitlist that came back on the second day. */
   restocked: number;
+  /** New products that arrived after the first week. */
+  arrived: number;
   warning: string | undefined;
   /** Null when an earlier run over this database already simulated behaviour. */
   behaviour: SimulationSummary | null;
@@ -51,13 +57,17 @@ export async function demoAftermath(input: {
   const delivered = { claimed: 0, sent: 0, failed: 0, cancelled: 0 };
   let clock = sweptAt;
   let restocked = 0;
+  let arrived = 0;
   let browsedTo = sweptAt;
   const delivery = await createNodeDelivery({ config, store, campaigns, now: () => clock });
   try {
     const restockAt = sweptAt + dayMs + hourMs;
+    const arrivalAt = sweptAt + 7 * dayMs + hourMs;
     for (const tick of demoTicks(campaigns, sweptAt, until)) {
       clock = tick;
       if (restocked === 0 && tick >= restockAt) restocked = await restockAwaitedProducts(store, clock);
+      const arrivalDay = arrived === 0 && tick >= arrivalAt;
+      if (arrivalDay) arrived = await addDemoArrivals(store, clock);
       if (input.browsing) {
         await recordDemoBrowsing(store, campaigns.settings, {
           ...input.browsing,
@@ -72,7 +82,9 @@ export async function demoAftermath(input: {
           campaigns,
           now: clock,
           dryRun: false,
-          triggerTypes: sweepJobTriggers.cart_stock,
+          triggerTypes: arrivalDay
+            ? [...sweepJobTriggers.cart_stock, 'new_arrivals']
+            : sweepJobTriggers.cart_stock,
         });
       }
       const counts = await drainOutbox({ ...delivery.options, limit: Number.MAX_SAFE_INTEGER });
@@ -83,8 +95,38 @@ export async function demoAftermath(input: {
   }
   const [events] = await store.db.all<{ n: number }>(sql`select count(*) as n from tracking_events`);
   const behaviour = (events?.n ?? 0) > 0 ? null : await simulateBehaviour(store, { until, campaigns });
-  return { delivered, restocked, warning: delivery.warning, behaviour };
+  return { delivered, restocked, arrived, warning: delivery.warning, behaviour };
 }
+
+/** How many products arrive after the first week: a few in each of three categories. */
+export const demoArrivals = 9;
+
+/**
+ * New products, three in each of the first three categories of the
+ * catalogue's generator, in stock from `now`. A rerun finds them stored and
+ * adds none (ids are fixed), so it reports what is there.
+ */
+export async function addDemoArrivals(store: Store, now: number): Promise<number> {
+  const stored = await store.db.all<{ n: number }>(
+    sql`select count(*) as n from products where id like ${`${newArrivalPrefix}%`}`,
+  );
+  if ((stored[0]?.n ?? 0) > 0) return stored[0]!.n;
+  const records: ProductRecord[] = generateProducts(hashSeed('arrivals'), demoArrivals * 4)
+    .filter((_, i) => i % categories.length < 3)
+    .slice(0, demoArrivals)
+    .map((p, i) => ({
+      ...p,
+      id: `${newArrivalPrefix}${String(i + 1).padStart(2, '0')}`,
+      title: `${p.title}, new season`,
+      stockQuantity: 40,
+      inStock: true,
+      createdAt: now,
+    }));
+  await ingestRecords({ store }, { kind: 'products', records, now });
+  return records.length;
+}
+
+const newArrivalPrefix = 'prd_new_';
 
 /**
  * When the demo's clock stops to sweep and send: an hour after the first

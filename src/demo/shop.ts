@@ -3,6 +3,7 @@
 // sign-ups. A million customers never sit in memory at once, and the same
 // seed and `now` always give the same records.
 import type { IngestKind } from '../core/ingest/records.ts';
+import { dayMs } from '../core/time.ts';
 import type { RecordsByKind } from '../db/repositories/ingest.ts';
 import { customerProfile } from './customers.ts';
 import { customerHistory } from './history.ts';
@@ -28,7 +29,10 @@ export function* generateShop(options: DemoShopOptions): Generator<ShopBatch> {
   const shopSeed = hashSeed(String(options.seed ?? demoDefaults.seed));
   const customerCount = options.customers ?? demoDefaults.customers;
   const chunkSize = Math.max(1, options.chunkSize ?? demoDefaults.chunkSize);
-  const products = generateProducts(deriveSeed(shopSeed, 10), options.products ?? demoDefaults.products);
+  // The catalogue is older than the history's window of new arrivals: made a year and more before `now`.
+  const products = generateProducts(deriveSeed(shopSeed, 10), options.products ?? demoDefaults.products).map(
+    (product, i) => ({ ...product, createdAt: options.now - (400 + i) * dayMs }),
+  );
   const picker = new ProductPicker(products, deriveSeed(shopSeed, 11));
   yield { kind: 'products', records: products };
   for (let start = 0; start < customerCount; start += chunkSize) {

@@ -94,13 +94,13 @@ describe('unknown keys and trigger types', () => {
 
   it('an unknown trigger type names the allowed ones', () => {
     expect(problems({ ...dormant, trigger: { type: 'dormat', days: 90 } })).toEqual([
-      "trigger.type must be one of dormant, abandoned_cart, back_in_stock, browse_abandonment, audience, got 'dormat'",
+      "trigger.type must be one of dormant, abandoned_cart, back_in_stock, browse_abandonment, audience, new_arrivals, price_drop, replenishment, got 'dormat'",
     ]);
   });
 
   it('a trigger that is not a mapping says so', () => {
     expect(problems({ ...dormant, trigger: 'dormant' })).toEqual([
-      "trigger must be a mapping with type: dormant, abandoned_cart, back_in_stock, browse_abandonment, audience, got 'dormant'",
+      "trigger must be a mapping with type: dormant, abandoned_cart, back_in_stock, browse_abandonment, audience, new_arrivals, price_drop, replenishment, got 'dormant'",
     ]);
   });
 });

@@ -86,13 +86,13 @@ describe('scheduled sweeps on D1', () => {
     await seedCart(prefix);
 
     const nightly = await fire('0 3 * * *', firedAt);
-    expect(nightly.some((line) => /^rekindle: sweep dormant: done; 1 campaigns/.test(line))).toBe(true);
+    expect(nightly.some((line) => /^rekindle: sweep dormant: done; 3 campaigns/.test(line))).toBe(true);
     let rows = await messagesOf(prefix);
     expect(rows.map((r) => r.campaign_id)).toEqual(Array(5).fill('winback'));
     expect(rows.every((r) => r.status === 'scheduled' || r.status === 'held_out')).toBe(true);
 
     const often = await fire('*/5 * * * *', firedAt + 5 * 60_000);
-    expect(often.some((line) => /^rekindle: sweep cart_stock: done; 4 campaigns/.test(line))).toBe(true);
+    expect(often.some((line) => /^rekindle: sweep cart_stock: done; 5 campaigns/.test(line))).toBe(true);
     rows = await messagesOf(prefix);
     expect(rows.filter((r) => r.campaign_id === 'abandoned-cart')).toHaveLength(1);
     expect(rows).toHaveLength(6);

@@ -196,6 +196,13 @@ function normalizeTrigger(
     }
     case 'browse_abandonment':
       return { type: 'browse_abandonment', hours: trigger.hours, maxHours: trigger.max_hours };
+    case 'price_drop':
+      return {
+        type: 'price_drop',
+        minPercent: trigger.min_percent,
+        days: trigger.days,
+        maxHours: trigger.max_hours,
+      };
     case 'audience': {
       // The schema has checked send_at.
       const sendAt = parseSendAt(trigger.send_at) as AudienceSendTrigger['sendAt'];
@@ -207,6 +214,22 @@ function normalizeTrigger(
         catchUpHours: trigger.catch_up_hours,
       };
     }
+    case 'new_arrivals':
+      return {
+        type: 'new_arrivals',
+        days: trigger.days,
+        minProducts: trigger.min_products,
+        maxProducts: trigger.max_products,
+        idleDays: { min: trigger.idle_days?.min ?? null, max: trigger.idle_days?.max ?? null },
+      };
+    case 'replenishment':
+      return {
+        type: 'replenishment',
+        daysBefore: trigger.days_before,
+        maxDaysLate: trigger.max_days_late,
+        learn: trigger.learn === false ? null : { minIntervals: trigger.learn.min_intervals },
+        categories: trigger.categories ?? null,
+      };
   }
 }
 

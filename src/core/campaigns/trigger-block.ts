@@ -14,6 +14,7 @@ import {
   pattern,
   show,
   strict,
+  text,
   wholeNumber,
 } from './fields.ts';
 import { offerInput } from './offer-block.ts';
@@ -24,6 +25,9 @@ export const triggerTypes = [
   'back_in_stock',
   'browse_abandonment',
   'audience',
+  'new_arrivals',
+  'price_drop',
+  'replenishment',
 ] as const;
 export type TriggerType = (typeof triggerTypes)[number];
 
@@ -226,12 +230,104 @@ const audienceSendInput = strict(
   'a mapping with type and send_at',
 );
 
+const newArrivalsInput = strict(
+  {
+    type: typeField('new_arrivals'),
+    days: wholeNumber({ min: 1, max: 90, unit: 'days' }).describe(
+      'Products first in stock within this many days are new arrivals.',
+    ),
+    min_products: wholeNumber({ min: 1, max: 12 })
+      .default(1)
+      .describe("No message until at least this many are new in the customer's categories."),
+    max_products: wholeNumber({ min: 1, max: 12 })
+      .default(4)
+      .describe('One message lists at most this many, newest first; at least min_products.'),
+    idle_days: idleDaysInput
+      .optional()
+      .describe('Only customers idle this long: days since their last purchase (needs a purchase).'),
+  },
+  'a mapping with type and days',
+).superRefine((trigger, ctx) => {
+  if (trigger.max_products < trigger.min_products) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be at least min_products (${trigger.min_products}), got ${trigger.max_products}`,
+      path: ['max_products'],
+    });
+  }
+});
+
+const priceDropInput = strict(
+  {
+    type: typeField('price_drop'),
+    min_percent: wholeNumber({ min: 1, max: 90 }).describe(
+      'Fires when a product falls by at least this many percent of its old price.',
+    ),
+    days: wholeNumber({ min: 1, max: 365, unit: 'days' }).describe(
+      'Customers who viewed the product, had it in a cart or joined its waitlist within this many days before the drop.',
+    ),
+    max_hours: wholeNumber({ min: 1, max: 720, unit: 'hours' })
+      .default(72)
+      .describe('A drop more than this many hours old no longer fires (a late sweep catches up within it).'),
+  },
+  'a mapping with type, min_percent and days',
+);
+
+const replenishmentLearnInput = strict(
+  {
+    min_intervals: wholeNumber({ min: 1, max: 1000 })
+      .default(5)
+      .describe(
+        'A learned interval is used only when it is the median of at least this many re-buy intervals.',
+      ),
+  },
+  'a mapping with min_intervals, or false',
+);
+
+const replenishmentInput = strict(
+  {
+    type: typeField('replenishment'),
+    days_before: wholeNumber({ min: 0, max: 60, unit: 'days' })
+      .default(0)
+      .describe(
+        "Mails this many days before the product's interval is up (never sooner than a day after the purchase).",
+      ),
+    max_days_late: wholeNumber({ min: 1, max: 180, unit: 'days' })
+      .default(14)
+      .describe(
+        'A purchase whose interval was up more than this many days ago is no longer mailed (a late sweep catches up within it).',
+      ),
+    learn: z
+      .union([z.literal(false), replenishmentLearnInput], {
+        error: expected('a mapping with min_intervals, or false'),
+      })
+      .prefault({})
+      .meta({ allowed: 'a mapping with min_intervals (a whole number >= 1, default 5), or false' })
+      .describe(
+        "For a product without replenish_days: its interval is the median gap in days between customers' consecutive purchases of it. false: only products with replenish_days are mailed.",
+      ),
+    categories: list(text('a product category', 200), 'a list of product categories', { min: 1, max: 100 })
+      .optional()
+      .describe("Only products in these categories count (the shop's consumables)."),
+  },
+  'a mapping with type',
+);
+
 const triggerAllowed = `a mapping with type: ${triggerTypes.join(', ')}`;
 
 export const triggerInput = z
   .discriminatedUnion(
     'type',
-    [dormantInput, abandonedCartInput, backInStockInput, browseAbandonmentInput, audienceSendInput],
+    [
+      dormantInput,
+      abandonedCartInput,
+      backInStockInput,
+      browseAbandonmentInput,
+      audienceSendInput,
+      newArrivalsInput,
+      priceDropInput,
+      replenishmentInput,
+    ],
     {
       error: (issue) => {
         if (issue.code === 'invalid_union' && isRecord(issue.input)) {

@@ -83,12 +83,52 @@ export interface AudienceSendTrigger {
   catchUpHours: number;
 }
 
+/** A product the customer viewed, carted or waited for got at least min_percent cheaper: one message per drop. */
+export interface PriceDropTrigger {
+  type: 'price_drop';
+  /** The fall, (from - to) / from, in whole percent at least this. */
+  minPercent: number;
+  /** The view, cart activity or waitlist sign-up within this many days before the drop. */
+  days: number;
+  /** A drop older than this many hours at the sweep no longer fires. */
+  maxHours: number;
+}
+
+/** Products new in the categories a customer bought or browsed: one message per batch of arrivals. */
+export interface NewArrivalsTrigger {
+  type: 'new_arrivals';
+  /** Products first in stock within this many days are new. */
+  days: number;
+  /** Fewer new products than this for the customer: no message. */
+  minProducts: number;
+  /** One message lists at most this many, newest first. */
+  maxProducts: number;
+  /** Days since the last purchase at the sweep; null = no bound (as an audience send's idle_days). */
+  idleDays: { min: number | null; max: number | null };
+}
+
+/** A consumable due again: N days after the customer's latest purchase of a product, until they re-buy it. */
+export interface ReplenishmentTrigger {
+  type: 'replenishment';
+  /** Mail this many days before the interval is up. */
+  daysBefore: number;
+  /** A purchase whose interval was up more than this many days ago is no longer mailed. */
+  maxDaysLate: number;
+  /** Learn the interval of a product without replenish_days from its re-buys; null = off (learn: false). */
+  learn: { minIntervals: number } | null;
+  /** Only products in these categories; null = every product. */
+  categories: string[] | null;
+}
+
 export type Trigger =
+  | NewArrivalsTrigger
   | DormantTrigger
   | AbandonedCartTrigger
   | BackInStockTrigger
   | BrowseAbandonmentTrigger
-  | AudienceSendTrigger;
+  | AudienceSendTrigger
+  | PriceDropTrigger
+  | ReplenishmentTrigger;
 
 /** Conditions that must all hold; null (or an empty list) means "no condition". */
 export interface Audience {

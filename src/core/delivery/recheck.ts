@@ -1,11 +1,12 @@
 // The last look at a claimed message before it is sent: the facts the sweep
 // saw may have changed since it planned the message (the customer
 // unsubscribed, ordered, the cart converted, the product sold out again, the
-// campaign was switched off, the viewed product sold out). Returns why the message must be cancelled, or
+// campaign was switched off, the viewed product sold out, a dropped price
+// went back up, the customer re-bought the product a reminder is for). Returns why the message must be cancelled, or
 // null to send it. Pure: the facts are read by the outbox repository.
 import { needsMarketingConsent } from '../campaigns/consent.ts';
 import type { Campaign, CampaignStep, ShopSettings } from '../campaigns/types.ts';
-import { parseBrowseRef, parseCartRef, parseDormantRef } from '../triggers/trigger-ref.ts';
+import { parseBrowseRef, parseCartRef, parseDormantRef, parseReplenishRef } from '../triggers/trigger-ref.ts';
 
 export const cancelReasons = [
   'no_address',
@@ -20,6 +21,8 @@ export const cancelReasons = [
   'cart_deleted',
   'cart_changed',
   'sold_out',
+  'price_restored',
+  'rebought',
   /** Not from the recheck: the view builder found nothing left to show (a product or cart gone). */
   'content_unavailable',
 ] as const;
@@ -37,7 +40,11 @@ export interface RecheckFacts {
   erased: boolean;
   /** False without a customer row: nobody said yes to marketing. */
   consent: boolean;
-  /** A paid order placed after the purchase, cart activity or product view that started this trigger instance. */
+  /**
+   * A paid order placed after the purchase, cart activity or product view that
+   * started this trigger instance; for price_drop, a paid order holding the
+   * product at or after the drop.
+   */
   orderedSince: boolean;
   /** abandoned_cart only: the cart as it is now; null when it no longer exists. */
   cart?: { status: 'open' | 'converted' | 'deleted'; lastActivityAt: number } | null | undefined;
@@ -45,6 +52,10 @@ export interface RecheckFacts {
   plannedCartActivityAt?: number | null | undefined;
   /** back_in_stock and browse_abandonment: whether the restocked or viewed product is in stock now; null when unknown. */
   productInStock?: boolean | null | undefined;
+  /** price_drop only: the product sells above the dropped price now, or in another currency (priceHolds). */
+  priceRestored?: boolean | undefined;
+  /** replenishment only: a paid order holding the product placed after the purchase the reminder is for. */
+  reboughtSince?: boolean | undefined;
 }
 
 export type RecheckResult =
@@ -69,7 +80,8 @@ export function recheck(
   if (
     facts.triggerKind === 'dormant' ||
     facts.triggerKind === 'abandoned_cart' ||
-    facts.triggerKind === 'browse_abandonment'
+    facts.triggerKind === 'browse_abandonment' ||
+    facts.triggerKind === 'price_drop'
   ) {
     if (facts.orderedSince) return { send: false, reason: 'ordered' };
   }
@@ -82,9 +94,12 @@ export function recheck(
       return { send: false, reason: 'cart_changed' };
     }
   }
+  if (facts.triggerKind === 'replenishment' && facts.reboughtSince)
+    return { send: false, reason: 'rebought' };
   if (facts.productInStock === false) {
     return { send: false, reason: 'sold_out' };
   }
+  if (facts.priceRestored) return { send: false, reason: 'price_restored' };
   return { send: true, campaign, step };
 }
 
@@ -92,7 +107,8 @@ export function recheck(
  * What a message's trigger ref says about when its trigger started, read by
  * its owner (src/core/triggers/trigger-ref.ts): dormant `lp<last purchase
  * ms>`, abandoned cart `cart<cart id>@<last activity ms>`, browse abandonment
- * `view<product id>@<view ms>`. Null when the ref has another shape.
+ * `view<product id>@<view ms>`, replenishment `refill<product id>@<purchase
+ * ms>`. Null when the ref has another shape.
  */
 export function parseTriggerRef(
   triggerKind: string,
@@ -109,6 +125,10 @@ export function parseTriggerRef(
   if (triggerKind === 'browse_abandonment') {
     const view = parseBrowseRef(triggerRef);
     return view && { since: view.viewedAt, productId: view.productId };
+  }
+  if (triggerKind === 'replenishment') {
+    const refill = parseReplenishRef(triggerRef);
+    return refill && { since: refill.boughtAt, productId: refill.productId };
   }
   return null;
 }

@@ -56,6 +56,16 @@ export interface EmailView {
    * never says "you asked us" to someone who did not.
    */
   back_in_stock: { asked: boolean } | null;
+  /**
+   * Price-drop emails only: the price before the drop and the product's price
+   * now (never above the dropped one: delivery cancels then), in one
+   * currency, and the fall in whole percent, rounded down.
+   */
+  price_drop: { was: MoneyView; now: MoneyView; percent: number } | null;
+  /** New-arrivals emails only: the batch's products, newest first, as the sweep chose them (those still in stock). */
+  arrivals: ProductView[] | null;
+  /** Replenishment emails only: when the customer bought the product (`product`), a date in their zone. */
+  replenishment: { bought_on: string } | null;
   recommended: ProductView[];
   links: {
     /** The https one-click unsubscribe page for this message. */

@@ -9,7 +9,8 @@ import { couponExpiry } from '../offers/issue.ts';
 import { safeLink } from '../safe-link.ts';
 import { dayMs } from '../time.ts';
 import type { EmailView, OfferView, ProductView } from './contract.ts';
-import { moneyView, offerView } from './format.ts';
+import { formatDate, moneyView, offerView } from './format.ts';
+import { priceDropView } from './price-drop-view.ts';
 import { recoveryUrlWithCoupon } from './recovery-url.ts';
 import { triggerProvides } from './view-schema.ts';
 
@@ -117,6 +118,30 @@ export function sampleRecommended(settings: ShopSettings, currency = settings.cu
   ];
 }
 
+export function sampleArrivals(settings: ShopSettings, currency = settings.currency): ProductView[] {
+  return [
+    sampleProductView(settings, 7, 'Stoneware Pitcher, Moss', 3800, currency),
+    sampleProductView(settings, 8, 'Waxed Canvas Tote', 4600, currency),
+  ];
+}
+
+/** The sample customer bought the sample product four weeks before the preview. */
+export function sampleReplenishment(
+  settings: ShopSettings,
+  now: number,
+): NonNullable<EmailView['replenishment']> {
+  return { bought_on: formatDate(now - 28 * dayMs, settings.timezone) };
+}
+
+/** The sample product (sampleProduct) a quarter cheaper than it was. */
+export function samplePriceDrop(
+  settings: ShopSettings,
+  currency = settings.currency,
+): NonNullable<EmailView['price_drop']> {
+  const now = sampleProduct(settings, currency).price?.minor ?? 0;
+  return priceDropView(Math.round((now * 4) / 3), now, currency);
+}
+
 export interface SampleOptions {
   step?: number;
   now?: number;
@@ -150,6 +175,9 @@ export function sampleView(
     product: triggerProvides(trigger, 'product') ? sampleProduct(settings, currency) : null,
     // The sample customer joined the waitlist: the copy most back-in-stock emails get.
     back_in_stock: triggerProvides(trigger, 'back_in_stock') ? { asked: true } : null,
+    price_drop: triggerProvides(trigger, 'price_drop') ? samplePriceDrop(settings, currency) : null,
+    arrivals: triggerProvides(trigger, 'arrivals') ? sampleArrivals(settings, currency) : null,
+    replenishment: triggerProvides(trigger, 'replenishment') ? sampleReplenishment(settings, now) : null,
     recommended: sampleRecommended(settings, currency),
     links: { unsubscribe: options.unsubscribeUrl ?? previewUnsubscribeUrl, shop: `${shopOrigin(settings)}/` },
   };

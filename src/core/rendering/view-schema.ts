@@ -50,6 +50,9 @@ export const emailViewShape = {
     },
     product,
     back_in_stock: { fields: { asked: 'value' } },
+    price_drop: { fields: { was: money, now: money, percent: 'value' } },
+    arrivals: { list: product },
+    replenishment: { fields: { bought_on: 'value' } },
     recommended: { list: product },
     links: { fields: { unsubscribe: 'value', shop: 'value' } },
   },
@@ -70,7 +73,10 @@ export const triggerViewParts: Readonly<Record<TriggerType, readonly ViewPart[]>
   abandoned_cart: [...everyEmail, 'cart'],
   back_in_stock: [...everyEmail, 'product', 'back_in_stock'],
   browse_abandonment: [...everyEmail, 'product'],
+  price_drop: [...everyEmail, 'product', 'price_drop'],
   audience: everyEmail,
+  new_arrivals: [...everyEmail, 'arrivals'],
+  replenishment: [...everyEmail, 'product', 'replenishment'],
 };
 
 /** Whether emails of `trigger` get `part` (filled, or null only where the part itself allows it). */

@@ -19,6 +19,7 @@ export function decisionFacts(hit: Hit, campaign: Campaign, settings: ShopSettin
   const facts: string[] = [];
   const known = hit.facts;
   if (known) {
+    facts.push(...(known.trigger ?? []));
     const money = (minor: number) => moneyView(minor, known.currency).display;
     if (known.purchases !== null)
       facts.push(`${known.purchases} paid order${known.purchases === 1 ? '' : 's'}`);

@@ -71,6 +71,8 @@ export interface HitFacts {
   /** First and last paid purchase (the dormant trigger's cadence reads them). */
   firstPurchaseAt?: number | undefined;
   lastPurchaseAt?: number | undefined;
+  /** The trigger instance's own facts in words (a price drop's figures and the interest behind it). */
+  trigger?: readonly string[] | undefined;
 }
 
 export const exclusionRules = [

@@ -30,17 +30,30 @@ export function matchAudienceSend(
   facts: { lastPurchaseAt: number | null },
   sendTime: number,
 ): AudienceSendOutcome {
-  const { min, max } = trigger.idleDays;
-  if (min !== null || max !== null) {
-    if (facts.lastPurchaseAt === null) return { match: false, reason: 'no paid order before the send' };
-    const idle = sendTime - facts.lastPurchaseAt;
-    const days = Math.floor(idle / dayMs);
-    if (min !== null && idle < min * dayMs)
-      return { match: false, reason: `last purchase ${days} days before the send; idle_days.min is ${min}` };
-    if (max !== null && idle > max * dayMs)
-      return { match: false, reason: `last purchase ${days} days before the send; idle_days.max is ${max}` };
-  }
-  return { match: true, instance: audienceSendRef(sendTime) };
+  const problem = idleDaysProblem(trigger.idleDays, facts.lastPurchaseAt, sendTime, 'the send');
+  return problem ? { match: false, reason: problem } : { match: true, instance: audienceSendRef(sendTime) };
+}
+
+/**
+ * The idle_days test (audience sends, new arrivals): days from the last paid
+ * purchase to `at`, inclusive bounds; why it fails, or null when it holds.
+ */
+export function idleDaysProblem(
+  idleDays: AudienceSendTrigger['idleDays'],
+  lastPurchaseAt: number | null,
+  at: number,
+  atName: string,
+): string | null {
+  const { min, max } = idleDays;
+  if (min === null && max === null) return null;
+  if (lastPurchaseAt === null) return `no paid order before ${atName}`;
+  const idle = at - lastPurchaseAt;
+  const days = Math.floor(idle / dayMs);
+  if (min !== null && idle < min * dayMs)
+    return `last purchase ${days} days before ${atName}; idle_days.min is ${min}`;
+  if (max !== null && idle > max * dayMs)
+    return `last purchase ${days} days before ${atName}; idle_days.max is ${max}`;
+  return null;
 }
 
 /** When the `rank`-th message (0-based) of a send is due: all at the send time, or per_hour an hour. */

@@ -26,6 +26,36 @@ export async function findProduct(store: Store, id: string): Promise<ProductRow 
   return rows[0] ?? null;
 }
 
+/** The products with these ids that are in stock, in the order given. */
+export async function findInStockProducts(store: Store, ids: readonly string[]): Promise<ProductRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await store.db
+    .select()
+    .from(products)
+    .where(and(inArray(products.id, [...ids]), eq(products.inStock, true)));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The customer's latest paid purchase of a product (in one of `categories`, when given), for previews. */
+export async function findLastBoughtProduct(
+  store: Store,
+  customerId: string,
+  categories: readonly string[] | null,
+): Promise<{ productId: string; at: number } | null> {
+  const inCategories =
+    categories === null
+      ? sql``
+      : sql`AND i.product_id IN (SELECT id FROM products WHERE category IN (SELECT value FROM json_each(${sqlJson(categories)})))`;
+  const rows = await store.db.all<{ product_id: string; at: number }>(sql`
+    SELECT i.product_id, o.placed_at AS at FROM orders o JOIN order_items i ON i.order_id = o.id
+    WHERE o.customer_id = ${customerId} AND o.status = 'paid' AND i.quantity > 0
+      AND i.product_id IS NOT NULL ${inCategories}
+    ORDER BY o.placed_at DESC, i.product_id LIMIT 1`);
+  const row = rows[0];
+  return row ? { productId: row.product_id, at: row.at } : null;
+}
+
 /** The product a restock row (trigger_ref `restock<id>`) brought back. */
 export async function findRestockedProduct(store: Store, restockId: number): Promise<ProductRow | null> {
   const rows = await store.db
@@ -105,6 +135,47 @@ export async function findWaitedProductId(store: Store, customerId: string): Pro
     SELECT product_id FROM waitlist_entries WHERE customer_id = ${customerId}
     ORDER BY notified_at IS NOT NULL, created_at DESC LIMIT 1`);
   return rows[0]?.product_id ?? null;
+}
+
+export interface PriceDropRow {
+  productId: string;
+  currency: string;
+  fromMinor: number;
+  toMinor: number;
+  at: number;
+}
+
+/** A recorded price drop (trigger_ref `drop<id>`). */
+export async function findPriceDrop(store: Store, id: number): Promise<PriceDropRow | null> {
+  const rows = await store.db.all<{
+    product_id: string;
+    currency: string;
+    from_minor: number;
+    to_minor: number;
+    at: number;
+  }>(sql`SELECT product_id, currency, from_minor, to_minor, at FROM price_drops WHERE id = ${id}`);
+  const row = rows[0];
+  return row
+    ? {
+        productId: row.product_id,
+        currency: row.currency,
+        fromMinor: row.from_minor,
+        toMinor: row.to_minor,
+        at: row.at,
+      }
+    : null;
+}
+
+/** For previews: the latest drop of a product the customer viewed, had in a cart or waited for. */
+export async function findInterestingDropId(store: Store, customerId: string): Promise<number | null> {
+  const rows = await store.db.all<{ id: number }>(sql`
+    SELECT d.id FROM price_drops d WHERE d.product_id IN (
+      SELECT ref FROM browse_events WHERE customer_id = ${customerId} AND kind = ${browseKinds.product_viewed}
+      UNION SELECT i.product_id FROM cart_items i JOIN carts c ON c.id = i.cart_id WHERE c.customer_id = ${customerId}
+      UNION SELECT product_id FROM waitlist_entries WHERE customer_id = ${customerId}
+    )
+    ORDER BY d.at DESC, d.id DESC LIMIT 1`);
+  return rows[0]?.id ?? null;
 }
 
 /**

@@ -1,8 +1,9 @@
 // Writes for products and the waitlist. A product going from out of stock to in
 // stock records a restock in the same atomic batch as the stock change, so the
 // back-in-stock trigger sees every transition exactly once; a price that falls
-// (same currency) records a price drop the same way, and the first write that
-// finds a product in stock stamps first_in_stock_at (new arrivals).
+// (same currency) records a price drop the same way, and first_in_stock_at
+// (new arrivals) is the shop's creation time when a record gives it, else
+// the first write that finds the product in stock.
 import { sql } from 'drizzle-orm';
 import type { ProductRecord, WaitlistRecord } from '../../core/ingest/records.ts';
 import { priceDrops, products, restocks, waitlistEntries } from '../schema/index.ts';
@@ -34,9 +35,10 @@ function withFirstInStock(change: ReturnType<typeof updateWhenChanged>, now: num
 // A record without replenish_days keeps the stored one (a platform's update
 // knows nothing of it); one that names it, null included, sets it.
 const onProductChange = updateWhenChanged(comparedColumns, [products.updatedAt]);
-const onProductChangeWithRefill = updateWhenChanged([...comparedColumns, products.replenishDays], [
-  products.updatedAt,
-]);
+const onProductChangeWithRefill = updateWhenChanged(
+  [...comparedColumns, products.replenishDays],
+  [products.updatedAt],
+);
 
 export function upsertProducts(store: Store, records: readonly ProductRecord[], now: number): Statement[] {
   const statements: Statement[] = [];
@@ -78,7 +80,9 @@ export function upsertProducts(store: Store, records: readonly ProductRecord[], 
     const rows = group.map(({ createdAt, replenishDays, ...p }) => ({
       ...p,
       replenishDays: replenishDays ?? null,
-      firstInStockAt: p.inStock ? (createdAt ?? now) : null,
+      // The shop's creation time is the arrival time when given (a product
+      // sold out at its first import is no new arrival when it comes back).
+      firstInStockAt: createdAt ?? (p.inStock ? now : null),
       updatedAt: now,
     }));
     for (const chunk of chunkForParams(rows, columnCount(products), store.limits)) {

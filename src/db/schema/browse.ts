@@ -23,5 +23,8 @@ export const browseEvents = sqliteTable(
     // The retention prune deletes the oldest first; the browse-abandonment
     // sweep reads the recent product views' customers from it alone.
     index('browse_events_at_idx').on(t.at, t.kind, t.customerId),
+    // Who looked at a product, and when: the price-drop sweep reads a
+    // dropped product's viewers from it alone.
+    index('browse_events_product_idx').on(t.kind, t.ref, t.at, t.customerId),
   ],
 );

@@ -20,9 +20,10 @@ export const products = sqliteTable(
     /** Days after a purchase a customer typically buys it again (a consumable); null when not given. */
     replenishDays: integer('replenish_days'),
     /**
-     * When the product was first in stock: the record's created_at when given
-     * (a catalogue imported whole keeps its age), else the first write that
-     * found it in stock; null while it never was. The new-arrivals trigger reads it.
+     * When the product arrived: the record's created_at when the first write
+     * gives it (a catalogue imported whole keeps its age, and a product sold
+     * out then is no new arrival when it comes back), else the first write
+     * that found it in stock; null until then. The new-arrivals trigger reads it.
      */
     firstInStockAt: integer('first_in_stock_at'),
   },

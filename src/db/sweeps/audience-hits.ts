@@ -7,7 +7,12 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import { audienceSendRef } from '../../core/triggers/trigger-ref.ts';
 import type { Store } from '../store.ts';
-import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-fact-columns.ts';
+import {
+  audienceColumns,
+  type CustomerFactsRow,
+  messageHistoryColumns,
+  suppressedColumn,
+} from './customer-fact-columns.ts';
 import { customerKeySql, dedupeKeySql } from './dedupe-key-sql.ts';
 import { type OfferHistoryNeeds, offerHistoryColumns } from './offer-history-columns.ts';
 
@@ -52,9 +57,7 @@ export async function audienceSendPage(
     SELECT k.customer_id, k.email, k.timezone, k.country, k.tags, k.marketing_consent,
       (SELECT max(o.placed_at) FROM orders o
         WHERE o.customer_id = k.customer_id AND o.status = 'paid' AND o.placed_at <= ${query.sendTime}) AS last_at,
-      (k.suppressed_at IS NOT NULL OR EXISTS (
-        SELECT 1 FROM customers s WHERE s.email = k.email AND s.suppressed_at IS NOT NULL
-      )) AS suppressed,
+      ${suppressedColumn},
       EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${audienceSendKey(query.campaignId, query.sendTime)}) AS already_messaged
       ${audienceColumns(customerId, query.audience, { shop: query.shopCurrency })}
       ${messageHistoryColumns(customerId, query.campaignId, query.capSince)}

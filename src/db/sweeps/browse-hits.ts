@@ -13,7 +13,12 @@ import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import { hourMs } from '../../core/time.ts';
 import { browseKinds } from '../../core/tracking/browse-events.ts';
 import type { Store } from '../store.ts';
-import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-fact-columns.ts';
+import {
+  audienceColumns,
+  type CustomerFactsRow,
+  messageHistoryColumns,
+  suppressedColumn,
+} from './customer-fact-columns.ts';
 import { customerKeySql, dedupeKeySql } from './dedupe-key-sql.ts';
 import { type OfferHistoryNeeds, offerHistoryColumns } from './offer-history-columns.ts';
 import { browseRefSql, literal } from './trigger-ref-sql.ts';
@@ -92,9 +97,7 @@ export async function browsePage(
         WHERE o.customer_id = k.customer_id AND o.status = 'paid'
           AND o.placed_at > k.viewed_at AND o.placed_at <= ${query.now}
       ) AS ordered_since,
-      (k.suppressed_at IS NOT NULL OR EXISTS (
-        SELECT 1 FROM customers s WHERE s.email = k.email AND s.suppressed_at IS NOT NULL
-      )) AS suppressed,
+      ${suppressedColumn},
       EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = ${browseKey(query.campaignId)}) AS already_messaged
       ${audienceColumns(customerId, query.audience, {
         shop: query.shopCurrency,

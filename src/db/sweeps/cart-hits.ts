@@ -8,7 +8,12 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { AudienceNeeds } from '../../core/selection/audience.ts';
 import { hourMs } from '../../core/time.ts';
 import type { Store } from '../store.ts';
-import { audienceColumns, type CustomerFactsRow, messageHistoryColumns } from './customer-fact-columns.ts';
+import {
+  audienceColumns,
+  type CustomerFactsRow,
+  messageHistoryColumns,
+  suppressedColumn,
+} from './customer-fact-columns.ts';
 import { customerKeySql, dedupeKeySql } from './dedupe-key-sql.ts';
 import { type OfferHistoryNeeds, offerHistoryColumns } from './offer-history-columns.ts';
 import { cartRefSql } from './trigger-ref-sql.ts';
@@ -92,9 +97,7 @@ export async function cartPage(
     SELECT k.cart_id, k.customer_id, k.email, k.value_minor, k.cart_currency, k.last_activity_at, k.step,
       k.timezone, k.country, k.tags, k.marketing_consent,
       (SELECT count(*) FROM cart_items i WHERE i.cart_id = k.cart_id AND i.quantity > 0) AS item_count,
-      (k.suppressed_at IS NOT NULL OR EXISTS (
-        SELECT 1 FROM customers s WHERE s.email = k.email AND s.suppressed_at IS NOT NULL
-      )) AS suppressed,
+      ${suppressedColumn},
       EXISTS (
         SELECT 1 FROM orders o
         WHERE o.customer_id = k.customer_id AND o.status = 'paid' AND o.placed_at > k.last_activity_at

@@ -209,3 +209,11 @@ export function parseTimes(list: unknown): number[] {
   if (typeof list !== 'string' || list === '') return [];
   return list.split(',').map(Number);
 }
+
+/**
+ * A page row's (`k`: customer_id, email, suppressed_at) `suppressed` column:
+ * the customer is suppressed, or any customer with the same address is.
+ */
+export const suppressedColumn = sql`(k.suppressed_at IS NOT NULL OR EXISTS (
+        SELECT 1 FROM customers s WHERE s.email = k.email AND s.suppressed_at IS NOT NULL
+      )) AS suppressed`;

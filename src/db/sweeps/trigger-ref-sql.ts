@@ -39,3 +39,13 @@ export function heldCartInstanceSql(productId: SQL, cartId: SQL): SQL {
 export function browseRefSql(productId: SQL, viewedAt: SQL): SQL {
   return sql`${literal(p.view)} || ${productId} || ${literal(p.viewAt)} || ${viewedAt}`;
 }
+
+/** `drop<price_drops row id>`, as priceDropRef formats it. */
+export function priceDropRefSql(dropId: SQL): SQL {
+  return sql`${literal(p.priceDrop)} || ${dropId}`;
+}
+
+/** `refill<product id>@<purchase ms>`, as replenishRef formats it. */
+export function replenishRefSql(productId: SQL, boughtAt: SQL): SQL {
+  return sql`${literal(p.refill)} || ${productId} || ${literal(p.refillAt)} || ${boughtAt}`;
+}

@@ -1,7 +1,9 @@
 // The delivery port's view builder over the templates' database view builder
 // (src/services/render/build-view.ts). It adds the one rule delivery needs:
-// a cart reminder whose cart is gone or empty, or a back-in-stock or
-// browse-abandonment email whose product is gone, has nothing to show and is
+// a cart reminder whose cart is gone or empty, or a back-in-stock,
+// browse-abandonment, price-drop or replenishment email whose product is gone
+// (for a price drop, also when the drop no longer holds), or a new-arrivals email
+// none of whose products is still in stock, has nothing to show and is
 // cancelled, not sent half-empty.
 import type { CampaignSet } from '../../core/campaigns/types.ts';
 import type { RecoveryLinkOptions } from '../../core/rendering/recovery-url.ts';
@@ -23,6 +25,7 @@ export function databaseViews(
       const view = await builder.forMessage(message, { unsubscribe: unsubscribeUrl });
       if (message.triggerKind === 'abandoned_cart' && !view.cart?.items.length) return null;
       if (productTriggers.includes(message.triggerKind) && !view.product) return null;
+      if (message.triggerKind === 'new_arrivals' && !view.arrivals?.length) return null;
       return view;
     },
   };

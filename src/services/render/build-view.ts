@@ -1,17 +1,34 @@
 // Builds the EmailView a template sees for one message, from the database:
 // the customer, the shop, the campaign step, the coupon the message carries,
 // the cart (abandoned-cart messages: trigger_ref `cart<id>@<activity>`), the
-// restocked product (back-in-stock: trigger_ref `restock<id>`) and up to
+// restocked product (back-in-stock: trigger_ref `restock<id>`), the product
+// bought and when (replenishment: `refill<product>@<purchase ms>`), the
+// dropped product with its old price (price drop: `drop<id>`,
+// price-drop-parts.ts) and up to
 // three recommendations (from purchases and browse history: email-views.ts). Reads only; the unsubscribe link is handed in,
 // because only the sender knows the message's signed token.
 import type { Campaign, CampaignSet, ShopSettings } from '../../core/campaigns/types.ts';
 import type { CartItemView, EmailView, OfferView, ProductView } from '../../core/rendering/contract.ts';
-import { moneyView, offerView } from '../../core/rendering/format.ts';
+import { formatDate, moneyView, offerView } from '../../core/rendering/format.ts';
 import { type RecoveryLinkOptions, recoveryUrlWithCoupon } from '../../core/rendering/recovery-url.ts';
-import { sampleCart, sampleCustomer, sampleOffer, sampleProduct } from '../../core/rendering/sample-view.ts';
+import {
+  sampleArrivals,
+  sampleCart,
+  sampleCustomer,
+  sampleOffer,
+  samplePriceDrop,
+  sampleProduct,
+  sampleReplenishment,
+} from '../../core/rendering/sample-view.ts';
 import { safeLink } from '../../core/safe-link.ts';
 import { isTimeZone } from '../../core/time.ts';
-import { parseBrowseRef, parseCartRef, parseRestockRef } from '../../core/triggers/trigger-ref.ts';
+import {
+  parseBrowseRef,
+  parseCartRef,
+  parseNewArrivalsRef,
+  parseReplenishRef,
+  parseRestockRef,
+} from '../../core/triggers/trigger-ref.ts';
 import {
   type CartWithItems,
   type CustomerRow,
@@ -19,6 +36,8 @@ import {
   findCart,
   findCouponRow,
   findCustomer,
+  findInStockProducts,
+  findLastBoughtProduct,
   findLastOrderCurrency,
   findLastViewedProductId,
   findLatestOpenCartId,
@@ -31,6 +50,8 @@ import {
 } from '../../db/repositories/email-views.ts';
 import type { ClaimedMessage } from '../../db/repositories/outbox.ts';
 import type { Store } from '../../db/store.ts';
+import { newArrivalsFor } from '../sweep/new-arrivals-source.ts';
+import { messagePriceDrop, previewPriceDrop } from './price-drop-parts.ts';
 
 /** The columns of a messages row the view needs. */
 export type MessageFacts = Pick<
@@ -151,6 +172,9 @@ export function createViewBuilder(deps: {
       let cart: EmailView['cart'] = null;
       let product: ProductView | null = null;
       let backInStock: EmailView['back_in_stock'] = null;
+      let priceDrop: EmailView['price_drop'] = null;
+      let arrivals: EmailView['arrivals'] = null;
+      let replenishment: EmailView['replenishment'] = null;
       if (message.triggerKind === 'abandoned_cart') {
         const cartId = parseCartRef(message.triggerRef)?.cartId;
         const found = cartId ? await findCart(store, cartId) : null;
@@ -165,8 +189,24 @@ export function createViewBuilder(deps: {
         const productId = parseBrowseRef(message.triggerRef)?.productId;
         const row = productId ? await findProduct(store, productId) : null;
         product = row ? productView(row) : null;
+      } else if (message.triggerKind === 'price_drop') {
+        const found = await messagePriceDrop(store, message.triggerRef);
+        product = found && productView(found.row);
+        priceDrop = found?.priceDrop ?? null;
+      } else if (message.triggerKind === 'new_arrivals') {
+        const ids = parseNewArrivalsRef(message.triggerRef)?.productIds ?? [];
+        arrivals = (await findInStockProducts(store, ids)).map(productView);
+      } else if (message.triggerKind === 'replenishment') {
+        const refill = parseReplenishRef(message.triggerRef);
+        const row = refill ? await findProduct(store, refill.productId) : null;
+        product = row ? productView(row) : null;
+        replenishment = refill && row ? { bought_on: formatDate(refill.boughtAt, zone) } : null;
       }
-      const exclude = [...(cart?.items.map((item) => item.id) ?? []), ...(product ? [product.id] : [])];
+      const exclude = [
+        ...(cart?.items.map((item) => item.id) ?? []),
+        ...(product ? [product.id] : []),
+        ...(arrivals?.map((a) => a.id) ?? []),
+      ];
       return {
         customer: customerView(customer, message.customerId, message.email),
         shop: shopView(settings),
@@ -175,6 +215,9 @@ export function createViewBuilder(deps: {
         cart,
         product,
         back_in_stock: backInStock,
+        price_drop: priceDrop,
+        arrivals,
+        replenishment,
         recommended: await recommendations(message.customerId, exclude),
         links: { unsubscribe: links.unsubscribe, shop: await shopUrl() },
       };
@@ -190,6 +233,9 @@ export function createViewBuilder(deps: {
       let product: ProductView | null = null;
       let productCurrency: string | null = null;
       let backInStock: EmailView['back_in_stock'] = null;
+      let priceDrop: EmailView['price_drop'] = null;
+      let arrivals: EmailView['arrivals'] = null;
+      let replenishment: EmailView['replenishment'] = null;
       if (campaign.trigger.type === 'abandoned_cart') {
         const cartId = await findLatestOpenCartId(store, customer.id);
         found = cartId ? await findCart(store, cartId) : null;
@@ -205,6 +251,26 @@ export function createViewBuilder(deps: {
         const row = productId ? await findProduct(store, productId) : null;
         product = row ? productView(row) : sampleProduct(settings);
         productCurrency = row?.currency ?? null;
+      } else if (campaign.trigger.type === 'price_drop') {
+        // The latest drop of a product the customer cared about; the sample's without one.
+        const found = await previewPriceDrop(store, customer.id);
+        product = found ? productView(found.row) : sampleProduct(settings);
+        priceDrop = found?.priceDrop ?? samplePriceDrop(settings);
+        productCurrency = found?.row.currency ?? null;
+      } else if (campaign.trigger.type === 'new_arrivals') {
+        // What the customer would get now; the sample's when nothing is new for them.
+        const outcome = await newArrivalsFor(store, campaign, settings, customer.id, now);
+        const rows = outcome?.match ? await findInStockProducts(store, outcome.products) : [];
+        arrivals = rows.length > 0 ? rows.map(productView) : sampleArrivals(settings);
+        productCurrency = rows[0]?.currency ?? null;
+      } else if (campaign.trigger.type === 'replenishment') {
+        // The customer's latest purchase of a product the trigger counts; the sample's without one.
+        const bought = await findLastBoughtProduct(store, customer.id, campaign.trigger.categories);
+        const row = bought ? await findProduct(store, bought.productId) : null;
+        product = row ? productView(row) : sampleProduct(settings);
+        productCurrency = row?.currency ?? null;
+        replenishment =
+          bought && row ? { bought_on: formatDate(bought.at, zone) } : sampleReplenishment(settings, now);
       }
       // The sample coupon reads as the customer's would: in their currency
       // (src/core/money-by-currency.ts), with that currency's figures.
@@ -220,7 +286,11 @@ export function createViewBuilder(deps: {
           ? cartView(found, offer?.code ?? null, deps.links)
           : sampleCart(settings, offer?.code ?? null);
       }
-      const exclude = [...(cart?.items.map((item) => item.id) ?? []), ...(product ? [product.id] : [])];
+      const exclude = [
+        ...(cart?.items.map((item) => item.id) ?? []),
+        ...(product ? [product.id] : []),
+        ...(arrivals?.map((a) => a.id) ?? []),
+      ];
       return {
         customer: customerView(customer, customer.id, customer.email ?? sampleCustomer.email),
         shop: shopView(settings),
@@ -229,6 +299,9 @@ export function createViewBuilder(deps: {
         cart,
         product,
         back_in_stock: backInStock,
+        price_drop: priceDrop,
+        arrivals,
+        replenishment,
         recommended: await recommendations(customer.id, exclude),
         links: { unsubscribe: request.unsubscribeUrl, shop: await shopUrl() },
       };

@@ -14,6 +14,9 @@ import {
   findCustomerTriggerFacts,
 } from '../../db/repositories/customer-trigger-facts.ts';
 import type { Store } from '../../db/store.ts';
+import { newArrivalsFor } from './new-arrivals-source.ts';
+import { explainPriceDrop } from './price-drop-source.ts';
+import { explainReplenishment } from './replenishment-source.ts';
 import type { SweepResult } from './run-sweep.ts';
 
 export interface CampaignExplanation {
@@ -34,19 +37,40 @@ export async function explainSweep(
   result: SweepResult,
   customerId: string,
 ): Promise<CustomerExplanation> {
-  return explainCustomer(
-    set,
-    result,
-    customerId,
-    await findCustomerTriggerFacts(store, customerId, result.now),
-  );
+  const facts = await findCustomerTriggerFacts(store, customerId, result.now);
+  // Triggers whose facts depend on the campaign's own settings: asked per campaign.
+  const reasons = new Map<string, string>();
+  for (const campaign of set.campaigns) {
+    if (campaign.trigger.type === 'replenishment') {
+      reasons.set(campaign.id, await explainReplenishment(store, campaign.trigger, customerId, result.now));
+      continue;
+    }
+    if (campaign.trigger.type === 'price_drop') {
+      reasons.set(campaign.id, await explainPriceDrop(store, campaign, set.settings, customerId, result.now));
+      continue;
+    }
+    if (campaign.trigger.type !== 'new_arrivals') continue;
+    const outcome = await newArrivalsFor(store, campaign, set.settings, customerId, result.now);
+    reasons.set(
+      campaign.id,
+      outcome === null
+        ? `nothing new in the last ${campaign.trigger.days} days in a category the customer bought from or browsed`
+        : outcome.match
+          ? 'new arrivals for them, but the customer has no address'
+          : outcome.reason,
+    );
+  }
+  return explainCustomer(set, result, customerId, { ...facts, campaignReasons: reasons });
 }
+
+/** The customer's facts, and for triggers that read per campaign, the rule's reason by campaign id. */
+export type ExplainFacts = CustomerTriggerFacts & { campaignReasons?: ReadonlyMap<string, string> };
 
 export function explainCustomer(
   set: CampaignSet,
   result: SweepResult,
   customerId: string,
-  facts?: CustomerTriggerFacts,
+  facts?: ExplainFacts,
 ): CustomerExplanation {
   const swept = new Set(result.campaigns.map((r) => r.campaignId));
   const lines: CampaignExplanation[] = result.campaigns.map((report) => {
@@ -104,7 +128,7 @@ function describe(decision: Decision, now: number): string {
 }
 
 /** Why a trigger did not fire, in the customer's figures against the campaign's. */
-function notFiredFacts(campaign: Campaign, facts: CustomerTriggerFacts, now: number): string | undefined {
+function notFiredFacts(campaign: Campaign, facts: ExplainFacts, now: number): string | undefined {
   if (!facts.known) return 'no customer with this id';
   const trigger = campaign.trigger;
   switch (trigger.type) {
@@ -136,5 +160,11 @@ function notFiredFacts(campaign: Campaign, facts: CustomerTriggerFacts, now: num
         ? `${wants}; it fired, but the customer has no address`
         : `${outcome.reason}; ${wants}`;
     }
+    case 'new_arrivals':
+      return facts.campaignReasons?.get(campaign.id);
+    case 'price_drop':
+      return facts.campaignReasons?.get(campaign.id);
+    case 'replenishment':
+      return facts.campaignReasons?.get(campaign.id);
   }
 }

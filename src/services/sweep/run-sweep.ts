@@ -29,6 +29,9 @@ import { cartSource } from './cart-source.ts';
 import { decideCampaignInSql, idSequences, setDecidable } from './decide-in-sql.ts';
 import { dormantSource } from './dormant-source.ts';
 import { newMessageId } from './message-id.ts';
+import { newArrivalsSource } from './new-arrivals-source.ts';
+import { priceDropSource } from './price-drop-source.ts';
+import { replenishmentSource } from './replenishment-source.ts';
 import type { HitSource, SourcePage } from './source.ts';
 import { countDecision, emptySweepCounts, type SweepCounts } from './sweep-counts.ts';
 
@@ -73,7 +76,10 @@ const sources: Partial<Record<Campaign['trigger']['type'], HitSource>> = {
   abandoned_cart: cartSource,
   back_in_stock: backInStockSource,
   browse_abandonment: browseSource,
+  price_drop: priceDropSource,
   audience: audienceSource,
+  new_arrivals: newArrivalsSource,
+  replenishment: replenishmentSource,
 };
 
 export function registerSource(type: Campaign['trigger']['type'], source: HitSource): void {

@@ -1,5 +1,5 @@
-// The two scheduled sweeps both homes run: the nightly dormant sweep and the
-// frequent cart + back-in-stock + browse-abandonment + audience-send sweep. A job can be stopped between pages
+// The two scheduled sweeps both homes run: the nightly dormant + new-arrivals + replenishment sweep and the
+// frequent cart + back-in-stock + browse-abandonment + audience-send + price-drop sweep. A job can be stopped between pages
 // (the Worker's query budget) and resumed later from the campaign it stopped
 // in; the dedupe keys make the repeated part a no-op. Logs counts, never who.
 import { compareIds } from '../../core/campaigns/campaign.ts';
@@ -14,8 +14,8 @@ export const sweepJobNames = ['dormant', 'cart_stock'] as const;
 export type SweepJobName = (typeof sweepJobNames)[number];
 
 export const sweepJobTriggers: Record<SweepJobName, readonly TriggerType[]> = {
-  dormant: ['dormant'],
-  cart_stock: ['abandoned_cart', 'back_in_stock', 'browse_abandonment', 'audience'],
+  dormant: ['dormant', 'new_arrivals', 'replenishment'],
+  cart_stock: ['abandoned_cart', 'back_in_stock', 'browse_abandonment', 'audience', 'price_drop'],
 };
 
 /** The cron expression the settings file gives a job. */

@@ -102,6 +102,9 @@ describe('campaign folder source', () => {
       'back-in-stock',
       'browse-abandonment',
       'early-access',
+      'new-arrivals',
+      'price-drop',
+      'replenishment',
       'winback',
     ]);
     const before = await source.fingerprint();

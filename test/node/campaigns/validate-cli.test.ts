@@ -165,7 +165,7 @@ describe('rekindle validate', () => {
 
   it('validates the shipped campaigns by default', async () => {
     const run = await rekindle('validate');
-    expect(run.stdout).toBe('5 campaigns OK\n');
+    expect(run.stdout).toBe('8 campaigns OK\n');
     expect(run.code).toBe(0);
   });
 

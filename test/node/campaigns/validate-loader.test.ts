@@ -208,6 +208,9 @@ describe('the shipped campaigns folder', () => {
       'back-in-stock',
       'browse-abandonment',
       'early-access',
+      'new-arrivals',
+      'price-drop',
+      'replenishment',
       'winback',
     ]);
 

@@ -84,6 +84,14 @@ beforeAll(async () => {
     .insert(schema.cartItems)
     .values([{ cartId: 'k1', lineNo: 0, productId: 'bowl', title: null, quantity: 1, unitPriceMinor: 1200 }]);
   await db.insert(schema.restocks).values({ id: 3, productId: 'hat', quantity: 2, at: now });
+  await db.insert(schema.priceDrops).values({
+    id: 4,
+    productId: 'mug',
+    currency: 'GBP',
+    fromMinor: 1600,
+    toMinor: 1200,
+    at: now - 3_600_000,
+  });
   await db.insert(schema.coupons).values({
     code: 'X-1',
     campaignId: 'winback',
@@ -103,7 +111,10 @@ const triggerRefs: Record<TriggerType, string> = {
   abandoned_cart: `cartk1@${now - 7_200_000}`,
   back_in_stock: 'restock3',
   browse_abandonment: `viewmug@${now - 7_200_000}`,
+  price_drop: 'drop4',
   audience: `send${now - 3_600_000}`,
+  new_arrivals: `new${now - 86_400_000}["mug"]`,
+  replenishment: `refillmug@${now - 30 * 86_400_000}`,
 };
 
 describe('what each trigger provides', () => {

@@ -9,13 +9,20 @@ import {
   carts,
   customers,
   messages,
+  orderItems,
   orders,
+  priceDrops,
   products,
   restocks,
   suppressions,
 } from '../../../src/db/schema/index.ts';
 import { drainOutbox } from '../../../src/services/delivery/drain-outbox.ts';
-import { dormantCampaign, noAudience, shopSettings } from '../support/campaign-fixtures.ts';
+import {
+  dormantCampaign,
+  noAudience,
+  priceDropCampaign,
+  shopSettings,
+} from '../support/campaign-fixtures.ts';
 import {
   campaignSet,
   deliveryOptions,
@@ -311,5 +318,157 @@ describe('recheck of a browse-abandonment message', () => {
       'b-c3': 'sent',
       'b-c4': 'sent',
     });
+  });
+});
+
+describe('recheck of a replenishment message', () => {
+  it('cancels it when the customer bought the product again or it sold out, and sends the rest', async () => {
+    const { store } = temp;
+    await seedCustomers(store, 5);
+    const boughtAt = t0 - 27 * 86_400_000;
+    const stamp = { currency: 'GBP', updatedAt: t0 };
+    await store.db.insert(products).values([
+      { ...stamp, id: 'beans', title: 'Beans', priceMinor: 900, inStock: true },
+      { ...stamp, id: 'tea', title: 'Tea', priceMinor: 700, inStock: false },
+    ]);
+    const paid = (id: string, customerId: string, placedAt: number, productId: string, quantity = 1) => ({
+      order: { ...stamp, id, customerId, placedAt, status: 'paid' as const, totalMinor: 900 },
+      item: { orderId: id, lineNo: 0, productId, quantity, unitPriceMinor: 900 },
+    });
+    const bought = [
+      // c1 bought the beans again; c3 bought something else since; c4 the beans once more
+      // in the same instant (no re-buy), and returned a pack (no purchase); c5 only before.
+      paid('o1', 'c1', boughtAt + 60_000, 'beans'),
+      paid('o3', 'c3', boughtAt + 60_000, 'tea'),
+      paid('o4', 'c4', boughtAt, 'beans'),
+      paid('o4r', 'c4', boughtAt + 60_000, 'beans', -1),
+      paid('o5', 'c5', boughtAt - 60_000, 'beans'),
+    ];
+    await store.db.insert(orders).values(bought.map((b) => b.order));
+    await store.db.insert(orderItems).values(bought.map((b) => b.item));
+    const refill: Campaign = {
+      ...dormantCampaign(),
+      id: 'refill',
+      trigger: { type: 'replenishment', daysBefore: 3, maxDaysLate: 14, learn: null, categories: null },
+    };
+    const message = (customerId: string, productId: string) =>
+      seedMessages(store, [customerId], {
+        id: `r-${customerId}`,
+        dedupeKey: `refill:0:${customerId}:refill${productId}@${boughtAt}`,
+        campaignId: 'refill',
+        triggerKind: 'replenishment',
+        triggerRef: `refill${productId}@${boughtAt}`,
+      });
+    await message('c1', 'beans');
+    await message('c2', 'tea');
+    await message('c3', 'beans');
+    await message('c4', 'beans');
+    await message('c5', 'beans');
+    const transport = createMemoryTransport();
+    const options = await deliveryOptions(store, transport, {
+      campaigns: campaignSet({ settings: shopSettings(), campaigns: [refill] }),
+      views: fakeViews,
+    });
+    await drainOutbox(options);
+    expect(await reasons()).toEqual({
+      'r-c1': 'rebought',
+      'r-c2': 'sold_out',
+      // Another order since is no reason: only buying the product again stops the reminder.
+      'r-c3': 'sent',
+      'r-c4': 'sent',
+      'r-c5': 'sent',
+    });
+  });
+});
+
+describe('recheck of a price-drop message', () => {
+  it('cancels it when the price went back up, the product sold out or they bought it since the drop', async () => {
+    const { store } = temp;
+    await seedCustomers(store, 7);
+    const dropAt = t0 - 5 * hour;
+    const product = (id: string, priceMinor: number, inStock = true, currency = 'GBP') => ({
+      id,
+      title: id,
+      currency,
+      priceMinor,
+      inStock,
+      updatedAt: t0,
+    });
+    await store.db
+      .insert(products)
+      .values([
+        product('mug', 1500),
+        product('jug', 1600),
+        product('hat', 1500, false),
+        product('cap', 1200),
+        product('eur', 1500, true, 'EUR'),
+      ]);
+    const drops = await store.db
+      .insert(priceDrops)
+      .values(
+        ['mug', 'jug', 'hat', 'cap', 'eur'].map((productId) => ({
+          productId,
+          currency: 'GBP',
+          fromMinor: 2000,
+          toMinor: 1500,
+          at: dropAt,
+        })),
+      )
+      .returning();
+    const dropOf = (productId: string) => drops.find((d) => d.productId === productId)!.id;
+    // c4 bought the mug after the drop, c5 only before it.
+    const paid = (id: string, customerId: string, placedAt: number) => ({
+      id,
+      customerId,
+      placedAt,
+      status: 'paid' as const,
+      currency: 'GBP',
+      totalMinor: 1500,
+      updatedAt: t0,
+    });
+    await store.db.insert(orders).values([paid('o4', 'c4', dropAt + 60_000), paid('o5', 'c5', dropAt - 1)]);
+    await store.db.insert(orderItems).values(
+      ['o4', 'o5'].map((orderId) => ({
+        orderId,
+        lineNo: 0,
+        productId: 'mug',
+        title: 'mug',
+        quantity: 1,
+        unitPriceMinor: 1500,
+      })),
+    );
+    const campaign = priceDropCampaign();
+    const message = (customerId: string, productId: string) =>
+      seedMessages(store, [customerId], {
+        id: `d-${customerId}`,
+        dedupeKey: `${campaign.id}:0:${customerId}:drop${dropOf(productId)}`,
+        campaignId: campaign.id,
+        triggerKind: 'price_drop',
+        triggerRef: `drop${dropOf(productId)}`,
+      });
+    await message('c1', 'mug');
+    await message('c2', 'jug');
+    await message('c3', 'hat');
+    await message('c4', 'mug');
+    await message('c5', 'mug');
+    // Cheaper still than the drop: still a drop.
+    await message('c6', 'cap');
+    // The product now sells in another currency: the drop cannot be compared.
+    await message('c7', 'eur');
+    const options = await deliveryOptions(store, createMemoryTransport(), {
+      campaigns: campaignSet({ settings: shopSettings(), campaigns: [campaign] }),
+      views: fakeViews,
+    });
+    const counts = await drainOutbox(options);
+    expect(await reasons()).toEqual({
+      'd-c1': 'sent',
+      'd-c2': 'price_restored',
+      'd-c3': 'sold_out',
+      'd-c4': 'ordered',
+      'd-c5': 'sent',
+      'd-c6': 'sent',
+      'd-c7': 'price_restored',
+    });
+    expect(counts.cancelReasons).toEqual({ price_restored: 2, sold_out: 1, ordered: 1 });
   });
 });

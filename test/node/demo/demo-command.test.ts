@@ -51,16 +51,19 @@ describe('rekindle demo', () => {
       ...report.tables,
       orders: report.tables.orders + b.couponOrders + b.influencedOrders + b.heldOutOrders,
       restocks: report.restocked,
+      products: report.tables.products + report.arrived,
     });
     expect(second.restocked).toBe(0);
+    expect(report.arrived).toBe(9);
     // Nothing is sent or simulated twice, so the results stand as they were.
     expect(second.delivery.sent).toBe(0);
     expect(second.behaviour).toBeNull();
     expect(second.reports).toEqual(report.reports);
-    // The weeks held a pre-sale send (Thursdays) and browse abandonments.
+    // The weeks held a pre-sale send (Thursdays), browse abandonments and new arrivals.
     const sent = (id: string) => report.reports.find((r: { id: string }) => r.id === id)?.totals?.sent ?? 0;
     expect(sent('early-access')).toBeGreaterThan(0);
     expect(sent('browse-abandonment')).toBeGreaterThan(0);
+    expect(sent('new-arrivals')).toBeGreaterThan(0);
   });
 
   it('sweeps the shop as it stood three weeks before now: per campaign, counts per rule and who was chosen', async () => {
@@ -69,7 +72,16 @@ describe('rekindle demo', () => {
     expect(sweep.now).toBe('2026-10-30T12:00:00.000Z');
     expect(sweep.dry_run).toBe(false);
     const ids = sweep.campaigns.map((c: { campaign_id: string }) => c.campaign_id);
-    expect(ids).toEqual(['back-in-stock', 'abandoned-cart', 'browse-abandonment', 'early-access', 'winback']);
+    expect(ids).toEqual([
+      'back-in-stock',
+      'abandoned-cart',
+      'browse-abandonment',
+      'price-drop',
+      'early-access',
+      'replenishment',
+      'winback',
+      'new-arrivals',
+    ]);
     const winback = sweep.campaigns.find((c: { campaign_id: string }) => c.campaign_id === 'winback');
     expect(winback.eligible).toBeGreaterThan(0);
     expect(winback.scheduled).toBeGreaterThan(0);

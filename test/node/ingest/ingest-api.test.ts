@@ -199,15 +199,21 @@ describe('idempotency', () => {
     ]);
   });
 
-  it('stamps first_in_stock_at once: created_at on a first write in stock, else the write that finds it in stock', async () => {
+  it('stamps first_in_stock_at once: created_at of the first write, else the write that finds it in stock', async () => {
     const start = Date.parse('2026-11-01T12:00:00Z');
     const firstInStock = async (id: string) =>
-      (await temp.store.db.all<{ at: number | null }>(
-        sql`select first_in_stock_at as at from products where id = ${id}`,
-      ))[0]?.at;
+      (
+        await temp.store.db.all<{ at: number | null }>(
+          sql`select first_in_stock_at as at from products where id = ${id}`,
+        )
+      )[0]?.at;
     await post('/v1/products', { ...product, id: 'old', stock: 3, created_at: '2025-01-01T00:00:00Z' });
     expect(await firstInStock('old')).toBe(Date.parse('2025-01-01T00:00:00Z'));
-    await post('/v1/products', { ...product, id: 'soon', stock: 0, created_at: '2025-01-01T00:00:00Z' });
+    // Sold out at its first import: still an old product when it comes back.
+    await post('/v1/products', { ...product, id: 'sold', stock: 0, created_at: '2025-01-01T00:00:00Z' });
+    await post('/v1/products', { ...product, id: 'sold', stock: 4 });
+    expect(await firstInStock('sold')).toBe(Date.parse('2025-01-01T00:00:00Z'));
+    await post('/v1/products', { ...product, id: 'soon', stock: 0 });
     expect(await firstInStock('soon')).toBeNull();
     clock += 5000;
     await post('/v1/products', { ...product, id: 'soon', stock: 2 });
@@ -220,9 +226,11 @@ describe('idempotency', () => {
 
   it('keeps replenish_days when a record omits it and clears it when a record says null', async () => {
     const refill = async () =>
-      (await temp.store.db.all<{ days: number | null }>(
-        sql`select replenish_days as days from products where id = 'p1'`,
-      ))[0]?.days;
+      (
+        await temp.store.db.all<{ days: number | null }>(
+          sql`select replenish_days as days from products where id = 'p1'`,
+        )
+      )[0]?.days;
     await post('/v1/products', { ...product, replenish_days: 30 });
     expect(await refill()).toBe(30);
     await post('/v1/products', { ...product, title: 'Renamed' });

@@ -86,6 +86,34 @@ export const winbackOffer: Offer = {
 };
 
 /** A browse-abandonment campaign: 4 hours after the latest product view, up to 48; consent required. */
+export function newArrivalsCampaign(overrides: Partial<Campaign> = {}): Campaign {
+  return {
+    id: 'arrivals',
+    name: 'New in for you',
+    enabled: true,
+    priority: 40,
+    cooldownDays: 0,
+    holdoutPercent: 0,
+    attributionDays: 7,
+    onFrequencyCap: 'defer',
+    consent: 'required',
+    trigger: {
+      type: 'new_arrivals',
+      days: 14,
+      minProducts: 1,
+      maxProducts: 3,
+      idleDays: { min: null, max: null },
+    },
+    audience: noAudience,
+    excludeIfMessagedBy: null,
+    steps: [
+      { index: 0, delayHours: 0, email: { template: 'new-arrivals.mjml', subject: 'New' }, offer: null },
+    ],
+    sendWindow: null,
+    ...overrides,
+  };
+}
+
 export function browseCampaign(overrides: Partial<Campaign> = {}): Campaign {
   return {
     id: 'browse',
@@ -102,6 +130,56 @@ export function browseCampaign(overrides: Partial<Campaign> = {}): Campaign {
     excludeIfMessagedBy: null,
     steps: [
       { index: 0, delayHours: 0, email: { template: 'browse-abandonment.mjml', subject: 'Hi' }, offer: null },
+    ],
+    sendWindow: null,
+    ...overrides,
+  };
+}
+
+/** A price-drop campaign: 10% or more off, interest in the 30 days before, drops up to 72 h old; consent required. */
+export function priceDropCampaign(overrides: Partial<Campaign> = {}): Campaign {
+  return {
+    id: 'price-drop',
+    name: 'Now for less',
+    enabled: true,
+    priority: 60,
+    cooldownDays: 7,
+    holdoutPercent: 0,
+    attributionDays: 3,
+    onFrequencyCap: 'defer',
+    consent: 'required',
+    trigger: { type: 'price_drop', minPercent: 10, days: 30, maxHours: 72 },
+    audience: noAudience,
+    excludeIfMessagedBy: null,
+    steps: [{ index: 0, delayHours: 0, email: { template: 'price-drop.mjml', subject: 'Hi' }, offer: null }],
+    sendWindow: null,
+    ...overrides,
+  };
+}
+
+/** A replenishment campaign: 3 days before the interval is up, up to 14 days late, learning from 5 re-buys; consent required. */
+export function replenishmentCampaign(overrides: Partial<Campaign> = {}): Campaign {
+  return {
+    id: 'refill',
+    name: 'Running low?',
+    enabled: true,
+    priority: 50,
+    cooldownDays: 7,
+    holdoutPercent: 0,
+    attributionDays: 7,
+    onFrequencyCap: 'defer',
+    consent: 'required',
+    trigger: {
+      type: 'replenishment',
+      daysBefore: 3,
+      maxDaysLate: 14,
+      learn: { minIntervals: 5 },
+      categories: null,
+    },
+    audience: noAudience,
+    excludeIfMessagedBy: null,
+    steps: [
+      { index: 0, delayHours: 0, email: { template: 'replenishment.mjml', subject: 'Hi' }, offer: null },
     ],
     sendWindow: null,
     ...overrides,

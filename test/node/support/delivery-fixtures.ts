@@ -90,6 +90,9 @@ export const fakeViews: DeliveryViews = {
       cart: null,
       product: null,
       back_in_stock: null,
+      price_drop: null,
+      arrivals: null,
+      replenishment: null,
       recommended: [],
       links: { unsubscribe: unsubscribeUrl, shop: 'https://shop.example/' },
     };

@@ -67,7 +67,7 @@ describe('rekindle serve', () => {
     expect(await server.scheduler?.runNow('sweep:dormant')).toBe('ran');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^sweep dormant: done; 1 campaigns, 2 eligible, 0 excluded, \d held out, \d scheduled \(\d deferred\) in \d+ ms$/,
+      /^sweep dormant: done; 3 campaigns, 2 eligible, 0 excluded, \d held out, \d scheduled \(\d deferred\) in \d+ ms$/,
     );
     expect(lines.join('\n')).not.toContain('@');
 
@@ -103,7 +103,7 @@ describe('rekindle serve', () => {
     await writeFile(settings, (await readFile(settings, 'utf8')).replace('"*/5 * * * *"', '"*/10 * * * *"'));
     expect(await server.scheduler?.runNow('sweep:cart_stock')).toBe('ran');
     expect(server.scheduler?.list().find((j) => j.name === 'sweep:cart_stock')?.cron).toBe('*/10 * * * *');
-    expect(lines.at(-1)).toMatch(/^sweep cart_stock: done; 4 campaigns/);
+    expect(lines.at(-1)).toMatch(/^sweep cart_stock: done; 5 campaigns/);
   });
 
   it('delivers what the sweeps schedule: the delivery loop writes the .eml files', async () => {

@@ -58,10 +58,13 @@ describe('POST /v1/sweeps', () => {
       'back-in-stock',
       'abandoned-cart',
       'browse-abandonment',
+      'price-drop',
       'early-access',
+      'replenishment',
       'winback',
+      'new-arrivals',
     ]);
-    expect(json.campaigns[4]).toMatchObject({ campaign_id: 'winback', eligible: 2, excluded: {} });
+    expect(json.campaigns[6]).toMatchObject({ campaign_id: 'winback', eligible: 2, excluded: {} });
     expect(await messageCount()).toBe(0);
   });
 
@@ -126,7 +129,7 @@ describe('POST /v1/sweeps', () => {
     }
     const unknown = await failure(post({ dry_run: false, campaign: 'nope' }));
     expect(unknown.error.details[0]?.message).toBe(
-      "no campaign 'nope' (known: abandoned-cart, back-in-stock, browse-abandonment, early-access, winback)",
+      "no campaign 'nope' (known: abandoned-cart, back-in-stock, browse-abandonment, early-access, new-arrivals, price-drop, replenishment, winback)",
     );
     expect((await post('[1]')).status).toBe(400);
     expect((await post('{')).status).toBe(400);

@@ -198,7 +198,7 @@ describe('rekindle sweep', () => {
 
   it('rejects an unknown campaign (naming the known ones), a bad --only and a bad --now', async () => {
     await expect(sweep(['--campaign', 'nope'])).rejects.toThrow(
-      "--campaign: no campaign 'nope' (known: abandoned-cart, back-in-stock, browse-abandonment, early-access, winback)",
+      "--campaign: no campaign 'nope' (known: abandoned-cart, back-in-stock, browse-abandonment, early-access, new-arrivals, price-drop, replenishment, winback)",
     );
     await expect(sweep(['--only', 'dormant,browse'])).rejects.toThrow(UsageError);
     await expect(sweep(['--now', 'yesterday'])).rejects.toThrow(/--now: expected an ISO 8601 time/);

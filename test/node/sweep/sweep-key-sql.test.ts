@@ -12,6 +12,10 @@ import {
   dormantRef,
   heldCartInstance,
   parseBrowseRef,
+  parsePriceDropRef,
+  parseReplenishRef,
+  priceDropRef,
+  replenishRef,
   restockRef,
   waitlistInstance,
 } from '../../../src/core/triggers/trigger-ref.ts';
@@ -19,6 +23,8 @@ import { heldCartKey, waitlistKey } from '../../../src/db/sweeps/back-in-stock-h
 import { browseKey } from '../../../src/db/sweeps/browse-hits.ts';
 import { cartKey } from '../../../src/db/sweeps/cart-hits.ts';
 import { dormantKey } from '../../../src/db/sweeps/dormant-hits.ts';
+import { priceDropKey } from '../../../src/db/sweeps/price-drop-hits.ts';
+import { replenishmentKey } from '../../../src/db/sweeps/replenishment-hits.ts';
 import { restockRefSql } from '../../../src/db/sweeps/trigger-ref-sql.ts';
 import { openTempStore, type TempStore } from '../support/temp-store.ts';
 
@@ -101,6 +107,19 @@ describe('dedupe keys and trigger refs: SQL and TypeScript agree', () => {
     }
   });
 
+  it('price drop: drop<price_drops id>, one per customer per drop', async () => {
+    for (const customerId of ids) {
+      for (const dropId of [1, 42, 9_007_199_254]) {
+        const instance = priceDropRef(dropId);
+        expect(parsePriceDropRef(instance)).toBe(dropId);
+        const row = { customer_id: customerId, email, drop_id: dropId };
+        expect(await evaluate('k', row, priceDropKey('price-drop'))).toBe(
+          dedupeKey({ campaignId: 'price-drop', step: 0, customerId, email, instance }),
+        );
+      }
+    }
+  });
+
   it('browse abandonment: view<product>@<view time>, product ids holding the separator', async () => {
     for (const customerId of ids) {
       for (const productId of ids) {
@@ -110,6 +129,21 @@ describe('dedupe keys and trigger refs: SQL and TypeScript agree', () => {
           const row = { customer_id: customerId, email, product_id: productId, viewed_at: at };
           expect(await evaluate('k', row, browseKey('browse'))).toBe(
             dedupeKey({ campaignId: 'browse', step: 0, customerId, email, instance }),
+          );
+        }
+      }
+    }
+  });
+
+  it('replenishment: refill<product>@<purchase time>, product ids holding the separator', async () => {
+    for (const customerId of ids) {
+      for (const productId of ids) {
+        for (const at of times) {
+          const instance = replenishRef(productId, at);
+          expect(parseReplenishRef(instance)).toEqual({ productId, boughtAt: at });
+          const row = { customer_id: customerId, email, product_id: productId, bought_at: at };
+          expect(await evaluate('r', row, replenishmentKey('refill'))).toBe(
+            dedupeKey({ campaignId: 'refill', step: 0, customerId, email, instance }),
           );
         }
       }

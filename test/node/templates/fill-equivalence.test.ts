@@ -102,6 +102,6 @@ describe('filling with the output passes streamed', () => {
         }
       }
     }
-    expect(compared).toBe(7 * 3 * names.length);
+    expect(compared).toBe(10 * 3 * names.length);
   });
 });

@@ -137,7 +137,7 @@ describe('rekindle preview', () => {
 
   it('refuses unknown campaigns, steps and customers, and conflicting options', async () => {
     await expect(preview('nope')).rejects.toThrow(
-      /no campaign 'nope' \(known: abandoned-cart, back-in-stock, browse-abandonment, early-access, winback\)/,
+      /no campaign 'nope' \(known: abandoned-cart, back-in-stock, browse-abandonment, early-access, new-arrivals, price-drop, replenishment, winback\)/,
     );
     await expect(preview('winback', '--step', '2')).rejects.toThrow(
       "campaign 'winback' has one step (--step 1), not 2",

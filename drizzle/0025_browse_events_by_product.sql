@@ -1,0 +1,1 @@
+CREATE INDEX `browse_events_product_idx` ON `browse_events` (`kind`,`ref`,`at`,`customer_id`);
