@@ -86,36 +86,41 @@ export async function newArrivalsPage(
 ): Promise<NewArrivalsRow[]> {
   const { now } = query;
   const cats = sql`(SELECT j.value FROM json_each(${sqlJson(query.categories)}) j)`;
-  const lastAt = sql`(SELECT max(o.placed_at) FROM orders o
-    WHERE o.customer_id = c.id AND o.status = 'paid' AND o.placed_at <= ${now})`;
   // The rule's exact bounds (idle >= min days, <= max days); it tests them again.
   const { min, max } = query.idleDays;
   const idle = [
-    min === null ? sql`` : sql`AND ${lastAt} <= ${now - min * dayMs}`,
-    max === null ? sql`` : sql`AND ${lastAt} >= ${now - max * dayMs}`,
+    min === null ? sql`` : sql`AND b.last_at <= ${now - min * dayMs}`,
+    max === null ? sql`` : sql`AND b.last_at >= ${now - max * dayMs}`,
   ];
   const onlyCustomer = query.customerId === undefined ? sql`` : sql`AND c.id = ${query.customerId}`;
   const customerId = sql.raw('k.customer_id');
+  // Each step MATERIALIZED: a flattened one would evaluate its correlated
+  // subqueries again wherever the next step names the column.
   return store.db.all<NewArrivalsRow>(sql`
-    WITH k AS (
+    WITH b AS MATERIALIZED (
       SELECT c.id AS customer_id, c.email, c.timezone, c.country, c.tags, c.marketing_consent, c.suppressed_at,
-        ${lastAt} AS last_at,
+        (SELECT max(o.placed_at) FROM orders o
+          WHERE o.customer_id = c.id AND o.status = 'paid' AND o.placed_at <= ${now}) AS last_at
+      FROM customers c
+      WHERE c.id > ${afterCustomerId} AND c.id <= ${upToCustomerId} ${onlyCustomer}
+    ), k AS MATERIALIZED (
+      SELECT b.*,
         (SELECT json_group_array(t.category) FROM (
           SELECT p.category FROM orders o
             JOIN order_items i ON i.order_id = o.id
             JOIN products p ON p.id = i.product_id
-            WHERE o.customer_id = c.id AND o.status = 'paid' AND o.placed_at <= ${now} AND p.category IN ${cats}
+            WHERE o.customer_id = b.customer_id AND o.status = 'paid' AND o.placed_at <= ${now} AND p.category IN ${cats}
           UNION
-          SELECT b.ref FROM browse_events b
-            WHERE b.customer_id = c.id AND b.kind = ${literal(browseKinds.category_viewed)}
-              AND b.at <= ${now} AND b.ref IN ${cats}
+          SELECT v.ref FROM browse_events v
+            WHERE v.customer_id = b.customer_id AND v.kind = ${literal(browseKinds.category_viewed)}
+              AND v.at <= ${now} AND v.ref IN ${cats}
           UNION
-          SELECT p.category FROM browse_events b JOIN products p ON p.id = b.ref
-            WHERE b.customer_id = c.id AND b.kind = ${literal(browseKinds.product_viewed)}
-              AND b.at <= ${now} AND p.category IN ${cats}
+          SELECT p.category FROM browse_events v JOIN products p ON p.id = v.ref
+            WHERE v.customer_id = b.customer_id AND v.kind = ${literal(browseKinds.product_viewed)}
+              AND v.at <= ${now} AND p.category IN ${cats}
         ) t) AS categories
-      FROM customers c
-      WHERE c.id > ${afterCustomerId} AND c.id <= ${upToCustomerId} ${onlyCustomer} ${idle[0]} ${idle[1]}
+      FROM b
+      WHERE 1 = 1 ${idle[0]} ${idle[1]}
     )
     SELECT k.customer_id, k.email, k.timezone, k.country, k.tags, k.marketing_consent, k.categories, k.last_at,
       (SELECT m.trigger_ref FROM messages m
