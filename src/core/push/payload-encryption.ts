@@ -47,9 +47,9 @@ export async function encryptPushPayload(
 ): Promise<Uint8Array> {
   const uaPublic = fromBase64Url(keys.p256dh);
   const auth = fromBase64Url(keys.auth);
-  if (!uaPublic || uaPublic.length !== 65 || uaPublic[0] !== 4)
+  if (uaPublic?.length !== 65 || uaPublic[0] !== 4)
     throw new PushKeyError('p256dh must be an uncompressed P-256 point (65 bytes, base64url)');
-  if (!auth || auth.length !== 16) throw new PushKeyError('auth must be 16 bytes, base64url');
+  if (auth?.length !== 16) throw new PushKeyError('auth must be 16 bytes, base64url');
   const padded = Math.max(plaintext.length, options.padTo ?? 0);
   if (padded > maxPayloadBytes)
     throw new PushKeyError(`the payload is ${padded} bytes; one record holds at most ${maxPayloadBytes}`);
