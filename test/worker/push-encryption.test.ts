@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url } from '../../src/core/crypto/base64url.ts';
 import { encryptPushPayload } from '../../src/core/push/payload-encryption.ts';
+import { newVapidKeys, vapidAuthorization } from '../../src/core/push/vapid.ts';
 import { rfc8291Example as rfc } from '../fixtures/rfc8291/appendix-a.ts';
 import { decryptAsUserAgent } from '../unit/support/push-receiver.ts';
 
@@ -22,5 +23,28 @@ describe('RFC 8291 payload encryption in workerd', () => {
     const fresh = await encryptPushPayload(keys, plaintext, { padTo: 64 });
     const opened = await decryptAsUserAgent(fresh, rfc.uaPrivate, rfc.uaPublic, rfc.authSecret);
     expect(new TextDecoder().decode(opened)).toBe(rfc.plaintext);
+  });
+
+  it('signs a VAPID token the public key verifies', async () => {
+    const keys = await newVapidKeys();
+    const header = await vapidAuthorization(
+      'https://push.example.net/x',
+      keys,
+      'mailto:a@example.com',
+      Date.now(),
+    );
+    const [jwt] = header.slice('vapid t='.length).split(', k=');
+    const [head, claims, signature] = jwt!.split('.') as [string, string, string];
+    const key = await crypto.subtle.importKey(
+      'raw',
+      bytes(keys.publicKey),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
+    const signed = new TextEncoder().encode(`${head}.${claims}`);
+    expect(
+      await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, bytes(signature), signed),
+    ).toBe(true);
   });
 });

@@ -10,7 +10,8 @@
 //   nonce  = HKDF(salt, ikm, "Content-Encoding: nonce" 0x00, 12)
 //   body   = salt(16) rs(4, big-endian) idlen(1) as_public(65)
 //            AES-128-GCM(cek, nonce, plaintext 0x02 0x00*padding)
-import { fromBase64Url, toBase64Url } from '../crypto/base64url.ts';
+import { fromBase64Url } from '../crypto/base64url.ts';
+import { importP256Private } from '../crypto/p256.ts';
 
 /** RFC 8188's record size: the one record holds the whole payload, so any size above it works. */
 const recordSize = 4096;
@@ -58,7 +59,11 @@ export async function encryptPushPayload(
   const salt = options.fixtures?.salt ?? globalThis.crypto.getRandomValues(new Uint8Array(16));
   const server = options.fixtures
     ? {
-        privateKey: await importServerPrivate(options.fixtures.serverPrivate, options.fixtures.serverPublic),
+        privateKey: await importP256Private(
+          options.fixtures.serverPrivate,
+          options.fixtures.serverPublic,
+          'ECDH',
+        ),
         publicRaw: options.fixtures.serverPublic,
       }
     : await newServerKeys();
@@ -98,21 +103,6 @@ async function newServerKeys(): Promise<{ privateKey: WebKey; publicRaw: Uint8Ar
   ])) as { privateKey: WebKey; publicKey: WebKey };
   const publicRaw = new Uint8Array(await globalThis.crypto.subtle.exportKey('raw', pair.publicKey));
   return { privateKey: pair.privateKey, publicRaw };
-}
-
-/** A P-256 private key from its scalar and public point, through JWK (Web Crypto takes no raw private keys). */
-export async function importServerPrivate(scalar: Uint8Array, publicPoint: Uint8Array): Promise<WebKey> {
-  const jwk = {
-    kty: 'EC',
-    crv: 'P-256',
-    d: toBase64Url(scalar),
-    x: toBase64Url(publicPoint.subarray(1, 33)),
-    y: toBase64Url(publicPoint.subarray(33, 65)),
-    ext: false,
-  };
-  return globalThis.crypto.subtle.importKey('jwk', jwk, { name: 'ECDH', namedCurve: 'P-256' }, false, [
-    'deriveBits',
-  ]);
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {

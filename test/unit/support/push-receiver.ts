@@ -2,7 +2,7 @@
 // the subscription's private key and auth secret, as a browser does, and
 // takes the padding off. Web Crypto only, so workerd runs it too.
 import { fromBase64Url } from '../../../src/core/crypto/base64url.ts';
-import { importServerPrivate } from '../../../src/core/push/payload-encryption.ts';
+import { importP256Private } from '../../../src/core/crypto/p256.ts';
 
 const text = new TextEncoder();
 
@@ -24,7 +24,7 @@ export async function decryptAsUserAgent(
   const serverPublic = body.subarray(21, 21 + idLength);
   const sealed = body.subarray(21 + idLength);
   const ua = fromBase64Url(uaPublic)!;
-  const privateKey = await importServerPrivate(fromBase64Url(uaPrivate)!, ua);
+  const privateKey = await importP256Private(fromBase64Url(uaPrivate)!, ua, 'ECDH');
   const serverKey = await crypto.subtle.importKey(
     'raw',
     serverPublic,
