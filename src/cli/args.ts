@@ -3,7 +3,8 @@
 // --help never reaches a command: src/cli/main.ts answers it from
 // src/cli/commands.ts before anything is loaded.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { UsageError } from './io.ts';
+import { parseInstant } from '../core/time.ts';
+import { type CliIO, UsageError } from './io.ts';
 
 type Flags = NonNullable<ParseArgsConfig['options']>;
 type Parsed<O extends Flags> = ReturnType<
@@ -38,4 +39,12 @@ export function parseStepNumber(value: string | undefined): number {
     throw new UsageError(`--step must be a step number (1 = first), got '${value}'`);
   }
   return step - 1;
+}
+
+/** --now ISO: the instant a command acts as if it were (the clock when absent). */
+export function parseNowOption(text: string | undefined, io: CliIO): number {
+  if (text === undefined) return io.now();
+  const parsed = parseInstant(text);
+  if (!parsed.ok) throw new UsageError(`--now: ${parsed.reason}`);
+  return parsed.value;
 }

@@ -245,6 +245,47 @@ options:
     load: async () => (await import('./report.ts')).reportCommand,
   },
   {
+    name: 'predict',
+    summary: 'fit the customer-base models: who is probably still a customer, what they will buy and spend',
+    help: `usage: rekindle predict [--now ISO] [--json] [--customer ID] [--holdout-days N] [--currency CODE]
+
+Fits two models on the shop's paid orders up to now, one purchase per
+customer per distinct UTC purchase day (a day's totals add up): BG/NBD for
+repeat purchases and dropout (Fader, Hardie & Lee 2005; r and alpha per week)
+and Gamma-Gamma for spend per purchase (from the mean of each customer's
+repeat purchases; gamma in the currency). Prints the fitted parameters and
+each model's guard-rail verdict: a shop with fewer than 200 customers, or
+fewer than 50 who bought again, or a fit that does not converge or runs to
+the edge, is refused and its model is not used. Writes nothing.
+Money is never added across currencies: one currency is fitted at a time.
+
+Per customer (--customer): P(alive); the expected purchases in the next 90
+days; the next order date, the day by which the model gives even odds that
+they have ordered again (none when they are more likely gone than not, or
+not within two years); the expected value of the next 52 weeks (expected
+purchases times the expected spend per purchase).
+
+Exit code: 0 done, 1 the purchase model is refused (the reason on stderr;
+with only the spend model refused, values are left out and the code is 0),
+2 usage error.
+
+options:
+  --now ISO          fit as if it were this instant: orders after it do not exist (default: now)
+  --customer ID      also print this customer's predictions
+  --holdout-days N   calibration check: fit up to N days before --now, then set the predicted
+                     repeat purchases of the next N days against the actual ones, in all and
+                     by the repeat purchases before (0, 1, ..., 7+), as the paper's tables do;
+                     --customer's predictions are then as of that earlier end
+  --currency CODE    the currency to fit (default: the one most paid orders are in; the
+                     others are named)
+  --json             print everything as JSON (money in the currency's minor units)
+  -h, --help         show this help
+
+${environment}
+`,
+    load: async () => (await import('./predict.ts')).predictCommand,
+  },
+  {
     name: 'coupons',
     summary: "export a campaign's coupon codes as CSV for the shop's checkout",
     help: `usage: rekindle coupons export --campaign ID [--out FILE]

@@ -11,7 +11,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { dayMs, parseInstant } from '../core/time.ts';
+import { dayMs } from '../core/time.ts';
 import type { Store } from '../db/store.ts';
 import { type Aftermath, demoAftermath, demoWeeks } from '../demo/aftermath.ts';
 import { recordDemoBrowsing } from '../demo/browsing.ts';
@@ -21,6 +21,7 @@ import { type ShopSummary, segmentRules, summarizeShop } from '../demo/summary.t
 import { type DemoSweep, sweepDemoShop } from '../demo/sweep.ts';
 import { buildCampaignReports } from '../services/reports/build-campaign-report.ts';
 import { sweepReportJson, sweepTableFootnote, sweepTableRow } from '../services/sweep/sweep-report-json.ts';
+import { parseNowOption } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, printJson, printTable, UsageError } from './io.ts';
 import { redactUrl } from './migrate.ts';
@@ -40,7 +41,7 @@ export const demoCommand: Command = async (argv, io) => {
     },
   });
   const customers = parseCustomers(values.customers);
-  const now = parseNow(values.now, io);
+  const now = parseNowOption(values.now, io);
   const seed = values.seed ?? demoDefaults.seed;
   // Checked before anything is written: a broken campaign file should not cost a load.
   // Checked before anything is written: a broken campaign file should not cost a load.
@@ -131,13 +132,6 @@ function parseCustomers(text: string | undefined): number {
     throw new UsageError(`--customers must be a whole number from 0 to ${maxCustomers}, got '${text}'`);
   }
   return value;
-}
-
-function parseNow(text: string | undefined, io: CliIO): number {
-  if (text === undefined) return io.now();
-  const parsed = parseInstant(text);
-  if (!parsed.ok) throw new UsageError(`--now: ${parsed.reason}`);
-  return parsed.value;
 }
 
 /** --reset: the database file and the .eml files an earlier run wrote; nothing else. */

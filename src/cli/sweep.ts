@@ -9,13 +9,13 @@ import type { CampaignSet } from '../core/campaigns/types.ts';
 import { csvLine } from '../core/csv.ts';
 import { newSendPlan, type SendPlanRow } from '../core/selection/send-plan.ts';
 import type { Decision } from '../core/selection/types.ts';
-import { formatInstant, parseInstant } from '../core/time.ts';
+import { formatInstant } from '../core/time.ts';
 import { describeInstance } from '../core/triggers/trigger-ref.ts';
 import { explainSweep } from '../services/sweep/explain-sweep.ts';
 import { runSweep, type SweepResult } from '../services/sweep/run-sweep.ts';
 import type { SweepCounts } from '../services/sweep/sweep-counts.ts';
 import { sweepReportJson, sweepTableFootnote, sweepTableRow } from '../services/sweep/sweep-report-json.ts';
-import { parseCommandLine } from './args.ts';
+import { parseCommandLine, parseNowOption } from './args.ts';
 import { loadCampaignSetFor } from './campaign-set.ts';
 import { type CliIO, type Command, newFileError, printJson, printTable, UsageError } from './io.ts';
 
@@ -35,7 +35,7 @@ export const sweepCommand: Command = async (argv, io) => {
     },
   });
   const { values } = args;
-  const now = parseNow(values.now, io);
+  const now = parseNowOption(values.now, io);
   const only = parseOnly(values.only);
   if (values.explain !== undefined && values.explain.trim() === '')
     throw new UsageError('--explain needs a customer id');
@@ -149,13 +149,6 @@ async function openRecipients(file: string, now: number) {
     count: () => count,
     close: () => new Promise<void>((resolve) => out.end(() => resolve())),
   };
-}
-
-function parseNow(text: string | undefined, io: CliIO): number {
-  if (text === undefined) return io.now();
-  const parsed = parseInstant(text);
-  if (!parsed.ok) throw new UsageError(`--now: ${parsed.reason}`);
-  return parsed.value;
 }
 
 function parseOnly(values: string[] | undefined): TriggerType[] | undefined {

@@ -71,6 +71,7 @@ function checkFit(
   return { usable: true };
 }
 
-function refuse(reason: string): FitVerdict {
+/** A verdict that the model is not used, for `reason`. */
+export function refuse(reason: string): FitVerdict {
   return { usable: false, reason: `${reason}; the model is not used` };
 }
