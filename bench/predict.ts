@@ -8,6 +8,7 @@
 // sets the shop's size.
 
 import { fitBgNbd } from '../src/core/prediction/bg-nbd.ts';
+import { checkBgNbdFit } from '../src/core/prediction/fit-check.ts';
 import { fitGammaGamma } from '../src/core/prediction/gamma-gamma.ts';
 import { openLibsqlStore } from '../src/db/libsql.ts';
 import { paidOrderCurrencies } from '../src/db/repositories/purchase-summaries.ts';
@@ -47,6 +48,9 @@ export async function run(): Promise<BenchResult> {
     log(
       `fit: BG/NBD r ${p.r.toFixed(3)} alpha ${p.alpha.toFixed(3)} a ${p.a.toFixed(3)} b ${p.b.toFixed(3)} (weeks) in ${bgNbdMs.toFixed(0)} ms; Gamma-Gamma p ${spend.params.p.toFixed(2)} q ${spend.params.q.toFixed(2)} gamma ${spend.params.gamma.toFixed(0)} (minor units); both in ${fitMs.toFixed(0)} ms`,
     );
+    log(
+      `BG/NBD: ${purchases.iterations} iterations, converged ${purchases.converged}; guard rail: ${JSON.stringify(checkBgNbdFit(purchases))}`,
+    );
     log(`goal: fit within ${goalFitMs} ms ${fitMs <= goalFitMs ? 'met' : 'MISSED'}; baseline = the read`);
     return {
       name: 'predict',
@@ -54,6 +58,8 @@ export async function run(): Promise<BenchResult> {
       figures: {
         fit_ms: Math.round(fitMs),
         bg_nbd_ms: Math.round(bgNbdMs),
+        iterations: purchases.iterations,
+        converged: String(purchases.converged),
         read_ms: Math.round(readMs),
         customers: base.customers,
         distinct_summaries: base.groups.size,
