@@ -14,7 +14,7 @@ import { dayMs } from '../src/core/time.ts';
 import { openLibsqlStore } from '../src/db/libsql.ts';
 import { currentProducts } from '../src/db/repositories/current-records.ts';
 import { fillCustomerHashes } from '../src/db/sweeps/customer-hashes.ts';
-import { addDemoArrivals } from '../src/demo/aftermath.ts';
+import { addDemoArrivals, newArrivalPrefix } from '../src/demo/aftermath.ts';
 import { recordDemoBrowsing } from '../src/demo/browsing.ts';
 import { demoDefaults } from '../src/demo/shop.ts';
 import { ingestRecords } from '../src/services/ingest/ingest-records.ts';
@@ -56,7 +56,7 @@ const views = await recordDemoBrowsing(store, campaigns.settings, {
 });
 log(`browse events: ${views} (the two days before the sweep)`);
 // The demo's new arrivals (nine products in three categories), arrived three days before the sweep.
-await store.db.run(sql`DELETE FROM products WHERE id LIKE 'prd_new_%'`);
+await store.db.run(sql`DELETE FROM products WHERE id LIKE ${`${newArrivalPrefix}%`}`);
 const arrivals = await addDemoArrivals(store, now - 3 * dayMs);
 log(`new arrivals: ${arrivals} products (three days before the sweep)`);
 // Five products a fifth cheaper a day before the sweep (price drops for the

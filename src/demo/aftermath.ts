@@ -98,6 +98,9 @@ export async function demoAftermath(input: {
   return { delivered, restocked, arrived, warning: delivery.warning, behaviour };
 }
 
+/** The ids of the products that arrive after the first week start with this. */
+export const newArrivalPrefix = 'prd_new_';
+
 /** How many products arrive after the first week: a few in each of three categories. */
 export const demoArrivals = 9;
 
@@ -125,8 +128,6 @@ export async function addDemoArrivals(store: Store, now: number): Promise<number
   await ingestRecords({ store }, { kind: 'products', records, now });
   return records.length;
 }
-
-const newArrivalPrefix = 'prd_new_';
 
 /**
  * When the demo's clock stops to sweep and send: an hour after the first
